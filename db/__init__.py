@@ -1,0 +1,1 @@
+"""Guichet's Qt-free core: models, migrations, the store and the domain services."""

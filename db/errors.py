@@ -1,0 +1,31 @@
+"""Errors the core raises, each with a French message meant for the user."""
+
+from __future__ import annotations
+
+
+class GuichetError(Exception):
+    """Base class: ``str(error)`` is a French sentence a user can read."""
+
+
+class ValidationError(GuichetError):
+    """Input refused. ``field_errors`` maps a field name to its French message."""
+
+    def __init__(self, field_errors: dict[str, str]):
+        self.field_errors = dict(field_errors)
+        super().__init__(" ".join(self.field_errors.values()))
+
+
+class PermissionDenied(GuichetError):
+    pass
+
+
+class NotFound(GuichetError):
+    pass
+
+
+class ConflictError(GuichetError):
+    """Someone else changed the record meanwhile; the edit was refused, nothing written."""
+
+
+class DatabaseRefused(GuichetError):
+    """The database cannot be opened: not a Guichet database, or written by a newer version."""

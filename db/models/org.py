@@ -1,0 +1,66 @@
+"""Places where the public is received and the staff who work there."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+
+from sqlalchemy import Boolean, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.models.base import Entity
+
+
+class SiteKind(enum.StrEnum):
+    AGENCY = "agency"
+    LOCAL_POINT = "local_point"
+    FRANCE_SERVICES = "france_services"
+    PHONE_PLATFORM = "phone_platform"
+
+
+class Role(enum.StrEnum):
+    ADVISER = "adviser"
+    MEDIATOR = "mediator"
+    MEDIATION_ASSISTANT = "mediation_assistant"
+    MANAGER = "manager"
+    PARTNER = "partner"
+    ADMIN = "admin"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain text with a CHECK so adding a value later is a cheap migration.
+    return Enum(cls, name=name, native_enum=False, length=32,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class Site(Entity):
+    __tablename__ = "site"
+
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[SiteKind] = mapped_column(_enum(SiteKind, "site_kind"))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    department: Mapped[str] = mapped_column(String(3), default="")
+    sector: Mapped[str] = mapped_column(String(120), default="")
+
+
+class Staff(Entity):
+    """A Guichet user account: CPAM staff or a France Services partner agent."""
+
+    __tablename__ = "staff"
+
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[Role] = mapped_column(_enum(Role, "staff_role"))
+    site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("site.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    site: Mapped[Site | None] = relationship()
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"

@@ -1,0 +1,11 @@
+"""Schema revisions known to this version of Guichet.
+
+Kept as plain data so that opening a current database never imports Alembic;
+``tests/db/test_migrations.py`` checks it against the migration scripts.
+"""
+
+REVISIONS: tuple[str, ...] = ("0001_initial",)
+HEAD = REVISIONS[-1]
+
+# PRAGMA application_id of a Guichet SQLite file ("GUIC").
+SQLITE_APPLICATION_ID = 0x47554943

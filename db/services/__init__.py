@@ -1,0 +1,1 @@
+"""Domain services: every write goes through here (rules, version, audit)."""

@@ -1,0 +1,85 @@
+"""Who is acting, and what each role may do. Checked by every service function."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+
+from db.errors import PermissionDenied
+from db.models import Role
+
+
+class Permission(enum.Enum):
+    VIEW_PEOPLE = "voir les personnes"
+    EDIT_PEOPLE = "créer ou modifier une personne"
+    VIEW_NIR = "voir le NIR en clair"
+    BOOK_APPOINTMENTS = "prendre un rendez-vous"
+    PREPARE_APPOINTMENTS = "préparer les rendez-vous"
+    TAKE_CALLBACKS = "enregistrer une demande de rappel"
+    WORK_PATHWAYS = "travailler les parcours"
+    MEDIATION = "consulter les dossiers de médiation"
+    DASHBOARD = "consulter le tableau de bord"
+    ADMINISTER = "administrer Guichet"
+
+
+_ALL = frozenset(Permission)
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADVISER: frozenset({
+        Permission.VIEW_PEOPLE, Permission.EDIT_PEOPLE, Permission.VIEW_NIR,
+        Permission.BOOK_APPOINTMENTS, Permission.PREPARE_APPOINTMENTS,
+        Permission.TAKE_CALLBACKS, Permission.WORK_PATHWAYS,
+    }),
+    Role.MEDIATOR: frozenset({
+        Permission.VIEW_PEOPLE, Permission.EDIT_PEOPLE, Permission.VIEW_NIR,
+        Permission.MEDIATION, Permission.DASHBOARD,
+    }),
+    Role.MEDIATION_ASSISTANT: frozenset({
+        Permission.VIEW_PEOPLE, Permission.EDIT_PEOPLE, Permission.VIEW_NIR,
+        Permission.MEDIATION,
+    }),
+    Role.MANAGER: frozenset({
+        Permission.VIEW_PEOPLE, Permission.VIEW_NIR, Permission.BOOK_APPOINTMENTS,
+        Permission.PREPARE_APPOINTMENTS, Permission.TAKE_CALLBACKS, Permission.WORK_PATHWAYS,
+        Permission.DASHBOARD,
+    }),
+    # A France Services agent books for a person and leaves call-backs; nothing more.
+    Role.PARTNER: frozenset({
+        Permission.VIEW_PEOPLE, Permission.EDIT_PEOPLE, Permission.BOOK_APPOINTMENTS,
+        Permission.TAKE_CALLBACKS,
+    }),
+    Role.ADMIN: _ALL - {Permission.MEDIATION},
+}
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADVISER: "Conseiller",
+    Role.MEDIATOR: "Médiateur",
+    Role.MEDIATION_ASSISTANT: "Assistant de médiation",
+    Role.MANAGER: "Responsable",
+    Role.PARTNER: "Agent France Services",
+    Role.ADMIN: "Administrateur",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in account, as the services see it."""
+
+    id: uuid.UUID
+    login: str
+    display_name: str
+    role: Role
+    site_id: uuid.UUID | None = None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    def require(self, permission: Permission) -> None:
+        if not self.can(permission):
+            raise PermissionDenied(
+                f"Votre rôle ({self.role_label}) ne permet pas de {permission.value}."
+            )

@@ -1,0 +1,182 @@
+"""The store: one engine and its sessions, on SQLite (embedded default) or PostgreSQL.
+
+Opening a database checks that it is a Guichet database of a known schema revision;
+migrating copies a non-empty SQLite file aside first.
+"""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import schema
+from db.errors import DatabaseRefused
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class SchemaState(enum.Enum):
+    EMPTY = "empty"
+    OUTDATED = "outdated"
+    CURRENT = "current"
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Accept ``sqlite:///file``, ``postgresql://…`` or a bare file path."""
+    if isinstance(url, str) and "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    url = make_url(url)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+class Store:
+    """Owns the engine; hands out sessions. Thread-safe: one session per unit of work."""
+
+    def __init__(self, url: str | URL):
+        self.url = normalise_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            self.engine: Engine = create_engine(
+                self.url, connect_args={"check_same_thread": False}
+            )
+            event.listen(self.engine, "connect", _sqlite_on_connect)
+        else:
+            self.engine = create_engine(self.url, pool_pre_ping=True)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    # -- description -------------------------------------------------------------------
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
+            return None
+        return Path(self.url.database)
+
+    def describe(self) -> str:
+        """French, password-free description for the status bar."""
+        if self.is_sqlite:
+            return f"Fichier local : {self.sqlite_path or 'en mémoire'}"
+        host = self.url.host or "localhost"
+        port = f":{self.url.port}" if self.url.port else ""
+        return f"Serveur : {host}{port}/{self.url.database}"
+
+    # -- sessions ----------------------------------------------------------------------
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed on success, rolled back on any error."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- schema ------------------------------------------------------------------------
+    def _check_sqlite_file(self) -> None:
+        path = self.sqlite_path
+        if path is None or not path.exists() or path.stat().st_size == 0:
+            return
+        with path.open("rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise DatabaseRefused(
+                    f"Le fichier « {path} » n'est pas une base de données Guichet. "
+                    "Il n'a pas été modifié."
+                )
+
+    def schema_state(self) -> SchemaState:
+        """Tell whether the database is empty, to migrate or current; refuse foreign ones."""
+        self._check_sqlite_file()
+        with self.engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            application_id = (
+                connection.exec_driver_sql("PRAGMA application_id").scalar()
+                if self.is_sqlite
+                else None
+            )
+            revision = (
+                connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                if "alembic_version" in tables
+                else None
+            )
+        if not tables:
+            return SchemaState.EMPTY
+        foreign = revision is None or (
+            self.is_sqlite and application_id != schema.SQLITE_APPLICATION_ID
+        )
+        if foreign:
+            raise DatabaseRefused(
+                f"La base « {self.describe()} » n'est pas une base de données Guichet. "
+                "Elle n'a pas été modifiée."
+            )
+        if revision not in schema.REVISIONS:
+            raise DatabaseRefused(
+                "Cette base de données a été créée par une version plus récente de Guichet "
+                f"(schéma {revision}). Mettez Guichet à jour ; la base n'a pas été modifiée."
+            )
+        return SchemaState.CURRENT if revision == schema.HEAD else SchemaState.OUTDATED
+
+    def backup_sqlite(self) -> Path | None:
+        """Copy a non-empty SQLite file aside (consistent even in WAL mode)."""
+        path = self.sqlite_path
+        if path is None or not path.exists() or path.stat().st_size == 0:
+            return None
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = path.with_name(f"{path.stem}.avant-migration-{stamp}{path.suffix}")
+        source = sqlite3.connect(path)
+        try:
+            destination = sqlite3.connect(target)
+            with destination:
+                source.backup(destination)
+            destination.close()
+        finally:
+            source.close()
+        return target
+
+    def upgrade(self) -> SchemaState:
+        """Create or migrate the schema to the head revision. Returns the state found."""
+        state = self.schema_state()
+        if state is SchemaState.CURRENT:
+            return state
+        if state is SchemaState.OUTDATED:
+            self.backup_sqlite()
+        if self.sqlite_path is not None:
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        from db.migrations.runner import upgrade_to_head  # Alembic only when needed
+
+        upgrade_to_head(self.engine)
+        return state
+
+
+def open_store(url: str | URL) -> Store:
+    """Open a database, creating or migrating its schema; refuse foreign or newer ones."""
+    store = Store(url)
+    try:
+        store.upgrade()
+    except BaseException:
+        store.dispose()
+        raise
+    return store

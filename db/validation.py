@@ -1,0 +1,147 @@
+"""Checks and normalisation of identifiers and contact details, with French messages.
+
+Each ``clean_*`` function returns the stored form of a value or raises ``ValueError`` with a
+French sentence that the interface shows beside the field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum import luhn
+from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.fr import nir as stdnum_nir
+from stdnum.fr import siret as stdnum_siret
+
+# Metropolitan France first, then the overseas regions sharing the +33-style numbering.
+PHONE_REGIONS = ("FR", "GP", "MQ", "GF", "RE", "YT", "PM")
+
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+def compact(value: str) -> str:
+    return _SEPARATORS.sub("", value or "").upper()
+
+
+def clean_nir(value: str) -> str:
+    """A NIR without spaces (15 characters), key checked; Corsica keeps 2A/2B."""
+    number = compact(value)
+    if not number:
+        raise ValueError("Le NIR est obligatoire.")
+    if len(number) != 15:
+        raise ValueError(
+            f"Le NIR doit compter 15 caractères (13 + la clé de 2 chiffres) ; {len(number)} saisis."
+        )
+    if number[0] not in "1278":
+        raise ValueError("Le NIR doit commencer par 1 ou 2 (7 ou 8 pour un NIR provisoire).")
+    try:
+        stdnum_nir.validate(number)
+    except InvalidChecksum:
+        expected = stdnum_nir.calc_check_digits(number[:13])
+        raise ValueError(
+            f"La clé du NIR est fausse : pour ces 13 caractères, elle vaut {expected}."
+        ) from None
+    except ValidationError:
+        raise ValueError(
+            "Le NIR n'est pas valide : 13 chiffres (2A ou 2B pour la Corse) suivis de la clé."
+        ) from None
+    return number
+
+
+def format_nir(nir: str) -> str:
+    """« 1 84 12 76 451 089 46 »."""
+    return stdnum_nir.format(nir)
+
+
+def mask_nir(nir: str | None) -> str:
+    """« 1 84 12 ** *** *** 46 »: sex, year, month and key only, for lists."""
+    if not nir:
+        return ""
+    return f"{nir[0]} {nir[1:3]} {nir[3:5]} ** *** *** {nir[13:15]}"
+
+
+def nir_birth_date_mismatch(nir: str, birth_date: date) -> str | None:
+    """French message when the NIR's year or month contradicts the birth date, else None."""
+    if nir[0] in "78":  # provisional numbers carry no reliable birth data
+        return None
+    year, month = nir[1:3], nir[3:5]
+    if int(year) != birth_date.year % 100:
+        return f"La date de naissance ne correspond pas au NIR (année « {year} » dans le NIR)."
+    if 1 <= int(month) <= 12 and int(month) != birth_date.month:
+        return f"La date de naissance ne correspond pas au NIR (mois « {month} » dans le NIR)."
+    return None
+
+
+def nir_sex(nir: str) -> str:
+    """'m' or 'mme' from the first digit."""
+    return "m" if nir[0] in "17" else "mme"
+
+
+def clean_siret(value: str) -> str:
+    number = compact(value)
+    if not number.isdigit() or len(number) != 14:
+        raise ValueError("Le SIRET doit compter 14 chiffres.")
+    if not stdnum_siret.is_valid(number):
+        raise ValueError("Le SIRET n'est pas valide (la clé de contrôle est fausse).")
+    return number
+
+
+def clean_rpps(value: str) -> str | None:
+    number = compact(value)
+    if not number:
+        return None
+    if not number.isdigit() or len(number) != 11:
+        raise ValueError("Le numéro RPPS doit compter 11 chiffres.")
+    if not luhn.is_valid(number):
+        raise ValueError("Le numéro RPPS n'est pas valide (la clé de contrôle est fausse).")
+    return number
+
+
+def clean_phone(value: str) -> str | None:
+    """E.164 (« +33612345678 »), trying France then the overseas regions."""
+    if not (value or "").strip():
+        return None
+    for region in PHONE_REGIONS:
+        try:
+            parsed = phonenumbers.parse(value, region)
+        except phonenumbers.NumberParseException:
+            break
+        if phonenumbers.is_valid_number(parsed):
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    raise ValueError("Ce numéro de téléphone n'est pas valide (exemple : 06 12 34 56 78).")
+
+
+def format_phone(e164: str | None) -> str:
+    """« 06 12 34 56 78 » (national form of the number's own region)."""
+    if not e164:
+        return ""
+    parsed = phonenumbers.parse(e164, None)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def phone_digits(e164: str | None) -> str | None:
+    """National digits (« 0612345678 »), the key phone searches match by prefix."""
+    if not e164:
+        return None
+    return compact(format_phone(e164))
+
+
+def clean_email(value: str) -> str | None:
+    if not (value or "").strip():
+        return None
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValueError(
+            "Cette adresse e-mail n'est pas valide (exemple : nom@exemple.fr)."
+        ) from None
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: « Éloïse » → « eloise »."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

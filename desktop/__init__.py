@@ -1,0 +1,1 @@
+"""The Guichet desktop application: command line, main window and one package per area."""

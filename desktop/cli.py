@@ -1,0 +1,163 @@
+"""The ``guichet`` command line (see DESIGN.md): the GUI when no command is given.
+
+Exit status: 0 success, 2 usage error, 3 input refused (nothing written), 1 any other failure.
+Messages are in French, on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from db.errors import GuichetError
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
+
+log = logging.getLogger(__name__)
+
+# argparse's own messages, in French (it routes them through gettext, which has none).
+_ARGPARSE_FR = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "affiche cette aide et quitte",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments inconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "choix invalide : %(value)r (possibles : %(choices)s)",
+    "expected one argument": "une valeur est attendue",
+    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "option ambiguë : %(option)s peut désigner %(matches)s",
+}
+argparse._ = lambda message: _ARGPARSE_FR.get(message, message)
+
+
+class UsageError(Exception):
+    """A command line that does not make sense: exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise UsageError(f"{self.prog} : {message}")
+
+
+def _size(value: str) -> str:
+    if value not in ("small", "large"):
+        raise argparse.ArgumentTypeError("taille attendue : small ou large")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="guichet",
+        description="Guichet — rendez-vous, préparations, parcours et médiation de la CPAM.",
+    )
+    parser.add_argument(
+        "--db", metavar="URL",
+        help="base à utiliser (fichier SQLite ou postgresql://…) ; sinon GUICHET_DB, "
+             "sinon celle des réglages",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+
+    db_parser = commands.add_parser("db", help="schéma de la base")
+    db_commands = db_parser.add_subparsers(dest="db_command", metavar="ACTION",
+                                           parser_class=_Parser, required=True)
+    db_commands.add_parser("upgrade", help="crée ou met à jour le schéma")
+
+    demo = commands.add_parser("demo", help="remplit une base vide de données fictives")
+    demo.add_argument("--size", type=_size, default="small", help="small (≈ 5 000 personnes) "
+                      "ou large (200 000 personnes)")
+    demo.add_argument("--seed", type=int, default=2026, help="graine (mêmes données pour la "
+                      "même graine)")
+    return parser
+
+
+def _open_store(args, create: bool = True):
+    from db.store import Store, open_store
+    from desktop.settings import Settings, database_url
+
+    url = database_url(Settings(), args.db)
+    return open_store(url) if create else Store(url)
+
+
+def cmd_db_upgrade(args) -> int:
+    from db.store import SchemaState, Store
+    from desktop.settings import Settings, database_url
+
+    store = Store(database_url(Settings(), args.db))
+    try:
+        state = store.upgrade()
+    finally:
+        store.dispose()
+    messages = {
+        SchemaState.EMPTY: "Schéma créé",
+        SchemaState.OUTDATED: "Schéma mis à jour",
+        SchemaState.CURRENT: "Schéma déjà à jour",
+    }
+    print(f"{messages[state]} : {store.describe()}")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from db import demo
+
+    store = _open_store(args)
+    try:
+        summary = demo.generate(store, size=args.size, seed=args.seed,
+                                progress=_print_progress)
+    finally:
+        store.dispose()
+    print(f"\nDonnées de démonstration créées dans {store.describe()} :", file=sys.stderr)
+    print(summary.describe())
+    return EXIT_OK
+
+
+def _print_progress(done: int, total: int, label: str = "") -> None:
+    if sys.stderr.isatty():
+        print(f"\r{label} {done}/{total}", end="", file=sys.stderr, flush=True)
+
+
+COMMANDS: dict[tuple[str, str | None], Callable] = {
+    ("db", "upgrade"): cmd_db_upgrade,
+    ("demo", None): cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    if args.command is None:
+        from desktop.app import run_gui
+
+        return run_gui(db_override=args.db)
+
+    from desktop.logs import setup_logging
+
+    setup_logging()
+    command = COMMANDS[(args.command, getattr(args, f"{args.command}_command", None))]
+    try:
+        return command(args)
+    except UsageError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    except GuichetError as error:
+        print(f"Refusé : {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as error:
+        log.exception("command %s failed", args.command)
+        print(f"Échec inattendu ({error.__class__.__name__}). Le détail est dans le journal "
+              "de Guichet.", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

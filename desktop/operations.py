@@ -1,0 +1,166 @@
+"""Database work off the GUI thread, in the manner of Anki's ``CollectionOp`` / ``QueryOp``.
+
+Every operation runs on one worker thread (so database work is serialised), inside one unit of
+work of the store. Its result comes back on the GUI thread; a write then tells every screen which
+kinds of records changed. Refusals (``GuichetError``) are shown as a French message; anything
+else goes to the error dialog.
+
+    ops.query(ctx, lambda s: people.search_people(s, ctx.actor, text)) \
+        .on_success(model.set_ids).run()
+    ops.write(ctx, lambda s: people.create_person(s, ctx.actor, data), changes={"person"}) \
+        .on_success(opened).with_progress("Enregistrement…", parent).run()
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from db.errors import GuichetError
+
+T = TypeVar("T")
+
+_current = threading.local()
+
+
+def report_progress(done: int, total: int, label: str = "") -> None:
+    """Called from inside an operation's work: moves its progress bar, if it has one."""
+    signals: _Signals | None = getattr(_current, "signals", None)
+    if signals is not None:
+        signals.progress.emit(done, total, label)
+
+
+class _Signals(QObject):
+    # Lives on the GUI thread; the worker emits, Qt queues the calls back to the GUI thread.
+    finished = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int, str)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, store, work: Callable, signals: _Signals):
+        super().__init__()
+        self._store, self._work, self._signals = store, work, signals
+
+    def run(self) -> None:
+        _current.signals = self._signals
+        try:
+            with self._store.session() as session:
+                result = self._work(session)
+        except BaseException as error:
+            self._signals.failed.emit(error)
+        else:
+            self._signals.finished.emit(result)
+        finally:
+            _current.signals = None
+
+
+class TaskManager(QObject):
+    """One worker thread for all database work."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._running: set[_Signals] = set()
+
+    def start(self, store, work: Callable, signals: _Signals) -> None:
+        self._running.add(signals)  # keeps the signals alive until the result is delivered
+        queued = Qt.ConnectionType.QueuedConnection
+        signals.finished.connect(lambda _r: self._running.discard(signals), queued)
+        signals.failed.connect(lambda _e: self._running.discard(signals), queued)
+        self._pool.start(_Runnable(store, work, signals))
+
+    def idle(self) -> bool:
+        return not self._running
+
+    def wait(self, msecs: int = -1) -> bool:
+        return self._pool.waitForDone(msecs)
+
+
+class Op(Generic[T]):
+    """One piece of database work, configured fluently and then ``run()``."""
+
+    def __init__(self, ctx, work: Callable[[Any], T], changes: frozenset[str] = frozenset()):
+        self._ctx, self._work, self._changes = ctx, work, changes
+        self._on_success: Callable[[T], None] | None = None
+        self._on_failure: Callable[[BaseException], None] | None = None
+        self._progress_label: str | None = None
+        self._parent: QWidget | None = None
+
+    def on_success(self, callback: Callable[[T], None]) -> Op[T]:
+        self._on_success = callback
+        return self
+
+    def on_failure(self, callback: Callable[[BaseException], None]) -> Op[T]:
+        """Replace the default handling (French message box / error dialog)."""
+        self._on_failure = callback
+        return self
+
+    def with_progress(self, label: str, parent: QWidget | None = None) -> Op[T]:
+        self._progress_label, self._parent = label, parent
+        return self
+
+    def run(self) -> None:
+        signals = _Signals()
+        dialog = self._progress_dialog()
+        if dialog is not None:
+            signals.progress.connect(
+                lambda done, total, label: _show_progress(dialog, done, total, label),
+                Qt.ConnectionType.QueuedConnection,
+            )
+
+        def finished(result: T) -> None:
+            if dialog is not None:
+                dialog.close()
+            if self._changes:
+                self._ctx.changes.emit(set(self._changes))
+            if self._on_success is not None:
+                self._on_success(result)
+
+        def failed(error: BaseException) -> None:
+            if dialog is not None:
+                dialog.close()
+            if self._on_failure is not None:
+                self._on_failure(error)
+            else:
+                self._ctx.report_error(error, self._parent)
+
+        signals.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
+        signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
+        self._ctx.tasks.start(self._ctx.store, self._work, signals)
+
+    def _progress_dialog(self) -> QProgressDialog | None:
+        if self._progress_label is None:
+            return None
+        dialog = QProgressDialog(self._progress_label, "", 0, 0, self._parent)
+        dialog.setCancelButton(None)
+        dialog.setWindowTitle("Guichet")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)  # quick work shows no dialog at all
+        return dialog
+
+
+def _show_progress(dialog: QProgressDialog, done: int, total: int, label: str) -> None:
+    dialog.setMaximum(total)
+    dialog.setValue(done)
+    if label:
+        dialog.setLabelText(label)
+
+
+def query(ctx, work: Callable[[Any], T]) -> Op[T]:
+    """A read: no change is announced."""
+    return Op(ctx, work)
+
+
+def write(ctx, work: Callable[[Any], T], changes: set[str]) -> Op[T]:
+    """A write through a ``db`` service; ``changes`` names the kinds of records it touches."""
+    return Op(ctx, work, frozenset(changes))
+
+
+def is_refusal(error: BaseException) -> bool:
+    return isinstance(error, GuichetError)

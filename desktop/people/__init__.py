@@ -1,0 +1,1 @@
+"""The people registry screens: search list and person record."""

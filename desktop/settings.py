@@ -1,0 +1,94 @@
+"""User settings (QSettings) and the database they point at."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QSettings
+from sqlalchemy.engine import URL
+
+from db.store import normalise_url
+from desktop import credentials
+
+APP_NAME = "Guichet"
+THEMES = {"system": "Celui du système", "light": "Clair", "dark": "Sombre"}
+
+
+def default_database_path() -> Path:
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / "guichet.sqlite3"
+
+
+class Settings:
+    """Typed access to the persistent settings of this computer's user."""
+
+    def __init__(self, qsettings: QSettings | None = None):
+        self._q = qsettings or QSettings(APP_NAME, APP_NAME)
+
+    def _get(self, key: str, default: str) -> str:
+        return str(self._q.value(key, default))
+
+    @property
+    def database_mode(self) -> str:
+        """``local`` (SQLite file) or ``server`` (PostgreSQL)."""
+        return self._get("database/mode", "local")
+
+    @property
+    def local_path(self) -> Path:
+        return Path(self._get("database/local_path", str(default_database_path())))
+
+    @property
+    def server_url(self) -> str:
+        """``postgresql://user@host:port/database`` — never with the password."""
+        return self._get("database/server_url", "")
+
+    @property
+    def default_site_id(self) -> str:
+        return self._get("general/default_site", "")
+
+    @property
+    def theme(self) -> str:
+        value = self._get("general/theme", "system")
+        return value if value in THEMES else "system"
+
+    @property
+    def last_login(self) -> str:
+        return self._get("general/last_login", "")
+
+    def save(self, **values: str) -> None:
+        keys = {
+            "database_mode": "database/mode",
+            "local_path": "database/local_path",
+            "server_url": "database/server_url",
+            "default_site_id": "general/default_site",
+            "theme": "general/theme",
+            "last_login": "general/last_login",
+        }
+        for name, value in values.items():
+            self._q.setValue(keys[name], str(value))
+        self._q.sync()
+
+
+def database_url(settings: Settings, override: str | None = None) -> URL:
+    """The database to open: ``--db``, then ``GUICHET_DB``, then the settings.
+
+    A server's password comes from the keyring (or libpq's own ``PGPASSWORD``).
+    """
+    chosen = override or os.environ.get("GUICHET_DB")
+    if not chosen:
+        if settings.database_mode == "server" and settings.server_url:
+            chosen = settings.server_url
+        else:
+            chosen = str(settings.local_path)
+    url = normalise_url(chosen)
+    if url.get_backend_name() == "postgresql" and url.password is None:
+        password = credentials.server_password(server_account(url))
+        if password:
+            url = url.set(password=password)
+    return url
+
+
+def server_account(url: URL) -> str:
+    """The keyring account name of a server: its address without password."""
+    return url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
