@@ -29,9 +29,9 @@ class SchemaState(enum.Enum):
     CURRENT = "current"
 
 
-def normalise_url(url: str | URL) -> URL:
+def normalise_url(url: str | Path | URL) -> URL:
     """Accept ``sqlite:///file``, ``postgresql://…`` or a bare file path."""
-    if isinstance(url, str) and "://" not in url:
+    if isinstance(url, Path) or (isinstance(url, str) and "://" not in url):
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
     url = make_url(url)
     if url.drivername in ("postgresql", "postgres"):
@@ -51,7 +51,7 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
 class Store:
     """Owns the engine; hands out sessions. Thread-safe: one session per unit of work."""
 
-    def __init__(self, url: str | URL):
+    def __init__(self, url: str | Path | URL):
         self.url = normalise_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
@@ -171,7 +171,7 @@ class Store:
         return state
 
 
-def open_store(url: str | URL) -> Store:
+def open_store(url: str | Path | URL) -> Store:
     """Open a database, creating or migrating its schema; refuse foreign or newer ones."""
     store = Store(url)
     try:

@@ -1,0 +1,148 @@
+"""Shared test set-up: offscreen Qt, an isolated home, an in-memory keyring, fresh databases.
+
+The database fixtures run on SQLite and, when ``GUICHET_TEST_POSTGRES_URL`` names a server
+(``./dev test`` starts one), on PostgreSQL too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Qt or reads a user directory.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+_HOME = Path(tempfile.mkdtemp(prefix="guichet-tests-"))
+for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+    os.environ[_name] = str(_HOME / _name.lower())
+os.environ.pop("GUICHET_DB", None)
+
+import keyring  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from db.models import Base, Role, Site, SiteKind, Staff  # noqa: E402
+from db.services.access import Actor  # noqa: E402
+from db.store import Store, open_store  # noqa: E402
+
+POSTGRES_URL = os.environ.get("GUICHET_TEST_POSTGRES_URL")
+
+
+class MemoryKeyring(KeyringBackend):
+    """Tests never touch a real keyring, and no plain-text keyring ships with Guichet."""
+
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.passwords.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.passwords.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> MemoryKeyring:
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
+# -- databases ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """One migrated SQLite file, copied for each test (migrating each time is slow)."""
+    path = tmp_path_factory.mktemp("template") / "guichet.sqlite3"
+    open_store(path).dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> str:
+    """A migrated database on the test server, created once per session."""
+    if not POSTGRES_URL:
+        if os.environ.get("CI"):
+            pytest.fail("GUICHET_TEST_POSTGRES_URL is not set: CI must test on PostgreSQL")
+        pytest.skip("no PostgreSQL test server (GUICHET_TEST_POSTGRES_URL)")
+    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"guichet_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name)
+    open_store(url).dispose()
+    yield url.render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _fresh_store(kind: str, request, tmp_path: Path) -> Store:
+    if kind == "sqlite":
+        path = tmp_path / "guichet.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return Store(path)
+    store = Store(request.getfixturevalue("postgres_database"))
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with store.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+    return store
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request, tmp_path) -> Store:
+    """A fresh, migrated, empty database: the db suite runs once per engine."""
+    fresh = _fresh_store(request.param, request, tmp_path)
+    yield fresh
+    fresh.dispose()
+
+
+@pytest.fixture
+def sqlite_store(request, tmp_path) -> Store:
+    """A fresh SQLite database, for tests that are not about the engine (GUI, CLI)."""
+    fresh = _fresh_store("sqlite", request, tmp_path)
+    yield fresh
+    fresh.dispose()
+
+
+ROLE_LOGINS = {
+    Role.ADVISER: "conseiller01",
+    Role.MEDIATOR: "mediateur01",
+    Role.MEDIATION_ASSISTANT: "assistant01",
+    Role.MANAGER: "responsable01",
+    Role.PARTNER: "partenaire01",
+    Role.ADMIN: "admin",
+}
+
+
+def add_staff(store: Store) -> dict[Role, Actor]:
+    """One site and one account of each role; returns their actors."""
+    actors = {}
+    with store.session() as session:
+        site = Site(name="Agence de Grenoble", kind=SiteKind.AGENCY, city="Grenoble")
+        session.add(site)
+        session.flush()
+        for role, login in ROLE_LOGINS.items():
+            staff = Staff(login=login, first_name="Camille", last_name=login.capitalize(),
+                          role=role, site_id=site.id)
+            session.add(staff)
+            session.flush()
+            actors[role] = Actor(staff.id, login, staff.display_name, role, site.id)
+    return actors
+
+
+@pytest.fixture
+def actors(store) -> dict[Role, Actor]:
+    return add_staff(store)

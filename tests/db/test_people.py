@@ -1,0 +1,152 @@
+"""The people registry as the services expose it, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from db.errors import ConflictError, PermissionDenied, ValidationError
+from db.models import AuditEvent, Person, PersonKind, Role
+from db.services import people
+from db.services.people import PersonInput
+
+
+def beneficiary(**overrides) -> PersonInput:
+    values = dict(kind=PersonKind.BENEFICIARY, last_name="Lefèvre", first_name="Éloïse",
+                  birth_date=date(1984, 12, 3), nir="1 84 12 76 451 089 46",
+                  phone="06 12 34 56 78", email="eloise.lefevre@exemple.fr")
+    values.update(overrides)
+    return PersonInput(**values)
+
+
+def create(store, actor, data: PersonInput):
+    with store.session() as session:
+        return people.create_person(session, actor, data)
+
+
+def search(store, actor, text: str):
+    with store.session() as session:
+        return people.search_people(session, actor, text)
+
+
+def test_created_person_is_found_by_name_nir_and_phone(store, actors):
+    adviser = actors[Role.ADVISER]
+    person_id = create(store, adviser, beneficiary())
+    for text in ("lef", "LEFEVRE", "élo", "eloise lef", "184127", "1 84 12 76", "06 12",
+                 "0612345678", "+33 6 12 34"):
+        assert search(store, adviser, text) == [person_id], text
+    for text in ("dupont", "2 84", "07 12", "élodie"):
+        assert search(store, adviser, text) == [], text
+
+
+def test_search_orders_by_name_and_ignores_deleted(store, actors):
+    adviser = actors[Role.ADVISER]
+    martin = create(store, adviser, beneficiary(last_name="Martin", first_name="Zoé",
+                                                nir="2 70 03 71 334 050 51",
+                                                birth_date=date(1970, 3, 3)))
+    marchand = create(store, adviser, beneficiary(last_name="Marchand", first_name="Luc",
+                                                  nir="1 82 04 71 045 445 44",
+                                                  birth_date=date(1982, 4, 14)))
+    assert search(store, adviser, "mar") == [marchand, martin]
+
+
+def test_invalid_input_lists_every_field_and_writes_nothing(store, actors):
+    with pytest.raises(ValidationError) as refused:
+        create(store, actors[Role.ADVISER], beneficiary(
+            last_name="", nir="1 84 12 76 451 089 47", phone="12", email="pas-un-mail",
+            birth_date=date(1990, 1, 1)))
+    errors = refused.value.field_errors
+    assert errors["last_name"] == "Le nom est obligatoire."
+    assert "clé du NIR est fausse" in errors["nir"] and "46" in errors["nir"]
+    assert "téléphone" in errors["phone"]
+    assert "e-mail" in errors["email"]
+    with store.session() as session:
+        assert session.query(Person).count() == 0
+        assert session.query(AuditEvent).count() == 0
+
+
+def test_birth_date_must_agree_with_nir(store, actors):
+    with pytest.raises(ValidationError) as refused:
+        create(store, actors[Role.ADVISER], beneficiary(birth_date=date(1985, 12, 3)))
+    assert "ne correspond pas au NIR" in refused.value.field_errors["birth_date"]
+
+
+def test_corsica_and_overseas_nirs_are_accepted(store, actors):
+    adviser = actors[Role.ADVISER]
+    # Born in Corse-du-Sud (2A counts as 19 in the key) and in Guadeloupe (971).
+    create(store, adviser, beneficiary(nir="2 69 05 2A 004 012 " + _key("269052A004012"),
+                                       birth_date=date(1969, 5, 2), phone=""))
+    create(store, adviser, beneficiary(nir="1 75 08 971 12 345 " + _key("1750897112345"),
+                                       birth_date=date(1975, 8, 9), phone="0690 12 34 56"))
+    assert len(search(store, adviser, "lefèvre")) == 2
+    (guadeloupe,) = search(store, adviser, "0690")
+    with store.session() as session:
+        assert session.get(Person, guadeloupe).phone == "+590690123456"
+
+
+def _key(thirteen: str) -> str:
+    number = int(thirteen.replace("2A", "19").replace("2B", "18"))
+    return f"{97 - number % 97:02d}"
+
+
+def test_duplicate_nir_is_refused(store, actors):
+    create(store, actors[Role.ADVISER], beneficiary())
+    with pytest.raises(ValidationError) as refused:
+        create(store, actors[Role.ADVISER], beneficiary(first_name="Autre"))
+    assert "déjà enregistré pour LEFÈVRE Éloïse" in refused.value.field_errors["nir"]
+
+
+def test_employer_and_health_professional(store, actors):
+    adviser = actors[Role.ADVISER]
+    with pytest.raises(ValidationError) as refused:
+        create(store, adviser, PersonInput(
+            kind=PersonKind.EMPLOYER, organisation_name="Boulangerie", siret="732 829 320 00075"))
+    assert "SIRET" in refused.value.field_errors["siret"]
+    employer = create(store, adviser, PersonInput(
+        kind=PersonKind.EMPLOYER, organisation_name="Boulangerie Ménard",
+        siret="732 829 320 00074"))
+    nurse = create(store, adviser, PersonInput(
+        kind=PersonKind.HEALTH_PROFESSIONAL, last_name="Benoît", first_name="Hélène",
+        profession="nurse"))
+    assert search(store, adviser, "menard") == [employer]
+    assert search(store, adviser, "benoit helene") == [nurse]
+
+
+def test_update_bumps_version_audits_and_refuses_stale_edits(store, actors):
+    adviser = actors[Role.ADVISER]
+    person_id = create(store, adviser, beneficiary())
+    with store.session() as session:
+        record = people.get_person(session, adviser, person_id)
+    edited = record.data
+    edited.city = "Échirolles"
+    with store.session() as session:
+        new_version = people.update_person(session, adviser, person_id, record.version, edited)
+    assert new_version == record.version + 1
+    edited.city = "Grenoble"
+    with pytest.raises(ConflictError), store.session() as session:
+        people.update_person(session, adviser, person_id, record.version, edited)
+    with store.session() as session:
+        reread = people.get_person(session, adviser, person_id)
+        assert reread.data.city == "Échirolles"
+        assert [what for _, _, what in reread.history] == ["Fiche créée", "Fiche modifiée"]
+        details = [e.details for e in session.query(AuditEvent).order_by(AuditEvent.occurred_at)]
+    assert details[1] == {"fields": ["city"]}
+    assert "1841276" not in repr(details)
+
+
+def test_partner_sees_masked_nir_and_cannot_see_mediation(store, actors):
+    partner = actors[Role.PARTNER]
+    person_id = create(store, actors[Role.ADVISER], beneficiary())
+    with store.session() as session:
+        record = people.get_person(session, partner, person_id)
+        (row,) = people.people_rows(session, partner, [person_id])
+    assert record.nir_display == "1 84 12 ** *** *** 46"
+    assert record.data.nir == ""
+    assert row.masked_nir == "1 84 12 ** *** *** 46"
+
+
+def test_manager_cannot_edit_people(store, actors):
+    with pytest.raises(PermissionDenied) as refused:
+        create(store, actors[Role.MANAGER], beneficiary())
+    assert "Responsable" in str(refused.value)
