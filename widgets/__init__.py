@@ -1,0 +1,1 @@
+"""Reusable Qt widgets with no domain knowledge."""
