@@ -41,7 +41,9 @@ def normalise_url(url: str | Path | URL) -> URL:
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode = WAL")
+    # Only our own files switch to WAL: opening a foreign file must leave it byte-identical.
+    if cursor.execute("PRAGMA application_id").fetchone()[0] == schema.SQLITE_APPLICATION_ID:
+        cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.execute("PRAGMA synchronous = NORMAL")
@@ -158,16 +160,19 @@ class Store:
 
     def upgrade(self) -> SchemaState:
         """Create or migrate the schema to the head revision. Returns the state found."""
+        if self.sqlite_path is not None:
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         state = self.schema_state()
         if state is SchemaState.CURRENT:
             return state
         if state is SchemaState.OUTDATED:
             self.backup_sqlite()
-        if self.sqlite_path is not None:
-            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         from db.migrations.runner import upgrade_to_head  # Alembic only when needed
 
         upgrade_to_head(self.engine)
+        if self.is_sqlite:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode = WAL")
         return state
 
 

@@ -1,0 +1,96 @@
+"""Opening databases: creation, refusal of foreign or newer ones, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from db import schema
+from db.errors import DatabaseRefused
+from db.migrations.runner import script_revisions
+from db.models import Base
+from db.store import SchemaState, Store, open_store
+
+
+def test_known_revisions_match_the_migration_scripts():
+    assert list(schema.REVISIONS) == script_revisions()
+
+
+def test_models_and_migrations_agree(store):
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    # The full-text search objects are managed by hand in the migration, not by the models.
+    differences = [d for d in differences if "person_fts" not in repr(d)
+                   and "search_vector" not in repr(d)]
+    assert differences == []
+
+
+def test_new_sqlite_file_is_created_in_wal_mode_and_marked(tmp_path):
+    path = tmp_path / "sub" / "guichet.sqlite3"
+    store = open_store(path)
+    assert store.schema_state() is SchemaState.CURRENT
+    store.dispose()
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA application_id").fetchone()[0] == (
+        schema.SQLITE_APPLICATION_ID)
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    connection.close()
+
+
+def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "notes.sqlite3"
+    path.write_bytes(b"Liste des rendez-vous\n")
+    with pytest.raises(DatabaseRefused) as refused:
+        open_store(path)
+    assert "n'est pas une base de données Guichet" in str(refused.value)
+    assert path.read_bytes() == b"Liste des rendez-vous\n"
+
+
+def test_another_applications_sqlite_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "other.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE contacts (name TEXT)")
+    connection.commit()
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseRefused):
+        open_store(path)
+    assert path.read_bytes() == before
+
+
+def test_a_database_from_a_newer_guichet_is_refused(store):
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(DatabaseRefused) as refused:
+        Store(store.url).upgrade()
+    assert "version plus récente de Guichet" in str(refused.value)
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+            "9999_future")
+
+
+def test_backup_copies_the_whole_file_aside(tmp_path, sqlite_template):
+    store = Store(sqlite_template)
+    copy = store.backup_sqlite()
+    store.dispose()
+    assert copy is not None and copy.name.startswith("guichet.avant-migration-")
+    assert Store(copy).schema_state() is SchemaState.CURRENT
+    copy.unlink()
+
+
+def test_the_audit_trail_is_append_only(store, actors):
+    from db.models import AuditEvent
+    from db.services import audit
+
+    adviser = next(iter(actors.values()))
+    with store.session() as session:
+        audit.record(session, adviser, "create", "person", adviser.id)
+    for statement in ("UPDATE audit_event SET action = 'x'", "DELETE FROM audit_event"):
+        with pytest.raises(Exception, match="append-only"), store.engine.begin() as connection:
+            connection.execute(text(statement))
+    with store.session() as session:
+        assert session.query(AuditEvent).one().action == "create"
