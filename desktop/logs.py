@@ -10,10 +10,9 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "Guichet"
-# 13 to 15 characters that look like a NIR, spaced or not (Corsica 2A/2B included).
-_NIR_PATTERN = re.compile(
-    r"\b[1278]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?\b"
-)
+# 13 characters (+ key) that may be a NIR, however spaced; Corsica's 2A/2B included.
+# It also catches other long numbers (millisecond timestamps): harmless in a log.
+_NIR_PATTERN = re.compile(r"\b[1278](?:\s?[0-9AB]){12}(?:\s?[0-9]{2})?\b")
 
 
 class RedactNirFilter(logging.Filter):

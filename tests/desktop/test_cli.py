@@ -1,0 +1,69 @@
+"""The command line: exit statuses and French messages (see DESIGN.md)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from desktop.cli import main
+from tests.conftest import POSTGRES_URL
+
+
+def test_db_upgrade_creates_then_finds_current(tmp_path, capsys):
+    path = tmp_path / "guichet.sqlite3"
+    path.touch()  # an empty file, as a newcomer might create
+    assert main(["--db", str(path), "db", "upgrade"]) == 0
+    assert "Schéma créé" in capsys.readouterr().out
+    assert main(["--db", f"sqlite:///{path}", "db", "upgrade"]) == 0
+    assert "Schéma déjà à jour" in capsys.readouterr().out
+
+
+def test_guichet_db_environment_variable_names_the_database(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "env.sqlite3"
+    monkeypatch.setenv("GUICHET_DB", str(path))
+    assert main(["db", "upgrade"]) == 0
+    assert str(path) in capsys.readouterr().out
+
+
+@pytest.mark.postgres
+def test_db_upgrade_on_an_empty_postgresql_database(capsys):
+    if not POSTGRES_URL:
+        pytest.skip("no PostgreSQL test server")
+    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"guichet_cli_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = server.set(database=name).render_as_string(hide_password=False)
+        assert main(["--db", url, "db", "upgrade"]) == 0
+        assert "Schéma créé : Serveur : 127.0.0.1" in capsys.readouterr().out
+        engine = create_engine(server.set(database=name))
+        assert {"person", "staff", "site", "audit_event"} <= set(inspect(engine).get_table_names())
+        engine.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["dmo"], "choix invalide"),
+    (["db"], "arguments obligatoires manquants"),
+    (["demo", "--size", "huge"], "taille attendue : small ou large"),
+    (["demo", "--seed", "douze"], "valeur invalide"),
+])
+def test_usage_errors_exit_2_in_french(argv, expected, capsys):
+    assert main(argv) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_a_file_that_is_not_guichet_is_refused_with_3(tmp_path, capsys):
+    path = tmp_path / "tableur.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a database")
+    assert main(["--db", str(path), "db", "upgrade"]) == 3
+    assert "n'est pas une base de données Guichet" in capsys.readouterr().err
+    assert path.read_bytes() == b"PK\x03\x04 not a database"
