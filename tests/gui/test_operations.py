@@ -1,0 +1,80 @@
+"""Background operations: work off the GUI thread, results and refusals back on it."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtWidgets import QApplication, QProgressDialog
+
+from db.errors import ValidationError
+from db.models import PersonKind, Role
+from db.services import people
+from db.services.people import PersonInput
+from desktop import operations as ops
+
+
+def test_query_runs_on_the_worker_and_answers_on_the_gui_thread(qtbot, make_context):
+    ctx = make_context(Role.ADVISER)
+    threads: dict[str, threading.Thread] = {}
+    answers = []
+
+    def work(session):
+        threads["work"] = threading.current_thread()
+        return people.search_people(session, ctx.actor, "personne")
+
+    def success(result):
+        threads["success"] = threading.current_thread()
+        answers.append(result)
+
+    ops.query(ctx, work).on_success(success).run()
+    qtbot.waitUntil(lambda: bool(answers), timeout=5000)
+    assert answers == [[]]
+    assert threads["work"] is not threading.main_thread()
+    assert threads["success"] is threading.main_thread()
+
+
+def test_a_write_announces_what_changed(qtbot, make_context):
+    ctx = make_context(Role.ADVISER)
+    data = PersonInput(kind=PersonKind.EMPLOYER, organisation_name="Scierie Mégevand",
+                       siret="73282932000074")
+    with qtbot.waitSignal(ctx.changes, timeout=5000) as changed:
+        ops.write(ctx, lambda s: people.create_person(s, ctx.actor, data),
+                  changes={"person"}).run()
+    assert changed.args == [{"person"}]
+
+
+def test_a_refusal_reaches_the_failure_handler_and_nothing_is_announced(qtbot, make_context):
+    ctx = make_context(Role.ADVISER)
+    failures, announced = [], []
+    ctx.changes.connect(announced.append)
+    data = PersonInput(kind=PersonKind.BENEFICIARY, last_name="Sans", first_name="Nir")
+    ops.write(ctx, lambda s: people.create_person(s, ctx.actor, data), changes={"person"}) \
+        .on_failure(failures.append).run()
+    qtbot.waitUntil(lambda: bool(failures), timeout=5000)
+    assert isinstance(failures[0], ValidationError)
+    assert failures[0].field_errors["nir"] == "Le NIR est obligatoire."
+    assert announced == []
+
+
+def test_progress_reported_by_the_work_moves_the_dialog(qtbot, make_context):
+    ctx = make_context(Role.ADVISER)
+    release, done = threading.Event(), []
+
+    def long_work(_session):
+        ops.report_progress(2, 3, "Personnes…")
+        release.wait(5)
+        return "fini"
+
+    def progress_dialog() -> QProgressDialog | None:
+        found = [w for w in QApplication.allWidgets() if isinstance(w, QProgressDialog)]
+        return found[0] if found else None
+
+    ops.query(ctx, long_work).with_progress("Traitement…").on_success(done.append).run()
+    qtbot.waitUntil(lambda: progress_dialog() is not None
+                    and progress_dialog().value() == 2, timeout=5000)
+    dialog = progress_dialog()
+    assert (dialog.maximum(), dialog.labelText()) == (3, "Personnes…")
+    release.set()
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    assert done == ["fini"]
+    assert not dialog.isVisible()
