@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+import uuid
 
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.services import people
+from db.services.access import Permission
+from db.services.people import PersonRecord
+from desktop import operations as ops
 from desktop.context import AppContext
+from desktop.people.dialog import PersonDialog
+from desktop.people.search import PeopleSearch, count_line
+from widgets.id_list_model import fix_row_height
+from widgets.search_field import SearchField
+
+HINT = (
+    "Tapez le début d'un nom (« lef élo » : plusieurs mots précisent), "
+    "un NIR avec ou sans espaces (« 1 84 12 ») ou un numéro de téléphone "
+    "(« 06 12 », « +33 6 12 »).\n\n"
+    "Entrée ou double-clic ouvre la fiche ; Ctrl+N crée une personne."
+)
+# A typical long value of each column but the last (which stretches): sets its width.
+_COLUMN_SAMPLES = ("LEFÈVRE-DUPONTEL", "Marie-Christine", "Professionnel de santé",
+                   "1 84 12 ** *** *** 46", "00/00/0000", "06 12 34 56 78")
 
 
 class PeoplePage(QWidget):
@@ -13,17 +44,122 @@ class PeoplePage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self._ctx = ctx
-        self._search = QLineEdit(self)
-        self._search.setPlaceholderText("Nom, NIR ou téléphone")
-        self._search.setAccessibleName("Rechercher une personne")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self._search)
-        layout.addWidget(QLabel("Tapez un nom, un NIR ou un numéro de téléphone.", self))
-        layout.addStretch()
+        self._dialog: PersonDialog | None = None
+        self._select_after_search: uuid.UUID | None = None
+        self.search = PeopleSearch(ctx, self)
+        self._build()
+        self.search.searched.connect(self._show_results)
+        ctx.changes.connect(self._on_changes)
 
+    def _build(self) -> None:
+        self.search_field = SearchField(self)
+        self.search_field.setPlaceholderText("Nom, NIR ou téléphone (Ctrl+F)")
+        self.search_field.setAccessibleName("Rechercher une personne")
+        self.search_field.search_requested.connect(self.search.search)
+        self.search_field.accepted.connect(self._enter_list)
+        self.search_field.down_requested.connect(self._enter_list)
+        self.new_button = QPushButton("&Nouvelle personne", self)
+        self.new_button.setToolTip("Créer une personne (Ctrl+N)")
+        self.new_button.clicked.connect(self.new_person)
+        self.new_button.setVisible(self._ctx.actor.can(Permission.EDIT_PEOPLE))
+
+        self.count = QLabel(self)
+        self.count.setAccessibleName("Nombre de résultats")
+
+        self.table = QTableView(self)
+        self.table.setModel(self.search.model)
+        self.table.setAccessibleName("Résultats de la recherche")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list, as elsewhere
+        fix_row_height(self.table)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        metrics = self.table.fontMetrics()
+        for column, sample in enumerate(_COLUMN_SAMPLES):
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+        self.table.activated.connect(self.open_person)
+
+        self.hint = QLabel(HINT, self)
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.hint.setAccessibleName("Aide à la recherche")
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.hint)
+        self.stack.addWidget(self.table)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search_field, 1)
+        bar.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.count)
+        layout.addWidget(self.stack, 1)
+        self.setTabOrder(self.search_field, self.new_button)
+        self.setTabOrder(self.new_button, self.table)
+
+    # -- what the main window calls ----------------------------------------------------------
     def focus_search(self) -> None:
-        self._search.setFocus()
-        self._search.selectAll()
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
 
     def new_person(self) -> None:
         """Open an empty record to create a person."""
+        if self._ctx.actor.can(Permission.EDIT_PEOPLE):
+            self._show_dialog(None)
+
+    # -- results ---------------------------------------------------------------------------
+    def _show_results(self, text: str, count: int) -> None:
+        self.stack.setCurrentWidget(self.table if text else self.hint)
+        self.count.setText(count_line(count) if text else "")
+        if self._select_after_search is not None:
+            row = self.search.model.row_of(self._select_after_search)
+            self._select_after_search = None
+            if row is not None:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.search.model.index(row, 0))
+
+    def _enter_list(self) -> None:
+        if self.search.model.rowCount() == 0:
+            return
+        if not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_changes(self, kinds: set) -> None:
+        if "person" in kinds:
+            self.search_field.search_again()
+
+    # -- the record ------------------------------------------------------------------------
+    def open_person(self, index: QModelIndex) -> None:
+        person_id = self.search.model.key_at(index)
+        if person_id is None:
+            return
+        actor = self._ctx.actor
+        ops.query(self._ctx, lambda session: people.get_person(session, actor, person_id)) \
+            .on_success(self._show_dialog).run()
+
+    def _show_dialog(self, record: PersonRecord | None) -> None:
+        if self._dialog is not None:
+            self._dialog.close()
+        self._dialog = PersonDialog(self._ctx, record, self)
+        self._dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._dialog.saved.connect(self._saved)
+        self._dialog.finished.connect(lambda _result, shown=self._dialog: self._forget(shown))
+        self._dialog.open()
+
+    def _forget(self, dialog: PersonDialog) -> None:
+        if self._dialog is dialog:
+            self._dialog = None
+
+    def _saved(self, person_id: uuid.UUID) -> None:
+        self._select_after_search = person_id
+
+    @property
+    def dialog(self) -> PersonDialog | None:
+        """The record currently open, if any."""
+        return self._dialog

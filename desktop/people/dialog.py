@@ -1,0 +1,294 @@
+"""The record of one person: identity form, history, and what later areas will add."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import ConflictError, PermissionDenied, ValidationError
+from db.models import PersonKind
+from db.services import people
+from db.services.access import Permission
+from db.services.people import PersonInput, PersonRecord
+from desktop import operations as ops
+from desktop.context import AppContext
+from widgets.date_field import DateField
+from widgets.form import Form
+
+# The form's text fields: (PersonInput field, label) in tab order.
+_TEXT_FIELDS = (
+    ("organisation_name", "&Raison sociale"),
+    ("siret", "S&IRET"),
+    ("last_name", "&Nom"),
+    ("first_name", "&Prénom"),
+    ("birth_name", "Nom de nai&ssance"),
+)
+_CONTACT_FIELDS = (
+    ("phone", "&Téléphone"),
+    ("email", "&E-mail"),
+    ("address", "&Adresse"),
+    ("postcode", "Code p&ostal"),
+    ("city", "&Commune"),
+)
+# Which fields each kind of person has (contact fields: every kind).
+_KIND_FIELDS = {
+    PersonKind.BENEFICIARY: {"civility", "last_name", "first_name", "birth_name", "birth_date",
+                             "nir"},
+    PersonKind.HEALTH_PROFESSIONAL: {"last_name", "first_name", "profession", "rpps"},
+    PersonKind.EMPLOYER: {"organisation_name", "siret"},
+}
+_ALL_KIND_FIELDS = set().union(*_KIND_FIELDS.values())
+
+# Sections that later areas fill; said plainly rather than faked.
+_LATER_SECTIONS = (
+    ("Rendez-vous", "Les rendez-vous de la personne apparaîtront ici.", None),
+    ("Parcours", "Les parcours attentionnés de la personne apparaîtront ici.", None),
+    ("Médiation", "Les dossiers de médiation de la personne apparaîtront ici.",
+     Permission.MEDIATION),
+)
+
+
+def civility_label(nir: str) -> str:
+    """« Monsieur » / « Madame » from the NIR's first character, as soon as it is typed."""
+    first = nir.strip()[:1]
+    return {"1": "Monsieur", "7": "Monsieur", "2": "Madame", "8": "Madame"}.get(first, "—")
+
+
+def history_line(when, who: str, what: str) -> str:
+    # Stored in UTC; shown in this computer's time zone.
+    return f"{when.astimezone().strftime('%d/%m/%Y %H:%M')} — {what} — {who}"
+
+
+class PersonDialog(QDialog):
+    """Create a person (``record`` None) or show and edit one.
+
+    Saving goes through the people service on the worker thread; a refusal shows each French
+    message under its field and writes nothing.
+    """
+
+    saved = Signal(uuid.UUID)
+
+    def __init__(self, ctx: AppContext, record: PersonRecord | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self._record = record
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 70)
+        self._sees_nir = ctx.actor.can(Permission.VIEW_NIR)
+        self._build()
+        self._fill(record)
+        if not ctx.actor.can(Permission.EDIT_PEOPLE):
+            self._make_read_only("Votre rôle ne permet pas de modifier cette fiche.")
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("Message")
+        self.banner.setFrameShape(QLabel.Shape.StyledPanel)
+        self.banner.setMargin(8)
+        self.banner.hide()
+
+        self.form = Form(self)
+        self.kind = QComboBox()
+        for kind, label in people.KIND_LABELS.items():
+            self.kind.addItem(label, kind)
+        self.form.add("kind", "T&ype", self.kind)
+        self.civility = QLabel("—")
+        self.form.add("civility", "Civilité", self.civility)
+        self.nir = QLineEdit()
+        self.nir.setPlaceholderText("1 84 12 76 451 089 46")
+        self.form.add("nir", "N&IR", self.nir)
+        self.editors: dict[str, QLineEdit] = {}
+        for name, label in _TEXT_FIELDS:
+            self.editors[name] = QLineEdit()
+            self.form.add(name, label, self.editors[name])
+        self.birth_date = DateField()
+        self.form.add("birth_date", "&Date de naissance", self.birth_date)
+        self.profession = QComboBox()
+        self.profession.addItem("— Choisir —", "")
+        for code, label in people.PROFESSIONS.items():
+            self.profession.addItem(label, code)
+        self.form.add("profession", "Pro&fession", self.profession)
+        self.editors["rpps"] = QLineEdit()
+        self.editors["rpps"].setPlaceholderText("facultatif, 11 chiffres")
+        self.form.add("rpps", "&RPPS", self.editors["rpps"])
+        for name, label in _CONTACT_FIELDS:
+            self.editors[name] = QLineEdit()
+            self.form.add(name, label, self.editors[name])
+        self.editors["phone"].setPlaceholderText("06 12 34 56 78")
+        self.editors["email"].setPlaceholderText("nom@exemple.fr")
+        self.nir.textChanged.connect(lambda text: self.civility.setText(civility_label(text)))
+        self.kind.currentIndexChanged.connect(self._show_kind_fields)
+
+        self.history = QLabel(self)
+        self.history.setWordWrap(True)
+        self.history.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                             | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.history.setAccessibleName("Historique de la fiche")
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.addWidget(self.form)
+        column.addWidget(self._section("Historique", self.history))
+        for title, line, permission in _LATER_SECTIONS:
+            if permission is None or self._ctx.actor.can(permission):
+                column.addWidget(self._section(title, QLabel(line)))
+        column.addStretch()
+        scroll = QScrollArea(self)  # at 200 % scaling the record is taller than the screen
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton(
+            "Enregistrer", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        self.close_button = self.buttons.addButton(
+            "Fermer", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.buttons)
+
+    def _section(self, title: str, body: QWidget) -> QGroupBox:
+        box = QGroupBox(title, self)
+        QVBoxLayout(box).addWidget(body)
+        return box
+
+    def _show_kind_fields(self) -> None:
+        shown = _KIND_FIELDS[self._kind()]
+        for name in _ALL_KIND_FIELDS:
+            self.form.set_visible(name, name in shown)
+
+    def _kind(self) -> PersonKind:
+        return PersonKind(self.kind.currentData())  # Qt hands the enum back as a plain str
+
+    # -- data ------------------------------------------------------------------------------
+    def _fill(self, record: PersonRecord | None) -> None:
+        self._record = record
+        data = record.data if record else PersonInput(kind=PersonKind.BENEFICIARY)
+        self.setWindowTitle(record.display_name if record else "Nouvelle personne")
+        self.kind.setCurrentIndex(self.kind.findData(data.kind))
+        self._show_kind_fields()
+        for name, editor in self.editors.items():
+            editor.setText(getattr(data, name) or "")
+        self.birth_date.set_date(data.birth_date)
+        self.profession.setCurrentIndex(max(0, self.profession.findData(data.profession)))
+        # A role without VIEW_NIR sees a stored NIR masked and cannot change it.
+        self._nir_locked = record is not None and not self._sees_nir
+        self.nir.setText(record.nir_display if record else "")
+        self.nir.setReadOnly(self._nir_locked)
+        if self._nir_locked:
+            self.nir.setToolTip("Votre rôle ne permet pas de voir ni de modifier le NIR.")
+        self.form.clear_errors()
+        self.banner.hide()
+        self.history.setText("\n".join(history_line(*event) for event in record.history)
+                             if record else "La fiche n'est pas encore enregistrée.")
+
+    def _input(self) -> tuple[PersonInput, dict[str, str]]:
+        """The form as the service wants it, and the errors found before asking it."""
+        kind = self._kind()
+        shown = _KIND_FIELDS[kind]
+        local_errors: dict[str, str] = {}
+        values = {name: editor.text() for name, editor in self.editors.items()
+                  if name not in _ALL_KIND_FIELDS or name in shown}
+        birth_date = None
+        if "birth_date" in shown:
+            try:
+                birth_date = self.birth_date.date()
+            except ValueError as error:
+                local_errors["birth_date"] = str(error)
+        data = PersonInput(kind=kind, birth_date=birth_date, **values)
+        if "profession" in shown:
+            data.profession = self.profession.currentData()
+        if "nir" in shown and not self._nir_locked:
+            data.nir = self.nir.text()
+        return data, local_errors
+
+    # -- saving ----------------------------------------------------------------------------
+    def save(self) -> None:
+        if not self.save_button.isVisible() or not self.save_button.isEnabled():
+            return
+        data, local_errors = self._input()
+        actor, record = self._ctx.actor, self._record
+
+        def work(session) -> uuid.UUID:
+            try:
+                if record is None:
+                    person_id = people.create_person(session, actor, data)
+                else:
+                    people.update_person(session, actor, record.id, record.version, data)
+                    person_id = record.id
+            except ValidationError as refused:
+                raise ValidationError({**refused.field_errors, **local_errors}) from None
+            if local_errors:
+                # A date the form could not read: refuse, which rolls the unit of work back.
+                raise ValidationError(local_errors)
+            return person_id
+
+        self.save_button.setEnabled(False)
+        ops.write(self._ctx, work, changes={"person"}).on_success(self._saved) \
+            .on_failure(self._refused).run()
+
+    def _saved(self, person_id: uuid.UUID) -> None:
+        self.save_button.setEnabled(True)
+        self.saved.emit(person_id)
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(error, ValidationError):
+            self.form.show_errors(error.field_errors)
+            others = self.form.unplaced(error.field_errors)
+            self._show_banner("La fiche n'a pas été enregistrée : corrigez les champs signalés."
+                              + "".join(f"\n{message}" for message in others))
+        elif isinstance(error, ConflictError):
+            self._show_banner(str(error))
+            if self.ask(self, str(error) + "\n\nRecharger la fiche maintenant ?"):
+                self.reload()
+        elif isinstance(error, PermissionDenied):
+            self._make_read_only(str(error))
+        else:
+            self._ctx.report_error(error, self)
+
+    def reload(self) -> None:
+        """Show the record as it is now in the database (the user's edits are dropped)."""
+        if self._record is None:
+            return
+        person_id, actor = self._record.id, self._ctx.actor
+        ops.query(self._ctx, lambda session: people.get_person(session, actor, person_id)) \
+            .on_success(self._fill).run()
+
+    @classmethod
+    def ask(cls, parent: QWidget, question: str) -> bool:
+        """A yes/no question; tests replace it."""
+        answer = QMessageBox.question(parent, "Guichet", question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _show_banner(self, message: str) -> None:
+        self.banner.setText(message)
+        self.banner.show()
+
+    def _make_read_only(self, reason: str) -> None:
+        for editor in (*self.editors.values(), self.nir, self.birth_date):
+            editor.setReadOnly(True)
+        self.kind.setEnabled(False)
+        self.profession.setEnabled(False)
+        self.save_button.hide()
+        self._show_banner(reason)

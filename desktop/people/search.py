@@ -1,0 +1,91 @@
+"""The search behind the people list: queries off the GUI thread, rows fetched by block."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QObject, Signal
+
+from db.services import people
+from db.services.people import PersonRow
+from desktop import operations as ops
+from desktop.context import AppContext
+from widgets.id_list_model import IdListModel
+
+COLUMNS = ("Nom", "Prénom", "Type", "NIR", "Né(e) le", "Téléphone", "Commune")
+
+
+def person_cell(row: PersonRow, column: int) -> str:
+    match column:
+        case 0:
+            return row.name
+        case 1:
+            return row.first_name
+        case 2:
+            return row.kind_label
+        case 3:
+            return row.masked_nir
+        case 4:
+            return row.birth_date.strftime("%d/%m/%Y") if row.birth_date else ""
+        case 5:
+            return row.phone
+        case _:
+            return row.city
+
+
+def count_line(count: int) -> str:
+    if count >= people.SEARCH_LIMIT:
+        return f"Plus de {people.SEARCH_LIMIT:,} résultats : précisez la recherche".replace(
+            ",", "\u202f")
+    if count == 0:
+        return "Aucune personne ne correspond à cette recherche."
+    return f"{count:,} personne{'s' if count > 1 else ''}".replace(",", "\u202f")
+
+
+class PeopleSearch(QObject):
+    """Runs searches, keeps the latest answer only, and feeds the list model.
+
+    The search runs on the worker thread. The rows, though, are fetched synchronously on the
+    GUI thread, for the visible block only, on a short-lived session — as Anki's browser does:
+    64 rows by primary key take about a millisecond, whereas asynchronous fetching would
+    paint placeholders and repaint every time the user scrolls.
+    """
+
+    # text searched, number of ids found (0 for an empty search)
+    searched = Signal(str, int)
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self._latest = 0  # the number of the latest search asked for: earlier answers are stale
+        self.text = ""
+        self.model = IdListModel(COLUMNS, self._fetch_rows, lambda row: row.id, person_cell,
+                                 parent=self)
+
+    def search(self, text: str) -> None:
+        self._latest += 1
+        ticket = self._latest
+        self.text = text
+        if not text:
+            self._show(ticket, text, [])
+            return
+        actor = self._ctx.actor
+
+        def work(session) -> list[uuid.UUID] | None:
+            if ticket != self._latest:  # overtaken while it waited in the queue
+                return None
+            return people.search_people(session, actor, text)
+
+        ops.query(self._ctx, work).on_success(
+            lambda ids: self._show(ticket, text, ids)
+        ).run()
+
+    def _show(self, ticket: int, text: str, ids: list[uuid.UUID] | None) -> None:
+        if ticket != self._latest or ids is None:
+            return
+        self.model.set_keys(ids)
+        self.searched.emit(text, len(ids))
+
+    def _fetch_rows(self, ids: list[uuid.UUID]) -> list[PersonRow]:
+        with self._ctx.store.session() as session:
+            return people.people_rows(session, self._ctx.actor, ids)

@@ -1,0 +1,93 @@
+"""A form of labelled fields, each with its own error message shown right below it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+# Readable on light and on dark windows (contrast ≥ 4.5:1 on either).
+_ERROR_ON_LIGHT, _ERROR_ON_DARK = "#b3261e", "#ff8a80"
+
+
+class FormField(QWidget):
+    """An editor and, below it, the message saying what is wrong with its value."""
+
+    def __init__(self, label: str, editor: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.editor = editor
+        self.label = QLabel(label)
+        self.label.setBuddy(editor)  # Alt+letter and screen readers link label and editor
+        editor.setAccessibleName(label.replace("&", ""))
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.setAccessibleName(f"Erreur : {label.replace('&', '')}")
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(editor)
+        layout.addWidget(self.error)
+
+    def set_error(self, message: str) -> None:
+        """Show ``message`` below the editor (an empty message clears it)."""
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        self.error.setStyleSheet(f"color: {_ERROR_ON_DARK if dark else _ERROR_ON_LIGHT};")
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+        # A screen reader reads the description when the editor gets the focus.
+        self.editor.setAccessibleDescription(message)
+        self.editor.setProperty("invalid", bool(message))
+
+    def error_text(self) -> str:
+        return self.error.text()
+
+
+class Form(QWidget):
+    """Named fields in a two-column layout that wraps at narrow widths (large fonts)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._fields: dict[str, FormField] = {}
+        self._layout = QFormLayout(self)
+        self._layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self._layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+    def add(self, name: str, label: str, editor: QWidget) -> FormField:
+        field = FormField(label, editor, self)
+        self._fields[name] = field
+        self._layout.addRow(field.label, field)
+        return field
+
+    def field(self, name: str) -> FormField:
+        return self._fields[name]
+
+    def set_visible(self, name: str, visible: bool) -> None:
+        self._layout.setRowVisible(self._fields[name], visible)
+
+    def is_shown(self, name: str) -> bool:
+        return self._layout.isRowVisible(self._fields[name])
+
+    def show_errors(self, errors: dict[str, str]) -> FormField | None:
+        """Show each message beside its field, clear the others; focus the first faulty one.
+
+        Returns that field, or None when no shown field has an error.
+        """
+        first = None
+        for name, field in self._fields.items():
+            message = errors.get(name, "")
+            field.set_error(message)
+            if message and first is None and self.is_shown(name):
+                first = field
+        if first is not None:
+            first.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        return first
+
+    def unplaced(self, errors: dict[str, str]) -> list[str]:
+        """The messages no shown field can display (the caller shows them elsewhere)."""
+        return [message for name, message in errors.items()
+                if name not in self._fields or not self.is_shown(name)]
+
+    def clear_errors(self) -> None:
+        self.show_errors({})
