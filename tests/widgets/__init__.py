@@ -1,0 +1,1 @@
+"""Tests of the reusable widgets (no database)."""
