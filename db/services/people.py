@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
 from sqlalchemy import Uuid, select, text
@@ -203,6 +203,9 @@ def update_person(
     person = _load(session, person_id)
     if person.version != expected_version:
         raise _conflict()
+    if not actor.can(Permission.VIEW_NIR):
+        # The form showed this role the NIR masked: it keeps the stored one, unchanged.
+        data = replace(data, nir=person.nir or "")
     values = _validate(session, data, person_id)
     changed = sorted(k for k, v in values.items() if getattr(person, k) != v)
     if not changed:

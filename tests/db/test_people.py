@@ -146,6 +146,18 @@ def test_partner_sees_masked_nir_and_cannot_see_mediation(store, actors):
     assert row.masked_nir == "1 84 12 ** *** *** 46"
 
 
+def test_partner_edit_keeps_the_nir_they_cannot_see(store, actors):
+    partner = actors[Role.PARTNER]
+    person_id = create(store, actors[Role.ADVISER], beneficiary())
+    with store.session() as session:
+        record = people.get_person(session, partner, person_id)
+        record.data.city = "Voiron"
+        people.update_person(session, partner, person_id, record.version, record.data)
+    with store.session() as session:
+        person = session.get(Person, person_id)
+        assert (person.nir, person.city) == ("184127645108946", "Voiron")
+
+
 def test_manager_cannot_edit_people(store, actors):
     with pytest.raises(PermissionDenied) as refused:
         create(store, actors[Role.MANAGER], beneficiary())
