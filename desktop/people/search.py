@@ -33,13 +33,17 @@ def person_cell(row: PersonRow, column: int) -> str:
             return row.city
 
 
+def _thousands(number: int) -> str:
+    """« 2 000 » with a no-break space, as French writes numbers."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
 def count_line(count: int) -> str:
     if count >= people.SEARCH_LIMIT:
-        return f"Plus de {people.SEARCH_LIMIT:,} résultats : précisez la recherche".replace(
-            ",", "\u202f")
+        return f"Plus de {_thousands(people.SEARCH_LIMIT)} résultats : précisez la recherche"
     if count == 0:
         return "Aucune personne ne correspond à cette recherche."
-    return f"{count:,} personne{'s' if count > 1 else ''}".replace(",", "\u202f")
+    return f"{_thousands(count)} personne{'s' if count > 1 else ''}"
 
 
 class PeopleSearch(QObject):
