@@ -1,0 +1,239 @@
+"""Guichet's benchmark (not a test): builds the large demo data, then times named operations.
+
+    python tools/benchmark.py [--db URL] [--repeat N]
+
+Without ``--db`` the data goes into a temporary SQLite file; with it, an empty database is
+filled and one that already holds data is reused as it is. Each operation runs once untimed
+(to warm the caches a user's second launch would find), then ``--repeat`` times; the table
+shows the median, the slowest run and the budget.
+
+Adding an operation is one line, e.g.::
+
+    register("agenda de la semaine", lambda bench, run: ..., budget_ms=50)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import exists, func, select  # noqa: E402
+
+from db import demo  # noqa: E402
+from db.models import Person, Staff  # noqa: E402
+from db.services import people, staff  # noqa: E402
+from db.services.access import Actor  # noqa: E402
+from db.store import Store, open_store  # noqa: E402
+
+SCREENFUL = 40  # rows the people list shows before any scrolling
+PROCESS_TIMEOUT = 60  # seconds: a start that takes longer is a failure
+
+
+@dataclass
+class Bench:
+    """What the operations work on: the filled database and a signed-in adviser."""
+
+    store: Store
+    url: str
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    run: Callable[[Bench, int], object]  # called with the run's index
+    budget_ms: float | None = None
+    # A budget relative to another operation's median: ``factor`` times it.
+    relative_to: str | None = None
+    factor: float = 1.0
+
+
+OPERATIONS: list[Operation] = []
+
+
+def register(name: str, run: Callable[[Bench, int], object], budget_ms: float | None = None,
+             *, relative_to: str | None = None, factor: float = 1.0) -> None:
+    OPERATIONS.append(Operation(name, run, budget_ms, relative_to, factor))
+
+
+class OperationFailed(Exception):
+    """An operation could not run; the table says why instead of a timing."""
+
+
+# -- cold start ------------------------------------------------------------------------------
+
+FLOOR_SCRIPT = """
+import sys
+import sqlalchemy
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.show()
+QTimer.singleShot(0, app.quit)
+sys.exit(app.exec())
+"""
+
+
+def run_process(arguments: list[str], **environment: str) -> None:
+    env = os.environ | {"QT_QPA_PLATFORM": "offscreen"} | environment
+    try:
+        finished = subprocess.run(arguments, cwd=ROOT, env=env, capture_output=True,
+                                  text=True, timeout=PROCESS_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise OperationFailed(f"pas terminé en {PROCESS_TIMEOUT} s") from None
+    if finished.returncode != 0:
+        last_line = (finished.stderr.strip().splitlines() or ["?"])[-1]
+        raise OperationFailed(f"code de sortie {finished.returncode} : {last_line[:80]}")
+
+
+FLOOR = "plancher : PySide6 + SQLAlchemy + QMainWindow vide"
+register(FLOOR, lambda bench, run: run_process([sys.executable, "-c", FLOOR_SCRIPT]))
+register(
+    "démarrage à froid (fenêtre principale prête)",
+    lambda bench, run: run_process(
+        [sys.executable, "-m", "desktop.cli", "--db", bench.url],
+        GUICHET_LOGIN="conseiller01", GUICHET_QUIT_WHEN_READY="1",
+    ),
+    relative_to=FLOOR, factor=1.5,
+)
+
+
+# -- people search ---------------------------------------------------------------------------
+
+NAME_PREFIXES = ["mar", "dup", "lef", "ber", "éli", "chab", "gaë", "rou"]
+NIR_PREFIXES = ["1 84", "2 91 03", "1 75 06 38", "2 88 11 38 185", "184", "2690", "1 02", "27"]
+
+
+def search_and_fill(queries: list[str]) -> Callable[[Bench, int], object]:
+    """The people screen's work for one query: the id list, then the first screenful."""
+    def run(bench: Bench, index: int) -> object:
+        with bench.store.session() as session:
+            ids = people.search_people(session, bench.actor, queries[index % len(queries)])
+            return people.people_rows(session, bench.actor, ids[:SCREENFUL])
+
+    return run
+
+
+register("recherche par préfixe de nom", search_and_fill(NAME_PREFIXES), budget_ms=20)
+register("recherche par NIR", search_and_fill(NIR_PREFIXES), budget_ms=20)
+
+
+# -- running and reporting -------------------------------------------------------------------
+
+def milliseconds(value: float) -> str:
+    text = f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+    return text.replace(",", "\u202f").replace(".", ",") + " ms"
+
+
+def measure(operation: Operation, bench: Bench, repeat: int) -> list[float]:
+    operation.run(bench, -1)
+    samples = []
+    for index in range(repeat):
+        start = time.perf_counter()
+        operation.run(bench, index)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def row(name: str, median: str, slowest: str, budget: str, verdict: str) -> str:
+    return f"{name:<52} {median:>10} {slowest:>10}  {budget:<28} {verdict}"
+
+
+def prepare(url: str | None, directory: Path) -> tuple[Store, str, float | None]:
+    """The database to measure; the generation time when this run filled it."""
+    target = url or str(directory / "guichet-benchmark.sqlite3")
+    store = open_store(target)
+    with store.session() as session:
+        filled = session.scalar(select(exists().select_from(Staff)))
+        count = session.scalar(select(func.count()).select_from(Person)) if filled else 0
+    if filled:
+        print(f"Base existante réutilisée ({count:,} personnes) : {store.describe()}"
+              .replace(",", "\u202f"))
+        return store, target, None
+    print(f"Génération des données « large » dans {store.describe()}…", flush=True)
+    start = time.perf_counter()
+    demo.generate(store, size="large", progress=_progress)
+    elapsed = time.perf_counter() - start
+    print(file=sys.stderr)
+    return store, target, elapsed
+
+
+def _progress(done: int, total: int, label: str) -> None:
+    print(f"\r{label} {done}/{total}", end="", file=sys.stderr, flush=True)
+
+
+def describe_engine(store: Store) -> str:
+    with store.engine.connect() as connection:
+        if store.is_sqlite:
+            return "SQLite " + connection.exec_driver_sql("SELECT sqlite_version()").scalar()
+        return connection.exec_driver_sql("SHOW server_version").scalar().join(
+            ("PostgreSQL ", ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Mesures de performance de Guichet.")
+    parser.add_argument("--db", metavar="URL", help="base à utiliser (sinon un fichier "
+                        "SQLite temporaire) ; réutilisée si elle contient déjà des données")
+    parser.add_argument("--repeat", type=int, default=15, metavar="N",
+                        help="mesures par opération (médiane ; 15 par défaut)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="guichet-benchmark-") as directory:
+        store, url, generation = prepare(args.db, Path(directory))
+        try:
+            with store.session() as session:
+                actor = staff.sign_in(session, "conseiller01")
+            bench = Bench(store, url, actor)
+            print(f"{describe_engine(store)} · Python {platform.python_version()} · "
+                  f"{os.cpu_count()} cœurs · {args.repeat} mesures par opération\n")
+            print(row("opération", "médiane", "max", "budget", ""))
+            if generation is None:
+                print(row("demo large (200 000 personnes)", "—", "—", "≤ 120 s",
+                          "non mesuré (base réutilisée)"))
+            else:
+                verdict = "✓" if generation <= 120 else "✗"
+                print(row("demo large (200 000 personnes)", f"{generation:.1f} s".replace(
+                    ".", ","), "", "≤ 120 s", verdict))
+            medians: dict[str, float] = {}
+            for operation in OPERATIONS:
+                print(report(operation, bench, args.repeat, medians), flush=True)
+        finally:
+            store.dispose()
+    return 0
+
+
+def report(operation: Operation, bench: Bench, repeat: int, medians: dict[str, float]) -> str:
+    try:
+        samples = measure(operation, bench, repeat)
+    except OperationFailed as failure:
+        return row(operation.name, "—", "—", "", f"échec : {failure}")
+    median = medians[operation.name] = statistics.median(samples)
+    if operation.relative_to in medians:
+        limit = operation.factor * medians[operation.relative_to]
+        ratio = median / medians[operation.relative_to]
+        budget = f"≤ {operation.factor:g} × plancher".replace(".", ",")
+        verdict = f"{'✓' if median <= limit else '✗'} ({ratio:.2f} ×)".replace(".", ",")
+    elif operation.budget_ms is not None:
+        budget = f"≤ {milliseconds(operation.budget_ms)}"
+        verdict = "✓" if median <= operation.budget_ms else "✗"
+    else:
+        budget = verdict = ""
+    return row(operation.name, milliseconds(median), milliseconds(max(samples)), budget,
+               verdict)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
