@@ -23,7 +23,18 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QLocale,
+    QPoint,
+    QPointF,
+    QRectF,
+    QSizeF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -36,6 +47,8 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
+    QPolygonF,
 )
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -68,6 +81,8 @@ FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
 # (WCAG 1.4.11, non-text contrast).
 _GRAPHIC_CONTRAST = 3.0
 _NOW_COLOUR = QColor("#d93025")
+_MARKER_COLOUR = QColor("#e37400")
+_LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 class CalendarMode(enum.Enum):
@@ -109,6 +124,12 @@ def _hhmm(minutes: float) -> str:
     return f"{hours:02d}:{rest:02d}"
 
 
+def _time_span(item: CalendarItem) -> str:
+    """« 09:00–09:30 » (not strftime: it imports a module on every call, too slow here)."""
+    start, end = item.start, item.end
+    return f"{start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}"
+
+
 # -- colours -------------------------------------------------------------------------------
 
 def _luminance(colour: QColor) -> float:
@@ -138,6 +159,15 @@ def _mix(first: QColor, second: QColor, share: float) -> QColor:
     """``share`` of ``second`` over ``first``."""
     return QColor.fromRgbF(*(a + (b - a) * share for a, b in zip(
         first.getRgbF()[:3], second.getRgbF()[:3], strict=True)))
+
+
+@dataclass(slots=True)
+class _ItemBox:
+    """Where an item and its text are painted, in body coordinates."""
+
+    rect: QRectF
+    lines: list[tuple[QFont, str, QRectF]]
+    badge: QRectF | None
 
 
 @dataclass
@@ -216,7 +246,8 @@ class CalendarView(QAbstractScrollArea):
         self._drop: tuple[int, int] | None = None  # (column, start minute) while dragging
         self._layout = self._build_layout()
         self._geometry = self._measure()
-        self._rects: dict[Hashable, QRectF] = {}
+        self._boxes: dict[Hashable, _ItemBox] = {}
+        self._body_cache: QPixmap | None = None
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Calendrier")
@@ -260,6 +291,7 @@ class CalendarView(QAbstractScrollArea):
     def set_category_colours(self, colours: Mapping[str, QColor | str]) -> None:
         """The colour of each item category; unknown categories take the highlight colour."""
         self._colours = {name: QColor(colour) for name, colour in colours.items()}
+        self._body_cache = None
         self.viewport().update()
 
     # -- period -------------------------------------------------------------------------------
@@ -346,7 +378,7 @@ class CalendarView(QAbstractScrollArea):
         if placed is None:
             return ""
         item = placed.item
-        parts = [f"{item.start:%H:%M}–{item.end:%H:%M}", item.title, item.subtitle,
+        parts = [_time_span(item), item.title, item.subtitle,
                  "annulé" if item.cancelled else "", item.marker]
         return ", ".join(part for part in parts if part)
 
@@ -388,8 +420,8 @@ class CalendarView(QAbstractScrollArea):
         return list(self._layout.columns)
 
     def item_rect(self, key: Hashable) -> QRectF | None:
-        rect = self._rects.get(key)
-        return None if rect is None else self._to_viewport(rect)
+        box = self._boxes.get(key)
+        return None if box is None else self._to_viewport(box.rect)
 
     def column_rect(self, column: int) -> QRectF:
         """The whole visible time range of a column."""
@@ -407,11 +439,12 @@ class CalendarView(QAbstractScrollArea):
 
     def now_line_y(self) -> float | None:
         """Where the line for now is drawn; None when today or now is not shown."""
+        return None if self._now_minute() is None else self.y_for(self._now)
+
+    def _now_minute(self) -> float | None:
         minute = minutes_of(self._now, self._now.date())
         shown = any(column.day == self._now.date() for column in self._layout.columns)
-        if not shown or not self._first_minute <= minute <= self._last_minute:
-            return None
-        return self.y_for(self._now)
+        return minute if shown and self._first_minute <= minute <= self._last_minute else None
 
     def position_at(self, point: QPoint | QPointF) -> tuple[int, datetime] | None:
         """The column index and time at a viewport point of the body, None elsewhere."""
@@ -435,7 +468,7 @@ class CalendarView(QAbstractScrollArea):
     def _relayout(self) -> None:
         self._layout = self._build_layout()
         self._geometry = self._measure()
-        self._place_rects()
+        self._place_boxes()
         self._update_scroll_bars()
         self._refocus()
         self.viewport().update()
@@ -458,17 +491,47 @@ class CalendarView(QAbstractScrollArea):
         return _Geometry(header_rows, row_height, gutter, column_width, minute_height,
                          self._first_minute, columns)
 
-    def _place_rects(self) -> None:
+    def _place_boxes(self) -> None:
+        """Each item's rectangle and its elided lines of text, once per layout rather than at
+        every paint (eliding is what a paint of hundreds of items would spend its time on)."""
         geometry = self._geometry
+        regular, title, struck = QFont(self.font()), QFont(self.font()), QFont(self.font())
+        title.setBold(True)
+        struck.setStrikeOut(True)
+        metrics = {id(font): QFontMetricsF(font) for font in (regular, title, struck)}
+        line = metrics[id(regular)].lineSpacing()
+        badge_size = metrics[id(regular)].height()
         # a strip on the right of each column stays free, to click or drop on the slot
         usable = geometry.column_width - max(6.0, geometry.column_width * 0.08)
-        self._rects = {}
+        self._boxes = {}
+        self._body_cache = None
         for placed in self._layout.items:
+            item = placed.item
             lane_width = usable / placed.lanes
             top, bottom = geometry.y(placed.start), geometry.y(placed.end)
-            self._rects[placed.item.key] = QRectF(
-                placed.column * geometry.column_width + placed.lane * lane_width + 1, top + 1,
-                lane_width - 2, max(bottom - top - 2, 3.0))
+            rect = QRectF(placed.column * geometry.column_width + placed.lane * lane_width + 1,
+                          top + 1, lane_width - 2, max(bottom - top - 2, 3.0))
+            area = rect.adjusted(7, 2, -3, -1)
+            badge = None
+            if item.marker:
+                badge = QRectF(rect.right() - badge_size - 2, rect.top() + 2, badge_size,
+                               badge_size)
+                area.setRight(badge.left() - 2)
+            heading = struck if item.cancelled else title
+            if area.height() < 2 * line:
+                texts = [(heading, f"{item.title} · {item.subtitle}" if item.subtitle
+                          else item.title)]
+            else:
+                texts = [(heading, item.title), (regular, item.subtitle),
+                         (regular, _time_span(item))]
+                texts = [entry for entry in texts if entry[1]][:int(area.height() // line)]
+            lines = []
+            for number, (font, text) in enumerate(texts):
+                elided = metrics[id(font)].elidedText(text, Qt.TextElideMode.ElideRight,
+                                                      area.width())
+                lines.append((font, elided, QRectF(area.left(), area.top() + number * line,
+                                                   area.width(), line)))
+            self._boxes[item.key] = _ItemBox(rect, lines, badge)
 
     def _update_scroll_bars(self) -> None:
         geometry = self._geometry
@@ -517,12 +580,12 @@ class CalendarView(QAbstractScrollArea):
             return None
         body = point - self._offset()
         return next((p for p in reversed(self._layout.items)
-                     if self._rects[p.item.key].contains(body)), None)
+                     if self._boxes[p.item.key].rect.contains(body)), None)
 
     def _stop_rect(self, stop: Stop) -> QRectF:
         """Body rectangle of a stop: the item, or its grid cell."""
-        if stop.key is not None and stop.key in self._rects:
-            return self._rects[stop.key]
+        if stop.key is not None and stop.key in self._boxes:
+            return self._boxes[stop.key].rect
         return self._geometry.column_rect(stop.column, stop.start, stop.start + self._grid)
 
     def _ensure_visible(self, rect: QRectF) -> None:
@@ -539,7 +602,7 @@ class CalendarView(QAbstractScrollArea):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._geometry = self._measure()
-        self._place_rects()
+        self._place_boxes()
         self._update_scroll_bars()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -549,25 +612,23 @@ class CalendarView(QAbstractScrollArea):
 
     def _refresh_now(self) -> None:
         self._now = self._clock()
+        self._body_cache = None  # the line for now is painted in it
         self.viewport().update()
 
     # -- painting -----------------------------------------------------------------------------
-    def paintEvent(self, event: QPaintEvent) -> None:
+    def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         geometry = self._geometry
         offset = self._offset()
         body = self._body_rect()
-        exposed = QRectF(event.rect()).intersected(body).translated(-offset)
         palette = self.palette()
-        first, last = self._visible_columns(exposed)
+        first, last = self._visible_columns(body.translated(-offset))
 
         painter.save()
         painter.setClipRect(body)
         painter.translate(offset)
-        self._paint_grid(painter, exposed, first, last)
-        self._paint_items(painter, exposed, first, last)
-        self._paint_now(painter, first, last)
+        painter.drawPixmap(QPointF(0, 0), self._body_pixmap())
         self._paint_focus(painter)
         self._paint_drop(painter)
         painter.restore()
@@ -588,18 +649,37 @@ class CalendarView(QAbstractScrollArea):
                          palette.color(QPalette.ColorRole.Window))
         painter.end()
 
-    def _visible_columns(self, exposed: QRectF) -> tuple[int, int]:
+    def _body_pixmap(self) -> QPixmap:
+        """The grid, closures and items, painted once per layout: a repaint for the focus, a
+        drag, a scroll or the now line only copies it."""
+        ratio = self.viewport().devicePixelRatioF()
+        if self._body_cache is None or self._body_cache.devicePixelRatioF() != ratio:
+            size = QSizeF(self._geometry.width, self._geometry.y(self._last_minute)) * ratio
+            pixmap = QPixmap(max(1, round(size.width())), max(1, round(size.height())))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(self.palette().color(QPalette.ColorRole.Base))
+            painter = QPainter(pixmap)
+            self._paint_grid(painter)
+            self._paint_now(painter)
+            self._paint_items(painter)
+            painter.end()
+            self._body_cache = pixmap
+        return self._body_cache
+
+    def _visible_columns(self, shown: QRectF) -> tuple[int, int]:
+        """The first and last column the body rectangle ``shown`` (content coordinates)
+        reaches."""
         width = self._geometry.column_width
         count = len(self._layout.columns)
-        return (max(0, int(exposed.left() // width)),
-                min(count - 1, int(exposed.right() // width)))
+        return (max(0, int(shown.left() // width)),
+                min(count - 1, int(shown.right() // width)))
 
     def _line_colours(self) -> tuple[QColor, QColor]:
         base = self.palette().color(QPalette.ColorRole.Base)
         text = self.palette().color(QPalette.ColorRole.Text)
         return _mix(base, text, 0.28), _mix(base, text, 0.10)
 
-    def _paint_grid(self, painter: QPainter, exposed: QRectF, first: int, last: int) -> None:
+    def _paint_grid(self, painter: QPainter) -> None:
         geometry = self._geometry
         base = self.palette().color(QPalette.ColorRole.Base)
         text = self.palette().color(QPalette.ColorRole.Text)
@@ -607,33 +687,30 @@ class CalendarView(QAbstractScrollArea):
         closed_fill = _mix(base, text, 0.07)
         hatch = QBrush(_mix(base, text, 0.16), Qt.BrushStyle.BDiagPattern)
         for closure in self._layout.closures:
-            if first <= closure.column <= last:
-                rect = geometry.column_rect(closure.column, closure.start, closure.end)
-                painter.fillRect(rect, closed_fill)
-                painter.fillRect(rect, hatch)
-        left, right = first * geometry.column_width, (last + 1) * geometry.column_width
+            rect = geometry.column_rect(closure.column, closure.start, closure.end)
+            painter.fillRect(rect, closed_fill)
+            painter.fillRect(rect, hatch)
         for minute in range(self._first_minute, self._last_minute + 1, self._grid):
             y = geometry.y(minute)
-            if exposed.top() - 1 <= y <= exposed.bottom() + 1:
-                painter.setPen(QPen(hour_line if minute % 60 == 0 else cell_line, 0))
-                painter.drawLine(QPointF(left, y), QPointF(right, y))
+            painter.setPen(QPen(hour_line if minute % 60 == 0 else cell_line, 0))
+            painter.drawLine(QPointF(0, y), QPointF(geometry.width, y))
         height = geometry.y(self._last_minute)
         per_day = len(self._resources) or 1
-        for column in range(first, last + 2):
+        for column in range(geometry.columns + 1):
             x = column * geometry.column_width
             # with resource columns, a thicker line parts the days
             day_edge = per_day > 1 and column % per_day == 0
             painter.setPen(QPen(hour_line, 2 if day_edge else 0))
             painter.drawLine(QPointF(x, 0), QPointF(x, height))
-        self._paint_closure_labels(painter, first, last)
-        self._paint_hidden_counts(painter, first, last)
+        self._paint_closure_labels(painter)
+        self._paint_hidden_counts(painter)
 
-    def _paint_closure_labels(self, painter: QPainter, first: int, last: int) -> None:
+    def _paint_closure_labels(self, painter: QPainter) -> None:
         geometry = self._geometry
         metrics = painter.fontMetrics()
         painter.setPen(self.palette().color(QPalette.ColorRole.Text))
         for closure in self._layout.closures:
-            if closure.label and first <= closure.column <= last:
+            if closure.label:
                 rect = geometry.column_rect(closure.column, closure.start, closure.end)
                 label = rect.adjusted(4, 2, -4, -2)
                 if label.height() >= metrics.height():
@@ -642,12 +719,12 @@ class CalendarView(QAbstractScrollArea):
                     painter.drawText(label, Qt.AlignmentFlag.AlignHCenter
                                      | Qt.AlignmentFlag.AlignTop, text)
 
-    def _paint_hidden_counts(self, painter: QPainter, first: int, last: int) -> None:
+    def _paint_hidden_counts(self, painter: QPainter) -> None:
         """« ▲ 2 » at the top of a column holding items before the range, « ▼ » after it."""
         geometry = self._geometry
         painter.setPen(self.palette().color(QPalette.ColorRole.Text))
         bottom = geometry.y(self._last_minute)
-        for column in range(first, last + 1):
+        for column in range(geometry.columns):
             rect = QRectF(column * geometry.column_width, 0, geometry.column_width - 4,
                           geometry.row_height)
             if self._layout.hidden_before[column]:
@@ -663,94 +740,59 @@ class CalendarView(QAbstractScrollArea):
         colour = self._colours.get(category, palette.color(QPalette.ColorRole.Highlight))
         return readable_on(colour, palette.color(QPalette.ColorRole.Base))
 
-    def _paint_items(self, painter: QPainter, exposed: QRectF, first: int, last: int) -> None:
+    def _paint_items(self, painter: QPainter) -> None:
         palette = self.palette()
         base = palette.color(QPalette.ColorRole.Base)
-        text = palette.color(QPalette.ColorRole.Text)
-        dark = base.lightness() < 128
-        regular = QFont(self.font())
-        bold = QFont(self.font())
-        bold.setBold(True)
-        struck = QFont(self.font())
-        struck.setStrikeOut(True)
-        stripe_colours: dict[str, QColor] = {}
+        tint = 0.30 if base.lightness() < 128 else 0.18
+        colours: dict[str, tuple[QColor, QColor]] = {}  # category: stripe, fill
+        badge_colour = readable_on(_MARKER_COLOUR, base)
         for placed in self._layout.items:
-            rect = self._rects[placed.item.key]
-            if not first <= placed.column <= last or not rect.intersects(exposed):
-                continue
+            box = self._boxes[placed.item.key]
             item = placed.item
-            if item.category not in stripe_colours:
-                stripe_colours[item.category] = self._category_colour(item.category)
-            stripe = stripe_colours[item.category]
-            if item.cancelled:
-                painter.fillRect(rect, base)
-                painter.setPen(QPen(stripe, 1, Qt.PenStyle.DashLine))
-            else:
-                painter.fillRect(rect, _mix(base, stripe, 0.30 if dark else 0.18))
-                painter.setPen(QPen(stripe, 1))
+            if item.category not in colours:
+                stripe = self._category_colour(item.category)
+                colours[item.category] = stripe, _mix(base, stripe, tint)
+            stripe, fill = colours[item.category]
+            rect = box.rect
+            painter.fillRect(rect, base if item.cancelled else fill)
+            painter.setPen(QPen(stripe, 1, Qt.PenStyle.DashLine if item.cancelled
+                                else Qt.PenStyle.SolidLine))
             painter.drawRect(rect.adjusted(0, 0, -1, -1))
             painter.fillRect(QRectF(rect.left(), rect.top(), 4, rect.height()), stripe)
-            self._paint_item_text(painter, placed, rect, text,
-                                  (struck if item.cancelled else bold, regular))
-
-    def _paint_item_text(self, painter: QPainter, placed: PlacedItem, rect: QRectF,
-                         colour: QColor, fonts: tuple[QFont, QFont]) -> None:
-        item = placed.item
-        title_font, other_font = fonts
-        area = rect.adjusted(7, 2, -3, -1)
-        if item.marker:
-            area = self._paint_marker(painter, rect, area)
-        line = QFontMetricsF(other_font).lineSpacing()
-        lines = max(1, int(area.height() // line))
-        times = f"{item.start:%H:%M}–{item.end:%H:%M}"
-        if lines == 1:
-            texts = [(title_font, f"{item.title} · {item.subtitle}" if item.subtitle
-                      else item.title)]
-        else:
-            texts = [(title_font, item.title), (other_font, item.subtitle), (other_font, times)]
-            texts = [entry for entry in texts if entry[1]][:lines]
-        painter.setPen(colour)
-        top = area.top()
-        for font, text in texts:
-            painter.setFont(font)
-            elided = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight,
-                                                    area.width())
-            painter.drawText(QRectF(area.left(), top, area.width(), line),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
-            top += line
+            if box.badge is not None:
+                self._paint_badge(painter, box.badge, badge_colour)
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            for font, text, line in box.lines:
+                painter.setFont(font)
+                painter.drawText(line, _LEFT_MIDDLE, text)
         painter.setFont(self.font())
 
-    def _paint_marker(self, painter: QPainter, rect: QRectF, area: QRectF) -> QRectF:
-        """A round « ! » badge in the top right corner; returns the area left for text."""
-        size = QFontMetricsF(self.font()).height()
-        badge = QRectF(rect.right() - size - 2, rect.top() + 2, size, size)
+    def _paint_badge(self, painter: QPainter, badge: QRectF, colour: QColor) -> None:
+        """The round « ! » of an item with a marker."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(readable_on(QColor("#e37400"),
-                                     self.palette().color(QPalette.ColorRole.Base)))
+        painter.setBrush(colour)
         painter.drawEllipse(badge)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(QColor("black"))  # on the orange badge, whatever the palette
+        painter.setFont(self.font())
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "!")
-        return area.adjusted(0, 0, -size - 2, 0)
 
-    def _paint_now(self, painter: QPainter, first: int, last: int) -> None:
-        minute = minutes_of(self._now, self._now.date())
-        if not self._first_minute <= minute <= self._last_minute:
+    def _now_colour(self) -> QColor:
+        return readable_on(_NOW_COLOUR, self.palette().color(QPalette.ColorRole.Base))
+
+    def _paint_now(self, painter: QPainter) -> None:
+        """The line for now across today's columns, under the items: over them it would
+        look like the strike-through of a cancelled item."""
+        minute = self._now_minute()
+        if minute is None:
             return
-        colour = readable_on(_NOW_COLOUR, self.palette().color(QPalette.ColorRole.Base))
         y = self._geometry.y(minute)
         width = self._geometry.column_width
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        for column in range(first, last + 1):
-            if self._layout.columns[column].day == self._now.date():
-                painter.fillRect(QRectF(column * width, y - 1, width, 2), colour)
-                painter.drawEllipse(QPointF(column * width + 4, y), 4, 4)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for column, entry in enumerate(self._layout.columns):
+            if entry.day == self._now.date():
+                painter.fillRect(QRectF(column * width, y - 1, width, 2), self._now_colour())
 
     def _paint_focus(self, painter: QPainter) -> None:
         if self._focus is None or not self.hasFocus():
@@ -833,6 +875,16 @@ class CalendarView(QAbstractScrollArea):
             rect = QRectF(0, geometry.y(minute) + 1, geometry.gutter - 6, metrics.height())
             painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
                              _hhmm(minute))
+        now = self._now_minute()
+        if now is not None:  # a notch at the edge, where no item can hide it
+            y, size = geometry.y(now), geometry.row_height / 4
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self._now_colour())
+            painter.drawPolygon(QPolygonF([QPointF(geometry.gutter - size, y - size),
+                                           QPointF(geometry.gutter, y),
+                                           QPointF(geometry.gutter - size, y + size)]))
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
     # -- keyboard -----------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:

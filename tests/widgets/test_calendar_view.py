@@ -351,14 +351,19 @@ def test_a_week_of_300_items_paints_quickly(view):
                   subtitle=f"Mme {n}", category="phone" if n % 2 else "physical",
                   cancelled=n % 17 == 0, marker="à renseigner" if n % 13 == 0 else "")
              for n in range(300)]
-    view.set_items(items)
     viewport = view.viewport()
     pixmap = QPixmap(viewport.size())
 
-    timings = []
-    for _ in range(7):
+    def seconds(action) -> float:
         began = clock_time.perf_counter()
-        viewport.render(pixmap)
-        timings.append(clock_time.perf_counter() - began)
-    assert statistics.median(timings) < 0.05  # 16 ms in practice; generous for CI machines
+        action()
+        return clock_time.perf_counter() - began
 
+    def fresh_items_painted():
+        view.set_items(items)
+        viewport.render(pixmap)
+
+    # generous bounds for loaded CI machines: here about 15 ms and 1 ms
+    assert statistics.median(seconds(fresh_items_painted) for _ in range(5)) < 0.08
+    view.focus_item(0)
+    assert statistics.median(seconds(lambda: viewport.render(pixmap)) for _ in range(7)) < 0.016
