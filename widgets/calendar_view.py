@@ -350,8 +350,14 @@ class CalendarView(QAbstractScrollArea):
         self._change_period()
 
     def _change_period(self) -> None:
+        """Show the days around the new anchor, the focus on the anchor day at the same time
+        (not on the item it was on: that may be another day now)."""
+        if self._focus is not None:
+            self._focus = Stop(self._focus.column, self._focus.start)
+        shown = [column.day for column in self._layout.columns]
         self._relayout()
-        self.period_changed.emit(*self.period())
+        if [column.day for column in self._layout.columns] != shown:
+            self.period_changed.emit(*self.period())
 
     # -- focus -------------------------------------------------------------------------------
     def focused_key(self) -> Hashable | None:
@@ -940,7 +946,8 @@ class CalendarView(QAbstractScrollArea):
         self._set_focus(self._layout.stop_at(column, stop.start))
 
     def _request_step_move(self, columns: int, cells: int) -> None:
-        placed = self._layout.placed(self.focused_key()) if self.focused_key() else None
+        key = self.focused_key()
+        placed = None if key is None else self._layout.placed(key)
         if placed is None:
             return
         item = placed.item

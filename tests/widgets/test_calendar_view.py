@@ -11,7 +11,14 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QContextMenuEvent, QPixmap
 from PySide6.QtWidgets import QApplication
 
-from widgets.calendar_model import CalendarItem, ClosedPeriod, PlacedItem, assign_lanes
+from widgets.calendar_model import (
+    CalendarItem,
+    CalendarLayout,
+    ClosedPeriod,
+    Column,
+    PlacedItem,
+    assign_lanes,
+)
 from widgets.calendar_view import (
     CalendarMode,
     CalendarToolbar,
@@ -111,6 +118,18 @@ def test_items_before_or_after_the_range_are_counted_not_drawn(view):
     edge = view.item_rect("edge")
     assert edge.bottom() <= view.column_rect(0).bottom() + 1  # clipped at 18:00
 
+    layout = CalendarLayout.build([Column(MONDAY)], 8 * 60, 18 * 60, 30,
+                                  [item("early", 0, 6), item("late", 0, 19),
+                                   item("late too", 0, 18)], [])
+    assert (layout.hidden_before, layout.hidden_after) == ([1], [2])
+
+
+def test_keyboard_stops_are_the_items_and_the_free_cells_in_time_order():
+    layout = CalendarLayout.build([Column(MONDAY)], 8 * 60, 10 * 60, 30,
+                                  [item("a", 0, 8, 10, duration=30), item("b", 0, 9)], [])
+    assert [(stop.start, stop.key) for stop in layout.stops(0)] == [
+        (490, "a"), (540, "b"), (570, None)]  # 08:00 and 08:30 are partly taken by a
+
 
 def test_resource_columns_in_a_site_day_view(view):
     view.set_mode(CalendarMode.DAY)
@@ -182,6 +201,16 @@ def test_next_and_previous_week_emit_the_period_to_fetch(qtbot, view):
         qtbot.keyClick(view, Qt.Key.Key_Home)
     assert signal.args == [datetime(2026, 11, 23), datetime(2026, 11, 30)]
     assert view.focused_slot() == (None, datetime(2026, 11, 24, 10, 30))
+
+
+def test_a_date_in_the_shown_week_moves_the_focus_without_fetching_again(qtbot, view):
+    view.set_items([item("tue", 1, 9)])
+    view.focus_item("tue")
+    with qtbot.assertNotEmitted(view.period_changed):
+        view.set_date(MONDAY + timedelta(days=3))
+    assert view.focused_slot() == (None, at(3, 9))
+    view.set_mode(CalendarMode.DAY)
+    assert view.days() == [MONDAY + timedelta(days=3)]
 
 
 def test_day_mode_moves_one_day_at_a_time(qtbot, view):
