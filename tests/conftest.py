@@ -89,15 +89,30 @@ def postgres_database() -> str:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_seed_rows(postgres_database) -> dict[str, list[dict]]:
+    """The rows the migrations seed (motives, settings…), put back after each truncation."""
+    engine = create_engine(make_url(postgres_database).set(drivername="postgresql+psycopg"))
+    with engine.connect() as connection:
+        seeds = {table.name: [dict(row._mapping) for row in connection.execute(table.select())]
+                 for table in Base.metadata.sorted_tables}
+    engine.dispose()
+    return seeds
+
+
 def _fresh_store(kind: str, request, tmp_path: Path) -> Store:
     if kind == "sqlite":
         path = tmp_path / "guichet.sqlite3"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return Store(path)
     store = Store(request.getfixturevalue("postgres_database"))
+    seeds = request.getfixturevalue("postgres_seed_rows")
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with store.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+        for table in Base.metadata.sorted_tables:
+            if seeds.get(table.name):
+                connection.execute(table.insert(), seeds[table.name])
     return store
 
 
