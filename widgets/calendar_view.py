@@ -73,7 +73,7 @@ from widgets.calendar_model import (
 )
 
 __all__ = ["CalendarItem", "CalendarMode", "CalendarToolbar", "CalendarView", "ClosedPeriod",
-           "period_label"]
+           "contrast", "period_label", "readable_on"]
 
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
 
