@@ -21,9 +21,22 @@ from db.models.mediation import (
     WaitingOn,
 )
 from db.models.org import Role, Site, SiteKind, Staff
+from db.models.pathways import (
+    AttemptResult,
+    Offer,
+    PathwayAttempt,
+    PathwayEntry,
+    PathwayImport,
+    PathwayKind,
+    PathwayOutcome,
+    PathwayStatus,
+    PersonOffer,
+    Segment,
+)
 from db.models.people import Civility, Person, PersonKind
 
 __all__ = [
+    "AttemptResult",
     "AuditEvent",
     "Base",
     "CaseEventKind",
@@ -42,10 +55,19 @@ __all__ = [
     "MediationMotive",
     "MediationSettings",
     "MediationWait",
+    "Offer",
+    "PathwayAttempt",
+    "PathwayEntry",
+    "PathwayImport",
+    "PathwayKind",
+    "PathwayOutcome",
+    "PathwayStatus",
     "Person",
     "PersonKind",
+    "PersonOffer",
     "Redirection",
     "Role",
+    "Segment",
     "Site",
     "SiteKind",
     "Staff",
