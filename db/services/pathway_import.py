@@ -1,0 +1,443 @@
+"""Importing a monthly pathway extract: parse and check everything, then write it all or nothing.
+
+The extract is a CSV as French office tools write it: ``;`` or ``,`` separated, UTF-8 with or
+without BOM or Windows-1252, quoted fields, CRLF or LF. Its header names the columns ``nir``,
+``nom``, ``prenom``, ``date_naissance`` and optionally ``telephone``, ``email``,
+``date_entree``, in any order, case, accents, spaces or apostrophes (« Date d'entrée »); other
+columns are ignored. Dates are ``dd/mm/yyyy`` or ``yyyy-mm-dd``; NIRs may be spaced.
+
+``parse_extract`` is pure (no database): a screen previews its rows and errors. ``import_extract``
+parses again, refuses the whole file with every faulty line numbered as in the file (the header
+is line 1) or writes it: people matched by NIR (created when unknown, with the people service's
+rules; phone and e-mail updated when the extract is newer than the record), one worklist entry
+per person not yet in the pathway that month, one import record, the audit trail.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from db import validation
+from db.errors import GuichetError
+from db.models import AuditEvent, PathwayEntry, PathwayImport, Person, PersonKind
+from db.models.base import utcnow
+from db.services import audit
+from db.services.access import Actor, Permission
+from db.services.pathways import first_of_month, kind_by_code, month_label
+
+Progress = Callable[[int, int, str], None]
+
+REQUIRED = ("nir", "nom", "prenom", "date_naissance")
+OPTIONAL = ("telephone", "email", "date_entree")
+# Header keys are folded to lower-case letters and digits: « Date d'entrée » → dateentree.
+_HEADER_NAMES = {
+    "nir": "nir", "numerodesecuritesociale": "nir", "numerosecuritesociale": "nir",
+    "nom": "nom", "nomdusage": "nom", "nomdefamille": "nom",
+    "prenom": "prenom",
+    "datenaissance": "date_naissance", "datedenaissance": "date_naissance",
+    "telephone": "telephone", "tel": "telephone",
+    "email": "email", "mail": "email", "courriel": "email", "adressemail": "email",
+    "dateentree": "date_entree", "datedentree": "date_entree",
+}
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_CHUNK = 5000  # rows per query or insert: well under every engine's parameter limit
+
+
+class ImportRefused(GuichetError):
+    """The file was refused: nothing written. ``errors`` lists every faulty line."""
+
+    def __init__(self, errors: list[LineError]):
+        self.errors = errors
+        lines = len({e.line for e in errors})
+        head = (f"le fichier contient {lines} ligne{'s' if lines > 1 else ''} en erreur ; "
+                "rien n'a été enregistré.")
+        super().__init__("\n".join([head, *(str(e) for e in errors)]))
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int  # in the file, the header being line 1
+    message: str
+
+    def __str__(self) -> str:
+        return f"Ligne {self.line} : {self.message}"
+
+
+@dataclass(frozen=True)
+class ExtractRow:
+    """One person of the extract, cleaned: NIR compact, phone E.164, e-mail normalised."""
+
+    line: int
+    nir: str
+    last_name: str
+    first_name: str
+    birth_date: date
+    phone: str | None
+    email: str | None
+    entry_date: date | None
+
+
+@dataclass
+class ParsedExtract:
+    rows: list[ExtractRow] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+    header: list[str] = field(default_factory=list)
+
+    def default_month(self, today: date) -> date:
+        """The import month when none is given: the most frequent month of the entry dates
+        (the latest one on a tie), or the current month when the file gives none."""
+        months = Counter(first_of_month(r.entry_date) for r in self.rows if r.entry_date)
+        if not months:
+            return first_of_month(today)
+        return max(months, key=lambda m: (months[m], m))
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    import_id: uuid.UUID
+    kind_label: str
+    month: date
+    rows: int
+    new: int
+    already_known: int
+    updated: int
+    people_created: int
+
+    def describe(self) -> str:
+        """The French report the command line prints and the import dialog shows."""
+        return "\n".join([
+            f"Parcours « {self.kind_label} », {month_label(self.month)} : "
+            f"{self.rows} ligne{'s' if self.rows > 1 else ''} lue{'s' if self.rows > 1 else ''}.",
+            f"Nouvelles dans la liste de travail : {self.new}",
+            f"Déjà connues (déjà dans ce parcours ce mois-ci) : {self.already_known}",
+            f"Coordonnées mises à jour : {self.updated}",
+            f"Dont fiches créées dans le registre : {self.people_created}",
+        ])
+
+
+# -- parsing (pure) --------------------------------------------------------------------------
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding's French name. UTF-8 is tried strictly first: a Windows-1252
+    file with accents is never valid UTF-8, while UTF-8 bytes would decode as garbage in
+    Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "UTF-8 avec BOM"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252"), "Windows-1252"
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    return "," if first_line.count(",") > first_line.count(";") else ";"
+
+
+def _header_key(name: str) -> str:
+    return _NOT_ALNUM.sub("", validation.fold(name))
+
+
+def _parse_date(text: str, what: str) -> date:
+    text = text.strip()
+    match = _FRENCH_DATE.match(text)
+    parts = (match[3], match[2], match[1]) if match else None
+    if parts is None and (match := _ISO_DATE.match(text)):
+        parts = (match[1], match[2], match[3])
+    if parts is None:
+        raise ValueError(f"{what} illisible « {text} » (attendu jj/mm/aaaa ou aaaa-mm-jj).")
+    try:
+        return date(*(int(p) for p in parts))
+    except ValueError:
+        raise ValueError(f"{what} impossible « {text} ».") from None
+
+
+def _clean_row(line: int, values: dict[str, str], today: date) -> tuple[ExtractRow | None,
+                                                                         list[str]]:
+    reasons: list[str] = []
+
+    def attempt(cleaner: Callable, *args):
+        try:
+            return cleaner(*args)
+        except ValueError as error:
+            reasons.append(str(error))
+            return None
+
+    nir = attempt(validation.clean_nir, values["nir"])
+    last_name = " ".join(values["nom"].split())
+    first_name = " ".join(values["prenom"].split())
+    if not last_name:
+        reasons.append("Le nom est vide.")
+    if not first_name:
+        reasons.append("Le prénom est vide.")
+    birth_date = attempt(_parse_date, values["date_naissance"], "Date de naissance")
+    if birth_date is not None:
+        if birth_date > today:
+            reasons.append("La date de naissance est dans le futur.")
+        elif nir is not None and (mismatch := validation.nir_birth_date_mismatch(
+                nir, birth_date)):
+            reasons.append(mismatch)
+    entry_text = values.get("date_entree", "").strip()
+    entry_date = attempt(_parse_date, entry_text, "Date d'entrée") if entry_text else None
+    phone = attempt(validation.clean_phone, values.get("telephone", ""))
+    email = attempt(validation.clean_email, values.get("email", ""))
+    if reasons:
+        return None, reasons
+    return ExtractRow(line, nir, last_name, first_name, birth_date, phone, email,
+                      entry_date), []
+
+
+def parse_extract(
+    data: bytes, progress: Progress | None = None, today: date | None = None
+) -> ParsedExtract:
+    """Read and check a whole extract; never raises on bad content, lists it in ``errors``."""
+    progress = progress or (lambda *_: None)
+    today = today or date.today()
+    parsed = ParsedExtract()
+    try:
+        text, parsed.encoding = _decode(data)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        parsed.errors.append(LineError(line, "Caractère illisible : le fichier n'est ni en "
+                                             "UTF-8 ni en Windows-1252."))
+        return parsed
+    if not text.strip():
+        parsed.errors.append(LineError(1, "Le fichier est vide."))
+        return parsed
+    parsed.delimiter = _sniff_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=parsed.delimiter)
+    parsed.header = next(reader)
+    columns = _map_columns(parsed.header, parsed.errors)
+    if parsed.errors:
+        return parsed
+    total = text.count("\n") + 1
+    first_line_of_nir: dict[str, int] = {}
+    line = reader.line_num + 1  # where the next record starts
+    for record in reader:
+        record_line, line = line, reader.line_num + 1
+        if not any(cell.strip() for cell in record):
+            continue  # blank lines, and the « ;;;; » lines spreadsheets leave at the end
+        if len(record) < len(parsed.header):
+            parsed.errors.append(LineError(record_line, f"La ligne compte {len(record)} "
+                                           f"colonnes au lieu de {len(parsed.header)}."))
+            continue
+        values = {name: record[index] for name, index in columns.items()}
+        row, reasons = _clean_row(record_line, values, today)
+        parsed.errors.extend(LineError(record_line, reason) for reason in reasons)
+        if row is not None:
+            if row.nir in first_line_of_nir:
+                parsed.errors.append(LineError(record_line, "Ce NIR figure déjà ligne "
+                                               f"{first_line_of_nir[row.nir]}."))
+            else:
+                first_line_of_nir[row.nir] = record_line
+                parsed.rows.append(row)
+        if record_line % 1000 == 0:
+            progress(record_line, total, "Lecture du fichier…")
+    if not parsed.rows and not parsed.errors:
+        parsed.errors.append(LineError(1, "Le fichier ne contient que l'en-tête : aucune "
+                                          "personne à importer."))
+    progress(total, total, "Lecture du fichier…")
+    return parsed
+
+
+def _map_columns(header: list[str], errors: list[LineError]) -> dict[str, int]:
+    """Canonical column name → index; missing or doubled columns are line-1 errors."""
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        canonical = _HEADER_NAMES.get(_header_key(name))
+        if canonical is None:
+            continue
+        if canonical in columns:
+            errors.append(LineError(1, f"La colonne « {canonical} » apparaît deux fois "
+                                       f"(« {header[columns[canonical]]} » et « {name} »)."))
+        columns[canonical] = index
+    for name in REQUIRED:
+        if name not in columns:
+            found = ", ".join(f"« {h} »" for h in header)
+            errors.append(LineError(1, f"Colonne obligatoire absente : « {name} » "
+                                       f"(colonnes trouvées : {found})."))
+    return columns
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Known:
+    id: uuid.UUID
+    phone: str | None
+    email: str | None
+    updated_on: date
+    deleted: bool
+
+
+def import_extract(
+    session: Session,
+    actor: Actor | None,
+    kind_code: str,
+    data: bytes,
+    *,
+    month: date | None = None,
+    file_name: str = "",
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> ImportReport:
+    """Import an extract into the worklist of ``kind_code`` for ``month``, all or nothing.
+
+    ``actor`` is the signed-in account, or ``None`` for the unattended command line (trusted
+    as it holds the database's credentials; the audit trail then names no account).
+    ``month`` defaults to ``ParsedExtract.default_month``. Raises ``ImportRefused`` with
+    every faulty line, having written nothing.
+    """
+    if actor is not None:
+        actor.require(Permission.WORK_PATHWAYS)
+    progress = progress or (lambda *_: None)
+    today = today or date.today()
+    kind = kind_by_code(session, kind_code)
+    parsed = parse_extract(data, progress, today)
+    if parsed.errors:
+        raise ImportRefused(parsed.errors)
+    month = first_of_month(month) if month else parsed.default_month(today)
+    rows = parsed.rows
+    known = _known_people(session, [r.nir for r in rows])
+    deleted = [LineError(r.line, "Ce NIR est celui d'une fiche supprimée du registre : "
+                                 "rétablissez-la avant d'importer.")
+               for r in rows if r.nir in known and known[r.nir].deleted]
+    if deleted:
+        raise ImportRefused(deleted)
+
+    label = "Enregistrement…"
+    progress(0, len(rows), label)
+    person_ids = _create_people(session, actor, [r for r in rows if r.nir not in known])
+    person_ids.update({nir: k.id for nir, k in known.items()})
+    updated = _update_contacts(session, actor, rows, known, today)
+    progress(len(rows) // 2, len(rows), label)
+
+    in_pathway = set(session.scalars(select(PathwayEntry.person_id).where(
+        PathwayEntry.kind_id == kind.id, PathwayEntry.month == month)))
+    new_rows = [r for r in rows if person_ids[r.nir] not in in_pathway]
+    record = PathwayImport(
+        kind_id=kind.id, month=month, file_name=file_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(), rows=len(rows), new_entries=len(new_rows),
+        already_known=len(rows) - len(new_rows), people_created=len(rows) - len(known),
+        people_updated=updated, imported_by_id=actor.id if actor else None,
+    )
+    session.add(record)
+    session.flush()
+    now = utcnow()
+    entries = [
+        {"id": uuid.uuid4(), "created_at": now, "updated_at": now, "version": 1,
+         "kind_id": kind.id, "month": month, "person_id": person_ids[r.nir],
+         "import_id": record.id, "entry_date": r.entry_date}
+        for r in new_rows
+    ]
+    # The entries' creation is audited once, on the import: each entry keeps its import_id.
+    _insert(session, PathwayEntry, entries)
+    audit.record(session, actor, "import", "pathway_import", record.id,
+                 kind_id=str(kind.id), month=month.isoformat(), rows=record.rows,
+                 new=record.new_entries, already_known=record.already_known,
+                 people_created=record.people_created, people_updated=updated)
+    progress(len(rows), len(rows), label)
+    return ImportReport(record.id, kind.label, month, record.rows, record.new_entries,
+                        record.already_known, updated, record.people_created)
+
+
+def _known_people(session: Session, nirs: list[str]) -> dict[str, _Known]:
+    """The registry's people with these NIRs, in a few queries (not one per row)."""
+    known = {}
+    for start in range(0, len(nirs), _CHUNK):
+        for nir, person_id, phone, email, updated_at, deleted_at in session.execute(
+            select(Person.nir, Person.id, Person.phone, Person.email, Person.updated_at,
+                   Person.deleted_at).where(Person.nir.in_(nirs[start:start + _CHUNK]))
+        ):
+            known[nir] = _Known(person_id, phone, email, updated_at.date(),
+                                deleted_at is not None)
+    return known
+
+
+def _create_people(
+    session: Session, actor: Actor | None, rows: list[ExtractRow]
+) -> dict[str, uuid.UUID]:
+    """Insert the unknown people in bulk.
+
+    Their fields were cleaned by the people service's rules (``db.validation``) while
+    parsing; the derived columns are computed as ``people.create_person`` does (a test
+    compares both). Not one ``_validate`` per row: its NIR query per person costs seconds.
+    """
+    now = utcnow()
+    people = [
+        {"id": uuid.uuid4(), "created_at": now, "updated_at": now, "version": 1,
+         "kind": PersonKind.BENEFICIARY, "civility": validation.nir_sex(r.nir),
+         "last_name": r.last_name, "first_name": r.first_name, "birth_date": r.birth_date,
+         "nir": r.nir, "phone": r.phone, "phone_digits": validation.phone_digits(r.phone),
+         "email": r.email, "sort_key": validation.fold(f"{r.last_name} {r.first_name}").strip()}
+        for r in rows
+    ]
+    _insert(session, Person, people)
+    _audit_many(session, actor, "create", "person", [p["id"] for p in people],
+                kind=PersonKind.BENEFICIARY.value, source="pathway_import")
+    return {p["nir"]: p["id"] for p in people}
+
+
+def _update_contacts(
+    session: Session, actor: Actor | None, rows: list[ExtractRow], known: dict[str, _Known],
+    today: date,
+) -> int:
+    """Take the extract's phone and e-mail when the extract is newer than the record.
+
+    A row is dated by its entry date, else by the import day; an empty cell never erases.
+    """
+    changes: dict[uuid.UUID, dict] = {}
+    for r in rows:
+        person = known.get(r.nir)
+        if person is None or (r.entry_date or today) <= person.updated_on:
+            continue
+        values = {}
+        if r.phone and r.phone != person.phone:
+            values |= {"phone": r.phone, "phone_digits": validation.phone_digits(r.phone)}
+        if r.email and r.email != person.email:
+            values["email"] = r.email
+        if values:
+            changes[person.id] = values
+    if not changes:
+        return 0
+    for person in session.scalars(select(Person).where(Person.id.in_(list(changes)))):
+        for key, value in changes[person.id].items():
+            setattr(person, key, value)
+    session.flush()  # bumps each version
+    for person_id, values in changes.items():
+        audit.record(session, actor, "update", "person", person_id,
+                     fields=sorted(values), source="pathway_import")
+    return len(changes)
+
+
+def _insert(session: Session, model, rows: list[dict]) -> None:
+    for start in range(0, len(rows), _CHUNK):
+        session.execute(insert(model.__table__), rows[start:start + _CHUNK])
+
+
+def _audit_many(
+    session: Session, actor: Actor | None, action: str, entity_type: str,
+    ids: list[uuid.UUID], **details: object,
+) -> None:
+    """One audit event per id, inserted in bulk (``audit.record`` adds them one by one)."""
+    now = utcnow()
+    actor_id = actor.id if actor else None
+    _insert(session, AuditEvent, [
+        {"id": uuid.uuid4(), "occurred_at": now, "actor_id": actor_id, "action": action,
+         "entity_type": entity_type, "entity_id": entity_id, "details": details}
+        for entity_id in ids
+    ])
