@@ -4,7 +4,9 @@ Kept as plain data so that opening a current database never imports Alembic;
 ``tests/db/test_migrations.py`` checks it against the migration scripts.
 """
 
-REVISIONS: tuple[str, ...] = ("0001_initial", "0002_mediation", "0003_pathways")
+REVISIONS: tuple[str, ...] = (
+    "0001_initial", "0002_mediation", "0003_pathways", "0004_agenda",
+)
 HEAD = REVISIONS[-1]
 
 # PRAGMA application_id of a Guichet SQLite file ("GUIC").

@@ -1,5 +1,21 @@
 """All mapped classes, imported here so the metadata is complete."""
 
+from db.models.agenda import (
+    Absence,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Availability,
+    CallbackOutcome,
+    CallbackRequest,
+    CancelledBy,
+    Channel,
+    ClosedDay,
+    Motive,
+    OpeningHours,
+    WaitingListEntry,
+    WorkshopSession,
+)
 from db.models.audit import AuditEvent
 from db.models.base import Base, Entity
 from db.models.mediation import (
@@ -36,13 +52,23 @@ from db.models.pathways import (
 from db.models.people import Civility, Person, PersonKind
 
 __all__ = [
+    "Absence",
+    "Appointment",
+    "AppointmentKind",
+    "AppointmentStatus",
     "AttemptResult",
     "AuditEvent",
+    "Availability",
     "Base",
+    "CallbackOutcome",
+    "CallbackRequest",
+    "CancelledBy",
     "CaseEventKind",
     "CaseOutcome",
     "CaseStatus",
+    "Channel",
     "Civility",
+    "ClosedDay",
     "Entity",
     "InadmissibleReason",
     "LetterKind",
@@ -55,7 +81,9 @@ __all__ = [
     "MediationMotive",
     "MediationSettings",
     "MediationWait",
+    "Motive",
     "Offer",
+    "OpeningHours",
     "PathwayAttempt",
     "PathwayEntry",
     "PathwayImport",
@@ -71,5 +99,7 @@ __all__ = [
     "Site",
     "SiteKind",
     "Staff",
+    "WaitingListEntry",
     "WaitingOn",
+    "WorkshopSession",
 ]

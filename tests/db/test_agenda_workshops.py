@@ -1,0 +1,191 @@
+"""Workshops (capacity, waiting list, attendance) and call-back requests (24 working hours,
+outcome, turned into an appointment in one step)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from db.errors import ValidationError
+from db.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    CallbackOutcome,
+    CallbackRequest,
+    CancelledBy,
+    Channel,
+    PersonKind,
+    Role,
+    WorkshopSession,
+)
+from db.services import agenda, booking, callbacks, people, workshops
+from db.services.agenda import MotiveInput
+from db.services.callbacks import CallbackInput
+from db.services.people import PersonInput
+from tests.db.agenda_setup import make_agenda
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+MONDAY = date(2026, 3, 16)
+
+
+def workshop(store, setup, capacity: int) -> tuple:
+    """An « atelier flash ameli » session and four more people."""
+    with store.session() as session:
+        motive_id = agenda.save_motive(session, setup.admin, MotiveInput(
+            code="ATL", label="Atelier flash ameli", default_minutes=30,
+            kinds=[AppointmentKind.WORKSHOP]))
+        session_id = workshops.schedule_session(session, setup.admin, motive_id,
+                                                setup.site_id, setup.adviser.id,
+                                                setup.at(MONDAY, 14), capacity)
+        extra = [people.create_person(session, setup.adviser, PersonInput(
+            kind=PersonKind.EMPLOYER, organisation_name=f"Boulangerie {n}",
+            siret=siret)) for n, siret in enumerate(
+                ("73282932000074", "55210055400013", "44306184100047", "35600000000048"))]
+    return session_id, [setup.person_id, setup.bare_person_id, *extra]
+
+
+def register(store, setup, session_id, person_id, now=NOW):
+    with store.session() as session:
+        return workshops.register(session, setup.adviser, session_id, person_id,
+                                  Channel.RECEPTION, now=now)
+
+
+def test_capacity_waiting_list_and_promotion_on_cancellation(store, actors):
+    setup = make_agenda(store, actors)
+    session_id, persons = workshop(store, setup, capacity=2)
+    first, second, third, fourth = (register(store, setup, session_id, p) for p in persons[:4])
+    assert first.appointment_id and second.appointment_id
+    assert (third.waiting_position, fourth.waiting_position) == (1, 2)
+    with pytest.raises(ValidationError) as refused:
+        register(store, setup, session_id, persons[2])
+    assert "déjà inscrit(e) à cette session" in str(refused.value)
+    with store.session() as session:
+        booking.cancel_appointment(session, setup.adviser, first.appointment_id, 1,
+                                   CancelledBy.PERSON, "Empêchement", now=NOW)
+    with store.session() as session:
+        listed = workshops.participants(session, setup.adviser, session_id)
+        (row,) = workshops.sessions_between(session, setup.adviser, setup.site_id,
+                                            setup.at(MONDAY, 0), setup.at(MONDAY, 23))
+        seats = session.get(WorkshopSession, session_id)
+    assert {p.person_id for p in listed if p.appointment_id} == {persons[1], persons[2]}
+    assert [p.person_id for p in listed if p.waiting_entry_id] == [persons[3]]
+    assert (row.seats_taken, row.capacity, row.waiting) == (2, 2, 1)
+    assert seats.version > 1  # every change of the seat count is a versioned write
+
+
+def test_attendance_is_recorded_after_the_session(store, actors):
+    setup = make_agenda(store, actors)
+    session_id, persons = workshop(store, setup, capacity=8)
+    for person in persons[:3]:
+        register(store, setup, session_id, person)
+    with store.session() as session:
+        workshops.record_attendance(session, setup.adviser, session_id, {persons[0]},
+                                    now=setup.at(MONDAY, 15))
+        statuses = sorted(session.scalars(select(Appointment.status).where(
+            Appointment.workshop_session_id == session_id)))
+    assert statuses == [AppointmentStatus.HONOURED, AppointmentStatus.NO_SHOW,
+                        AppointmentStatus.NO_SHOW]
+
+
+@pytest.mark.postgres
+def test_two_sessions_taking_the_last_seat_at_the_same_instant(store, actors):
+    if store.is_sqlite:
+        pytest.skip("SQLite serialises writers; the race is a server's")
+    setup = make_agenda(store, actors)
+    session_id, persons = workshop(store, setup, capacity=1)
+    barrier = threading.Barrier(2, timeout=10)
+    results = []
+
+    def attempt(person_id):
+        with store.session() as session:
+            barrier.wait()
+            results.append(workshops.register(session, setup.adviser, session_id, person_id,
+                                              Channel.RECEPTION, now=NOW))
+
+    threads = [threading.Thread(target=attempt, args=(p,)) for p in persons[:2]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.appointment_id is None for r in results) == [False, True]
+    with store.session() as session:
+        assert session.get(WorkshopSession, session_id).seats_taken == 1
+        assert session.scalar(select(func.count()).select_from(Appointment)) == 1
+
+
+# -- call-back requests ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("requested, due", [
+    # Friday 15:00 → Monday 15:00: the weekend stops the clock.
+    (datetime(2026, 3, 20, 15, 0), datetime(2026, 3, 23, 15, 0)),
+    # Saturday → the end of Monday.
+    (datetime(2026, 3, 21, 10, 0), datetime(2026, 3, 24, 0, 0)),
+    # Thursday before Easter → Tuesday (Good Friday is worked in Isère, Easter Monday is not).
+    (datetime(2026, 4, 2, 9, 30), datetime(2026, 4, 3, 9, 30)),
+    (datetime(2026, 4, 3, 9, 30), datetime(2026, 4, 7, 9, 30)),
+    # Friday before the change to summer time: still 15:00 on the wall clock.
+    (datetime(2026, 3, 27, 15, 0), datetime(2026, 3, 30, 15, 0)),
+])
+def test_call_back_due_within_24_working_hours(requested, due):
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Paris")
+    found = callbacks.due_time(requested.replace(tzinfo=zone), "Europe/Paris", "38")
+    assert found.astimezone(zone).replace(tzinfo=None) == due
+    assert found.tzinfo is UTC
+
+
+def test_call_back_good_friday_counts_in_alsace():
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Paris")
+    found = callbacks.due_time(datetime(2026, 4, 2, 9, 30, tzinfo=zone), "Europe/Paris", "67")
+    assert found.astimezone(zone).replace(tzinfo=None) == datetime(2026, 4, 7, 9, 30)
+
+
+def test_call_back_queue_overdue_outcome_and_appointment_in_one_step(store, actors):
+    setup = make_agenda(store, actors)
+    partner = actors[Role.PARTNER]
+    friday = setup.at(date(2026, 3, 13), 15)
+    with store.session() as session:
+        with pytest.raises(ValidationError) as refused:
+            callbacks.take_callback(session, partner, CallbackInput(site_id=setup.site_id))
+        assert refused.value.field_errors == {
+            "contact_name": "Indiquez le nom de la personne à rappeler.",
+            "contact_phone": "Indiquez le numéro où rappeler."}
+        stranger = callbacks.take_callback(session, partner, CallbackInput(
+            site_id=setup.site_id, contact_name="Mme Roux", contact_phone="04 76 12 34 56",
+            reason="Question sur un remboursement"), now=friday)
+        known = callbacks.take_callback(session, partner, CallbackInput(
+            site_id=setup.site_id, person_id=setup.person_id, motive_id=setup.motive_id),
+            now=friday)
+    monday_evening = setup.at(date(2026, 3, 16), 18)
+    with store.session() as session:
+        queue = callbacks.callback_queue(session, setup.adviser, now=monday_evening)
+    assert [r.id for r in queue] == [stranger, known]
+    assert all(r.overdue for r in queue)
+    assert queue[0].phone == "04 76 12 34 56" and queue[1].name == "DUPONT Marie"
+    assert queue[1].motive_code == "IJ"
+
+    with store.session() as session:
+        callbacks.close_callback(session, setup.adviser, stranger, 1,
+                                 CallbackOutcome.SETTLED)
+    # A refused booking leaves the request open and writes nothing.
+    with pytest.raises(ValidationError), store.session() as session:
+        callbacks.callback_to_appointment(session, setup.adviser, known, 1,
+                                          setup.request(setup.at(date(2026, 4, 6), 9)),
+                                          now=NOW)
+    with store.session() as session:
+        assert session.get(CallbackRequest, known).outcome is None
+        appointment_id = callbacks.callback_to_appointment(
+            session, setup.adviser, known, 1, setup.request(setup.at(MONDAY, 9)), now=NOW)
+    with store.session() as session:
+        request = session.get(CallbackRequest, known)
+        assert request.outcome is CallbackOutcome.APPOINTMENT
+        assert request.appointment_id == appointment_id
+        assert session.get(Appointment, appointment_id).channel is Channel.CALLBACK
+        assert callbacks.callback_queue(session, setup.adviser, now=monday_evening) == []
