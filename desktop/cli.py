@@ -10,6 +10,8 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
 
 from db.errors import GuichetError
 
@@ -52,6 +54,18 @@ def _size(value: str) -> str:
     return value
 
 
+def _day(value: str) -> date:
+    try:
+        # Strictly YYYY-MM-DD: fromisoformat alone also takes « 20260330 » or « 2026-W14-1 ».
+        if len(value) != 10 or value[4] != "-" or value[7] != "-":
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"date attendue au format AAAA-MM-JJ (par exemple 2026-03-30) : « {value} »"
+        ) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="guichet",
@@ -74,6 +88,19 @@ def build_parser() -> argparse.ArgumentParser:
                       "ou large (200 000 personnes)")
     demo.add_argument("--seed", type=int, default=2026, help="graine (mêmes données pour la "
                       "même graine)")
+
+    export_parser = commands.add_parser("export", help="exporte un document")
+    exports = export_parser.add_subparsers(dest="export_command", metavar="DOCUMENT",
+                                           parser_class=_Parser, required=True)
+    ics = exports.add_parser("ics", help="agenda d'un conseiller au format iCalendar (.ics)")
+    ics.add_argument("--adviser", required=True, metavar="IDENTIFIANT",
+                     help="identifiant du conseiller")
+    ics.add_argument("--from", dest="first_day", required=True, type=_day, metavar="AAAA-MM-JJ",
+                     help="premier jour")
+    ics.add_argument("--to", dest="last_day", required=True, type=_day, metavar="AAAA-MM-JJ",
+                     help="dernier jour (inclus)")
+    ics.add_argument("-o", dest="output", required=True, metavar="FICHIER",
+                     help="fichier .ics à écrire (remplacé s'il existe)")
     return parser
 
 
@@ -122,9 +149,31 @@ def _print_progress(done: int, total: int, label: str = "") -> None:
         print(f"\r{label} {done}/{total}", end="", file=sys.stderr, flush=True)
 
 
+def cmd_export_ics(args) -> int:
+    """Write an adviser's appointments as one .ics file, or nothing at all."""
+    from db.services import booking, staff
+    from desktop.documents import ical, write_atomically
+
+    output = Path(args.output)
+    if not output.parent.is_dir():
+        raise UsageError(f"guichet export ics : dossier introuvable : {output.parent}")
+    store = _open_store(args)
+    try:
+        with store.session() as session:
+            adviser = staff.sign_in(session, args.adviser)
+            entries = booking.calendar_entries(session, adviser, args.adviser, args.first_day,
+                                               args.last_day)
+    finally:
+        store.dispose()
+    write_atomically(output, ical.publish(entries, name=f"Guichet — {adviser.display_name}"))
+    print(f"{len(entries)} rendez-vous exportés dans {output}")
+    return EXIT_OK
+
+
 COMMANDS: dict[tuple[str, str | None], Callable] = {
     ("db", "upgrade"): cmd_db_upgrade,
     ("demo", None): cmd_demo,
+    ("export", "ics"): cmd_export_ics,
 }
 
 
