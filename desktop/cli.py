@@ -101,6 +101,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="dernier jour (inclus)")
     ics.add_argument("-o", dest="output", required=True, metavar="FICHIER",
                      help="fichier .ics à écrire (remplacé s'il existe)")
+
+    pdf = exports.add_parser("pdf", help="document PDF")
+    pdfs = pdf.add_subparsers(dest="pdf_command", metavar="DOCUMENT", parser_class=_Parser,
+                              required=True)
+    case = pdfs.add_parser("case", help="synthèse d'un dossier de médiation")
+    case.add_argument("reference", metavar="REFERENCE", help="référence MED-AAAA-NNNNN")
+    case.add_argument("-o", dest="output", required=True, metavar="FICHIER",
+                      help="fichier .pdf à écrire (remplacé s'il existe)")
+    case.add_argument("--sans-notes-internes", dest="internal_notes", action="store_false",
+                      help="laisse de côté les notes internes de l'équipe")
+    case.add_argument("--login", metavar="IDENTIFIANT",
+                      help="compte de l'équipe de médiation au nom duquel exporter ; par "
+                           "défaut, export automatique sans compte (tracé comme tel)")
     return parser
 
 
@@ -170,10 +183,51 @@ def cmd_export_ics(args) -> int:
     return EXIT_OK
 
 
+def cmd_export_pdf_case(args) -> int:
+    """Write the summary PDF of a mediation case, or nothing at all."""
+    from db.errors import NotFound, ValidationError
+    from db.services import mediation, staff
+    from desktop.documents import mediation_pdf, write_atomically
+
+    output = Path(args.output)
+    if not output.parent.is_dir():
+        raise UsageError(f"guichet export pdf case : dossier introuvable : {output.parent}")
+    store = _open_store(args)
+    try:
+        with store.session() as session:
+            actor = None
+            if args.login:
+                try:
+                    actor = staff.sign_in(session, args.login)
+                except NotFound as error:
+                    raise UsageError(f"guichet export pdf case : {error}") from None
+            try:
+                case_id = mediation.find_reference(session, actor, args.reference)
+            except ValidationError as error:
+                raise UsageError(f"guichet export pdf case : {error}") from None
+            content = mediation_pdf.case_summary(session, actor, case_id,
+                                                 include_internal_notes=args.internal_notes)
+    finally:
+        store.dispose()
+    write_atomically(output, content)
+    print(f"Dossier {args.reference.strip().upper()} exporté dans {output}")
+    return EXIT_OK
+
+
+PDF_COMMANDS: dict[str, Callable] = {
+    "case": cmd_export_pdf_case,
+}
+
+
+def cmd_export_pdf(args) -> int:
+    return PDF_COMMANDS[args.pdf_command](args)
+
+
 COMMANDS: dict[tuple[str, str | None], Callable] = {
     ("db", "upgrade"): cmd_db_upgrade,
     ("demo", None): cmd_demo,
     ("export", "ics"): cmd_export_ics,
+    ("export", "pdf"): cmd_export_pdf,
 }
 
 

@@ -881,9 +881,16 @@ def person_has_case(session: Session, actor: Actor, person_id: uuid.UUID) -> boo
         MediationCase.person_id == person_id, MediationCase.deleted_at.is_(None)))))
 
 
-def find_reference(session: Session, actor: Actor, reference: str) -> uuid.UUID:
+def _require_team_or_batch(actor: Actor | None) -> None:
+    """``None`` is an unattended job of the command line, run by whoever holds the database
+    itself (as the pathway import does); its readings are audited with no actor."""
+    if actor is not None:
+        actor.require(Permission.MEDIATION)
+
+
+def find_reference(session: Session, actor: Actor | None, reference: str) -> uuid.UUID:
     """The case of a final or provisional reference; French errors for a bad one."""
-    actor.require(Permission.MEDIATION)
+    _require_team_or_batch(actor)
     cleaned = reference.strip().upper()
     if not _REFERENCE.match(cleaned):
         raise ValidationError({"reference": f"« {reference} » n'est pas une référence de "
@@ -896,10 +903,13 @@ def find_reference(session: Session, actor: Actor, reference: str) -> uuid.UUID:
     return case_id
 
 
-def open_case(session: Session, actor: Actor, case_id: uuid.UUID, *,
+def open_case(session: Session, actor: Actor | None, case_id: uuid.UUID, *,
               today: date | None = None) -> CaseRecord:
-    """Everything about a case, for its screen or its PDF. The opening is audited."""
-    actor.require(Permission.MEDIATION)
+    """Everything about a case, for its screen or its PDF. The opening is audited.
+
+    ``actor`` None: the command line's unattended export (see ``_require_team_or_batch``).
+    """
+    _require_team_or_batch(actor)
     today = today or today_in_office()
     case = _load(session, case_id)
     audit.record(session, actor, "open", ENTITY, case.id)

@@ -1,0 +1,181 @@
+"""Mediation PDFs: the case summary and the letters (Qt-free, see ``pdf``)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from sqlalchemy.orm import Session
+
+from db.models import LetterKind
+from db.services import mediation, mediation_letters
+from db.services.access import Actor
+from db.services.mediation import OFFICE_TIME_ZONE, CaseRecord
+from db.services.mediation_letters import LetterDraft
+from desktop.documents import pdf
+
+
+def _day(value: date | None, empty: str = "—") -> str:
+    return f"{value:%d/%m/%Y}" if value else empty
+
+
+def _yes_no(value: bool) -> str:
+    return "oui" if value else "non"
+
+
+def _days(count: int) -> str:
+    return f"{count} jour{'s' if abs(count) > 1 else ''}"
+
+
+def case_summary_pdf(record: CaseRecord, *, author: str, printed_at: datetime,
+                     include_internal_notes: bool = True) -> bytes:
+    """Identity, request, delays, outcome and timeline of one case."""
+    style = pdf.styles()
+    data, due = record.data, record.deadlines
+    title = f"Dossier de médiation {record.reference}"
+    story: list[Flowable] = [
+        pdf.paragraph(title, style.title),
+        pdf.paragraph(
+            f"État : {record.status_label}"
+            + (f" — issue : {record.outcome_label.lower()}" if record.outcome else "")
+            + (" — URGENT" if data.urgent else "")
+            + (" — référence provisoire (dossier créé hors ligne)" if record.provisional
+               else ""), style.body),
+        pdf.paragraph("Document confidentiel : réservé à l'équipe de médiation et aux parties.",
+                      style.small),
+        pdf.paragraph("Demandeur", style.heading),
+    ]
+    identity = [("Nom", record.person_name), ("Public", record.person_kind_label)]
+    if record.person_address:
+        identity.append(("Adresse", record.person_address))
+    if data.representative_name:
+        identity.append(("Agit pour le demandeur",
+                         f"{data.representative_name} ({data.representative_capacity})"))
+    story.append(pdf.key_values(identity))
+
+    story.append(pdf.paragraph("Demande", style.heading))
+    story.append(pdf.key_values([
+        ("Reçue le", _day(data.received_on)),
+        ("Canal", record.channel_label),
+        ("Motif", record.motive_label),
+        ("Décision contestée", data.contested_decision or "—"),
+        ("Notifiée le", _day(data.decision_notified_on)),
+        ("Démarche préalable", _yes_no(data.prior_step_done)),
+        ("Recours contentieux en cours", _yes_no(data.court_action_pending)),
+        ("Médiateur", record.mediator_name or "non attribué"),
+        ("Site", record.site_name or "—"),
+        ("Résumé", data.summary),
+    ]))
+
+    story.append(pdf.paragraph("Délais", style.heading))
+    paused = ", horloge suspendue : attente du demandeur" if due.handling_paused else ""
+    delays = [
+        ("Ancienneté", f"{_days(due.age_days)} (dont {_days(due.handling_days)} de "
+                       f"traitement{paused})"),
+        ("Accusé de réception", f"attendu le {_day(due.acknowledgement_due_on)} — "
+                                + (f"fait le {_day(due.acknowledged_on)}"
+                                   if due.acknowledged_on else "pas encore fait")),
+        ("Objectif de traitement", f"le {_day(due.handling_due_on)} — "
+                                   + (f"traité le {_day(due.handled_on)}" if due.handled_on
+                                      else "en cours")),
+    ]
+    if due.follow_up_on:
+        delays.append(("Prochaine relance", _day(due.follow_up_on)))
+    if due.overdue:
+        delays.append(("En retard", ", ".join(due.overdue)))
+    if due.cra:
+        delays.append(("Recours (CRA)", due.cra.describe()))
+    story.append(pdf.key_values(delays))
+
+    story.append(pdf.paragraph("Issue", style.heading))
+    outcome = [("État", record.status_label)]
+    if record.admitted_on:
+        outcome.append(("Recevable le", _day(record.admitted_on)))
+    if record.recommendation_on:
+        outcome.append(("Recommandation le", _day(record.recommendation_on)))
+    if record.outcome:
+        outcome += [("Issue", record.outcome_label), ("Clôturé le", _day(record.closed_on))]
+    if record.reopen_count:
+        outcome.append(("Réouvertures", str(record.reopen_count)))
+    story.append(pdf.key_values(outcome))
+
+    entries = [e for e in record.timeline if include_internal_notes or not e.internal]
+    heading = "Historique" + ("" if include_internal_notes else " (sans les notes internes)")
+    story.append(pdf.paragraph(heading, style.heading))
+    rows, shaded = [], []
+    for index, entry in enumerate(entries):
+        detail = "" if entry.title == entry.kind_label else entry.title
+        if entry.party:
+            detail += f" — {entry.party}" if detail else entry.party
+        if entry.text:
+            detail += f"\n{entry.text}" if detail else entry.text
+        if entry.document_name and entry.document_name != entry.title:
+            detail += f"\nFichier : {entry.document_name}"
+        kind = entry.kind_label + ("\n(interne)" if entry.internal else "")
+        if entry.internal:
+            shaded.append(index)
+        rows.append([f"{entry.occurred_at.astimezone(OFFICE_TIME_ZONE):%d/%m/%Y\n%H:%M}", kind,
+                     entry.author, detail])
+    story.append(pdf.table(["Date", "Type", "Auteur", "Détail"], rows,
+                           [22 * mm, 24 * mm, 36 * mm, pdf.TEXT_WIDTH - 82 * mm],
+                           shaded_rows=shaded))
+    info = pdf.DocumentInfo(title=title, author=author, site_name=record.site_name,
+                            printed_at=printed_at, subject="Synthèse d'un dossier de médiation")
+    return pdf.build_pdf(info, story)
+
+
+def letter_pdf(draft: LetterDraft, *, printed_at: datetime) -> bytes:
+    """A letter: sender and recipient blocks, place and date, subject, body, signature."""
+    style = pdf.styles()
+    half = pdf.TEXT_WIDTH / 2
+    blocks = Table(
+        [[pdf.paragraph("\n".join(draft.sender), style.small),
+          pdf.paragraph("\n".join(draft.recipient), style.body)]],
+        colWidths=[half, half],
+        style=TableStyle([("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
+                          ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                          ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                          ("TOPPADDING", (1, 0), (1, 0), 14 * mm)]),
+    )
+    story: list[Flowable] = [
+        blocks, Spacer(1, 10 * mm),
+        pdf.paragraph(draft.place_and_date, style.right), Spacer(1, 6 * mm),
+        pdf.paragraph(f"Objet : {draft.title}", style.cell_head),
+        pdf.paragraph(f"Référence : {draft.reference}", style.small), Spacer(1, 6 * mm),
+    ]
+    paragraphs = [p for p in draft.body.split("\n\n") if p.strip()]
+    for text in paragraphs[:-1]:
+        story += [pdf.paragraph(text.strip()), Spacer(1, 3.5 * mm)]
+    if paragraphs:  # the signature, last, a little apart and never split
+        story += [Spacer(1, 4 * mm), KeepTogether([pdf.paragraph(paragraphs[-1].strip())])]
+    info = pdf.DocumentInfo(title=f"{draft.title} — {draft.reference}", author=draft.author,
+                            site_name=draft.site_name, printed_at=printed_at,
+                            subject=mediation_letters.LETTER_LABELS[draft.kind])
+    return pdf.build_pdf(info, story)
+
+
+def now_in_office() -> datetime:
+    return datetime.now(OFFICE_TIME_ZONE)
+
+
+def issue_letter(session: Session, actor: Actor, case_id: uuid.UUID, kind: LetterKind,
+                 text: str = "", *, today: date | None = None) -> uuid.UUID:
+    """Merge, lay out and keep a letter in the case's timeline (what the screen's button
+    does); an acknowledgement also records the case as acknowledged. Returns the entry's id."""
+    draft = mediation_letters.merge_letter(session, actor, case_id, kind, text, today=today)
+    content = letter_pdf(draft, printed_at=now_in_office())
+    return mediation.record_letter(
+        session, actor, case_id, draft.title, draft.filename, content,
+        acknowledgement=kind is LetterKind.ACKNOWLEDGEMENT, today=today)
+
+
+def case_summary(session: Session, actor: Actor | None, case_id: uuid.UUID, *,
+                 include_internal_notes: bool = True, today: date | None = None) -> bytes:
+    """The summary PDF of a case, as the screen's button and the command line produce it
+    (``actor`` None: an unattended export of the command line)."""
+    record = mediation.open_case(session, actor, case_id, today=today)
+    return case_summary_pdf(record, author=actor.display_name if actor else "Ligne de commande",
+                            printed_at=now_in_office(),
+                            include_internal_notes=include_internal_notes)
