@@ -54,6 +54,15 @@ def _size(value: str) -> str:
     return value
 
 
+def _month(value: str):
+    from db.services.pathways import parse_month
+
+    try:
+        return parse_month(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _day(value: str) -> date:
     try:
         # Strictly YYYY-MM-DD: fromisoformat alone also takes « 20260330 » or « 2026-W14-1 ».
@@ -88,6 +97,21 @@ def build_parser() -> argparse.ArgumentParser:
                       "ou large (200 000 personnes)")
     demo.add_argument("--seed", type=int, default=2026, help="graine (mêmes données pour la "
                       "même graine)")
+
+    import_parser = commands.add_parser("import", help="importe un fichier")
+    imports = import_parser.add_subparsers(dest="import_command", metavar="TYPE",
+                                           parser_class=_Parser, required=True)
+    pathway = imports.add_parser("pathway", help="extrait mensuel d'un parcours (CSV)")
+    pathway.add_argument("file", metavar="FICHIER", help="fichier CSV (séparateur ; ou ,)")
+    pathway.add_argument("--kind", required=True, metavar="CODE",
+                         help="type de parcours : ald, maternity, invalidity ou un type ajouté "
+                              "par l'administrateur")
+    pathway.add_argument("--month", type=_month, metavar="AAAA-MM",
+                         help="mois du parcours ; par défaut le mois le plus fréquent des dates "
+                              "d'entrée du fichier, sinon le mois courant")
+    pathway.add_argument("--login", metavar="IDENTIFIANT",
+                         help="compte au nom duquel importer (il doit pouvoir travailler les "
+                              "parcours) ; par défaut, import automatique sans compte")
 
     export_parser = commands.add_parser("export", help="exporte un document")
     exports = export_parser.add_subparsers(dest="export_command", metavar="DOCUMENT",
@@ -154,6 +178,43 @@ def cmd_demo(args) -> int:
         store.dispose()
     print(f"\nDonnées de démonstration créées dans {store.describe()} :", file=sys.stderr)
     print(summary.describe())
+    return EXIT_OK
+
+
+def cmd_import_pathway(args) -> int:
+    """Import a pathway extract, all or nothing (refused lines: exit 3 via ``main``).
+
+    Without ``--login`` the import is the unattended batch job: no account, the audit trail
+    records the import with no actor; with it, that account's permission is checked.
+    """
+    from db.errors import NotFound
+    from db.services import pathway_import, pathways, staff
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"guichet import pathway : fichier introuvable : {path}")
+    data = path.read_bytes()
+    store = _open_store(args)
+    try:
+        with store.session() as session:
+            codes = [kind.code for kind in pathways.list_kinds(session)]
+            if args.kind.strip().lower() not in codes:
+                raise UsageError(f"guichet import pathway : type de parcours inconnu "
+                                 f"« {args.kind} » (possibles : {', '.join(codes)})")
+            actor = None
+            if args.login:
+                try:
+                    actor = staff.sign_in(session, args.login)
+                except NotFound as error:
+                    raise UsageError(f"guichet import pathway : {error}") from None
+            report = pathway_import.import_extract(
+                session, actor, args.kind, data, month=args.month, file_name=path.name,
+                progress=_print_progress)
+    finally:
+        store.dispose()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)  # ends the progress line
+    print(report.describe())
     return EXIT_OK
 
 
@@ -226,6 +287,7 @@ def cmd_export_pdf(args) -> int:
 COMMANDS: dict[tuple[str, str | None], Callable] = {
     ("db", "upgrade"): cmd_db_upgrade,
     ("demo", None): cmd_demo,
+    ("import", "pathway"): cmd_import_pathway,
     ("export", "ics"): cmd_export_ics,
     ("export", "pdf"): cmd_export_pdf,
 }
