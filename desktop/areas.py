@@ -1,0 +1,218 @@
+"""The areas of the main window: who sees them, and how their page is built.
+
+A page is built on first visit, so the first screen imports only what it shows. Areas that
+later issues fill are honest placeholders: they say what the area will hold, with no fake data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from db.services.access import Permission
+from desktop.context import AppContext
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """What a not-yet-built area will hold."""
+
+    summary: str
+    features: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    title: str
+    icon: str
+    permission: Permission
+    description: str
+    upcoming: Upcoming | None = None  # None: the area has its own page
+
+    def build(self, ctx: AppContext, parent: QWidget | None = None) -> QWidget:
+        if self.upcoming is not None:
+            return PlaceholderPage(self.title, self.upcoming, parent)
+        return _BUILDERS[self.key](ctx, parent)
+
+
+def _people_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
+    from desktop.people.page import PeoplePage
+
+    return PeoplePage(ctx, parent)
+
+
+_BUILDERS: dict[str, Callable[[AppContext, QWidget | None], QWidget]] = {
+    "people": _people_page,
+}
+
+AREAS: tuple[Area, ...] = (
+    Area("people", "Personnes", "people", Permission.VIEW_PEOPLE,
+         "Assurés, professionnels de santé et employeurs : recherche et fiches."),
+    Area("agenda", "Agenda", "agenda", Permission.BOOK_APPOINTMENTS,
+         "Rendez-vous téléphoniques, physiques, en visio et ateliers.",
+         Upcoming(
+             "L'agenda permettra de trouver un créneau libre et de prendre un rendez-vous "
+             "en quelques touches, depuis la fiche d'une personne ou depuis l'agenda.",
+             (
+                 "les vues jour et semaine par conseiller et par site, colorées par type "
+                 "de rendez-vous ;",
+                 "les créneaux libres pour un motif, un type et un site, calculés à partir "
+                 "des horaires d'ouverture, des disponibilités, des absences et des jours "
+                 "fériés ;",
+                 "la prise de rendez-vous téléphonique, physique ou en visio, avec le canal "
+                 "par lequel la demande est arrivée ;",
+                 "le suivi : honoré, absent, annulé, reporté — et les rendez-vous passés "
+                 "« à renseigner » ;",
+                 "les ateliers (atelier flash ameli, atelier numérique) avec leur capacité, "
+                 "les inscriptions et la liste d'attente ;",
+                 "l'export iCal de l'agenda d'un conseiller.",
+             ),
+         )),
+    Area("preparation", "Préparations", "preparation", Permission.PREPARE_APPOINTMENTS,
+         "Préparation des rendez-vous physiques par un appel préalable.",
+         Upcoming(
+             "Chaque rendez-vous physique sera préparé par un appel : le tour à 360° du "
+             "dossier, les pièces manquantes, et parfois la réponse donnée dès l'appel.",
+             (
+                 "la liste des tâches de préparation d'un conseiller par date d'échéance, "
+                 "les retards mis en évidence ;",
+                 "la vue à 360° de la personne : parcours en cours, rendez-vous passés, "
+                 "pièces attendues pour le motif ;",
+                 "les tentatives d'appel et leur issue : conclusive (le déplacement est "
+                 "évité), maintenue ou injoignable ;",
+                 "le taux de préparations conclusives par conseiller, site et mois ;",
+                 "la feuille de journée et la lettre de confirmation en PDF.",
+             ),
+         )),
+    Area("callbacks", "Rappels", "callback", Permission.TAKE_CALLBACKS,
+         "Demandes de rappel (fiches de contact) à traiter sous 24 heures.",
+         Upcoming(
+             "Une personne venue à l'accueil ou dans une France Services pourra laisser "
+             "une demande de rappel ; elle doit être rappelée dans les 24 heures.",
+             (
+                 "la saisie d'une demande de rappel à l'accueil ou par un partenaire ;",
+                 "la file des rappels triée par échéance, ceux en retard en rouge ;",
+                 "l'issue de l'appel, ou sa transformation en rendez-vous en une étape.",
+             ),
+         )),
+    Area("pathways", "Parcours", "pathways", Permission.WORK_PATHWAYS,
+         "Parcours attentionnés : ALD, maternité, invalidité…",
+         Upcoming(
+             "Chaque mois, les personnes entrées dans une situation (ALD, maternité, "
+             "invalidité…) seront appelées pour leur présenter leurs droits et démarches.",
+             (
+                 "l'import du fichier mensuel (CSV) avec aperçu et rapport des lignes "
+                 "refusées ;",
+                 "les listes de travail par parcours et par mois : à contacter, tentatives, "
+                 "RDV pris, refus, injoignable, terminé ;",
+                 "les offres sur rebond proposées selon le segment de la personne ;",
+                 "l'entonnoir de chaque parcours : importés, joints, rendez-vous pris, "
+                 "honorés.",
+             ),
+         )),
+    Area("mediation", "Médiation", "mediation", Permission.MEDIATION,
+         "Dossiers de médiation, réservés à l'équipe de médiation.",
+         Upcoming(
+             "Les dossiers de médiation seront suivis ici de la saisine à la clôture ; "
+             "leur contenu reste réservé à l'équipe de médiation.",
+             (
+                 "la saisine : canal, demandeur, motif, décision contestée, démarche "
+                 "préalable, urgence ;",
+                 "le cycle de vie du dossier : recevabilité, instruction, attentes, "
+                 "recommandation, clôture ;",
+                 "les délais : accusé de réception, délai de traitement, délai restant "
+                 "pour saisir la CRA ;",
+                 "la chronologie du dossier, les courriers types et le résumé en PDF ;",
+                 "les chiffres annuels de l'équipe.",
+             ),
+         )),
+    Area("dashboard", "Tableau de bord", "dashboard", Permission.DASHBOARD,
+         "Indicateurs de l'activité par mois et par site.",
+         Upcoming(
+             "Le tableau de bord présentera les indicateurs suivis par les responsables, "
+             "par mois et par site ; chaque chiffre ouvrira la liste qui le compose.",
+             (
+                 "les rendez-vous par type et par canal, les taux d'honorés, d'absents et "
+                 "d'annulés ;",
+                 "la part des préparations conclusives et des rappels traités sous 24 h ;",
+                 "l'entonnoir de chaque parcours ;",
+                 "les saisines de médiation reçues, clôturées et en cours, et leur délai "
+                 "de traitement ;",
+                 "le rapport d'activité mensuel en PDF.",
+             ),
+         )),
+    Area("admin", "Administration", "administration", Permission.ADMINISTER,
+         "Sites, comptes, motifs et réglages communs.",
+         Upcoming(
+             "L'administration permettra de décrire l'organisation sur laquelle reposent "
+             "l'agenda et les autres écrans.",
+             (
+                 "les sites : type, adresse, fuseau horaire, horaires d'ouverture, "
+                 "fermetures et jours fériés ;",
+                 "les comptes des agents et leur rôle ;",
+                 "les motifs de rendez-vous : durée, types autorisés, pièces à apporter ;",
+                 "les disponibilités et absences des conseillers ;",
+                 "les listes propres à la médiation et aux parcours.",
+             ),
+         )),
+)
+
+
+def visible_areas(ctx: AppContext) -> list[Area]:
+    return [area for area in AREAS if ctx.actor.can(area.permission)]
+
+
+class PlaceholderPage(QScrollArea):
+    """A title, what the area is for, and what it will hold."""
+
+    def __init__(self, title_text: str, upcoming: Upcoming, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setAccessibleName(title_text)
+
+        title = QLabel(title_text)
+        title.setObjectName("pageTitle")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        title.setFont(font)
+        title.setAccessibleName(title_text)
+
+        status = QLabel("Cet espace sera disponible dans une prochaine version de Guichet.")
+        status.setObjectName("pageStatus")
+        summary = QLabel(upcoming.summary)
+        coming = QLabel("Vous y trouverez :")
+        bullets = QLabel(
+            "<ul style='margin-left: -12px'>"
+            + "".join(f"<li style='margin-bottom: 4px'>{text}</li>"
+                      for text in upcoming.features)
+            + "</ul>"
+        )
+        bullets.setTextFormat(Qt.TextFormat.RichText)
+        bullets.setAccessibleName("Fonctions à venir")
+        for label in (status, summary, coming, bullets):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+
+        content = QWidget()
+        content.setMaximumWidth(title.fontMetrics().averageCharWidth() * 60)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addWidget(status)
+        layout.addWidget(summary)
+        layout.addWidget(coming)
+        layout.addWidget(bullets)
+        layout.addStretch()
+        self.setWidget(content)
+
+    def text(self) -> str:
+        """Everything the page says, for tests and screen readers alike."""
+        return "\n".join(label.text() for label in self.widget().findChildren(QLabel))

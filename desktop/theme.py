@@ -1,0 +1,158 @@
+"""Look and feel: the Fusion style in light or dark, and icons tinted to match.
+
+The user's choice (Settings.theme: system / light / dark) wins; « system » follows the
+desktop's colour scheme and keeps following it while Guichet runs. The palettes are explicit
+because Fusion only gets a dark palette from platform themes that provide one.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+ICONS = RESOURCES / "icons"
+APP_ICON = ICONS / "guichet.svg"
+
+_ICON_SIZES = (16, 20, 22, 24, 32, 44, 48, 64)
+_followed_system = False
+
+
+def is_dark(choice: str) -> bool:
+    if choice == "dark":
+        return True
+    if choice == "light":
+        return False
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def apply_theme(app: QApplication, choice: str) -> None:
+    """Apply « system », « light » or « dark » to the whole application."""
+    global _followed_system
+    app.setStyle("Fusion")
+    hints = QGuiApplication.styleHints()
+    requested = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}
+    if hasattr(hints, "setColorScheme"):  # Qt 6.8+: native dialogs follow the choice too
+        hints.setColorScheme(requested.get(choice, Qt.ColorScheme.Unknown))
+    app.setPalette(dark_palette() if is_dark(choice) else light_palette())
+    app.setProperty("guichet_theme", choice)
+    if not _followed_system:
+        hints.colorSchemeChanged.connect(lambda _scheme: _follow_system(app))
+        _followed_system = True
+
+
+def _follow_system(app: QApplication) -> None:
+    choice = app.property("guichet_theme") or "system"
+    if choice == "system":
+        app.setPalette(dark_palette() if is_dark("system") else light_palette())
+
+
+def light_palette() -> QPalette:
+    palette = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: "#eef1f5",
+        QPalette.ColorRole.WindowText: "#1b1f24",
+        QPalette.ColorRole.Base: "#ffffff",
+        QPalette.ColorRole.AlternateBase: "#f5f7fa",
+        QPalette.ColorRole.Text: "#1b1f24",
+        QPalette.ColorRole.PlaceholderText: "#5f6b7a",
+        QPalette.ColorRole.Button: "#e4e8ee",
+        QPalette.ColorRole.ButtonText: "#1b1f24",
+        QPalette.ColorRole.BrightText: "#ffffff",
+        QPalette.ColorRole.Highlight: "#1f5fa8",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#1a5296",
+        QPalette.ColorRole.LinkVisited: "#5b3a94",
+        QPalette.ColorRole.ToolTipBase: "#ffffe1",
+        QPalette.ColorRole.ToolTipText: "#1b1f24",
+        QPalette.ColorRole.Light: "#ffffff",
+        QPalette.ColorRole.Midlight: "#f0f2f5",
+        QPalette.ColorRole.Mid: "#b8c0cc",
+        QPalette.ColorRole.Dark: "#8a94a3",
+        QPalette.ColorRole.Shadow: "#4a5260",
+    }
+    return _palette(palette, colors, disabled_text="#8a94a3")
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: "#23272e",
+        QPalette.ColorRole.WindowText: "#e6e9ee",
+        QPalette.ColorRole.Base: "#1a1d22",
+        QPalette.ColorRole.AlternateBase: "#262a31",
+        QPalette.ColorRole.Text: "#e6e9ee",
+        QPalette.ColorRole.PlaceholderText: "#9aa4b2",
+        QPalette.ColorRole.Button: "#2f343c",
+        QPalette.ColorRole.ButtonText: "#e6e9ee",
+        QPalette.ColorRole.BrightText: "#ffffff",
+        QPalette.ColorRole.Highlight: "#3d7fd0",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#8cbcf5",
+        QPalette.ColorRole.LinkVisited: "#c3a6f0",
+        QPalette.ColorRole.ToolTipBase: "#2f343c",
+        QPalette.ColorRole.ToolTipText: "#e6e9ee",
+        QPalette.ColorRole.Light: "#3a4049",
+        QPalette.ColorRole.Midlight: "#32373f",
+        QPalette.ColorRole.Mid: "#4a515c",
+        QPalette.ColorRole.Dark: "#15181c",
+        QPalette.ColorRole.Shadow: "#0b0c0e",
+    }
+    return _palette(palette, colors, disabled_text="#7b8594")
+
+
+def _palette(palette: QPalette, colors: dict, disabled_text: str) -> QPalette:
+    for role, color in colors.items():
+        palette.setColor(role, QColor(color))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                 QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled_text))
+    return palette
+
+
+def error_color(palette: QPalette) -> QColor:
+    """The red of messages beside a field, readable on the window background."""
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    return QColor("#ff8a80" if dark else "#b3261e")
+
+
+@cache
+def _svg_source(name: str) -> str:
+    return (ICONS / f"{name}.svg").read_text(encoding="utf-8")
+
+
+def icon(name: str, palette: QPalette | None = None) -> QIcon:
+    """An icon of resources/icons drawn in the palette's text colour (selected: highlight).
+
+    The SVGs are drawn with ``currentColor`` so one file serves both light and dark.
+    Rendered at several sizes so it stays sharp at 200 % scaling.
+    """
+    from PySide6.QtSvg import QSvgRenderer  # only once the first icon is needed
+
+    palette = palette or QGuiApplication.palette()
+    result = QIcon()
+    tints = {
+        QIcon.Mode.Normal: palette.color(QPalette.ColorRole.WindowText),
+        QIcon.Mode.Selected: palette.color(QPalette.ColorRole.HighlightedText),
+        QIcon.Mode.Disabled: palette.color(QPalette.ColorGroup.Disabled,
+                                           QPalette.ColorRole.WindowText),
+    }
+    for mode, color in tints.items():
+        source = _svg_source(name).replace("currentColor", color.name())
+        renderer = QSvgRenderer(QByteArray(source.encode("utf-8")))
+        for size in _ICON_SIZES:
+            pixmap = QPixmap(QSize(size, size))
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            renderer.render(painter, QRectF(0, 0, size, size))
+            painter.end()
+            result.addPixmap(pixmap, mode)
+    return result
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(APP_ICON))
