@@ -1,14 +1,12 @@
 """Importing monthly pathway extracts: every encoding and separator, refusals by line number,
 idempotence, matching the registry; the parsing is pure, the writing runs on both engines.
 
-The helpers at the top (``reference`` fixture, ``extract``, ``nir``) serve the other pathway
-test modules too.
+The helpers at the top (``extract``, ``PEOPLE``…) serve the other pathway test modules too.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import random
 import time
@@ -20,24 +18,13 @@ from sqlalchemy import func, select
 from stdnum.fr import nir as stdnum_nir
 
 from db.errors import NotFound, PermissionDenied
-from db.models import AuditEvent, PathwayEntry, PathwayImport, PathwayKind, Person, Role
+from db.models import AuditEvent, PathwayEntry, PathwayImport, Person, Role
 from db.services import people
 from db.services.pathway_import import ImportRefused, LineError, import_extract, parse_extract
 from db.services.people import PersonInput
 
-_MIGRATION = importlib.import_module("db.migrations.versions.0003_pathways")
 TODAY = date(2026, 11, 22)
 OCTOBER = date(2026, 10, 1)
-
-
-@pytest.fixture
-def reference(store):
-    """The pathway kinds, segments and offers as the migration seeds them: the PostgreSQL
-    fixture truncates every table between tests, seeded rows included."""
-    with store.engine.begin() as connection:
-        if not connection.scalar(select(func.count()).select_from(PathwayKind)):
-            _MIGRATION.seed(connection)
-    return store
 
 
 def nir(sex: str, born: date, serial: int, place: str = "38185") -> str:
@@ -119,8 +106,8 @@ def test_the_sample_parses_as_is():
     assert parsed.default_month(TODAY) == OCTOBER
 
 
-def test_the_sample_imports_into_the_october_ald_worklist(reference):
-    report = run_import(reference, None, SAMPLE, file_name="parcours_ald_2026-10.csv")
+def test_the_sample_imports_into_the_october_ald_worklist(store):
+    report = run_import(store, None, SAMPLE, file_name="parcours_ald_2026-10.csv")
     assert (report.rows, report.new, report.already_known, report.updated,
             report.people_created) == (8, 8, 0, 0, 8)
     assert report.month == OCTOBER
@@ -131,7 +118,7 @@ def test_the_sample_imports_into_the_october_ald_worklist(reference):
         "Coordonnées mises à jour : 0",
         "Dont fiches créées dans le registre : 8",
     ]
-    with reference.session() as session:
+    with store.session() as session:
         assert session.scalar(select(func.count()).select_from(PathwayEntry)) == 8
         record = session.get(PathwayImport, report.import_id)
         assert (record.file_name, record.imported_by_id) == ("parcours_ald_2026-10.csv", None)
@@ -245,30 +232,30 @@ def test_empty_files_and_bad_headers_are_refused(data, message):
     assert parse(data).errors == [LineError(1, message)]
 
 
-def test_a_refused_file_writes_nothing(reference, actors):
+def test_a_refused_file_writes_nothing(store, actors):
     bad = extract([PEOPLE[0], ["1 82 04 71 045 445 45", "Moreau", "Kévin", "14/04/1982",
                                "", "", ""]])
     with pytest.raises(ImportRefused) as refused:
-        run_import(reference, actors[Role.ADVISER], bad)
+        run_import(store, actors[Role.ADVISER], bad)
     assert str(refused.value).splitlines() == [
         "le fichier contient 1 ligne en erreur ; rien n'a été enregistré.",
         "Ligne 3 : La clé du NIR est fausse : pour ces 13 caractères, elle vaut 44.",
     ]
-    with reference.session() as session:
+    with store.session() as session:
         for model in (Person, PathwayEntry, PathwayImport, AuditEvent):
             assert session.scalar(select(func.count()).select_from(model)) == 0, model
 
 
 # -- writing -------------------------------------------------------------------------------
 
-def test_reimporting_adds_nothing(reference, actors):
+def test_reimporting_adds_nothing(store, actors):
     adviser = actors[Role.ADVISER]
-    first = run_import(reference, adviser, extract(PEOPLE))
-    again = run_import(reference, adviser, extract(PEOPLE, delimiter=",", encoding="cp1252"))
+    first = run_import(store, adviser, extract(PEOPLE))
+    again = run_import(store, adviser, extract(PEOPLE, delimiter=",", encoding="cp1252"))
     assert (first.new, first.already_known, first.people_created) == (3, 0, 3)
     assert (again.new, again.already_known, again.updated, again.people_created) == (
         0, 3, 0, 0)
-    with reference.session() as session:
+    with store.session() as session:
         assert session.scalar(select(func.count()).select_from(PathwayEntry)) == 3
         assert session.scalar(select(func.count()).select_from(Person)) == 3
         assert session.scalar(select(func.count()).select_from(PathwayImport)) == 2
@@ -276,18 +263,18 @@ def test_reimporting_adds_nothing(reference, actors):
         assert {e.actor_id for e in imports} == {adviser.id}
 
 
-def test_the_same_people_enter_another_month_or_another_pathway(reference, actors):
+def test_the_same_people_enter_another_month_or_another_pathway(store, actors):
     adviser = actors[Role.ADVISER]
-    run_import(reference, adviser, extract(PEOPLE))
-    november = run_import(reference, adviser, extract(PEOPLE), month=date(2026, 11, 5))
-    maternity = run_import(reference, adviser, extract(PEOPLE), kind="maternity")
+    run_import(store, adviser, extract(PEOPLE))
+    november = run_import(store, adviser, extract(PEOPLE), month=date(2026, 11, 5))
+    maternity = run_import(store, adviser, extract(PEOPLE), kind="maternity")
     assert (november.month, november.new, november.people_created) == (date(2026, 11, 1), 3, 0)
     assert (maternity.month, maternity.new) == (OCTOBER, 3)
 
 
-def test_created_people_are_stored_as_the_people_service_stores_them(reference, actors):
-    run_import(reference, actors[Role.ADVISER], extract(PEOPLE))
-    with reference.session() as session:
+def test_created_people_are_stored_as_the_people_service_stores_them(store, actors):
+    run_import(store, actors[Role.ADVISER], extract(PEOPLE))
+    with store.session() as session:
         person = session.scalar(select(Person).where(Person.nir == "270037133405051"))
         expected = people._validate(session, PersonInput(
             kind=person.kind, last_name="Durand", first_name="Léa", birth_date=date(1970, 3, 3),
@@ -302,10 +289,10 @@ def test_created_people_are_stored_as_the_people_service_stores_them(reference, 
 
 
 def test_known_people_are_matched_and_their_contacts_updated_when_the_extract_is_newer(
-    reference, actors,
+    store, actors,
 ):
     adviser = actors[Role.ADVISER]
-    with reference.session() as session:
+    with store.session() as session:
         durand = people.create_person(session, adviser, PersonInput(
             kind=people.PersonKind.BENEFICIARY, last_name="Durand", first_name="Léa",
             birth_date=date(1970, 3, 3), nir="270037133405051", phone="04 76 12 45 00"))
@@ -313,13 +300,13 @@ def test_known_people_are_matched_and_their_contacts_updated_when_the_extract_is
             kind=people.PersonKind.BENEFICIARY, last_name="Moreau", first_name="Kévin",
             birth_date=date(1982, 4, 14), nir="182047104544544", phone="04 76 12 45 01"))
     # Durand's record predates her entry date; Moreau's was edited after his.
-    with reference.session() as session:
+    with store.session() as session:
         session.get(Person, durand).updated_at -= timedelta(days=400)
         session.get(Person, moreau).updated_at = session.get(Person, moreau).updated_at.replace(
             year=2026, month=10, day=20)
-    report = run_import(reference, adviser, extract(PEOPLE))
+    report = run_import(store, adviser, extract(PEOPLE))
     assert (report.new, report.updated, report.people_created) == (3, 1, 1)
-    with reference.session() as session:
+    with store.session() as session:
         first, second = session.get(Person, durand), session.get(Person, moreau)
         assert (first.phone, first.phone_digits, first.email) == (
             "+33678225684", "0678225684", "lea.durand@exemple.fr")
@@ -331,43 +318,43 @@ def test_known_people_are_matched_and_their_contacts_updated_when_the_extract_is
                                   "source": "pathway_import"}
 
 
-def test_an_empty_cell_never_erases_a_known_contact(reference, actors):
+def test_an_empty_cell_never_erases_a_known_contact(store, actors):
     adviser = actors[Role.ADVISER]
-    with reference.session() as session:
+    with store.session() as session:
         lefebvre = people.create_person(session, adviser, PersonInput(
             kind=people.PersonKind.BENEFICIARY, last_name="Lefebvre", first_name="Inès",
             birth_date=date(1953, 10, 21), nir="153107148622990", phone="06 12 34 56 78"))
         session.flush()
         session.get(Person, lefebvre).updated_at -= timedelta(days=400)
-    assert run_import(reference, adviser, extract(PEOPLE)).updated == 0
-    with reference.session() as session:
+    assert run_import(store, adviser, extract(PEOPLE)).updated == 0
+    with store.session() as session:
         assert session.get(Person, lefebvre).phone == "+33612345678"
 
 
-def test_a_deleted_record_with_the_same_nir_refuses_the_file(reference, actors):
+def test_a_deleted_record_with_the_same_nir_refuses_the_file(store, actors):
     adviser = actors[Role.ADVISER]
-    with reference.session() as session:
+    with store.session() as session:
         person_id = people.create_person(session, adviser, PersonInput(
             kind=people.PersonKind.BENEFICIARY, last_name="Moreau", first_name="Kévin",
             birth_date=date(1982, 4, 14), nir="182047104544544"))
         session.flush()
         session.get(Person, person_id).deleted_at = session.get(Person, person_id).created_at
     with pytest.raises(ImportRefused) as refused:
-        run_import(reference, adviser, extract(PEOPLE))
+        run_import(store, adviser, extract(PEOPLE))
     assert [e.line for e in refused.value.errors] == [3]
     assert "fiche supprimée" in refused.value.errors[0].message
 
 
-def test_unknown_kind_and_missing_permission_are_refused(reference, actors):
+def test_unknown_kind_and_missing_permission_are_refused(store, actors):
     with pytest.raises(NotFound, match="Type de parcours inconnu « ij »"):
-        run_import(reference, actors[Role.ADVISER], extract(PEOPLE), kind="ij")
+        run_import(store, actors[Role.ADVISER], extract(PEOPLE), kind="ij")
     with pytest.raises(PermissionDenied):
-        run_import(reference, actors[Role.PARTNER], extract(PEOPLE))
+        run_import(store, actors[Role.PARTNER], extract(PEOPLE))
 
 
-def test_progress_is_reported_while_reading_and_writing(reference):
+def test_progress_is_reported_while_reading_and_writing(store):
     calls = []
-    run_import(reference, None, extract(PEOPLE), progress=lambda *a: calls.append(a))
+    run_import(store, None, extract(PEOPLE), progress=lambda *a: calls.append(a))
     labels = {label for _done, _total, label in calls}
     assert labels == {"Lecture du fichier…", "Enregistrement…"}
     assert calls[-1] == (3, 3, "Enregistrement…")
@@ -390,10 +377,10 @@ def big_extract(count: int, seed: int = 5) -> bytes:
     return extract(rows, encoding="cp1252")
 
 
-def test_ten_thousand_rows_import_in_a_few_seconds(reference):
+def test_ten_thousand_rows_import_in_a_few_seconds(store):
     data = big_extract(10_000)
     started = time.perf_counter()
-    report = run_import(reference, None, data)
+    report = run_import(store, None, data)
     elapsed = time.perf_counter() - started
     print(f"\n10 000 lignes importées en {elapsed:.2f} s")
     assert report.new == 10_000

@@ -11,13 +11,11 @@ from db.services import pathway_offers as offers
 from db.services import pathway_worklists as worklists
 from db.services import pathways
 from db.services.pathway_import import import_extract
-from tests.db.test_pathway_import import OCTOBER, PEOPLE, TODAY, extract, reference
-
-__all__ = ["reference"]  # the fixture, shared with the import tests
+from tests.db.test_pathway_import import OCTOBER, PEOPLE, TODAY, extract
 
 
-def test_eight_segments_each_with_offers_seeded_in_french(reference):
-    with reference.session() as session:
+def test_eight_segments_each_with_offers_seeded_in_french(store):
+    with store.session() as session:
         segments = offers.list_segments(session)
     assert len(segments) == 8
     assert segments[0].label == "Jeunes de 16 à 25 ans"
@@ -28,9 +26,9 @@ def test_eight_segments_each_with_offers_seeded_in_french(reference):
             "Examen de prévention en santé"} <= labels
 
 
-def test_an_administrator_adds_edits_and_deactivates_offers(reference, actors):
+def test_an_administrator_adds_edits_and_deactivates_offers(store, actors):
     admin = actors[Role.ADMIN]
-    with reference.session() as session:
+    with store.session() as session:
         young = offers.list_segments(session)[0]
         offer_id = offers.create_offer(session, admin, young.id, "  Atelier  numérique ",
                                        "Découvrir les démarches en ligne.")
@@ -39,7 +37,7 @@ def test_an_administrator_adds_edits_and_deactivates_offers(reference, actors):
         with pytest.raises(PermissionDenied):
             offers.create_offer(session, actors[Role.ADVISER], young.id, "Autre")
         offers.update_segment(session, admin, young.id, young.version, "Jeunes (16-25 ans)")
-    with reference.session() as session:
+    with store.session() as session:
         young = offers.list_segments(session)[0]
         added = young.offers[-1]
         assert (young.label, added.id, added.label) == (
@@ -47,15 +45,15 @@ def test_an_administrator_adds_edits_and_deactivates_offers(reference, actors):
         version = offers.update_offer(session, admin, offer_id, added.version,
                                       "Atelier numérique", added.description, active=False)
         assert version == 2
-    with reference.session() as session:
+    with store.session() as session:
         assert offer_id not in {o.id for o in offers.list_segments(session)[0].offers}
         every = offers.list_segments(session, include_inactive=True)[0].offers
         assert [o.active for o in every if o.id == offer_id] == [False]
 
 
-def test_offers_ticked_during_a_call_are_kept_on_the_person(reference, actors):
+def test_offers_ticked_during_a_call_are_kept_on_the_person(store, actors):
     adviser = actors[Role.ADVISER]
-    with reference.session() as session:
+    with store.session() as session:
         import_extract(session, adviser, "ald", extract(PEOPLE), today=TODAY)
         import_extract(session, adviser, "maternity", extract(PEOPLE[:1]), today=TODAY)
         ald = worklists.search_worklist(session, adviser, pathways.kind_by_code(
@@ -69,7 +67,7 @@ def test_offers_ticked_during_a_call_are_kept_on_the_person(reference, actors):
         offers.record_offers(session, adviser, ald, {ameli: True, dental: False, c2s: False})
         offers.record_offers(session, adviser, maternity, {prado: True})
     # The adviser changes their mind about the ALD call: C2S accepted, dental not offered.
-    with reference.session() as session:
+    with store.session() as session:
         offers.record_offers(session, adviser, ald, {ameli: True, c2s: True})
         assert offers.offers_for_entry(session, adviser, ald) == {ameli: True, c2s: True}
         rows = offers.offers_for_person(session, actors[Role.PARTNER], person_id)
@@ -80,7 +78,7 @@ def test_offers_ticked_during_a_call_are_kept_on_the_person(reference, actors):
     ]
     assert {r.made_by for r in rows} == {"Camille Conseiller01"}
     assert {r.month for r in rows} == {OCTOBER}
-    with reference.session() as session:
+    with store.session() as session:
         withdrawn = session.scalar(select(PersonOffer).where(PersonOffer.offer_id == dental))
         assert withdrawn.deleted_at is not None and withdrawn.version == 2
         events = session.scalars(select(AuditEvent).where(
@@ -93,9 +91,9 @@ def test_offers_ticked_during_a_call_are_kept_on_the_person(reference, actors):
                               .order_by(AuditEvent.occurred_at.desc())).id == events[-1].id
 
 
-def test_offers_are_refused_on_a_closed_entry_and_to_other_roles(reference, actors):
+def test_offers_are_refused_on_a_closed_entry_and_to_other_roles(store, actors):
     adviser = actors[Role.ADVISER]
-    with reference.session() as session:
+    with store.session() as session:
         import_extract(session, adviser, "ald", extract(PEOPLE[:1]), today=TODAY)
         entry_id = worklists.search_worklist(session, adviser, pathways.kind_by_code(
             session, "ald").id, OCTOBER)[0]

@@ -13,18 +13,16 @@ from db.models import AttemptResult, AuditEvent, PathwayOutcome, PathwayStatus, 
 from db.services import pathway_worklists as worklists
 from db.services import pathways
 from db.services.pathway_import import import_extract
-from tests.db.test_pathway_import import OCTOBER, PEOPLE, TODAY, extract, reference
-
-__all__ = ["reference"]  # the fixture, shared with the import tests
+from tests.db.test_pathway_import import OCTOBER, PEOPLE, TODAY, extract
 
 S = PathwayStatus
 Outcome = PathwayOutcome
 
 
 @pytest.fixture
-def october(reference, actors):
+def october(store, actors):
     """The three people of ``PEOPLE`` on the October ALD worklist; returns (kind id, ids)."""
-    with reference.session() as session:
+    with store.session() as session:
         import_extract(session, actors[Role.ADVISER], "ald", extract(PEOPLE), today=TODAY)
         kind_id = pathways.kind_by_code(session, "ald").id
         ids = worklists.search_worklist(session, actors[Role.ADVISER], kind_id, OCTOBER)
@@ -43,10 +41,10 @@ def act(store, function, actor, entry_id, *args, **kwargs) -> int:
         return function(session, actor, entry_id, version, *args, **kwargs)
 
 
-def test_a_worklist_in_name_order_with_light_masked_rows(reference, actors, october):
+def test_a_worklist_in_name_order_with_light_masked_rows(store, actors, october):
     adviser = actors[Role.ADVISER]
     _kind_id, ids = october
-    with reference.session() as session:
+    with store.session() as session:
         rows = worklists.worklist_rows(session, adviser, ids)
     assert [(r.name, r.first_name) for r in rows] == [
         ("DURAND", "Léa"), ("LEFEBVRE", "Inès"), ("MOREAU", "Kévin")]
@@ -56,39 +54,39 @@ def test_a_worklist_in_name_order_with_light_masked_rows(reference, actors, octo
     assert rows[0].entry_date == date(2026, 10, 2)
 
 
-def test_an_entry_goes_from_attempts_to_a_booked_appointment_and_done(reference, actors,
+def test_an_entry_goes_from_attempts_to_a_booked_appointment_and_done(store, actors,
                                                                       october):
     adviser = actors[Role.ADVISER]
     _kind_id, ids = october
     durand = ids[0]
-    first = entry(reference, adviser, durand)
+    first = entry(store, adviser, durand)
     assert (first.status, first.can_attempt, first.allowed_outcomes, first.can_close) == (
         S.TO_CONTACT, True, [Outcome.NOT_CONCERNED], False)
     assert first.title == "Affection de longue durée (ALD) — octobre 2026"
 
-    act(reference, worklists.record_attempt, adviser, durand, AttemptResult.NO_ANSWER,
+    act(store, worklists.record_attempt, adviser, durand, AttemptResult.NO_ANSWER,
         at=datetime(2026, 10, 5, 8, 30, tzinfo=UTC))
-    after_one = entry(reference, adviser, durand)
+    after_one = entry(store, adviser, durand)
     assert (after_one.status, after_one.allowed_outcomes) == (
         S.ATTEMPT_1, [Outcome.UNREACHABLE, Outcome.NOT_CONCERNED])
-    act(reference, worklists.record_attempt, adviser, durand, AttemptResult.REACHED)
-    reached = entry(reference, adviser, durand)
+    act(store, worklists.record_attempt, adviser, durand, AttemptResult.REACHED)
+    reached = entry(store, adviser, durand)
     assert reached.status is S.ATTEMPT_2
     assert reached.allowed_outcomes == [Outcome.BOOKED, Outcome.DECLINED, Outcome.NOT_CONCERNED]
     assert [(a.number, a.result_label, a.by) for a in reached.attempts] == [
         (1, "Pas de réponse", "Camille Conseiller01"), (2, "Joint", "Camille Conseiller01")]
 
     appointment_id = uuid.uuid4()  # what the agenda's booking service will return
-    act(reference, worklists.set_outcome, adviser, durand, Outcome.BOOKED,
+    act(store, worklists.set_outcome, adviser, durand, Outcome.BOOKED,
         appointment_id=appointment_id)
-    booked = entry(reference, adviser, durand)
+    booked = entry(store, adviser, durand)
     assert (booked.status, booked.outcome, booked.appointment_id) == (
         S.BOOKED, Outcome.BOOKED, appointment_id)
     assert (booked.can_attempt, booked.allowed_outcomes, booked.can_close) == (False, [], True)
-    version = act(reference, worklists.close_entry, adviser, durand)
-    done = entry(reference, adviser, durand)
+    version = act(store, worklists.close_entry, adviser, durand)
+    done = entry(store, adviser, durand)
     assert (done.status, done.outcome, done.version, version) == (S.DONE, Outcome.BOOKED, 5, 5)
-    with reference.session() as session:
+    with store.session() as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.entity_id == durand)
                                  .order_by(AuditEvent.occurred_at)).all()
     assert [e.action for e in events] == ["attempt", "attempt", "outcome", "close"]
@@ -108,56 +106,56 @@ def test_an_entry_goes_from_attempts_to_a_booked_appointment_and_done(reference,
     ([], (worklists.close_entry,), "Indiquez d'abord l'issue (RDV pris, refus, injoignable "
                                    "ou non concerné)."),
 ])
-def test_transitions_outside_the_rules_are_refused(reference, actors, october, steps,
+def test_transitions_outside_the_rules_are_refused(store, actors, october, steps,
                                                    refused, message):
     adviser = actors[Role.ADVISER]
     entry_id = october[1][0]
     for result in steps:
-        act(reference, worklists.record_attempt, adviser, entry_id, result)
-    before = entry(reference, adviser, entry_id)
+        act(store, worklists.record_attempt, adviser, entry_id, result)
+    before = entry(store, adviser, entry_id)
     with pytest.raises(ValidationError) as error:
-        act(reference, refused[0], adviser, entry_id, *refused[1:])
+        act(store, refused[0], adviser, entry_id, *refused[1:])
     assert str(error.value) == message
-    assert entry(reference, adviser, entry_id).version == before.version
+    assert entry(store, adviser, entry_id).version == before.version
 
 
-def test_after_three_attempts_unreachable_then_no_more_changes(reference, actors, october):
+def test_after_three_attempts_unreachable_then_no_more_changes(store, actors, october):
     adviser = actors[Role.ADVISER]
     entry_id = october[1][1]
     for _ in range(3):
-        act(reference, worklists.record_attempt, adviser, entry_id, AttemptResult.VOICEMAIL)
-    act(reference, worklists.set_outcome, adviser, entry_id, Outcome.UNREACHABLE)
+        act(store, worklists.record_attempt, adviser, entry_id, AttemptResult.VOICEMAIL)
+    act(store, worklists.set_outcome, adviser, entry_id, Outcome.UNREACHABLE)
     with pytest.raises(ValidationError, match="déjà « Injoignable »"):
-        act(reference, worklists.set_outcome, adviser, entry_id, Outcome.NOT_CONCERNED)
+        act(store, worklists.set_outcome, adviser, entry_id, Outcome.NOT_CONCERNED)
     with pytest.raises(ValidationError, match="plus de tentative"):
-        act(reference, worklists.record_attempt, adviser, entry_id, AttemptResult.REACHED)
-    act(reference, worklists.close_entry, adviser, entry_id)
+        act(store, worklists.record_attempt, adviser, entry_id, AttemptResult.REACHED)
+    act(store, worklists.close_entry, adviser, entry_id)
     with pytest.raises(ValidationError, match="déjà terminée"):
-        act(reference, worklists.close_entry, adviser, entry_id)
+        act(store, worklists.close_entry, adviser, entry_id)
 
 
-def test_a_stale_version_is_a_conflict_and_roles_are_checked(reference, actors, october):
+def test_a_stale_version_is_a_conflict_and_roles_are_checked(store, actors, october):
     adviser = actors[Role.ADVISER]
     entry_id = october[1][0]
-    version = entry(reference, adviser, entry_id).version
-    act(reference, worklists.record_attempt, adviser, entry_id, AttemptResult.NO_ANSWER)
-    with pytest.raises(ConflictError), reference.session() as session:
+    version = entry(store, adviser, entry_id).version
+    act(store, worklists.record_attempt, adviser, entry_id, AttemptResult.NO_ANSWER)
+    with pytest.raises(ConflictError), store.session() as session:
         worklists.record_attempt(session, adviser, entry_id, version, AttemptResult.REACHED)
     for role in (Role.PARTNER, Role.MEDIATOR):
-        with pytest.raises(PermissionDenied), reference.session() as session:
+        with pytest.raises(PermissionDenied), store.session() as session:
             worklists.record_attempt(session, actors[role], entry_id, version + 1,
                                      AttemptResult.REACHED)
 
 
-def test_assignment_and_the_status_and_adviser_filters(reference, actors, october):
+def test_assignment_and_the_status_and_adviser_filters(store, actors, october):
     adviser, manager = actors[Role.ADVISER], actors[Role.MANAGER]
     kind_id, (durand, lefebvre, moreau) = october
-    with reference.session() as session:
+    with store.session() as session:
         versions = {e: worklists.get_entry(session, manager, e).version
                     for e in (durand, moreau)}
         worklists.assign_entries(session, manager, versions, adviser.id)
-    act(reference, worklists.record_attempt, adviser, moreau, AttemptResult.NO_ANSWER)
-    with reference.session() as session:
+    act(store, worklists.record_attempt, adviser, moreau, AttemptResult.NO_ANSWER)
+    with store.session() as session:
         def search(**filters):
             return worklists.search_worklist(session, manager, kind_id, OCTOBER, **filters)
 
@@ -173,7 +171,7 @@ def test_assignment_and_the_status_and_adviser_filters(reference, actors, octobe
         with pytest.raises(ValidationError, match="conseiller actif"):
             worklists.assign_entries(session, manager, {lefebvre: 1},
                                      actors[Role.MEDIATOR].id)
-    with reference.session() as session:
+    with store.session() as session:
         stale = {durand: 1}  # the assignment moved it to version 2
         with pytest.raises(ConflictError):
             worklists.assign_entries(session, manager, stale, None)
@@ -181,9 +179,9 @@ def test_assignment_and_the_status_and_adviser_filters(reference, actors, octobe
 
 # -- kinds -------------------------------------------------------------------------------
 
-def test_built_in_kinds_and_kinds_an_administrator_adds(reference, actors):
+def test_built_in_kinds_and_kinds_an_administrator_adds(store, actors):
     admin = actors[Role.ADMIN]
-    with reference.session() as session:
+    with store.session() as session:
         assert [(k.code, k.label) for k in pathways.list_kinds(session)] == [
             ("ald", "Affection de longue durée (ALD)"), ("maternity", "Maternité"),
             ("invalidity", "Invalidité")]
@@ -194,13 +192,13 @@ def test_built_in_kinds_and_kinds_an_administrator_adds(reference, actors):
             pathways.create_kind(session, admin, "Naissance !", "Naissance")
         with pytest.raises(PermissionDenied):
             pathways.create_kind(session, actors[Role.ADVISER], "birth", "Naissance")
-    with reference.session() as session:
+    with store.session() as session:
         report = import_extract(session, actors[Role.ADVISER], "daily_allowances",
                                 extract(PEOPLE), today=TODAY)
         assert (report.kind_label, report.new) == ("Indemnités journalières", 3)
         kind = pathways.list_kinds(session)[-1]
         pathways.update_kind(session, admin, kind.id, kind.version, "IJ", active=False)
-    with reference.session() as session:
+    with store.session() as session:
         assert [k.code for k in pathways.list_kinds(session)] == ["ald", "maternity",
                                                                   "invalidity"]
         assert pathways.list_kinds(session, include_inactive=True)[-1].label == "IJ"
@@ -214,14 +212,14 @@ def test_malformed_months_are_refused_in_french(text):
 
 # -- the funnel --------------------------------------------------------------------------
 
-def test_funnel_figures_on_a_known_cohort(reference, actors):
+def test_funnel_figures_on_a_known_cohort(store, actors):
     adviser = actors[Role.ADVISER]
     more = [
         ["1 75 01 71 024 571 67", "Rousseau", "Gaël", "28/01/1975", "", "", "18/10/2026"],
         ["2 57 10 71 287 836 66", "Fontaine", "Zoé", "22/10/1957", "", "", "21/10/2026"],
         ["1 62 06 71 281 730 93", "Mercier", "Luc", "03/06/1962", "", "", "16/10/2026"],
     ]
-    with reference.session() as session:
+    with store.session() as session:
         import_extract(session, adviser, "ald", extract(PEOPLE + more), today=TODAY)
         import_extract(session, adviser, "maternity", extract(PEOPLE[:1]), today=TODAY)
         kind_id = pathways.kind_by_code(session, "ald").id
@@ -234,12 +232,12 @@ def test_funnel_figures_on_a_known_cohort(reference, actors):
         (fontaine, [], Outcome.NOT_CONCERNED), (mercier, [no_answer], None),
     ]:
         for result in attempts:
-            act(reference, worklists.record_attempt, adviser, entry_id, result)
+            act(store, worklists.record_attempt, adviser, entry_id, result)
         if outcome:
-            act(reference, worklists.set_outcome, adviser, entry_id, outcome)
-    act(reference, worklists.close_entry, adviser, durand)  # done keeps its outcome
+            act(store, worklists.set_outcome, adviser, entry_id, outcome)
+    act(store, worklists.close_entry, adviser, durand)  # done keeps its outcome
 
-    with reference.session() as session:
+    with store.session() as session:
         october = pathways.funnel(session, actors[Role.MANAGER], "ald", OCTOBER)
         grid = pathways.funnels(session, actors[Role.MEDIATOR], date(2026, 9, 1), OCTOBER)
     assert (october.imported, october.reached, october.booked, october.honoured,
@@ -248,5 +246,5 @@ def test_funnel_figures_on_a_known_cohort(reference, actors):
     assert [(f.kind_code, f.month.month, f.imported) for f in grid] == [
         ("ald", 9, 0), ("ald", 10, 6), ("maternity", 9, 0), ("maternity", 10, 1),
         ("invalidity", 9, 0), ("invalidity", 10, 0)]
-    with pytest.raises(PermissionDenied), reference.session() as session:
+    with pytest.raises(PermissionDenied), store.session() as session:
         pathways.funnel(session, actors[Role.PARTNER], "ald", OCTOBER)

@@ -102,7 +102,7 @@ def _columns(*names_and_types) -> list[sa.ColumnClause]:
 
 
 def seed(connection) -> None:
-    """Insert the reference rows (also used by the tests after a PostgreSQL truncation)."""
+    """Insert the reference rows: the built-in kinds, the segments and their offers."""
     now = datetime.now(UTC)
     if connection.dialect.name == "sqlite":
         now = now.replace(tzinfo=None)  # SQLite columns hold naive UTC (see UTCDateTime)
