@@ -183,8 +183,9 @@ def test_summary_progress_and_audit_event(store):
     reports = []
     summary = generate(store, progress=lambda done, total, label: reports.append(
         (done, total, label)))
-    assert reports[-1] == (FEW, FEW, "Personnes…")
-    assert {label for _, _, label in reports} == {"Sites…", "Comptes…", "Personnes…"}
+    assert (FEW, FEW, "Personnes…") in reports
+    # Later steps (the agenda…) report their own labels after these.
+    assert {"Sites…", "Comptes…", "Personnes…"} <= {label for _, _, label in reports}
     text = summary.describe()
     assert "300 personnes" in text and "10 sites" in text and "18 comptes" in text
     assert "12 conseillers" in text and "permanences France Services" in text
