@@ -63,7 +63,7 @@ from db.services.people import KIND_LABELS, display_name
 from db.workdays import WorkingCalendar
 
 ENTITY = "mediation_case"
-SEARCH_LIMIT = 20_000
+SEARCH_LIMIT = 2_000  # as the people search: beyond, the user narrows the filters
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 OFFICE_TIME_ZONE = ZoneInfo("Europe/Paris")
 _REFERENCE = re.compile(r"^MED-(\d{4})-(\d{5}|P[0-9A-F]{8})$")
