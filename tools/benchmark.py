@@ -24,18 +24,22 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import icalendar  # noqa: E402
 from sqlalchemy import exists, func, select  # noqa: E402
 
 from db import demo  # noqa: E402
-from db.models import Person, Staff  # noqa: E402
-from db.services import people, staff  # noqa: E402
+from db.models import AppointmentKind, Motive, Person, Staff  # noqa: E402
+from db.services import booking, people, slots, staff  # noqa: E402
 from db.services.access import Actor  # noqa: E402
 from db.store import Store, open_store  # noqa: E402
+from desktop.documents import ical  # noqa: E402
 
 SCREENFUL = 40  # rows the people list shows before any scrolling
 PROCESS_TIMEOUT = 60  # seconds: a start that takes longer is a failure
@@ -106,6 +110,8 @@ register(
     lambda bench, run: run_process(
         [sys.executable, "-m", "desktop.cli", "--db", bench.url],
         GUICHET_LOGIN="conseiller01", GUICHET_QUIT_WHEN_READY="1",
+        # A benchmark machine may have no keyring: the server URL carries what it needs.
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
     ),
     relative_to=FLOOR, factor=1.5,
 )
@@ -129,6 +135,72 @@ def search_and_fill(queries: list[str]) -> Callable[[Bench, int], object]:
 
 register("recherche par préfixe de nom", search_and_fill(NAME_PREFIXES), budget_ms=20)
 register("recherche par NIR", search_and_fill(NIR_PREFIXES), budget_ms=20)
+
+
+# -- agenda ----------------------------------------------------------------------------------
+
+def _monday(bench: Bench, weeks_back: int) -> date:
+    today = date.today()
+    return today - timedelta(days=today.weekday() + 7 * weeks_back)
+
+
+def week_of_adviser(bench: Bench, index: int) -> object:
+    """One adviser's week, a different week each run (the data spans a year)."""
+    starts, ends = booking.week_bounds(_monday(bench, index % 50), demo.TIME_ZONE)
+    with bench.store.session() as session:
+        return booking.agenda_rows(session, bench.actor, starts, ends,
+                                   adviser_id=bench.actor.id)
+
+
+def free_slots_four_weeks(bench: Bench, index: int) -> object:
+    """The booking dialog's search: one motive at the adviser's site over four weeks."""
+    with bench.store.session() as session:
+        motive = session.scalar(select(Motive.id).where(Motive.code == "IJ"))
+        first = date.today() + timedelta(days=index % 7)
+        return slots.free_slots(session, bench.actor, motive, AppointmentKind.PHYSICAL,
+                                [bench.actor.site_id], first, first + timedelta(days=27))
+
+
+YEAR_OF_EVENTS = 2_000
+_year: list = []
+
+
+def _year_entries(bench: Bench) -> list:
+    """About a year of one adviser's appointments, fetched once for both measures."""
+    if not _year:
+        today = date.today()
+        with bench.store.session() as session:
+            entries = booking.calendar_entries(session, bench.actor, bench.actor.login,
+                                               today - timedelta(days=365), today)
+        _year.extend(entries[-YEAR_OF_EVENTS:])
+    return _year
+
+
+def icalendar_alone(bench: Bench, index: int) -> bytes:
+    """The floor: the same events built and serialised by ``icalendar`` with nothing else."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", ical.PRODUCT_ID)
+    calendar.add("version", "2.0")
+    for entry in _year_entries(bench):
+        zone = ZoneInfo(entry.time_zone)
+        event = icalendar.Event()
+        event.add("uid", entry.uid)
+        event.add("sequence", entry.sequence)
+        event.add("dtstamp", entry.updated_at)
+        event.add("dtstart", entry.starts_at.astimezone(zone))
+        event.add("dtend", entry.ends_at.astimezone(zone))
+        event.add("summary", ical.summary(entry))
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+ICALENDAR_ALONE = f"icalendar seul : {YEAR_OF_EVENTS} évènements"
+register(ICALENDAR_ALONE, icalendar_alone)
+register("export .ics d'une année d'un conseiller",
+         lambda bench, run: ical.publish(_year_entries(bench)),
+         relative_to=ICALENDAR_ALONE, factor=1.5)
+register("agenda de la semaine d'un conseiller", week_of_adviser, budget_ms=30)
+register("créneaux libres sur 4 semaines (un site)", free_slots_four_weeks, budget_ms=50)
 
 
 # -- running and reporting -------------------------------------------------------------------
