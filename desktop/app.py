@@ -106,6 +106,17 @@ class PasswordDialog(QDialog):
         return dialog.password_edit.text(), dialog.remember.isChecked()
 
 
+def empty_database_hint(store: Store) -> str:
+    """What the login picker says when a database holds no account yet."""
+    if store.is_sqlite:
+        address = str(store.sqlite_path)
+    else:
+        address = store.url.set(drivername="postgresql", password=None).render_as_string()
+    return ("Cette base de données ne contient encore aucun compte. Un administrateur peut y "
+            "créer des comptes ou, pour un essai, la remplir de données de démonstration avec "
+            f"la commande :\nguichet --db {address} demo")
+
+
 def _startup_step(method: Callable) -> Callable:
     """A start-up step that fails goes to the failure handling instead of leaving the
     application running with no window."""
@@ -131,6 +142,7 @@ class Startup(QObject):
         self.store: Store | None = None
         self.boot: StartupContext | None = None
         self.window = None
+        self.login_dialog = None
         self._switching = False
         self.quit_when_ready = os.environ.get("GUICHET_QUIT_WHEN_READY") == "1"
         # Quitting when ready means nobody is watching: no dialog may wait for an answer.
@@ -219,29 +231,21 @@ class Startup(QObject):
         else:
             self._refuse(str(error))
 
-    def empty_hint(self) -> str:
-        command = f"guichet --db {self._address()} demo"
-        return ("Cette base de données ne contient encore aucun compte. Un administrateur "
-                "peut y créer des comptes, ou, pour un essai, la remplir de données de "
-                f"démonstration avec la commande :\n{command}")
-
-    def _address(self) -> str:
-        url = self.store.url
-        if self.store.is_sqlite:
-            return str(self.store.sqlite_path)
-        return url.set(drivername="postgresql", password=None).render_as_string()
-
     def show_login(self, message: str = "") -> None:
         from desktop.login import LoginDialog
 
-        dialog = LoginDialog(self.boot, self.settings.last_login, self.empty_hint())
+        dialog = LoginDialog(self.boot, self.settings.last_login, empty_database_hint(self.store))
         if message:
             dialog.message.setText(message)
         dialog.signed_in.connect(self.open_main_window)
         dialog.rejected.connect(lambda: self.quit(EXIT_OK))
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(self._login_closed)
         dialog.open()
         self.login_dialog = dialog
+
+    def _login_closed(self) -> None:
+        self.login_dialog.deleteLater()
+        self.login_dialog = None
 
     @_startup_step
     def open_main_window(self, actor: Actor) -> None:
@@ -336,6 +340,19 @@ class Startup(QObject):
     def quit(self, code: int) -> None:
         self.app.exit(code)
 
+    def shut_down(self) -> None:
+        """After the event loop: close what is still open, wait for the worker, let go of
+        the database."""
+        if self.window is not None:
+            self.window.closed.disconnect(self._window_closed)
+            self.window.close()
+            self.window.ctx.tasks.wait()
+            self.window.deleteLater()
+            self.window = None
+        if self.login_dialog is not None:
+            self.login_dialog.close()
+        self.close_store()
+
     def close_store(self) -> None:
         if self.boot is not None:
             self.boot.tasks.wait()
@@ -360,6 +377,7 @@ def run_gui(db_override: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName("guichet")  # installer/guichet.desktop: the shell's icon and name
     app.setWindowIcon(theme.app_icon())
     app.setQuitOnLastWindowClosed(False)  # switching user closes the window, not Guichet
     setup_logging()
@@ -371,5 +389,5 @@ def run_gui(db_override: str | None = None) -> int:
     try:
         return app.exec()
     finally:
-        startup.close_store()
+        startup.shut_down()
         startup.deleteLater()

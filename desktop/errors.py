@@ -107,7 +107,8 @@ def build_report(error: BaseException, when: datetime | None = None) -> str:
         f"Date : {when.strftime('%d/%m/%Y %H:%M:%S %z')}",
         f"Journal : {log_dir() / 'guichet.log'}",
         "",
-        format_traceback(error),
+        # source lines too: a NIR has no business in code, but if one were there…
+        _NIR_PATTERN.sub("[NIR masqué]", format_traceback(error)),
     ])
 
 

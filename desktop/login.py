@@ -119,8 +119,10 @@ class LoginDialog(QDialog):
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.header().setStretchLastSection(True)
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("Site"), QHeaderView.ResizeMode.Stretch)
         self.view.setMinimumHeight(self.fontMetrics().height() * 14)
         self.view.activated.connect(lambda _index: self.sign_in())
 
@@ -145,7 +147,7 @@ class LoginDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(self.fontMetrics().averageCharWidth() * 90, self.sizeHint().height())
+        self.resize(self.fontMetrics().averageCharWidth() * 110, self.sizeHint().height())
 
         self.filter_edit.textChanged.connect(self._filter)
         self.filter_edit.installEventFilter(self)
@@ -155,13 +157,13 @@ class LoginDialog(QDialog):
     # -- accounts ------------------------------------------------------------------------
     def set_accounts(self, accounts: list[staff.Account]) -> None:
         self.proxy.setSourceModel(accounts_model(accounts, self))
-        self.view.resizeColumnToContents(0)
         if not accounts:
             self._show_message(self._empty_hint or "Aucun compte n'est enregistré dans cette "
                                "base de données.", error=True)
             return
         self._show_message("Tapez les premières lettres de votre nom, puis Entrée.")
-        self._select_login(self._last_login) or self._select_row(0)
+        if not self._select_login(self._last_login):
+            self._select_row(0)
         self.sign_in_button.setEnabled(True)
 
     def _select_login(self, login: str) -> bool:
@@ -174,7 +176,8 @@ class LoginDialog(QDialog):
     def _select_row(self, row: int) -> None:
         if 0 <= row < self.proxy.rowCount():
             self.view.setCurrentIndex(self.proxy.index(row, 0))
-            self.view.scrollTo(self.view.currentIndex())
+            self.view.scrollTo(self.view.currentIndex(),
+                               QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def selected_login(self) -> str | None:
         index = self.view.currentIndex()

@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self.stack.setAccessibleName("Contenu")
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setChildrenCollapsible(False)
+        splitter.setHandleWidth(1)
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
@@ -84,10 +85,18 @@ class MainWindow(QMainWindow):
         return self.sidebar.current_key()
 
     def focus_page(self) -> None:
+        """Move the keyboard focus to the first control of the page, in tab order."""
         page = self.stack.currentWidget()
-        if page is not None:
-            page.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            page.focusNextChild()
+        if page is None:
+            return
+        candidate = page.nextInFocusChain()
+        while candidate is not page and page.isAncestorOf(candidate):
+            if (candidate.focusPolicy() & Qt.FocusPolicy.TabFocus
+                    and candidate.isVisibleTo(page) and candidate.isEnabled()):
+                candidate.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            candidate = candidate.nextInFocusChain()
+        page.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _toggle_focus(self) -> None:
         """F6: between the sidebar and the page, like the panes of most desktop software."""

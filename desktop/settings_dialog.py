@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -48,7 +49,11 @@ class SettingsDialog(QDialog):
         self._errors: dict[str, QLabel] = {}
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self._database_box())
+        # grow when messages appear beside the fields, never squeeze the fields
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        database = self._database_box()
+        database.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+        layout.addWidget(database)
         layout.addWidget(self._general_box())
         note = QLabel("Un changement de base de données prend effet au prochain démarrage "
                       "de Guichet.", self)
@@ -74,8 +79,7 @@ class SettingsDialog(QDialog):
         """
         focus = focus or widget
         focus.setAccessibleName(accessible)
-        error = QLabel(self)
-        error.setWordWrap(True)
+        error = QLabel(self)  # one short sentence: no word wrap, which would clip it
         error.setStyleSheet(f"color: {theme.error_color(self.palette()).name()}")
         error.setAccessibleName(f"Erreur : {accessible}")
         error.hide()

@@ -29,9 +29,7 @@ class Sidebar(QListWidget):
         self.setUniformItemSizes(True)
         self.setIconSize(QSize(22, 22))
         self.setSpacing(2)
-        # Window rather than Base: the sidebar reads as chrome, not as a list of records.
-        self.setBackgroundRole(QPalette.ColorRole.Window)
-        self.viewport().setBackgroundRole(QPalette.ColorRole.Window)
+        self._shade_background()
         self.currentItemChanged.connect(self._emit_current)
         self.itemActivated.connect(lambda item: self.activated.emit(item.data(_KEY_ROLE)))
 
@@ -94,9 +92,21 @@ class Sidebar(QListWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(self.sizeHint().width(), 0)
 
+    def _shade_background(self) -> None:
+        """A shade off the window colour: the sidebar reads as chrome beside the page, in
+        light and dark alike."""
+        palette = self.palette()
+        window = palette.color(QPalette.ColorRole.Window)
+        shade = window.darker(106) if window.lightness() >= 128 else window.lighter(125)
+        palette.setColor(QPalette.ColorRole.Base, shade)
+        self.setPalette(palette)
+
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
-        if event.type() == event.Type.FontChange:
+        if event.type() == event.Type.ApplicationPaletteChange:
+            self.setPalette(QPalette())  # back to the application's, then shade it again
+            self._shade_background()
+        elif event.type() == event.Type.FontChange:
             for row in range(self.count()):
                 self.item(row).setSizeHint(QSize(0, self._row_height()))
             self.updateGeometry()

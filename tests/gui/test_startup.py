@@ -1,0 +1,138 @@
+"""Starting Guichet: refusals leave the file untouched, first start fills a local file with
+demo data, and GUICHET_LOGIN / GUICHET_QUIT_WHEN_READY drive a start without anyone."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import types
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy.engine import make_url
+
+from desktop import app as app_module
+from desktop import operations
+from desktop.app import EXIT_OK, EXIT_REFUSED, needs_password, run_gui
+from desktop.settings import Settings
+from tests.conftest import add_staff
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch, qapp):
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own
+    for name in ("GUICHET_DB", "GUICHET_LOGIN", "GUICHET_QUIT_WHEN_READY"):
+        monkeypatch.delenv(name, raising=False)
+    yield
+    qapp.setQuitOnLastWindowClosed(True)
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """Message boxes that would be shown, without blocking."""
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        lambda _parent, _title, text, *args: shown.append(text))
+    return shown
+
+
+@pytest.fixture
+def unattended(monkeypatch):
+    monkeypatch.setenv("GUICHET_QUIT_WHEN_READY", "1")
+    monkeypatch.setenv("GUICHET_LOGIN", "conseiller01")
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path, messages):
+    path = tmp_path / "notes.sqlite3"
+    path.write_bytes(b"Compte rendu de la reunion du 3 mars\n" * 50)
+    before = path.read_bytes()
+    assert run_gui(str(path)) == EXIT_REFUSED
+    assert path.read_bytes() == before
+    assert len(messages) == 1
+    assert "n'est pas une base de données Guichet" in messages[0]
+
+
+def test_another_applications_sqlite_file_is_refused_and_left_untouched(tmp_path, messages):
+    path = tmp_path / "autre.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE contacts (nom TEXT)")
+        connection.execute("INSERT INTO contacts VALUES ('Hélène')")
+    connection.close()
+    before = path.read_bytes()
+    assert run_gui(str(path)) == EXIT_REFUSED
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*avant-migration*"))
+    assert "n'est pas une base de données Guichet" in messages[0]
+
+
+def test_unattended_refusal_is_written_on_stderr(tmp_path, unattended, capsys):
+    path = tmp_path / "texte.sqlite3"
+    path.write_text("pas une base")
+    assert run_gui(str(path)) == EXIT_REFUSED
+    assert "n'est pas une base de données Guichet" in capsys.readouterr().err
+
+
+def test_first_start_on_an_empty_local_file_generates_demo_data(tmp_path, monkeypatch,
+                                                                  unattended):
+    calls = []
+
+    def generate(store, size, seed, progress):
+        calls.append((size, seed, progress))
+        add_staff(store)
+        return "résumé"
+
+    monkeypatch.setitem(sys.modules, "db.demo", types.SimpleNamespace(generate=generate))
+    path = tmp_path / "data" / "guichet.sqlite3"  # its directory does not exist yet
+    assert run_gui(str(path)) == EXIT_OK
+    assert calls == [("small", 2026, operations.report_progress)]
+    assert Settings().last_login == "conseiller01"
+
+
+def test_an_existing_database_gets_no_demo_data(sqlite_store, gui_actors, monkeypatch,
+                                                unattended):
+    monkeypatch.setitem(sys.modules, "db.demo", None)  # importing it would fail
+    monkeypatch.setenv("GUICHET_LOGIN", "mediateur01")
+    assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_OK
+    assert Settings().last_login == "mediateur01"
+
+
+def test_an_unknown_login_is_refused_in_french(sqlite_store, gui_actors, monkeypatch,
+                                               unattended, capsys):
+    monkeypatch.setenv("GUICHET_LOGIN", "inconnu")
+    assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_REFUSED
+    assert "Le compte « inconnu » n'existe pas" in capsys.readouterr().err
+
+
+def test_the_picker_is_shown_without_guichet_login(qtbot, sqlite_store, gui_actors,
+                                                   monkeypatch):
+    """Without GUICHET_LOGIN the picker opens; choosing an account opens the main window."""
+    seen = {}
+
+    def sign_in_first_account(dialog):
+        qtbot.waitUntil(dialog.sign_in_button.isEnabled)
+        seen["dialog"] = dialog.windowTitle()
+        dialog.sign_in()
+
+    original_open = app_module.Startup.open_main_window
+
+    def open_and_quit(self, actor):
+        original_open(self, actor)
+        seen["window"] = self.window.windowTitle()
+        self.quit(EXIT_OK)
+
+    from desktop.login import LoginDialog
+
+    monkeypatch.setattr(LoginDialog, "open", sign_in_first_account)
+    monkeypatch.setattr(app_module.Startup, "open_main_window", open_and_quit)
+    assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_OK
+    assert seen == {"dialog": "Guichet — Qui êtes-vous ?", "window": "Guichet"}
+
+
+def test_a_server_without_password_asks_for_one(monkeypatch, tmp_path):
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "absent"))
+    assert needs_password(make_url("postgresql+psycopg://agent@srv/guichet"))
+    assert not needs_password(make_url("postgresql+psycopg://agent:pw@srv/guichet"))
+    assert not needs_password(make_url("sqlite:///x.sqlite3"))
+    monkeypatch.setenv("PGPASSWORD", "pw")
+    assert not needs_password(make_url("postgresql+psycopg://agent@srv/guichet"))
