@@ -362,7 +362,7 @@ def add_agenda(context: DemoContext, rng: random.Random) -> None:
     from db.demo import DEPARTMENT, TIME_ZONE, counted
 
     target = APPOINTMENTS["large" if context.people_count >= 100_000 else "small"]
-    target = min(target, context.people_count * 2)  # tests generate a few hundred people
+    target = min(target, context.people_count * 10)  # tests generate a few hundred people
     agenda = _Agenda(context, rng, TIME_ZONE, DEPARTMENT)
     _opening_hours(agenda)
     _motives(agenda)
