@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from stdnum.fr import nir as stdnum_nir
 
 from db.errors import NotFound, PermissionDenied
@@ -377,13 +377,18 @@ def big_extract(count: int, seed: int = 5) -> bytes:
     return extract(rows, encoding="cp1252")
 
 
-def test_ten_thousand_rows_import_in_a_few_seconds(store):
+def test_ten_thousand_rows_import_in_a_few_statements(store):
+    """The 3-second budget is timed by tools/benchmark.py; here, what makes it hold: a
+    handful of bulk statements, never one per row (wall-clock bounds are flaky on CI)."""
     data = big_extract(10_000)
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(store.engine, "before_cursor_execute", listener)
     started = time.perf_counter()
-    report = run_import(store, None, data)
-    elapsed = time.perf_counter() - started
-    print(f"\n10 000 lignes importées en {elapsed:.2f} s")
+    try:
+        report = run_import(store, None, data)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", listener)
+    print(f"\n10 000 lignes importées en {time.perf_counter() - started:.2f} s")
     assert report.new == 10_000
-    # The target is 3 s (see tools/benchmark.py); the bound is generous for loaded CI
-    # machines and still catches a query per row.
-    assert elapsed < 10
+    assert len(statements) < 40, len(statements)

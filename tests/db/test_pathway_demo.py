@@ -1,0 +1,60 @@
+"""The demo's pathway step: a year of monthly cohorts at one CPAM's volumes, every state."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+
+from db import demo
+from db.models import (
+    Civility,
+    PathwayAttempt,
+    PathwayEntry,
+    PathwayKind,
+    PathwayStatus,
+    Person,
+    PersonOffer,
+    Role,
+)
+from db.services import pathway_worklists as worklists
+from db.services import pathways, staff
+
+TODAY = date(2026, 3, 2)
+
+
+def test_a_year_of_cohorts_in_every_state(store):
+    summary = demo.generate(store, seed=3, today=TODAY, people_count=1500)
+    assert "personnes dans les parcours sur 12 mois" in summary.describe()
+    midnight = datetime(2026, 3, 2, tzinfo=UTC)
+    with store.session() as session:
+        per_kind = dict(session.execute(
+            select(PathwayKind.code, func.count()).join(
+                PathwayEntry, PathwayEntry.kind_id == PathwayKind.id)
+            .group_by(PathwayKind.code)).all())
+        statuses = set(session.scalars(select(PathwayEntry.status).distinct()))
+        months = set(session.scalars(select(PathwayEntry.month).distinct()))
+        latest = session.scalar(select(func.max(PathwayEntry.updated_at)))
+        latest_attempt = session.scalar(select(func.max(PathwayAttempt.attempted_at)))
+        mothers = set(session.scalars(
+            select(Person.civility).join(PathwayEntry, PathwayEntry.person_id == Person.id)
+            .join(PathwayKind, PathwayKind.id == PathwayEntry.kind_id)
+            .where(PathwayKind.code == "maternity").distinct()))
+        offers = session.scalar(select(func.count()).select_from(PersonOffer))
+        adviser = staff.sign_in(session, "conseiller07")
+        funnel = pathways.funnel(session, adviser, "ald", date(2026, 2, 1))
+        kind_id = pathways.kind_by_code(session, "ald").id
+        ids = worklists.search_worklist(session, adviser, kind_id, date(2026, 2, 1))
+        rows = worklists.worklist_rows(session, adviser, ids)
+    # One CPAM's year (DOMAIN.md), give or take the monthly variation.
+    for code, yearly in {"ald": 486, "maternity": 739, "invalidity": 140}.items():
+        assert 0.8 * yearly <= per_kind[code] <= 1.2 * yearly, code
+    assert statuses == set(PathwayStatus)
+    assert months == {date(2025, m, 1) for m in range(3, 13)} | {date(2026, 1, 1),
+                                                                  date(2026, 2, 1)}
+    assert latest < midnight and latest_attempt < midnight
+    assert mothers == {Civility.MADAME}
+    assert offers > 0
+    assert funnel.imported == len(rows) > 0
+    assert 0 < funnel.booked <= funnel.reached <= funnel.imported
+    assert adviser.role is Role.ADVISER
