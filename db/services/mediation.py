@@ -380,6 +380,7 @@ class CaseRow:
     age_days: int
     overdue: tuple[str, ...]
     follow_up_on: date | None
+    next_due: deadlines.NextDue | None = None  # the nearest delay still running
 
     @property
     def status_label(self) -> str:
@@ -1035,8 +1036,10 @@ def case_rows(session: Session, actor: Actor, ids: list[uuid.UUID], *,
     rows = session.execute(
         select(case.id, case.reference, case.provisional_reference, case.received_on,
                case.status, case.urgent, case.closed_on, case.follow_up_on,
-               Person.kind, Person.last_name, Person.first_name, Person.organisation_name,
-               MediationMotive.label, Staff.first_name, Staff.last_name)
+               case.acknowledged_on, case.acknowledgement_due_on, case.handling_due_on,
+               case.paused_since, Person.kind, Person.last_name, Person.first_name,
+               Person.organisation_name, MediationMotive.label, Staff.first_name,
+               Staff.last_name)
         .join(Person, Person.id == case.person_id)
         .join(MediationMotive, MediationMotive.id == case.motive_id)
         .outerjoin(Staff, Staff.id == case.mediator_id)
@@ -1045,6 +1048,7 @@ def case_rows(session: Session, actor: Actor, ids: list[uuid.UUID], *,
     overdue = deadlines.overdue_labels(session, ids, today)
     found = {}
     for (case_id, reference, provisional, received_on, status, urgent, closed_on, follow_up,
+         acknowledged_on, acknowledgement_due, handling_due, paused_since,
          kind, last, first, organisation, motive, staff_first, staff_last) in rows:
         end = closed_on if status is CaseStatus.CLOSED and closed_on else today
         found[case_id] = CaseRow(
@@ -1055,6 +1059,8 @@ def case_rows(session: Session, actor: Actor, ids: list[uuid.UUID], *,
             mediator_name=f"{staff_first} {staff_last}" if staff_last else "",
             age_days=(end - received_on).days, overdue=overdue.get(case_id, ()),
             follow_up_on=follow_up,
+            next_due=deadlines.next_due(status, acknowledged_on, acknowledgement_due,
+                                        handling_due, paused_since, follow_up),
         )
     return [found[i] for i in ids if i in found]
 

@@ -128,6 +128,31 @@ def overdue_labels(session: Session, case_ids: Collection[uuid.UUID],
             for row in rows}
 
 
+@dataclass(frozen=True, order=True)
+class NextDue:
+    """The nearest delay of a case still running, for the case list."""
+
+    on: date
+    label: str  # French: « accusé de réception », « traitement », « relance »
+
+
+def next_due(status: CaseStatus, acknowledged_on: date | None, acknowledgement_due_on: date,
+             handling_due_on: date, paused_since: date | None,
+             follow_up_on: date | None) -> NextDue | None:
+    """The earliest of the delays that still run; None once nothing is awaited.
+
+    The handling target is left out while paused: it moves every day until the wait ends.
+    """
+    running = []
+    if status in OPEN_STATUSES and acknowledged_on is None:
+        running.append(NextDue(acknowledgement_due_on, "accusé de réception"))
+    if status in HANDLING_STATUSES and paused_since is None:
+        running.append(NextDue(handling_due_on, "traitement"))
+    if status is CaseStatus.WAITING and follow_up_on is not None:
+        running.append(NextDue(follow_up_on, "relance"))
+    return min(running, default=None)
+
+
 @dataclass(frozen=True)
 class CraDelay:
     """What is left of the 2-month delay to seize the Commission de recours amiable."""

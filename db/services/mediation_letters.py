@@ -167,6 +167,12 @@ def available_letters(case: MediationCase) -> list[LetterKind]:
     return kinds
 
 
+def letters_for_case(session: Session, actor: Actor, case_id: uuid.UUID) -> list[LetterKind]:
+    """``available_letters`` of a case by its id, for the case screen."""
+    actor.require(Permission.MEDIATION)
+    return available_letters(_load(session, case_id))
+
+
 def _salutation(case: MediationCase) -> str:
     person = case.person
     if person.kind is PersonKind.EMPLOYER or person.civility is None:

@@ -1,0 +1,64 @@
+"""What the mediation screens ask of the services beyond the core: the next delay of each
+list line, and the letters a case may receive."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from db.models import CaseStatus, LetterKind, Role, WaitingOn
+from db.services import mediation, mediation_letters
+from db.services.mediation import Step
+from db.services.mediation_deadlines import NextDue, next_due
+from tests.db.test_mediation import RECEIVED, acknowledge, advance, case_maker
+
+
+@pytest.fixture
+def mediator(actors):
+    return actors[Role.MEDIATOR]
+
+
+@pytest.fixture
+def new_case(store, actors):
+    return case_maker(store, actors)
+
+
+def row(store, actor, case_id, today):
+    with store.session() as session:
+        (line,) = mediation.case_rows(session, actor, [case_id], today=today)
+    return line
+
+
+def test_each_line_tells_the_nearest_running_delay(store, mediator, new_case):
+    case_id = new_case().id
+    # Received Friday 08/05: acknowledgement due 15/05, handling target 08/06.
+    assert row(store, mediator, case_id, RECEIVED).next_due == NextDue(
+        date(2026, 5, 15), "accusé de réception")
+    acknowledge(store, mediator, case_id, date(2026, 5, 11))
+    assert row(store, mediator, case_id, date(2026, 5, 11)).next_due == NextDue(
+        date(2026, 6, 8), "traitement")
+    advance(store, mediator, case_id, Step.DECLARE_ADMISSIBLE, today=date(2026, 5, 11))
+    advance(store, mediator, case_id, Step.WAIT, today=date(2026, 5, 12),
+            waiting_on=WaitingOn.REQUESTER, follow_up_on=date(2026, 5, 20))
+    # Paused: the handling target moves every day, the follow-up is what is awaited.
+    assert row(store, mediator, case_id, date(2026, 5, 12)).next_due == NextDue(
+        date(2026, 5, 20), "relance")
+
+
+def test_nothing_is_awaited_once_handled():
+    assert next_due(CaseStatus.RECOMMENDATION_ISSUED, date(2026, 5, 11), date(2026, 5, 15),
+                    date(2026, 6, 8), None, None) is None
+    assert next_due(CaseStatus.CLOSED, None, date(2026, 5, 15), date(2026, 6, 8), None,
+                    None) is None
+
+
+def test_letters_offered_follow_the_state_of_the_case(store, mediator, new_case):
+    case_id = new_case().id
+    with store.session() as session:
+        assert mediation_letters.letters_for_case(session, mediator, case_id) == [
+            LetterKind.ACKNOWLEDGEMENT]
+    advance(store, mediator, case_id, Step.DECLARE_ADMISSIBLE, today=date(2026, 5, 11))
+    with store.session() as session:
+        assert mediation_letters.letters_for_case(session, mediator, case_id) == [
+            LetterKind.ACKNOWLEDGEMENT, LetterKind.ADMISSIBLE]
