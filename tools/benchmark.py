@@ -15,8 +15,10 @@ Adding an operation is one line, e.g.::
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -33,10 +35,11 @@ sys.path.insert(0, str(ROOT))
 
 import icalendar  # noqa: E402
 from sqlalchemy import exists, func, select  # noqa: E402
+from stdnum.fr import nir as stdnum_nir  # noqa: E402
 
 from db import demo  # noqa: E402
 from db.models import AppointmentKind, Motive, Person, Staff  # noqa: E402
-from db.services import booking, people, slots, staff  # noqa: E402
+from db.services import booking, pathway_import, people, slots, staff  # noqa: E402
 from db.services.access import Actor  # noqa: E402
 from db.store import Store, open_store  # noqa: E402
 from desktop.documents import ical  # noqa: E402
@@ -201,6 +204,38 @@ register("export .ics d'une année d'un conseiller",
          relative_to=ICALENDAR_ALONE, factor=1.5)
 register("agenda de la semaine d'un conseiller", week_of_adviser, budget_ms=30)
 register("créneaux libres sur 4 semaines (un site)", free_slots_four_weeks, budget_ms=50)
+
+
+# -- life pathways ---------------------------------------------------------------------------
+
+@functools.cache
+def pathway_extract(rows: int = 10_000) -> bytes:
+    """A monthly extract as a spreadsheet writes it: Windows-1252, semicolons, CRLF."""
+    rng = random.Random(rows)
+    lines, heads = ["NIR;Nom;Prénom;Date de naissance;Téléphone;Email;Date d'entrée"], set()
+    while len(lines) <= rows:
+        born = date(1940, 1, 1) + timedelta(days=rng.randrange(25_000))
+        head = (f"{rng.choice('12')}{born:%y%m}38{rng.randrange(1, 1000):03d}"
+                f"{rng.randrange(1, 1000):03d}")
+        if head in heads:
+            continue
+        heads.add(head)
+        n = len(lines)
+        lines.append(f"{head}{stdnum_nir.calc_check_digits(head)};Nom{n};Prénom;"
+                     f"{born:%d/%m/%Y};0612{n:06d};p{n}@exemple.fr;{n % 28 + 1:02d}/10/2026")
+    return "\r\n".join(lines).encode("cp1252")
+
+
+def import_pathway_extract(bench: Bench, run: int) -> object:
+    """The whole import (parse, check, match, write), rolled back: every run is the same."""
+    with bench.store.session() as session:
+        report = pathway_import.import_extract(session, bench.actor, "ald", pathway_extract())
+        session.rollback()
+    return report
+
+
+register("import d'un extrait de parcours (10 000 lignes)", import_pathway_extract,
+         budget_ms=3000)
 
 
 # -- running and reporting -------------------------------------------------------------------
