@@ -23,7 +23,9 @@ class IdListModel(QAbstractTableModel):
 
     ``fetch_rows(keys)`` returns the rows of those keys (missing ones may be left out);
     ``row_key(row)`` tells which key a row belongs to; ``cell(row, column)`` formats one cell.
-    A key whose row could not be fetched (deleted meanwhile) shows empty cells.
+    ``role_data(row, column, role)``, if given, answers the other roles (colour, font, icon,
+    tooltip…) from the same cached row. A key whose row could not be fetched (deleted
+    meanwhile) shows empty cells.
     """
 
     def __init__(
@@ -35,10 +37,12 @@ class IdListModel(QAbstractTableModel):
         block_size: int = 64,
         cached_blocks: int = 32,
         parent=None,
+        role_data: Callable[[Any, int, int], Any] | None = None,
     ):
         super().__init__(parent)
         self._headers = list(headers)
         self._fetch_rows, self._row_key, self._cell = fetch_rows, row_key, cell
+        self._role_data = role_data
         self._block_size, self._cached_blocks = block_size, cached_blocks
         self._keys: list[Hashable] = []
         self._blocks: OrderedDict[int, list[Any]] = OrderedDict()
@@ -86,10 +90,15 @@ class IdListModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        text_role = role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
+        if not text_role and self._role_data is None:
             return None
         row = self._row(index)
-        return None if row is None else self._cell(row, index.column())
+        if row is None:
+            return None
+        if text_role:
+            return self._cell(row, index.column())
+        return self._role_data(row, index.column(), role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

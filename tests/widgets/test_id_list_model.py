@@ -95,3 +95,19 @@ def test_200000_keys_show_at_once_and_only_visible_blocks_are_fetched(qtbot):
     view.grab()
     assert any(150_000 in fetch for fetch in source.fetches)
     assert len(source.fetched_keys()) <= 4 * 50
+
+
+def test_other_roles_come_from_the_same_cached_row(qtmodeltester):
+    source = Source()
+    model = IdListModel(
+        ["Clé", "Texte"], source.fetch, lambda row: row[0],
+        lambda row, column: row[1],
+        role_data=lambda row, column, role: (
+            "gras" if role == Qt.ItemDataRole.ToolTipRole and row[0] % 2 else None),
+    )
+    model.set_keys(range(10))
+    qtmodeltester.check(model)
+    assert model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole) == "gras"
+    assert model.data(model.index(2, 1), Qt.ItemDataRole.ToolTipRole) is None
+    assert model.data(model.index(3, 1)) == "ligne 3"
+    assert len(source.fetches) == 1  # one block fetched for every role
