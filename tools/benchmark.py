@@ -331,7 +331,8 @@ def report(operation: Operation, bench: Bench, repeat: int, medians: dict[str, f
     if operation.relative_to in medians:
         limit = operation.factor * medians[operation.relative_to]
         ratio = median / medians[operation.relative_to]
-        budget = f"≤ {operation.factor:g} × plancher".replace(".", ",")
+        reference = operation.relative_to.split(" :")[0]  # « plancher », « icalendar seul »
+        budget = f"≤ {operation.factor:g} × {reference}".replace(".", ",")
         verdict = f"{'✓' if median <= limit else '✗'} ({ratio:.2f} ×)".replace(".", ",")
     elif operation.budget_ms is not None:
         budget = f"≤ {milliseconds(operation.budget_ms)}"
