@@ -382,7 +382,7 @@ def _create_people(
         {"id": uuid.uuid4(), "created_at": now, "updated_at": now, "version": 1,
          "kind": PersonKind.BENEFICIARY, "civility": validation.nir_sex(r.nir),
          "last_name": r.last_name, "first_name": r.first_name, "birth_date": r.birth_date,
-         "nir": r.nir, "phone": r.phone, "phone_digits": validation.phone_digits(r.phone),
+         "nir": r.nir, "phone": r.phone, "phone_digits": _national_digits(r.phone),
          "email": r.email, "sort_key": validation.fold(f"{r.last_name} {r.first_name}").strip()}
         for r in rows
     ]
@@ -390,6 +390,14 @@ def _create_people(
     _audit_many(session, actor, "create", "person", [p["id"] for p in people],
                 kind=PersonKind.BENEFICIARY.value, source="pathway_import")
     return {p["nir"]: p["id"] for p in people}
+
+
+def _national_digits(e164: str | None) -> str | None:
+    """``validation.phone_digits`` without formatting the number again (a third of a second
+    on 10,000 rows): a French « +33 » number is « 0 » and its nine digits."""
+    if e164 and e164.startswith("+33"):
+        return "0" + e164[3:]
+    return validation.phone_digits(e164)
 
 
 def _update_contacts(
@@ -407,7 +415,7 @@ def _update_contacts(
             continue
         values = {}
         if r.phone and r.phone != person.phone:
-            values |= {"phone": r.phone, "phone_digits": validation.phone_digits(r.phone)}
+            values |= {"phone": r.phone, "phone_digits": _national_digits(r.phone)}
         if r.email and r.email != person.email:
             values["email"] = r.email
         if values:

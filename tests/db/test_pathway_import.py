@@ -17,9 +17,10 @@ import pytest
 from sqlalchemy import event, func, select
 from stdnum.fr import nir as stdnum_nir
 
+from db import validation
 from db.errors import NotFound, PermissionDenied
 from db.models import AuditEvent, PathwayEntry, PathwayImport, Person, Role
-from db.services import people
+from db.services import pathway_import, people
 from db.services.pathway_import import ImportRefused, LineError, import_extract, parse_extract
 from db.services.people import PersonInput
 
@@ -286,6 +287,13 @@ def test_created_people_are_stored_as_the_people_service_stores_them(store, acto
             AuditEvent.entity_id == person.id)).all()
         assert [(e.action, e.details["source"]) for e in created] == [
             ("create", "pathway_import")]
+
+
+@pytest.mark.parametrize("phone", ["06 12 34 56 78", "04 76 12 45 00", "09 72 12 34 56",
+                                   "06 90 84 17 83", "06 92 12 34 56", "05 94 30 12 34", ""])
+def test_national_digits_are_the_people_services(phone):
+    e164 = validation.clean_phone(phone)
+    assert pathway_import._national_digits(e164) == validation.phone_digits(e164)
 
 
 def test_known_people_are_matched_and_their_contacts_updated_when_the_extract_is_newer(
