@@ -35,6 +35,7 @@ from db.models.base import utcnow
 from db.services import audit
 from db.services.access import Actor, Permission
 from db.services.agenda import (
+    STATUS_LABELS,
     check_version,
     flush_or_conflict,
     french_moment,
@@ -48,6 +49,7 @@ from db.services.agenda import (
 )
 from db.services.people import display_name
 from db.services.slots import DEFAULT_BREAK_MINUTES, AgendaSnapshot, BookingWindow
+from db.validation import format_phone
 
 _NOT_FOUND = "Ce rendez-vous n'existe pas ou a été supprimé."
 
@@ -405,6 +407,11 @@ class AppointmentDetail:
     cancel_reason: str
     rescheduled_from_id: uuid.UUID | None
     rescheduled_to_id: uuid.UUID | None
+    # What the appointment screen shows besides: how to reach the person (never the NIR),
+    # and the appointment's history (when, who, what, in French).
+    person_phone: str = ""
+    person_email: str = ""
+    history: tuple[tuple[datetime, str, str], ...] = ()
 
 
 def get_appointment(
@@ -419,12 +426,97 @@ def get_appointment(
     site = session.get(Site, appointment.site_id)
     follower = session.scalar(select(Appointment.id).where(
         Appointment.rescheduled_from_id == appointment_id))
+    person = session.get(Person, appointment.person_id)
     return AppointmentDetail(
         row, motive.label, tuple(motive.documents),
         session.get(Staff, appointment.adviser_id).display_name, site.name, site.time_zone,
         appointment.note, appointment.cancelled_by, appointment.cancel_reason,
         appointment.rescheduled_from_id, follower,
+        format_phone(person.phone) if person.phone else "", person.email or "",
+        tuple(_history(session, appointment, site.time_zone)),
     )
+
+
+_CANCELLED_BY_LABELS = {CancelledBy.PERSON: "par la personne",
+                        CancelledBy.SERVICE: "par le service"}
+
+
+def _history(session: Session, appointment: Appointment, time_zone: str):
+    """(when, who, what) of every audited change of the appointment, oldest first."""
+    events = audit.history(session, "appointment", appointment.id)
+    names = {s.id: s.display_name for s in session.scalars(
+        select(Staff).where(Staff.id.in_({e.actor_id for e in events if e.actor_id})))}
+    for event in events:
+        if event.action == "book" and appointment.rescheduled_from_id:
+            origin = session.get(Appointment, appointment.rescheduled_from_id)
+            what = f"Déplacé depuis le {french_moment(origin.starts_at, time_zone)}"
+        elif event.action == "book":
+            what = "Rendez-vous pris"
+        elif event.action == "reschedule":
+            follower = session.get(Appointment, uuid.UUID(event.details["new_id"]))
+            what = f"Déplacé au {french_moment(follower.starts_at, time_zone)}"
+        elif event.action == "cancel":
+            what = (f"Annulé {_CANCELLED_BY_LABELS[CancelledBy(event.details['cancelled_by'])]}"
+                    f" : {appointment.cancel_reason}")
+        elif event.action == "outcome":
+            what = f"Issue : {STATUS_LABELS[AppointmentStatus(event.details['status'])].lower()}"
+        else:
+            what = STATUS_LABELS.get(appointment.status, event.action)
+        yield event.occurred_at, names.get(event.actor_id, "Système"), what
+
+
+# -- lists of appointments ---------------------------------------------------------------------
+
+# A list stops there: a period of a whole site is at most a few thousand appointments.
+LIST_LIMIT = 5000
+
+
+@dataclass
+class AppointmentFilter:
+    starts: datetime
+    ends: datetime
+    adviser_id: uuid.UUID | None = None
+    site_id: uuid.UUID | None = None
+    kind: AppointmentKind | None = None
+    status: AppointmentStatus | None = None
+
+
+def find_appointments(
+    session: Session, actor: Actor, wanted: AppointmentFilter, limit: int = LIST_LIMIT
+) -> list[uuid.UUID]:
+    """Ids of the appointments starting in [starts, ends[ that match, by start time."""
+    actor.require(Permission.BOOK_APPOINTMENTS)
+    statement = select(Appointment.id).where(
+        Appointment.deleted_at.is_(None),
+        Appointment.starts_at >= require_aware(wanted.starts),
+        Appointment.starts_at < require_aware(wanted.ends))
+    for column, value in ((Appointment.adviser_id, wanted.adviser_id),
+                          (Appointment.site_id, wanted.site_id),
+                          (Appointment.kind, wanted.kind),
+                          (Appointment.status, wanted.status)):
+        if value is not None:
+            statement = statement.where(column == value)
+    return list(session.scalars(
+        statement.order_by(Appointment.starts_at, Appointment.id).limit(limit)))
+
+
+def appointment_rows(
+    session: Session, actor: Actor, appointment_ids: list[uuid.UUID]
+) -> list[AgendaRow]:
+    """The rows of these appointments (a list fetches the block it shows)."""
+    actor.require(Permission.BOOK_APPOINTMENTS)
+    return _rows(session, _row_select().where(Appointment.id.in_(appointment_ids)))
+
+
+def person_appointments(
+    session: Session, actor: Actor, person_id: uuid.UUID
+) -> list[AgendaRow]:
+    """A person's appointments, the latest first (moved ones appear at their new time)."""
+    actor.require(Permission.BOOK_APPOINTMENTS)
+    return _rows(session, _row_select().where(
+        Appointment.person_id == person_id,
+        Appointment.status != AppointmentStatus.RESCHEDULED,
+    ).order_by(Appointment.starts_at.desc()))
 
 
 # -- what calendars get ----------------------------------------------------------------------

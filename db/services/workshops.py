@@ -60,7 +60,7 @@ def schedule_session(
     host_id: uuid.UUID, starts_at: datetime, capacity: int,
 ) -> uuid.UUID:
     """Plan a session of a workshop motive, hosted by an adviser who is free then."""
-    actor.require(Permission.ADMINISTER)
+    actor.require(Permission.PLAN_AGENDA)
     motive = load_motive(session, motive_id)
     site = load_site(session, site_id)
     host = load_adviser(session, host_id)
@@ -239,6 +239,8 @@ class SessionRow:
     seats_taken: int
     waiting: int
     cancelled: bool
+    host_id: uuid.UUID | None = None
+    site_id: uuid.UUID | None = None
 
     @property
     def seats_left(self) -> int:
@@ -246,23 +248,30 @@ class SessionRow:
 
 
 def sessions_between(
-    session: Session, actor: Actor, site_id: uuid.UUID, starts: datetime, ends: datetime
+    session: Session, actor: Actor, site_id: uuid.UUID | None, starts: datetime,
+    ends: datetime, *, host_id: uuid.UUID | None = None,
 ) -> list[SessionRow]:
+    """Sessions starting in [starts, ends[ at a site, or hosted by ``host_id``."""
     actor.require(Permission.BOOK_APPOINTMENTS)
+    if (site_id is None) == (host_id is None):
+        raise ValueError("give a site or a host")
+    owner = (WorkshopSession.site_id == site_id if site_id
+             else WorkshopSession.host_id == host_id)
     waiting = (select(func.count()).where(
         WaitingListEntry.workshop_session_id == WorkshopSession.id,
         WaitingListEntry.appointment_id.is_(None), WaitingListEntry.withdrawn_at.is_(None),
         WaitingListEntry.deleted_at.is_(None)).scalar_subquery())
     return [
         SessionRow(r.id, r.label, r.starts_at, r.ends_at, r.capacity, r.seats_taken,
-                   r.waiting, r.cancelled_at is not None)
+                   r.waiting, r.cancelled_at is not None, r.host_id, r.site_id)
         for r in session.execute(
             select(WorkshopSession.id, Motive.label, WorkshopSession.starts_at,
                    WorkshopSession.ends_at, WorkshopSession.capacity,
                    WorkshopSession.seats_taken, WorkshopSession.cancelled_at,
-                   waiting.label("waiting"))
+                   waiting.label("waiting"), WorkshopSession.host_id,
+                   WorkshopSession.site_id)
             .join(Motive, Motive.id == WorkshopSession.motive_id)
-            .where(WorkshopSession.site_id == site_id, WorkshopSession.deleted_at.is_(None),
+            .where(owner, WorkshopSession.deleted_at.is_(None),
                    WorkshopSession.starts_at >= require_aware(starts),
                    WorkshopSession.starts_at < require_aware(ends))
             .order_by(WorkshopSession.starts_at)

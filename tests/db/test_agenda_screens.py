@@ -1,0 +1,106 @@
+"""What the agenda screens read: closures of a site and its advisers, filtered lists of
+appointments, a person's appointments, an appointment's history and a host's sessions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from db.models import AppointmentKind, AppointmentStatus, CancelledBy, Role
+from db.services import agenda, agenda_views, booking, workshops
+from db.services.agenda import MotiveInput
+from db.services.booking import AppointmentFilter
+from tests.db.agenda_setup import make_agenda
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+MONDAY = date(2026, 3, 30)  # the week of Easter Monday 06/04 is the next one
+
+
+def book(store, setup, starts_at, **changes):
+    with store.session() as session:
+        return booking.book_appointment(session, setup.adviser,
+                                        setup.request(starts_at, **changes), now=NOW)
+
+
+def test_closures_name_holidays_lunch_weekends_and_absences(store, actors):
+    setup = make_agenda(store, actors)
+    with store.session() as session:
+        agenda.add_absence(session, setup.admin, setup.adviser.id, setup.at(MONDAY, 9),
+                           setup.at(MONDAY, 11), "Formation")
+        agenda.add_closed_day(session, setup.admin, setup.site_id, date(2026, 4, 1), "")
+        found = agenda_views.closures(session, setup.adviser, setup.site_id, MONDAY,
+                                      date(2026, 4, 6), (setup.adviser.id,))
+    local = [(c.starts_at.replace(tzinfo=None), c.ends_at.replace(tzinfo=None), c.label,
+              c.staff_id) for c in found]
+    monday = [entry for entry in local if entry[0].date() == MONDAY]
+    assert [(s.time(), e.time(), label) for s, e, label, _ in monday] == [
+        (time(0), time(8, 30), "Fermé"), (time(12), time(13, 30), "Fermé"),
+        (time(16, 30), time(0), "Fermé"), (time(9), time(11), "Formation")]
+    assert monday[-1][3] == setup.adviser.id
+    whole_days = {s.date(): label for s, e, label, _ in local if (e - s).days == 1}
+    assert whole_days == {date(2026, 4, 1): "Fermeture exceptionnelle",
+                          date(2026, 4, 4): "Fermé", date(2026, 4, 5): "Fermé",
+                          date(2026, 4, 6): "Lundi de Pâques"}
+
+
+def test_choices_and_the_advisers_of_a_site(store, actors):
+    setup = make_agenda(store, actors)
+    with store.session() as session:
+        choices = agenda_views.agenda_choices(session, setup.adviser)
+        advisers = agenda_views.site_advisers(session, setup.adviser, setup.site_id)
+    assert [a.id for a in choices.advisers] == [setup.adviser.id]
+    assert choices.advisers[0].time_zone == "Europe/Paris"
+    assert [s.id for s in choices.sites] == [setup.site_id]
+    assert [a.id for a in advisers] == [setup.adviser.id]
+
+
+def test_filtered_list_rows_and_a_persons_appointments(store, actors):
+    setup = make_agenda(store, actors)
+    first = book(store, setup, setup.at(MONDAY, 9))
+    phone = book(store, setup, setup.at(MONDAY, 10), kind=AppointmentKind.PHONE)
+    with store.session() as session:
+        moved = booking.reschedule_appointment(session, setup.adviser, first, 1,
+                                               setup.at(MONDAY, 14), now=NOW)
+        booking.cancel_appointment(session, setup.adviser, phone, 1, CancelledBy.SERVICE,
+                                   "Conseiller en formation", now=NOW)
+    starts, ends = booking.week_bounds(MONDAY, setup.time_zone)
+    with store.session() as session:
+        every = booking.find_appointments(session, setup.adviser,
+                                          AppointmentFilter(starts, ends))
+        cancelled = booking.find_appointments(session, setup.adviser, AppointmentFilter(
+            starts, ends, site_id=setup.site_id, status=AppointmentStatus.CANCELLED))
+        phones = booking.find_appointments(session, setup.adviser, AppointmentFilter(
+            starts, ends, adviser_id=setup.adviser.id, kind=AppointmentKind.PHONE))
+        rows = booking.appointment_rows(session, setup.adviser, [moved, phone])
+        mine = booking.person_appointments(session, setup.adviser, setup.person_id)
+        detail = booking.get_appointment(session, setup.adviser, moved)
+        original = booking.get_appointment(session, setup.adviser, first)
+        cancelled_detail = booking.get_appointment(session, setup.adviser, phone)
+    assert every == [first, phone, moved] and cancelled == phones == [phone]
+    assert {row.id for row in rows} == {moved, phone}
+    assert [row.id for row in mine] == [moved, phone]  # the moved original is left out
+    assert (detail.person_phone, detail.person_email) == ("06 12 34 56 78",
+                                                           "marie.dupont@exemple.fr")
+    assert [what for _, _, what in detail.history] == [
+        "Déplacé depuis le lundi 30/03/2026 à 09:00"]
+    assert [what for _, _, what in original.history] == [
+        "Rendez-vous pris", "Déplacé au lundi 30/03/2026 à 14:00"]
+    assert cancelled_detail.history[-1][1:] == (
+        "Camille Conseiller01", "Annulé par le service : Conseiller en formation")
+
+
+def test_a_hosts_sessions_are_found_without_the_site(store, actors):
+    setup = make_agenda(store, actors)
+    with store.session() as session:
+        motive_id = agenda.save_motive(session, setup.admin, MotiveInput(
+            code="ATL", label="Atelier flash ameli", default_minutes=30,
+            kinds=[AppointmentKind.WORKSHOP]))
+        session_id = workshops.schedule_session(session, setup.admin, motive_id,
+                                                setup.site_id, setup.adviser.id,
+                                                setup.at(MONDAY, 14), 8)
+        starts, ends = booking.week_bounds(MONDAY, setup.time_zone)
+        (row,) = workshops.sessions_between(session, setup.adviser, None, starts, ends,
+                                            host_id=setup.adviser.id)
+        assert workshops.sessions_between(session, actors[Role.ADMIN], None, starts, ends,
+                                          host_id=setup.admin.id) == []
+    assert (row.id, row.host_id, row.site_id, row.seats_left) == (
+        session_id, setup.adviser.id, setup.site_id, 8)
