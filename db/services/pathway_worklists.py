@@ -273,7 +273,11 @@ def record_attempt(
                           "(injoignable, non concerné…).")
         raise _refuse(f"Cette ligne est déjà « {STATUS_LABELS[entry.status]} » : plus de "
                       "tentative à enregistrer.")
-    at = at or utcnow()
+    now = utcnow()
+    at = at or now
+    if at > now:
+        raise ValidationError({"attempted_at": "Une tentative ne peut pas être datée dans "
+                                               "le futur."})
     number = entry.attempts + 1
     attempt = PathwayAttempt(entry_id=entry.id, number=number, attempted_at=at,
                              by_id=actor.id, result=result)

@@ -200,8 +200,9 @@ def funnels(
     )
     kinds = list_kinds(session)
     if kind_code is not None:
-        kinds = [k for k in kinds if k.id == kind_by_code(session, kind_code).id]
-        statement = statement.where(PathwayEntry.kind_id == kinds[0].id)
+        kind_id = kind_by_code(session, kind_code).id
+        kinds = [k for k in kinds if k.id == kind_id]
+        statement = statement.where(PathwayEntry.kind_id == kind_id)
     figures = {(row[0], row[1]): row[2:] for row in session.execute(statement)}
     result = []
     for kind in kinds:

@@ -105,6 +105,8 @@ def test_an_entry_goes_from_attempts_to_a_booked_appointment_and_done(store, act
      "Les 3 tentatives ont été faites : indiquez l'issue (injoignable, non concerné…)."),
     ([], (worklists.close_entry,), "Indiquez d'abord l'issue (RDV pris, refus, injoignable "
                                    "ou non concerné)."),
+    ([], (worklists.record_attempt, AttemptResult.REACHED, datetime(2099, 1, 1, tzinfo=UTC)),
+     "Une tentative ne peut pas être datée dans le futur."),
 ])
 def test_transitions_outside_the_rules_are_refused(store, actors, october, steps,
                                                    refused, message):
