@@ -20,6 +20,7 @@ class Permission(enum.Enum):
     WORK_PATHWAYS = "travailler les parcours"
     MEDIATION = "consulter les dossiers de médiation"
     DASHBOARD = "consulter le tableau de bord"
+    PLAN_AGENDA = "planifier les horaires et les créneaux"
     ADMINISTER = "administrer Guichet"
 
 
@@ -41,7 +42,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MANAGER: frozenset({
         Permission.VIEW_PEOPLE, Permission.VIEW_NIR, Permission.BOOK_APPOINTMENTS,
         Permission.PREPARE_APPOINTMENTS, Permission.TAKE_CALLBACKS, Permission.WORK_PATHWAYS,
-        Permission.DASHBOARD,
+        Permission.DASHBOARD, Permission.PLAN_AGENDA,
     }),
     # A France Services agent books for a person and leaves call-backs; nothing more.
     Role.PARTNER: frozenset({

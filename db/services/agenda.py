@@ -161,7 +161,7 @@ def set_opening_hours(
     session: Session, actor: Actor, site_id: uuid.UUID, week: dict[int, Intervals]
 ) -> None:
     """Replace a site's weekly hours: ``{0: [(08:30, 12:00), (13:30, 16:30)], …}``."""
-    actor.require(Permission.ADMINISTER)
+    actor.require(Permission.PLAN_AGENDA)
     load_site(session, site_id)
     errors = {
         f"weekday_{day}": message
@@ -195,13 +195,44 @@ def opening_hours(session: Session, site_id: uuid.UUID) -> dict[int, Intervals]:
 def add_closed_day(
     session: Session, actor: Actor, site_id: uuid.UUID, day: date, label: str
 ) -> uuid.UUID:
-    actor.require(Permission.ADMINISTER)
+    actor.require(Permission.PLAN_AGENDA)
     load_site(session, site_id)
     closed = ClosedDay(site_id=site_id, day=day, label=" ".join(label.split()))
     session.add(closed)
     session.flush()
     audit.record(session, actor, "create", "closed_day", closed.id, **ids(site_id=site_id))
     return closed.id
+
+
+@dataclass(frozen=True)
+class ClosedDayRow:
+    id: uuid.UUID
+    version: int
+    day: date
+    label: str
+
+
+def closed_days(session: Session, site_id: uuid.UUID, since: date) -> list[ClosedDayRow]:
+    """A site's exceptional closures from ``since`` on, earliest first."""
+    return [
+        ClosedDayRow(row.id, row.version, row.day, row.label)
+        for row in session.scalars(
+            select(ClosedDay).where(ClosedDay.site_id == site_id, ClosedDay.day >= since,
+                                    ClosedDay.deleted_at.is_(None))
+            .order_by(ClosedDay.day)
+        )
+    ]
+
+
+def remove_closed_day(
+    session: Session, actor: Actor, closed_day_id: uuid.UUID, expected_version: int
+) -> None:
+    actor.require(Permission.PLAN_AGENDA)
+    closed = load(session, ClosedDay, closed_day_id, "Cette fermeture n'existe pas.")
+    check_version(closed, expected_version, "cette fermeture")
+    soft_delete(session, [closed])
+    flush_or_conflict(session, "cette fermeture")
+    audit.record(session, actor, "delete", "closed_day", closed_day_id)
 
 
 # -- motives -------------------------------------------------------------------------------
@@ -275,6 +306,23 @@ def save_motive(
     return motive.id
 
 
+@dataclass(frozen=True)
+class MotiveDetail:
+    id: uuid.UUID
+    version: int
+    data: MotiveInput
+
+
+def get_motive(session: Session, motive_id: uuid.UUID) -> MotiveDetail:
+    """A motive as its editor shows it (every field, and the version to save against)."""
+    motive = load_motive(session, motive_id)
+    return MotiveDetail(motive.id, motive.version, MotiveInput(
+        code=motive.code, label=motive.label, default_minutes=motive.default_minutes,
+        kinds=[AppointmentKind(k) for k in motive.kinds], documents=list(motive.documents),
+        active_from=motive.active_from, active_to=motive.active_to,
+        min_notice_hours=motive.min_notice_hours, max_horizon_days=motive.max_horizon_days))
+
+
 def motive_allows(motive: Motive, kind: AppointmentKind, day: date) -> str | None:
     """French reason why ``motive`` cannot be booked as ``kind`` on ``day``; None if it can."""
     if kind.value not in motive.kinds:
@@ -332,7 +380,7 @@ def set_availability(
     session: Session, actor: Actor, staff_id: uuid.UUID, week: list[AvailabilityInput]
 ) -> None:
     """Replace an adviser's weekly availability (every site and kind at once)."""
-    actor.require(Permission.ADMINISTER)
+    actor.require(Permission.PLAN_AGENDA)
     adviser = load_adviser(session, staff_id)
     if adviser.role is not Role.ADVISER:
         raise ValidationError({"staff_id": f"{adviser.display_name} n'est pas conseiller."})
@@ -362,12 +410,47 @@ def set_availability(
     audit.record(session, actor, "set_availability", "staff", staff_id)
 
 
+def availability(session: Session, staff_id: uuid.UUID) -> list[AvailabilityInput]:
+    """An adviser's weekly availability, by weekday then start, as ``set_availability``
+    takes it back."""
+    return [
+        AvailabilityInput(row.site_id, row.kind, row.weekday, row.starts, row.ends)
+        for row in session.scalars(
+            select(Availability)
+            .where(Availability.staff_id == staff_id, Availability.deleted_at.is_(None))
+            .order_by(Availability.weekday, Availability.starts, Availability.kind)
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class AbsenceRow:
+    id: uuid.UUID
+    version: int
+    starts_at: datetime
+    ends_at: datetime
+    label: str
+
+
+def absences(session: Session, staff_id: uuid.UUID, since: datetime) -> list[AbsenceRow]:
+    """An adviser's absences that end after ``since``, earliest first."""
+    return [
+        AbsenceRow(row.id, row.version, row.starts_at, row.ends_at, row.label)
+        for row in session.scalars(
+            select(Absence).where(Absence.staff_id == staff_id,
+                                  Absence.ends_at > require_aware(since),
+                                  Absence.deleted_at.is_(None))
+            .order_by(Absence.starts_at)
+        )
+    ]
+
+
 def add_absence(
     session: Session, actor: Actor, staff_id: uuid.UUID, starts_at: datetime,
     ends_at: datetime, label: str = "",
 ) -> uuid.UUID:
     """Record an absence; appointments already booked in it are left for the agenda to move."""
-    actor.require(Permission.ADMINISTER)
+    actor.require(Permission.PLAN_AGENDA)
     load_adviser(session, staff_id)
     starts_at, ends_at = require_aware(starts_at), require_aware(ends_at)
     if ends_at <= starts_at:
@@ -383,7 +466,7 @@ def add_absence(
 def remove_absence(
     session: Session, actor: Actor, absence_id: uuid.UUID, expected_version: int
 ) -> None:
-    actor.require(Permission.ADMINISTER)
+    actor.require(Permission.PLAN_AGENDA)
     absence = load(session, Absence, absence_id, "Cette absence n'existe pas.")
     check_version(absence, expected_version, "cette absence")
     soft_delete(session, [absence])

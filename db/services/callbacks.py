@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from db import validation
 from db.errors import ValidationError
-from db.models import CallbackOutcome, CallbackRequest, Channel, Motive, Person, Staff
+from db.models import CallbackOutcome, CallbackRequest, Channel, Motive, Person, Role, Staff
 from db.models.base import utcnow
 from db.services import audit
 from db.services.access import Actor, Permission
@@ -190,10 +190,16 @@ class CallbackRow:
 
 def callback_queue(
     session: Session, actor: Actor, *, site_id: uuid.UUID | None = None,
-    now: datetime | None = None, include_closed: bool = False,
+    taken_by_id: uuid.UUID | None = None, now: datetime | None = None,
+    include_closed: bool = False,
 ) -> list[CallbackRow]:
-    """Requests by due time, earliest first; ``overdue`` marks those past due and still open."""
+    """Requests by due time, earliest first; ``overdue`` marks those past due and still open.
+
+    A France Services partner leaves requests for the CPAM to call back: they see only their
+    own, to tell the person when to expect the call."""
     actor.require(Permission.TAKE_CALLBACKS)
+    if actor.role is Role.PARTNER:
+        taken_by_id = actor.id
     now = require_aware(now or utcnow())
     taker = aliased(Staff)
     statement = (
@@ -206,6 +212,8 @@ def callback_queue(
     )
     if site_id is not None:
         statement = statement.where(CallbackRequest.site_id == site_id)
+    if taken_by_id is not None:
+        statement = statement.where(CallbackRequest.taken_by_id == taken_by_id)
     if not include_closed:
         statement = statement.where(CallbackRequest.outcome.is_(None))
     return [

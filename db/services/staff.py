@@ -1,16 +1,20 @@
-"""Accounts and sites: signing in and reading the organisation."""
+"""Accounts and sites: signing in, reading the organisation and describing its sites."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.errors import NotFound
+from db import validation
+from db.errors import NotFound, ValidationError
 from db.models import Role, Site, SiteKind, Staff
-from db.services.access import ROLE_LABELS, Actor
+from db.services import audit
+from db.services.access import ROLE_LABELS, Actor, Permission
+from db.services.agenda import check_version, flush_or_conflict, load_site
 
 SITE_KIND_LABELS = {
     SiteKind.AGENCY: "Agence",
@@ -18,6 +22,11 @@ SITE_KIND_LABELS = {
     SiteKind.FRANCE_SERVICES: "France Services",
     SiteKind.PHONE_PLATFORM: "Plateforme de services",
 }
+# Metropolitan France, then the overseas departments (DOMAIN.md, « Places »).
+SITE_TIME_ZONES = ("Europe/Paris", "America/Guadeloupe", "America/Martinique",
+                   "America/Cayenne", "Indian/Reunion", "Indian/Mayotte")
+# 01–95 with Corsica's 2A / 2B, and the overseas 971–978.
+_DEPARTMENT = re.compile(r"0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-8]")
 
 
 @dataclass(frozen=True)
@@ -63,3 +72,88 @@ def list_sites(session: Session) -> list[SiteSummary]:
             select(Site).where(Site.deleted_at.is_(None)).order_by(Site.kind, Site.name)
         )
     ]
+
+
+@dataclass
+class SiteInput:
+    name: str
+    kind: SiteKind
+    department: str
+    time_zone: str = "Europe/Paris"
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    phone: str = ""
+    sector: str = ""
+
+
+@dataclass(frozen=True)
+class SiteDetail:
+    id: uuid.UUID
+    version: int
+    data: SiteInput
+
+
+def get_site(session: Session, site_id: uuid.UUID) -> SiteDetail:
+    site = session.get(Site, site_id)
+    if site is None or site.deleted_at is not None:
+        raise NotFound("Ce lieu d'accueil n'existe pas ou a été supprimé.")
+    return SiteDetail(site.id, site.version, SiteInput(
+        name=site.name, kind=site.kind, department=site.department, time_zone=site.time_zone,
+        address=site.address, postcode=site.postcode, city=site.city,
+        phone=validation.format_phone(site.phone or None), sector=site.sector))
+
+
+def _site_values(session: Session, data: SiteInput, site_id: uuid.UUID | None) -> dict:
+    errors: dict[str, str] = {}
+    name = " ".join(data.name.split())
+    department = data.department.strip().upper()
+    values = dict(
+        name=name, kind=SiteKind(data.kind), department=department, time_zone=data.time_zone,
+        address=" ".join(data.address.split()), postcode=data.postcode.strip(),
+        city=" ".join(data.city.split()), sector=" ".join(data.sector.split()),
+    )
+    if not name:
+        errors["name"] = "Le nom du lieu d'accueil est obligatoire."
+    else:
+        other = session.scalar(select(Site).where(Site.name == name))
+        if other is not None and other.id != site_id:
+            errors["name"] = f"Un lieu d'accueil s'appelle déjà « {name} »."
+    if not _DEPARTMENT.fullmatch(department):
+        errors["department"] = ("Indiquez le numéro du département (38, 2A, 974…) : "
+                                "ses jours fériés s'appliquent au lieu.")
+    if data.time_zone not in SITE_TIME_ZONES:
+        errors["time_zone"] = "Choisissez le fuseau horaire du lieu dans la liste."
+    if values["postcode"] and not re.fullmatch(r"\d{5}", values["postcode"]):
+        errors["postcode"] = "Le code postal compte cinq chiffres."
+    try:
+        values["phone"] = validation.clean_phone(data.phone) or ""
+    except ValueError as error:
+        errors["phone"] = str(error)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def save_site(
+    session: Session, actor: Actor, data: SiteInput,
+    site_id: uuid.UUID | None = None, expected_version: int | None = None,
+) -> uuid.UUID:
+    """Create a site, or edit ``site_id`` as it was at ``expected_version``."""
+    actor.require(Permission.ADMINISTER)
+    values = _site_values(session, data, site_id)
+    if site_id is None:
+        site = Site(**values)
+        session.add(site)
+        session.flush()
+        audit.record(session, actor, "create", "site", site.id)
+        return site.id
+    site = load_site(session, site_id)
+    check_version(site, expected_version, "ce lieu d'accueil")
+    changed = sorted(k for k, v in values.items() if getattr(site, k) != v)
+    for key in changed:
+        setattr(site, key, values[key])
+    flush_or_conflict(session, "ce lieu d'accueil")
+    audit.record(session, actor, "update", "site", site.id, fields=changed)
+    return site.id
+
