@@ -62,6 +62,10 @@ class IdListModel(QAbstractTableModel):
             return None
         return self._keys[index.row()]
 
+    def row_at(self, index: Index) -> Any | None:
+        """The fetched row shown at ``index`` (None when it could not be fetched)."""
+        return self._row(index)
+
     def row_of(self, key: Hashable) -> int | None:
         try:
             return self._keys.index(key)

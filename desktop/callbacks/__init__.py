@@ -1,0 +1,1 @@
+"""The Rappels area: call-back requests (« fiches de contact ») taken and handled."""

@@ -1,0 +1,42 @@
+"""What the call-back screens choose from: the sites (with what their due times need) and
+the motives, read once and again when an administrator changes them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from db.services import agenda, staff
+from db.services.agenda import MotiveRow
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    id: uuid.UUID
+    name: str
+    time_zone: str
+    department: str
+
+
+@dataclass(frozen=True)
+class CallbackChoices:
+    sites: list[SiteInfo]
+    motives: list[MotiveRow]
+
+    def site(self, site_id: uuid.UUID) -> SiteInfo | None:
+        return next((s for s in self.sites if s.id == site_id), None)
+
+
+def load_choices(session) -> CallbackChoices:
+    sites = []
+    for summary in staff.list_sites(session):
+        detail = staff.get_site(session, summary.id)
+        sites.append(SiteInfo(summary.id, summary.name, detail.data.time_zone,
+                              detail.data.department))
+    return CallbackChoices(sorted(sites, key=lambda s: s.name),
+                           agenda.list_motives(session, on=date.today()))
+
+
+# The kinds of records whose change calls for reading the choices again.
+CHOICE_KINDS = {"site", "motive"}

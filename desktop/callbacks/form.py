@@ -1,0 +1,176 @@
+"""Taking a call-back request at the reception or at a France Services counter."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import PermissionDenied, ValidationError
+from db.models import Role
+from db.services import callbacks
+from db.services.callbacks import CallbackInput
+from db.services.people import PersonRow
+from desktop import operations as ops
+from desktop.callbacks.choices import CallbackChoices
+from desktop.callbacks.person_picker import PersonPicker
+from desktop.callbacks.wording import due_line
+from desktop.context import AppContext
+from widgets.combo import find_data
+from widgets.form import Form
+
+NO_MOTIVE = "— Aucun —"
+
+
+class TakeCallbackDialog(QDialog):
+    """The « fiche de contact »: who to call back, where, and why. Saving goes through the
+    call-back service; a refusal shows each French message below its field."""
+
+    saved = Signal(uuid.UUID)
+
+    def __init__(self, ctx: AppContext, choices: CallbackChoices,
+                 clock: Callable[[], datetime], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx, self._choices, self._clock = ctx, choices, clock
+        self.setWindowTitle("Nouvelle demande de rappel")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 64)
+        self._build()
+        self._person_changed(None)
+        self._show_due()
+
+    def _build(self) -> None:
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("Message")
+        self.banner.setFrameShape(QLabel.Shape.StyledPanel)
+        self.banner.setMargin(8)
+        self.banner.hide()
+
+        self.form = Form(self)
+        self.picker = PersonPicker(self._ctx)
+        self.form.add("person_id", "&Personne", self.picker)
+        self.contact_name = QLineEdit()
+        self.contact_name.setPlaceholderText("Mme Roux")
+        self.form.add("contact_name", "&Nom à rappeler", self.contact_name)
+        self.contact_phone = QLineEdit()
+        self.form.add("contact_phone", "&Téléphone", self.contact_phone)
+        self.contact_email = QLineEdit()
+        self.contact_email.setPlaceholderText("facultatif")
+        self.form.add("contact_email", "&E-mail", self.contact_email)
+        self.site = QComboBox()
+        for site in self._choices.sites:
+            self.site.addItem(site.name, site.id)
+        own = find_data(self.site, self._ctx.actor.site_id)
+        self.site.setCurrentIndex(max(own, 0))
+        # A France Services agent leaves requests for their own counter only.
+        self.site.setEnabled(not (self._ctx.actor.role is Role.PARTNER and own >= 0))
+        self.form.add("site_id", "&Lieu", self.site)
+        self.motive = QComboBox()
+        self.motive.addItem(NO_MOTIVE, None)
+        for motive in self._choices.motives:
+            self.motive.addItem(f"{motive.label} ({motive.code})", motive.id)
+        self.form.add("motive_id", "&Motif", self.motive)
+        self.reason = QLineEdit()
+        self.reason.setMaxLength(300)
+        self.reason.setPlaceholderText("Ce que la personne demande, sans détail médical")
+        self.form.add("reason", "N&ote", self.reason)
+        self.due = QLabel(self)
+        self.due.setAccessibleName("Échéance du rappel")
+        self.due.setWordWrap(True)
+        self.picker.chosen.connect(self._person_changed)
+        self.site.currentIndexChanged.connect(self._show_due)
+
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.addWidget(self.form)
+        column.addWidget(self.due)
+        column.addStretch()
+        scroll = QScrollArea(self)  # at 200 % scaling the form may be taller than the screen
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton("En&registrer la demande",
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        self.save_button.setAutoDefault(False)
+        cancel = self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.clicked.connect(self.save)
+        cancel.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.buttons)
+
+    def _person_changed(self, person: PersonRow | None) -> None:
+        self.form.set_visible("contact_name", person is None)
+        if person is not None and person.phone:
+            self.contact_phone.setPlaceholderText(
+                f"laisser vide pour appeler le {person.phone}")
+        else:
+            self.contact_phone.setPlaceholderText("06 12 34 56 78")
+
+    def _show_due(self) -> None:
+        site = self._choices.site(self.site.currentData())
+        if site is None:
+            self.due.setText("Aucun lieu d'accueil n'est décrit : voyez l'administrateur.")
+            return
+        due_at = callbacks.due_time(self._clock(), site.time_zone, site.department)
+        self.due.setText(f"{due_line(due_at, site.time_zone)} (24 heures ouvrées).")
+
+    def _input(self) -> CallbackInput:
+        person_id = self.picker.person_id()
+        return CallbackInput(
+            site_id=self.site.currentData(), person_id=person_id,
+            contact_name="" if person_id else self.contact_name.text(),
+            contact_phone=self.contact_phone.text(), contact_email=self.contact_email.text(),
+            motive_id=self.motive.currentData(), reason=self.reason.text(),
+        )
+
+    def save(self) -> None:
+        if not self.save_button.isEnabled():
+            return
+        data, actor, now = self._input(), self._ctx.actor, self._clock()
+        self.save_button.setEnabled(False)
+        ops.write(self._ctx, lambda s: callbacks.take_callback(s, actor, data, now=now),
+                  changes={"callback"}).on_success(self._saved).on_failure(self._refused).run()
+
+    def _saved(self, callback_id: uuid.UUID) -> None:
+        self.save_button.setEnabled(True)
+        self.saved.emit(callback_id)
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(error, ValidationError):
+            self.form.show_errors(error.field_errors)
+            others = self.form.unplaced(error.field_errors)
+            self._show_banner("La demande n'a pas été enregistrée : corrigez les champs "
+                              "signalés." + "".join(f"\n{message}" for message in others))
+        elif isinstance(error, PermissionDenied):
+            self._show_banner(str(error))
+            self.save_button.hide()
+        else:
+            self._ctx.report_error(error, self)
+
+    def _show_banner(self, message: str) -> None:
+        self.banner.setText(message)
+        self.banner.show()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.picker.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,148 @@
+"""Handling one call-back request: record how the call ended, or book the appointment it
+ended with (the agenda's booking dialog, the request closed in the same step)."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import ConflictError
+from db.models import CallbackOutcome, Role
+from db.services import callbacks
+from db.services.agenda import CALLBACK_OUTCOME_LABELS
+from db.services.callbacks import CallbackRow
+from desktop import operations as ops
+from desktop.callbacks.choices import SiteInfo
+from desktop.callbacks.wording import delay_text, due_line, short_moment
+from desktop.context import AppContext
+
+# The outcomes a button records at once, with its mnemonic; an appointment has its own way.
+_OUTCOME_BUTTONS = (
+    (CallbackOutcome.SETTLED, "&Joint : demande traitée"),
+    (CallbackOutcome.UNREACHABLE, "&Injoignable"),
+    (CallbackOutcome.WITHDRAWN, "&Sans objet"),
+)
+_BOOKING_MODULE = "desktop.agenda.booking"
+
+
+def booking_available() -> bool:
+    """Whether the agenda's booking dialog is installed (it is built beside this area)."""
+    return importlib.util.find_spec("desktop.agenda") is not None and \
+        importlib.util.find_spec(_BOOKING_MODULE) is not None
+
+
+class HandleCallbackDialog(QDialog):
+    """One request: who, where to call, why, when it is due; then one button per outcome.
+
+    ``handled`` fires once the request is closed (the queue reloads on ``ctx.changes``);
+    ``stale`` when someone else changed it meanwhile (the queue reloads and this closes).
+    """
+
+    handled = Signal()
+
+    def __init__(self, ctx: AppContext, row: CallbackRow, site: SiteInfo | None,
+                 clock: Callable[[], datetime], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx, self.row = ctx, row
+        time_zone = site.time_zone if site else "Europe/Paris"
+        self.setWindowTitle(f"Rappel — {row.name}")
+        summary = QFormLayout()
+        summary.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        lines = (
+            ("Personne", row.name),
+            ("Téléphone", row.phone or "—"),
+            ("Motif", row.motive_code or "—"),
+            ("Demande", row.reason or "—"),
+            ("Lieu", site.name if site else "—"),
+            ("Prise par", f"{row.taken_by}, le {short_moment(row.requested_at, time_zone)}"),
+            ("Échéance", f"{due_line(row.due_at, time_zone)} — "
+                         f"{delay_text(row.due_at, clock(), row.outcome is not None)}"),
+        )
+        self.values: dict[str, QLabel] = {}
+        for title, text in lines:
+            value = QLabel(text)
+            value.setWordWrap(True)
+            value.setAccessibleName(title)
+            summary.addRow(f"{title} :", value)
+            self.values[title] = value
+
+        self.buttons = QDialogButtonBox(self)
+        self.outcome_buttons: dict[CallbackOutcome, QPushButton] = {}
+        for outcome, text in _OUTCOME_BUTTONS:
+            button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
+            button.setToolTip(f"Clore la demande : « {CALLBACK_OUTCOME_LABELS[outcome]} »")
+            button.clicked.connect(lambda _c=False, o=outcome: self.close_with(o))
+            self.outcome_buttons[outcome] = button
+        self.book_button = self.buttons.addButton("Prendre un &rendez-vous…",
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.book_button.clicked.connect(self.book)
+        if not booking_available():
+            self.book_button.setEnabled(False)
+            self.book_button.setToolTip("La prise de rendez-vous depuis un rappel arrive "
+                                        "avec l'écran Agenda.")
+        close = self.buttons.addButton("&Fermer", QDialogButtonBox.ButtonRole.RejectRole)
+        close.clicked.connect(self.reject)
+
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("Message")
+        self.note.hide()
+        if ctx.actor.role is Role.PARTNER:
+            # The CPAM calls back; the partner who left the request only follows it.
+            for button in (*self.outcome_buttons.values(), self.book_button):
+                button.hide()
+            self._say("Un conseiller de la CPAM rappellera la personne.")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(summary)
+        layout.addWidget(self.note)
+        layout.addWidget(self.buttons)
+
+    def _say(self, message: str) -> None:
+        self.note.setText(message)
+        self.note.show()
+
+    def close_with(self, outcome: CallbackOutcome) -> None:
+        actor, row = self._ctx.actor, self.row
+        self._set_busy(True)
+        ops.write(self._ctx, lambda s: callbacks.close_callback(s, actor, row.id, row.version,
+                                                               outcome),
+                  changes={"callback"}).on_success(lambda _r: self._done()) \
+            .on_failure(self._refused).run()
+
+    def book(self) -> None:
+        """Book through the agenda's dialog with the channel « rappel »; the service books
+        and closes the request in one step (see ``callbacks.callback_to_appointment``)."""
+        from desktop.agenda.booking import book_for_callback
+
+        book_for_callback(self._ctx, self.row, parent=self, on_booked=self._done)
+
+    def _done(self) -> None:
+        self.handled.emit()
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(error, ConflictError):
+            QMessageBox.warning(self, "Guichet", str(error))
+            self._ctx.changes.emit({"callback"})  # the queue reloads the request as it is
+            self.reject()
+        else:
+            self._ctx.report_error(error, self)
+
+    def _set_busy(self, busy: bool) -> None:
+        for button in self.outcome_buttons.values():
+            button.setEnabled(not busy)
