@@ -45,8 +45,15 @@ def _people_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
     return PeoplePage(ctx, parent)
 
 
+def _mediation_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
+    from desktop.mediation.page import MediationPage
+
+    return MediationPage(ctx, parent)
+
+
 _BUILDERS: dict[str, Callable[[AppContext, QWidget | None], QWidget]] = {
     "people": _people_page,
+    "mediation": _mediation_page,
 }
 
 AREAS: tuple[Area, ...] = (
@@ -115,21 +122,7 @@ AREAS: tuple[Area, ...] = (
              ),
          )),
     Area("mediation", "Médiation", "mediation", Permission.MEDIATION,
-         "Dossiers de médiation, réservés à l'équipe de médiation.",
-         Upcoming(
-             "Les dossiers de médiation seront suivis ici de la saisine à la clôture ; "
-             "leur contenu reste réservé à l'équipe de médiation.",
-             (
-                 "la saisine : canal, demandeur, motif, décision contestée, démarche "
-                 "préalable, urgence ;",
-                 "le cycle de vie du dossier : recevabilité, instruction, attentes, "
-                 "recommandation, clôture ;",
-                 "les délais : accusé de réception, délai de traitement, délai restant "
-                 "pour saisir la CRA ;",
-                 "la chronologie du dossier, les courriers types et le résumé en PDF ;",
-                 "les chiffres annuels de l'équipe.",
-             ),
-         )),
+         "Dossiers de médiation, réservés à l'équipe de médiation."),
     Area("dashboard", "Tableau de bord", "dashboard", Permission.DASHBOARD,
          "Indicateurs de l'activité par mois et par site.",
          Upcoming(

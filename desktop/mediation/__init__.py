@@ -1,0 +1,1 @@
+"""The Médiation area: case list, case file, intake, steps, letters and yearly figures."""

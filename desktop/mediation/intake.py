@@ -1,0 +1,253 @@
+"""« Nouvelle saisine »: register a mediation request, the requester picked from the registry."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import ValidationError
+from db.services import mediation
+from db.services.mediation import CHANNEL_LABELS, CaseCreated, CaseInput, MotiveRecord
+from desktop import operations as ops
+from desktop.context import AppContext
+from desktop.mediation.dialogs import combo, comment_editor
+from desktop.people.search import COLUMNS, PeopleSearch
+from widgets.date_field import DateField
+from widgets.form import Form
+from widgets.id_list_model import fix_row_height
+from widgets.search_field import SearchField
+
+_PICKER_ROWS = 5
+
+
+class PersonPicker(QWidget):
+    """Search the registry as you type and choose the requester in the results."""
+
+    chosen = Signal(object)  # the person's id, or None
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.search = PeopleSearch(ctx, self)
+        self.person_id: uuid.UUID | None = None
+        self.field = SearchField(self)
+        self.field.setPlaceholderText("Nom, NIR ou téléphone du demandeur")
+        self.field.setAccessibleName("Rechercher le demandeur dans le registre")
+        self.field.search_requested.connect(self.search.search)
+        self.field.accepted.connect(self._enter_results)
+        self.field.down_requested.connect(self._enter_results)
+        self.results = QTableView(self)
+        self.results.setModel(self.search.model)
+        self.results.setAccessibleName("Personnes trouvées")
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.setTabKeyNavigation(False)
+        self.results.setWordWrap(False)
+        self.results.horizontalHeader().setStretchLastSection(True)
+        fix_row_height(self.results)
+        rows = self.results.verticalHeader().defaultSectionSize()
+        self.results.setFixedHeight(rows * _PICKER_ROWS
+                                    + self.results.horizontalHeader().sizeHint().height() + 4)
+        self.results.selectionModel().currentChanged.connect(
+            lambda current, _previous: self._choose(current))
+        self.choice = QLabel("Aucun demandeur choisi.", self)
+        self.choice.setAccessibleName("Demandeur choisi")
+        self.choice.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.field)
+        layout.addWidget(self.results)
+        layout.addWidget(self.choice)
+        self.setFocusProxy(self.field)  # errors focus the picker: the search gets the keys
+
+    def _enter_results(self) -> None:
+        if self.search.model.rowCount():
+            self.results.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self.results.currentIndex().isValid():
+                self.results.setCurrentIndex(self.search.model.index(0, 0))
+
+    def _choose(self, index: QModelIndex) -> None:
+        model = self.search.model
+        person_id = model.key_at(index)
+        if person_id is None:
+            return
+        self.person_id = person_id
+        name, first_name, kind, _nir, born, _phone, city = (
+            model.data(model.index(index.row(), column)) or "" for column in range(len(COLUMNS)))
+        self.choice.setText("Demandeur : " + " — ".join(
+            part for part in (f"{name} {first_name}".strip(), kind,
+                              f"né(e) le {born}" if born else "", city) if part))
+        self.chosen.emit(person_id)
+
+
+class IntakeDialog(QDialog):
+    """The intake form; saving creates the case (nothing is written when refused)."""
+
+    saved = Signal(object)  # CaseCreated
+
+    def __init__(self, ctx: AppContext, motives: list[MotiveRecord],
+                 team: list[tuple[uuid.UUID, str]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self._motives = motives
+        self.setWindowTitle("Nouvelle saisine")
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+        self._build(team)
+        self.received_on.set_date(mediation.today_in_office())
+        self._offer_motives()
+
+    def _build(self, team: list[tuple[uuid.UUID, str]]) -> None:
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("Message")
+        self.banner.setFrameShape(QLabel.Shape.StyledPanel)
+        self.banner.setMargin(8)
+        self.banner.hide()
+
+        form = self.form = Form(self)
+        self.received_on = DateField()
+        form.add("received_on", "&Reçue le", self.received_on)
+        self.channel = combo(CHANNEL_LABELS, empty="— Choisir le canal —")
+        form.add("channel", "&Canal", self.channel)
+        self.person = PersonPicker(self._ctx)
+        form.add("person_id", "&Demandeur", self.person)
+        self.person.field.setAccessibleName("Rechercher le demandeur dans le registre")
+        self.representative_name = QLineEdit()
+        self.representative_name.setPlaceholderText("facultatif : tuteur, aidant, association…")
+        form.add("representative_name", "Agit &pour lui", self.representative_name)
+        self.representative_capacity = QLineEdit()
+        form.add("representative_capacity", "À quel &titre", self.representative_capacity)
+        self.motive = combo({}, empty="— Choisir le motif —")
+        form.add("motive_id", "&Motif", self.motive)
+        self.contested_decision = QLineEdit()
+        form.add("contested_decision", "Décision c&ontestée", self.contested_decision)
+        self.decision_notified_on = DateField()
+        form.add("decision_notified_on", "&Notifiée le", self.decision_notified_on)
+        self.prior_step_done = QCheckBox(
+            "Une démarche a déjà été faite auprès du service concerné")
+        form.add("prior_step_done", "Démarche pré&alable", self.prior_step_done)
+        self.court_action_pending = QCheckBox("Un recours devant un tribunal est en cours")
+        form.add("court_action_pending", "Recours contentieu&x", self.court_action_pending)
+        self.summary = comment_editor(5)
+        form.add("summary", "Ré&sumé", self.summary)
+        self.urgent = QCheckBox("Urgent (par exemple : la personne est sans revenus)")
+        form.add("urgent", "&Urgence", self.urgent)
+        self.mediator = combo(dict(team), empty="— Non attribué —")
+        self.mediator.set_value(self._ctx.actor.id)
+        form.add("mediator_id", "Méd&iateur", self.mediator)
+        self.received_on.editingFinished.connect(self._offer_motives)
+        self.motive.currentIndexChanged.connect(self._preset_urgency)
+
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.addWidget(form)
+        column.addStretch()
+        scroll = QScrollArea(self)  # at 200 % the form is taller than the screen
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton("&Enregistrer la saisine",
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setAutoDefault(False)  # Enter in the search must not save
+        self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.clicked.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.buttons)
+
+    # -- motives ------------------------------------------------------------------------------
+    def _offer_motives(self) -> None:
+        """The motives in force on the day received (all of today's when it is unreadable)."""
+        try:
+            on = self.received_on.date() or mediation.today_in_office()
+        except ValueError:
+            on = mediation.today_in_office()
+        self.motive.set_choices(
+            ((m.id, m.label) for m in self._motives
+             if m.valid_from <= on and (m.valid_until is None or on <= m.valid_until)),
+            empty="— Choisir le motif —")
+
+    def _preset_urgency(self) -> None:
+        motive = next((m for m in self._motives if m.id == self.motive.value()), None)
+        if motive is not None:
+            self.urgent.setChecked(motive.urgent_by_default)
+
+    # -- saving ---------------------------------------------------------------------------------
+    def _input(self) -> tuple[CaseInput, dict[str, str]]:
+        errors: dict[str, str] = {}
+        today = mediation.today_in_office()
+
+        def read(field: DateField, name: str) -> date | None:
+            try:
+                return field.date()
+            except ValueError as error:
+                errors[name] = str(error)
+                return None
+
+        received_on = read(self.received_on, "received_on")
+        if received_on is None and "received_on" not in errors:
+            errors["received_on"] = "La date de réception est obligatoire."
+        data = CaseInput(
+            received_on=received_on or today, channel=self.channel.value(),
+            person_id=self.person.person_id, motive_id=self.motive.value(),
+            prior_step_done=self.prior_step_done.isChecked(),
+            court_action_pending=self.court_action_pending.isChecked(),
+            summary=self.summary.toPlainText(), urgent=self.urgent.isChecked(),
+            representative_name=self.representative_name.text(),
+            representative_capacity=self.representative_capacity.text(),
+            contested_decision=self.contested_decision.text(),
+            decision_notified_on=read(self.decision_notified_on, "decision_notified_on"),
+            mediator_id=self.mediator.value(),
+        )
+        return data, errors
+
+    def save(self) -> None:
+        data, local_errors = self._input()
+        actor = self._ctx.actor
+
+        def work(session) -> CaseCreated:
+            try:
+                created = mediation.create_case(session, actor, data)
+            except ValidationError as refused:
+                raise ValidationError({**refused.field_errors, **local_errors}) from None
+            if local_errors:  # a date the form could not read: refuse, nothing is kept
+                raise ValidationError(local_errors)
+            return created
+
+        self.save_button.setEnabled(False)
+        ops.write(self._ctx, work, changes={"mediation_case"}).on_success(self._saved) \
+            .on_failure(self._refused).run()
+
+    def _saved(self, created: CaseCreated) -> None:
+        self.save_button.setEnabled(True)
+        self.saved.emit(created)
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if not isinstance(error, ValidationError):
+            self._ctx.report_error(error, self)
+            return
+        self.form.show_errors(error.field_errors)
+        others = self.form.unplaced(error.field_errors)
+        self.banner.setText("La saisine n'a pas été enregistrée : corrigez les champs "
+                            "signalés." + "".join(f"\n{message}" for message in others))
+        self.banner.show()

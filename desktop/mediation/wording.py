@@ -1,0 +1,85 @@
+"""How the mediation screens say things: dates, day counts and the delays of a case, in French."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from db.services.mediation import WAITING_LABELS, CaseRecord
+from db.services.mediation_deadlines import CRA_MONTHS, NextDue
+
+
+def day(value: date | None, empty: str = "—") -> str:
+    return f"{value:%d/%m/%Y}" if value else empty
+
+
+def days(count: int) -> str:
+    return f"{count}\u00a0jour{'s' if abs(count) > 1 else ''}"
+
+
+def thousands(number: int) -> str:
+    """« 20 000 » with a no-break space, as French writes numbers."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+def next_due_text(due: NextDue | None) -> str:
+    return f"{day(due.on)} ({due.label})" if due else ""
+
+
+def delay_lines(record: CaseRecord, today: date) -> list[tuple[str, str]]:
+    """(label, sentence) for every delay of the case that the mediator has to know."""
+    due = record.deadlines
+    if record.closed_on:
+        age = f"clôturée le {day(record.closed_on)}, {days(due.age_days)} après la réception"
+    else:
+        age = (f"reçue il y a {days(due.age_days)}, dont {days(due.handling_days)} "
+               "de traitement")
+    lines = [("Ancienneté", age)]
+    if due.acknowledged_on:
+        ack = f"fait le {day(due.acknowledged_on)}"
+    elif due.acknowledgement_due_on < today:
+        ack = f"EN RETARD : attendu le {day(due.acknowledgement_due_on)}"
+    else:
+        ack = f"à faire d'ici le {day(due.acknowledgement_due_on)}"
+    lines.append(("Accusé de réception", ack))
+
+    current_wait = next((w for w in reversed(record.waits) if w.ended_on is None), None)
+    if due.handled_on:
+        handling = f"traitée le {day(due.handled_on)} (objectif : {day(due.handling_due_on)})"
+    elif due.handling_paused and current_wait is not None:
+        handling = (f"horloge suspendue depuis le {day(current_wait.started_on)} (attente "
+                    f"du demandeur) ; objectif reporté au {day(due.handling_due_on)} tant "
+                    "que l'attente dure")
+    else:
+        left = (due.handling_due_on - today).days
+        handling = (f"EN RETARD de {days(-left)} : objectif du {day(due.handling_due_on)}"
+                    if left < 0 else
+                    f"objectif le {day(due.handling_due_on)} (reste {days(left)})")
+    lines.append(("Traitement", handling))
+
+    if current_wait is not None:
+        late = " — EN RETARD" if current_wait.follow_up_on < today else ""
+        lines.append(("Attente en cours",
+                      f"de {current_wait.label} depuis le {day(current_wait.started_on)} ; "
+                      f"relance prévue le {day(current_wait.follow_up_on)}{late}"))
+    if due.cra is not None:
+        lines.append(("Délai de la CRA", cra_text(record)))
+    if due.overdue:
+        lines.append(("En retard", ", ".join(due.overdue)))
+    return lines
+
+
+def cra_text(record: CaseRecord) -> str:
+    """« Reste 23 jours sur le délai de 2 mois de la CRA (suspendu depuis le 12/10/2026) »."""
+    cra = record.deadlines.cra
+    frame = f"le délai de {CRA_MONTHS} mois de la CRA"
+    if cra.suspended:
+        return (f"Reste {days(cra.remaining_days)} sur {frame} (suspendu depuis le "
+                f"{day(record.admitted_on)}, jusqu'à la recommandation)")
+    if cra.expired:
+        return f"Le délai de {CRA_MONTHS} mois de la CRA est dépassé depuis le {day(cra.deadline)}"
+    return f"Reste {days(cra.remaining_days)} sur {frame} (jusqu'au {day(cra.deadline)})"
+
+
+def waiting_choices() -> dict:
+    """Whom a case may wait on, as the step dialog offers it (« le demandeur »…)."""
+    return {key: label[0].upper() + label[1:] for key, label in WAITING_LABELS.items()}
