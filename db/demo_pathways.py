@@ -4,7 +4,8 @@ The yearly volumes are one CPAM's (DOMAIN.md): about 486 ALD, 739 maternity and 
 invalidity entries, whatever the size of the set. The cohort of month M lists people whose
 situation began in M; it is imported early in M+1 and worked in the weeks after, so the
 older cohorts are closed and the latest one is still being called: every worklist state
-appears. Booked entries carry no appointment id (the agenda step books its own appointments).
+appears. Each kind's booking motive is the agenda step's (ALD, MAT, INV); booked entries
+carry no appointment id (the agenda step lays out its own appointments).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import select
 
 from db.models import (
     AttemptResult,
+    Motive,
     Offer,
     PathwayAttempt,
     PathwayEntry,
@@ -35,7 +37,9 @@ from db.models import (
 YEARLY = {"ald": 486, "maternity": 739, "invalidity": 140}
 # Who enters each pathway: (women only, youngest, oldest) at the entry date.
 PUBLICS = {"ald": (False, 18, 95), "maternity": (True, 18, 45), "invalidity": (False, 20, 62)}
-# The segment whose offers fit the pathway best, and one offered to everybody.
+# The agenda step's motive of each pathway: the booking dialog's preset.
+MOTIVES = {"ald": "ALD", "maternity": "MAT", "invalidity": "INV"}
+# The segment whose offers fit the pathway best.
 SEGMENTS = {"ald": "chronic", "maternity": "expecting", "invalidity": "work_stoppage"}
 OUTCOME_WEIGHTS = {PathwayOutcome.BOOKED: 55, PathwayOutcome.DECLINED: 15,
                    PathwayOutcome.UNREACHABLE: 20, PathwayOutcome.NOT_CONCERNED: 10}
@@ -173,6 +177,10 @@ class _Cohorts:
 def add_pathways(context, rng: random.Random) -> None:
     """The pathways step of ``db.demo.STEPS``."""
     cohorts = _Cohorts(context, rng)
+    motives = dict(context.session.execute(
+        select(Motive.code, Motive.id).where(Motive.code.in_(list(MOTIVES.values())))).all())
+    for code, kind in cohorts.kinds.items():
+        kind.motive_id = motives.get(MOTIVES[code])
     if not cohorts.people or not cohorts.advisers:
         return
     months = _months(context.today)

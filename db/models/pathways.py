@@ -18,7 +18,6 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
-    Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -61,6 +60,8 @@ class PathwayKind(Entity):
     label: Mapped[str] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The motive preset when booking from the worklist (motives are the agenda's).
+    motive_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("motive.id"))
 
 
 class PathwayImport(Entity):
@@ -104,9 +105,8 @@ class PathwayEntry(Entity):
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The phone appointment booked from the worklist. No foreign key yet: the agenda's
-    # appointment table does not exist; its migration adds the constraint.
-    appointment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # The phone appointment booked from the worklist (« RDV pris »).
+    appointment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("appointment.id"))
 
     __table_args__ = (
         UniqueConstraint("kind_id", "month", "person_id", name="uq_pathway_entry_cohort"),

@@ -8,14 +8,15 @@ result) → RDV pris / refus / injoignable / non concerné → terminé. Rules:
 - « non concerné » may be set at any time before an outcome (wrong extract, deceased…);
 - « terminé » closes an entry that has an outcome; the outcome is kept for the funnel.
 
-Booking from the worklist: the agenda's booking service creates the appointment, then
-``set_outcome(…, PathwayOutcome.BOOKED, appointment_id=…)`` in the same unit of work.
+Booking from the worklist is one step: ``book_from_worklist`` books the phone appointment
+through the agenda's booking service (the dialog opens on ``booking_preset``) and records
+« RDV pris » with the appointment's id, in the same unit of work.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -25,7 +26,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from db import validation
 from db.errors import NotFound, ValidationError
 from db.models import (
+    Appointment,
+    AppointmentKind,
     AttemptResult,
+    Channel,
     PathwayAttempt,
     PathwayEntry,
     PathwayKind,
@@ -36,7 +40,7 @@ from db.models import (
     Staff,
 )
 from db.models.base import utcnow
-from db.services import audit
+from db.services import audit, booking
 from db.services.access import Actor, Permission
 from db.services.pathways import check_version, conflict, month_label
 
@@ -306,6 +310,8 @@ def set_outcome(
         raise _refuse(_outcome_refusal(entry, outcome))
     if appointment_id is not None and outcome is not PathwayOutcome.BOOKED:
         raise _refuse("Seul un « RDV pris » se rattache à un rendez-vous.")
+    if appointment_id is not None and session.get(Appointment, appointment_id) is None:
+        raise NotFound("Ce rendez-vous n'existe pas ou a été supprimé.")
     entry.outcome = outcome
     entry.status = PathwayStatus(outcome.value)
     entry.outcome_at = utcnow()
@@ -327,6 +333,45 @@ def _outcome_refusal(entry: PathwayEntry, outcome: PathwayOutcome) -> str:
     if entry.reached_at is not None:
         return "La personne a été jointe : elle n'est pas injoignable."
     return "Injoignable : enregistrez d'abord au moins une tentative d'appel."
+
+
+@dataclass(frozen=True)
+class BookingPreset:
+    """What the booking dialog opens with: the person, the pathway's motive, a phone call."""
+
+    person_id: uuid.UUID
+    motive_id: uuid.UUID | None  # None when the administrator set no motive for the kind
+    kind: AppointmentKind = AppointmentKind.PHONE
+    channel: Channel = Channel.PATHWAY
+
+
+def booking_preset(session: Session, actor: Actor, entry_id: uuid.UUID) -> BookingPreset:
+    actor.require(Permission.WORK_PATHWAYS)
+    entry = _load(session, entry_id)
+    return BookingPreset(entry.person_id, session.get(PathwayKind, entry.kind_id).motive_id)
+
+
+def book_from_worklist(
+    session: Session, actor: Actor, entry_id: uuid.UUID, expected_version: int,
+    request: booking.BookingRequest, *, now: datetime | None = None,
+) -> tuple[uuid.UUID, int]:
+    """Book the appointment and record « RDV pris » together; returns the appointment's id
+    and the entry's new version. The request's channel becomes « parcours »; its person must
+    be the entry's. Any refusal (slot taken, rules of either side) writes nothing."""
+    actor.require(Permission.WORK_PATHWAYS)
+    entry = _load(session, entry_id)
+    check_version(entry, expected_version)
+    if PathwayOutcome.BOOKED not in allowed_outcomes(entry.status, entry.attempts,
+                                                     entry.reached_at is not None):
+        raise _refuse(_outcome_refusal(entry, PathwayOutcome.BOOKED))
+    if request.person_id != entry.person_id:
+        raise ValidationError({"person_id": "Le rendez-vous doit être pris pour la personne "
+                                            "de la ligne de parcours."})
+    appointment_id = booking.book_appointment(
+        session, actor, replace(request, channel=Channel.PATHWAY), now=now)
+    version = set_outcome(session, actor, entry_id, expected_version, PathwayOutcome.BOOKED,
+                          appointment_id=appointment_id)
+    return appointment_id, version
 
 
 def close_entry(

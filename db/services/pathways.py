@@ -15,7 +15,14 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from db.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from db.models import PathwayEntry, PathwayKind, PathwayOutcome
+from db.models import (
+    Appointment,
+    AppointmentStatus,
+    Motive,
+    PathwayEntry,
+    PathwayKind,
+    PathwayOutcome,
+)
 from db.services import audit
 from db.services.access import Actor, Permission
 
@@ -74,6 +81,7 @@ class KindView:
     label: str
     active: bool
     version: int
+    motive_id: uuid.UUID | None  # preset when booking from the worklist
 
 
 def list_kinds(session: Session, include_inactive: bool = False) -> list[KindView]:
@@ -82,7 +90,7 @@ def list_kinds(session: Session, include_inactive: bool = False) -> list[KindVie
     if not include_inactive:
         statement = statement.where(PathwayKind.active)
     return [
-        KindView(k.id, k.code, k.label, k.active, k.version)
+        KindView(k.id, k.code, k.label, k.active, k.version, k.motive_id)
         for k in session.scalars(statement.order_by(PathwayKind.position, PathwayKind.label))
     ]
 
@@ -126,15 +134,17 @@ def create_kind(session: Session, actor: Actor, code: str, label: str) -> uuid.U
 
 def update_kind(
     session: Session, actor: Actor, kind_id: uuid.UUID, expected_version: int, label: str,
-    active: bool,
+    active: bool, motive_id: uuid.UUID | None,
 ) -> int:
-    """Rename or (de)activate a kind; its code never changes (scripts rely on it)."""
+    """Edit a kind: label, active, booking motive; its code never changes (scripts use it)."""
     actor.require(Permission.ADMINISTER)
     kind = session.get(PathwayKind, kind_id)
     if kind is None or kind.deleted_at is not None:
         raise NotFound("Ce type de parcours n'existe pas.")
     check_version(kind, expected_version)
-    values = {"label": _clean_label(label), "active": active}
+    if motive_id is not None and session.get(Motive, motive_id) is None:
+        raise ValidationError({"motive_id": "Ce motif de rendez-vous n'existe pas."})
+    values = {"label": _clean_label(label), "active": active, "motive_id": motive_id}
     changed = sorted(k for k, v in values.items() if getattr(kind, k) != v)
     if changed:
         for key in changed:
@@ -150,8 +160,8 @@ def update_kind(
 class Funnel:
     """How one pathway's cohort of one month went, from import to appointment.
 
-    ``honoured`` stays 0 until worklist appointments are linked to the agenda's outcomes
-    (issue 3): the entry keeps the appointment id, the figure will come from a join.
+    ``booked`` counts « RDV pris » entries; ``honoured`` those whose appointment, booked from
+    the worklist, the agenda has since marked honoured.
     """
 
     kind_code: str
@@ -193,7 +203,10 @@ def funnels(
             func.count(PathwayEntry.reached_at), _count(PathwayOutcome.BOOKED),
             _count(PathwayOutcome.DECLINED), _count(PathwayOutcome.UNREACHABLE),
             _count(PathwayOutcome.NOT_CONCERNED),
+            func.count(Appointment.id),
         )
+        .outerjoin(Appointment, (Appointment.id == PathwayEntry.appointment_id)
+                   & (Appointment.status == AppointmentStatus.HONOURED))
         .where(PathwayEntry.deleted_at.is_(None), PathwayEntry.month >= first_month,
                PathwayEntry.month <= last_month)
         .group_by(PathwayEntry.kind_id, PathwayEntry.month)
@@ -207,10 +220,10 @@ def funnels(
     result = []
     for kind in kinds:
         for month in _months(first_month, last_month):
-            imported, reached, booked, declined, unreachable, not_concerned = figures.get(
-                (kind.id, month), (0, 0, 0, 0, 0, 0))
-            result.append(Funnel(kind.code, kind.label, month, imported, reached, booked, 0,
-                                 declined, unreachable, not_concerned))
+            imported, reached, booked, declined, unreachable, not_concerned, honoured = (
+                figures.get((kind.id, month), (0,) * 7))
+            result.append(Funnel(kind.code, kind.label, month, imported, reached, booked,
+                                 honoured, declined, unreachable, not_concerned))
     return result
 
 

@@ -41,6 +41,7 @@ def test_a_year_of_cohorts_in_every_state(store):
             .join(PathwayKind, PathwayKind.id == PathwayEntry.kind_id)
             .where(PathwayKind.code == "maternity").distinct()))
         offers = session.scalar(select(func.count()).select_from(PersonOffer))
+        presets = {k.code: k.motive_id is not None for k in pathways.list_kinds(session)}
         adviser = staff.sign_in(session, "conseiller07")
         funnel = pathways.funnel(session, adviser, "ald", date(2026, 2, 1))
         kind_id = pathways.kind_by_code(session, "ald").id
@@ -55,6 +56,7 @@ def test_a_year_of_cohorts_in_every_state(store):
     assert latest < midnight and latest_attempt < midnight
     assert mothers == {Civility.MADAME}
     assert offers > 0
+    assert presets == {"ald": True, "maternity": True, "invalidity": True}
     assert funnel.imported == len(rows) > 0
     assert 0 < funnel.booked <= funnel.reached <= funnel.imported
     assert adviser.role is Role.ADVISER

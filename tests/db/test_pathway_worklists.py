@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from db.errors import ConflictError, PermissionDenied, ValidationError
+from db.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from db.models import AttemptResult, AuditEvent, PathwayOutcome, PathwayStatus, Role
 from db.services import pathway_worklists as worklists
 from db.services import pathways
@@ -76,12 +76,13 @@ def test_an_entry_goes_from_attempts_to_a_booked_appointment_and_done(store, act
     assert [(a.number, a.result_label, a.by) for a in reached.attempts] == [
         (1, "Pas de réponse", "Camille Conseiller01"), (2, "Joint", "Camille Conseiller01")]
 
-    appointment_id = uuid.uuid4()  # what the agenda's booking service will return
-    act(store, worklists.set_outcome, adviser, durand, Outcome.BOOKED,
-        appointment_id=appointment_id)
+    with pytest.raises(NotFound, match="Ce rendez-vous n'existe pas"):
+        act(store, worklists.set_outcome, adviser, durand, Outcome.BOOKED,
+            appointment_id=uuid.uuid4())
+    act(store, worklists.set_outcome, adviser, durand, Outcome.BOOKED)
     booked = entry(store, adviser, durand)
     assert (booked.status, booked.outcome, booked.appointment_id) == (
-        S.BOOKED, Outcome.BOOKED, appointment_id)
+        S.BOOKED, Outcome.BOOKED, None)
     assert (booked.can_attempt, booked.allowed_outcomes, booked.can_close) == (False, [], True)
     version = act(store, worklists.close_entry, adviser, durand)
     done = entry(store, adviser, durand)
@@ -90,7 +91,7 @@ def test_an_entry_goes_from_attempts_to_a_booked_appointment_and_done(store, act
         events = session.scalars(select(AuditEvent).where(AuditEvent.entity_id == durand)
                                  .order_by(AuditEvent.occurred_at)).all()
     assert [e.action for e in events] == ["attempt", "attempt", "outcome", "close"]
-    assert events[2].details == {"outcome": "booked", "appointment_id": str(appointment_id)}
+    assert events[2].details == {"outcome": "booked"}
     assert all(e.actor_id == adviser.id for e in events)
 
 
@@ -199,7 +200,8 @@ def test_built_in_kinds_and_kinds_an_administrator_adds(store, actors):
                                 extract(PEOPLE), today=TODAY)
         assert (report.kind_label, report.new) == ("Indemnités journalières", 3)
         kind = pathways.list_kinds(session)[-1]
-        pathways.update_kind(session, admin, kind.id, kind.version, "IJ", active=False)
+        pathways.update_kind(session, admin, kind.id, kind.version, "IJ", active=False,
+                             motive_id=None)
     with store.session() as session:
         assert [k.code for k in pathways.list_kinds(session)] == ["ald", "maternity",
                                                                   "invalidity"]

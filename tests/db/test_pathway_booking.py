@@ -1,0 +1,137 @@
+"""Booking the phone appointment from a worklist: the pathway's motive preset, « RDV pris »
+linked to the appointment, all or nothing, and the funnel's « honoured » from the agenda."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from db.errors import ConflictError, ValidationError
+from db.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    AttemptResult,
+    Channel,
+    PathwayStatus,
+    Role,
+)
+from db.services import booking, pathways
+from db.services import pathway_worklists as worklists
+from db.services.pathway_import import import_extract
+from tests.db.agenda_setup import make_agenda
+from tests.db.test_pathway_import import OCTOBER, PEOPLE, TODAY, extract
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+MONDAY = date(2026, 3, 16)
+
+
+ROUSSEAU = ["1 75 01 71 024 571 67", "Rousseau", "Gaël", "28/01/1975", "06 27 47 63 28", "",
+            "18/10/2026"]
+
+
+@pytest.fixture
+def setup(store, actors):
+    """An agenda whose phone motive is the ALD kind's preset."""
+    agenda = make_agenda(store, actors)
+    with store.session() as session:
+        ald = pathways.kind_by_code(session, "ald")
+        pathways.update_kind(session, actors[Role.ADMIN], ald.id, ald.version, ald.label,
+                             active=True, motive_id=agenda.motive_id)
+    return agenda
+
+
+@pytest.fixture
+def entries(store, setup) -> list:
+    """Durand and Rousseau (both with a phone) on the October ALD worklist."""
+    with store.session() as session:
+        import_extract(session, setup.adviser, "ald", extract([PEOPLE[0], ROUSSEAU]),
+                       today=TODAY)
+        kind_id = pathways.kind_by_code(session, "ald").id
+        return worklists.search_worklist(session, setup.adviser, kind_id, OCTOBER)
+
+
+def version(store, actor, entry_id) -> int:
+    with store.session() as session:
+        return worklists.get_entry(session, actor, entry_id).version
+
+
+def reach(store, actor, entry_id) -> int:
+    with store.session() as session:
+        return worklists.record_attempt(session, actor, entry_id,
+                                        version(store, actor, entry_id), AttemptResult.REACHED)
+
+
+def book(store, setup, entry_id, hour: int):
+    adviser = setup.adviser
+    with store.session() as session:
+        preset = worklists.booking_preset(session, adviser, entry_id)
+        request = setup.request(setup.at(MONDAY, hour), person_id=preset.person_id,
+                                motive_id=preset.motive_id, kind=preset.kind,
+                                channel=Channel.RECEPTION)
+        return worklists.book_from_worklist(session, adviser, entry_id,
+                                            version(store, adviser, entry_id), request, now=NOW)
+
+
+def appointments(store) -> int:
+    with store.session() as session:
+        return session.scalar(select(func.count()).select_from(Appointment))
+
+
+def test_booking_from_the_worklist_links_the_appointment_and_feeds_the_funnel(store, setup,
+                                                                             entries):
+    adviser = setup.adviser
+    durand = entries[0]
+    with store.session() as session:
+        preset = worklists.booking_preset(session, adviser, durand)
+    assert (preset.motive_id, preset.kind, preset.channel) == (
+        setup.motive_id, AppointmentKind.PHONE, Channel.PATHWAY)
+    with pytest.raises(ValidationError, match="Enregistrez d'abord la tentative"):
+        book(store, setup, durand, 9)
+    assert appointments(store) == 0
+
+    reach(store, adviser, durand)
+    appointment_id, entry_version = book(store, setup, durand, 9)
+    with store.session() as session:
+        record = worklists.get_entry(session, adviser, durand)
+        appointment = session.get(Appointment, appointment_id)
+        assert (record.status, record.appointment_id, record.version) == (
+            PathwayStatus.BOOKED, appointment_id, entry_version)
+        assert (appointment.channel, appointment.person_id, appointment.kind) == (
+            Channel.PATHWAY, record.person_id, AppointmentKind.PHONE)
+        booking.record_outcome(session, adviser, appointment_id, appointment.version,
+                               AppointmentStatus.HONOURED,
+                               now=setup.at(MONDAY, 10) + timedelta(minutes=5))
+    with store.session() as session:
+        funnel = pathways.funnel(session, adviser, "ald", OCTOBER)
+    assert (funnel.imported, funnel.reached, funnel.booked, funnel.honoured) == (2, 1, 1, 1)
+
+
+def test_a_slot_already_taken_books_nothing_and_leaves_the_entry_as_it_was(store, setup,
+                                                                           entries):
+    adviser = setup.adviser
+    durand, rousseau = entries
+    for entry_id in entries:
+        reach(store, adviser, entry_id)
+    book(store, setup, durand, 9)
+    before = version(store, adviser, rousseau)
+    with pytest.raises(ConflictError):
+        book(store, setup, rousseau, 9)
+    assert appointments(store) == 1
+    with store.session() as session:
+        entry = worklists.get_entry(session, adviser, rousseau)
+    assert (entry.status, entry.version, entry.appointment_id) == (
+        PathwayStatus.ATTEMPT_1, before, None)
+
+
+def test_the_appointment_is_for_the_entrys_person(store, setup, entries):
+    adviser = setup.adviser
+    durand = entries[0]
+    reach(store, adviser, durand)
+    with store.session() as session, pytest.raises(ValidationError, match="la personne"):
+        worklists.book_from_worklist(
+            session, adviser, durand, version(store, adviser, durand),
+            setup.request(setup.at(MONDAY, 9), kind=AppointmentKind.PHONE), now=NOW)
+    assert appointments(store) == 0
