@@ -47,6 +47,9 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.execute("PRAGMA synchronous = NORMAL")
+    # 64 MB of page cache instead of 2 MB: broad name searches at 200,000 people sort
+    # thousands of matched rows, and re-reading their pages from disk dominated the time.
+    cursor.execute("PRAGMA cache_size = -65536")
     cursor.close()
 
 
