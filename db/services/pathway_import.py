@@ -26,11 +26,19 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import validation
-from db.errors import GuichetError
-from db.models import AuditEvent, PathwayEntry, PathwayImport, Person, PersonKind
+from db.errors import ConflictError, GuichetError
+from db.models import (
+    AuditEvent,
+    PathwayEntry,
+    PathwayImport,
+    PathwayKind,
+    Person,
+    PersonKind,
+)
 from db.models.base import utcnow
 from db.services import audit
 from db.services.access import Actor, Permission
@@ -166,8 +174,10 @@ def _parse_date(text: str, what: str) -> date:
         raise ValueError(f"{what} impossible « {text} ».") from None
 
 
-def _clean_row(line: int, values: dict[str, str], today: date) -> tuple[ExtractRow | None,
-                                                                         list[str]]:
+def _clean_row(
+    line: int, values: dict[str, str], today: date
+) -> tuple[ExtractRow | None, list[str]]:
+    """The cleaned row, or None and every reason it is refused (French sentences)."""
     reasons: list[str] = []
 
     def attempt(cleaner: Callable, *args):
@@ -318,7 +328,24 @@ def import_extract(
                for r in rows if r.nir in known and known[r.nir].deleted]
     if deleted:
         raise ImportRefused(deleted)
+    try:
+        return _write(session, actor, kind, month, rows, known, data, file_name, progress,
+                      today)
+    except IntegrityError:
+        # Another import wrote some of these people or entries meanwhile: this one is
+        # rolled back whole; run again, it adds only what is missing.
+        raise ConflictError(
+            "Un autre import a enregistré une partie de ces personnes pendant celui-ci : rien "
+            "n'a été enregistré. Relancez l'import ; il n'ajoutera que ce qui manque."
+        ) from None
 
+
+def _write(
+    session: Session, actor: Actor | None, kind: PathwayKind, month: date,
+    rows: list[ExtractRow], known: dict[str, _Known], data: bytes, file_name: str,
+    progress: Progress, today: date,
+) -> ImportReport:
+    """Write a checked extract: new people, newer contacts, entries, the import, the audit."""
     label = "Enregistrement…"
     progress(0, len(rows), label)
     person_ids = _create_people(session, actor, [r for r in rows if r.nir not in known])

@@ -18,7 +18,7 @@ from sqlalchemy import event, func, select
 from stdnum.fr import nir as stdnum_nir
 
 from db import validation
-from db.errors import NotFound, PermissionDenied
+from db.errors import ConflictError, NotFound, PermissionDenied
 from db.models import AuditEvent, PathwayEntry, PathwayImport, Person, Role
 from db.services import pathway_import, people
 from db.services.pathway_import import ImportRefused, LineError, import_extract, parse_extract
@@ -351,6 +351,18 @@ def test_a_deleted_record_with_the_same_nir_refuses_the_file(store, actors):
         run_import(store, adviser, extract(PEOPLE))
     assert [e.line for e in refused.value.errors] == [3]
     assert "fiche supprimée" in refused.value.errors[0].message
+
+
+def test_people_written_by_another_import_meanwhile_roll_this_one_back(store, actors,
+                                                                    monkeypatch):
+    run_import(store, None, extract(PEOPLE[:1]))
+    # As if the other import had committed between this one's reading and writing.
+    monkeypatch.setattr(pathway_import, "_known_people", lambda session, nirs: {})
+    with pytest.raises(ConflictError, match="Relancez l'import"):
+        run_import(store, actors[Role.ADVISER], extract(PEOPLE))
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(Person)) == 1
+        assert session.scalar(select(func.count()).select_from(PathwayImport)) == 1
 
 
 def test_unknown_kind_and_missing_permission_are_refused(store, actors):
