@@ -51,8 +51,15 @@ def _mediation_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
     return MediationPage(ctx, parent)
 
 
+def _agenda_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
+    from desktop.agenda.page import AgendaPage
+
+    return AgendaPage(ctx, parent)
+
+
 _BUILDERS: dict[str, Callable[[AppContext, QWidget | None], QWidget]] = {
     "people": _people_page,
+    "agenda": _agenda_page,
     "mediation": _mediation_page,
 }
 
@@ -60,25 +67,7 @@ AREAS: tuple[Area, ...] = (
     Area("people", "Personnes", "people", Permission.VIEW_PEOPLE,
          "Assurés, professionnels de santé et employeurs : recherche et fiches."),
     Area("agenda", "Agenda", "agenda", Permission.BOOK_APPOINTMENTS,
-         "Rendez-vous téléphoniques, physiques, en visio et ateliers.",
-         Upcoming(
-             "L'agenda permettra de trouver un créneau libre et de prendre un rendez-vous "
-             "en quelques touches, depuis la fiche d'une personne ou depuis l'agenda.",
-             (
-                 "les vues jour et semaine par conseiller et par site, colorées par type "
-                 "de rendez-vous ;",
-                 "les créneaux libres pour un motif, un type et un site, calculés à partir "
-                 "des horaires d'ouverture, des disponibilités, des absences et des jours "
-                 "fériés ;",
-                 "la prise de rendez-vous téléphonique, physique ou en visio, avec le canal "
-                 "par lequel la demande est arrivée ;",
-                 "le suivi : honoré, absent, annulé, reporté — et les rendez-vous passés "
-                 "« à renseigner » ;",
-                 "les ateliers (atelier flash ameli, atelier numérique) avec leur capacité, "
-                 "les inscriptions et la liste d'attente ;",
-                 "l'export iCal de l'agenda d'un conseiller.",
-             ),
-         )),
+         "Rendez-vous téléphoniques, physiques, en visio et ateliers."),
     Area("preparation", "Préparations", "preparation", Permission.PREPARE_APPOINTMENTS,
          "Préparation des rendez-vous physiques par un appel préalable.",
          Upcoming(

@@ -412,6 +412,7 @@ class AppointmentDetail:
     person_phone: str = ""
     person_email: str = ""
     history: tuple[tuple[datetime, str, str], ...] = ()
+    motive_id: uuid.UUID | None = None  # to offer the free slots of a move
 
 
 def get_appointment(
@@ -433,7 +434,7 @@ def get_appointment(
         appointment.note, appointment.cancelled_by, appointment.cancel_reason,
         appointment.rescheduled_from_id, follower,
         format_phone(person.phone) if person.phone else "", person.email or "",
-        tuple(_history(session, appointment, site.time_zone)),
+        tuple(_history(session, appointment, site.time_zone)), motive.id,
     )
 
 

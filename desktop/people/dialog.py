@@ -54,7 +54,6 @@ _ALL_KIND_FIELDS = set().union(*_KIND_FIELDS.values())
 
 # Sections that later areas fill; said plainly rather than faked.
 _LATER_SECTIONS = (
-    ("Rendez-vous", "Les rendez-vous de la personne apparaîtront ici.", None),
     ("Parcours", "Les parcours attentionnés de la personne apparaîtront ici.", None),
     ("Médiation", "Les dossiers de médiation de la personne apparaîtront ici.",
      Permission.MEDIATION),
@@ -143,6 +142,8 @@ class PersonDialog(QDialog):
         column = QVBoxLayout(content)
         column.addWidget(self.form)
         column.addWidget(self._section("Historique", self.history))
+        if self._ctx.actor.can(Permission.BOOK_APPOINTMENTS):
+            column.addWidget(self._section("Rendez-vous", self._appointments()))
         for title, line, permission in _LATER_SECTIONS:
             if permission is None or self._ctx.actor.can(permission):
                 column.addWidget(self._section(title, QLabel(line)))
@@ -165,6 +166,14 @@ class PersonDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
+
+    def _appointments(self) -> QWidget:
+        if self._record is None:
+            return QLabel("Enregistrez la fiche pour prendre un rendez-vous.")
+        from desktop.agenda.person_section import PersonAppointments
+
+        self.appointments = PersonAppointments(self._ctx, self._record.id, self)
+        return self.appointments
 
     def _section(self, title: str, body: QWidget) -> QGroupBox:
         box = QGroupBox(title, self)

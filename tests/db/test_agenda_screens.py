@@ -78,6 +78,7 @@ def test_filtered_list_rows_and_a_persons_appointments(store, actors):
     assert every == [first, phone, moved] and cancelled == phones == [phone]
     assert {row.id for row in rows} == {moved, phone}
     assert [row.id for row in mine] == [moved, phone]  # the moved original is left out
+    assert detail.motive_id == setup.motive_id
     assert (detail.person_phone, detail.person_email) == ("06 12 34 56 78",
                                                            "marie.dupont@exemple.fr")
     assert [what for _, _, what in detail.history] == [

@@ -7,7 +7,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from db.models import Role
-from desktop.areas import AREAS, PlaceholderPage
+from desktop.agenda.page import AgendaPage
+from desktop.areas import AREAS
 from desktop.main_window import MainWindow
 from desktop.settings import APP_NAME
 
@@ -53,7 +54,7 @@ def test_pages_are_built_on_first_visit(open_window):
     assert window.page("people") is not None  # the first page is shown at once
     assert window.page("agenda") is None
     window.show_area("agenda")
-    assert isinstance(window.page("agenda"), PlaceholderPage)
+    assert isinstance(window.page("agenda"), AgendaPage)
 
 
 def test_navigation_by_sidebar_click(qtbot, open_window):
@@ -104,7 +105,6 @@ def test_placeholder_pages_say_what_is_coming_in_french(open_window, area):
 def test_placeholders_name_their_content(open_window):
     window = open_window(Role.ADVISER)
     assert "24 heures" in window.show_area("callbacks").text()
-    assert "créneaux libres" in window.show_area("agenda").text()
 
 
 def test_status_bar_shows_database_user_and_role(open_window, sqlite_store):

@@ -208,7 +208,7 @@ def test_adviser_sees_the_nir_in_full_and_the_history(qtbot, open_page, sqlite_s
     assert dialog.windowTitle() == "LEFÈVRE Éloïse"
     assert "— Fiche créée — Camille Conseiller01" in dialog.history.text()
     texts = " ".join(label.text() for label in dialog.findChildren(type(dialog.civility)))
-    assert "Les rendez-vous de la personne apparaîtront ici." in texts
+    assert dialog.appointments.book_button.text() == "Prendre &rendez-vous"
     assert "médiation" not in texts  # an adviser does not see mediation files
     with qtbot.waitSignal(dialog.finished, timeout=2000):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)

@@ -1,0 +1,1 @@
+"""The Agenda area: calendars, booking, appointments, workshops, lists and iCal export."""

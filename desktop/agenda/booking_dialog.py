@@ -1,0 +1,329 @@
+"""Booking an appointment in a few keystrokes: person → motive → kind → slot → channel →
+note → Enregistrer.
+
+Reusable from anywhere that knows the person (their record, a call-back): open
+``BookingDialog(ctx, person_id, channel=Channel.CALLBACK, motive_code="IJ")`` and connect
+``saved(appointment_id)``. The agenda passes the slot that was double-clicked.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import ConflictError, ValidationError
+from db.models import AppointmentKind, Channel, Role
+from db.services import agenda, agenda_views, booking, people
+from db.services.agenda import CHANNEL_LABELS, KIND_LABELS, MotiveRow
+from db.services.agenda_views import SiteChoice
+from db.services.booking import BookingRequest
+from db.services.slots import Slot
+from desktop import operations as ops
+from desktop.agenda.common import alive, index_of
+from desktop.agenda.person_picker import PersonPicker
+from desktop.agenda.slot_list import SlotList
+from desktop.context import AppContext
+from desktop.settings import Settings
+from widgets.form import Form
+
+
+@dataclass(frozen=True)
+class _Setup:
+    motives: list[MotiveRow]
+    sites: list[SiteChoice]
+    person: tuple[str, str, str] | None  # name, phone, e-mail
+
+
+class BookingDialog(QDialog):
+    """Book an individual appointment (phone, physical or video).
+
+    ``slots_shown(count)`` fires when the free slots of the chosen motive, kind and site are
+    listed; ``saved(appointment_id)`` when the appointment is booked (the dialog then closes).
+    A refusal shows the service's French message beside its field and writes nothing.
+    """
+
+    saved = Signal(uuid.UUID)
+    slots_shown = Signal(int)
+    ready = Signal()
+
+    def __init__(self, ctx: AppContext, person_id: uuid.UUID | None = None, *,
+                 channel: Channel | None = None, motive_code: str | None = None,
+                 slot: Slot | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self._person_id = person_id
+        self._motive_code = motive_code
+        self._preset = slot
+        self._motives: list[MotiveRow] = []
+        self.setWindowTitle("Nouveau rendez-vous")
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+        self._build(channel)
+        self._load()
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build(self, channel: Channel | None) -> None:
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("Message")
+        self.banner.setFrameShape(QLabel.Shape.StyledPanel)
+        self.banner.setMargin(8)
+        self.banner.hide()
+
+        self.form = Form(self)
+        person_box = QWidget()
+        self.person_label = QLabel("Aucune personne choisie.")
+        self.person_label.setWordWrap(True)
+        self.change_person_button = QPushButton("&Changer de personne")
+        self.change_person_button.clicked.connect(self._show_picker)
+        self.picker = PersonPicker(self._ctx)
+        self.picker.chosen.connect(self.set_person)
+        person_line = QHBoxLayout()
+        person_line.setContentsMargins(0, 0, 0, 0)
+        person_line.addWidget(self.person_label, 1)
+        person_line.addWidget(self.change_person_button)
+        person_layout = QVBoxLayout(person_box)
+        person_layout.setContentsMargins(0, 0, 0, 0)
+        person_layout.addLayout(person_line)
+        person_layout.addWidget(self.picker)
+        self.form.add("person_id", "&Personne", person_box)
+        # The search line is what the user types in: it carries the field's name.
+        self.picker.field.setAccessibleName("Personne : rechercher")
+
+        self.motive = QComboBox()
+        self.form.add("motive_id", "&Motif", self.motive)
+        self.documents = QLabel()
+        self.documents.setWordWrap(True)
+        self.documents.setAccessibleName("Pièces à apporter")
+        self.form.add("documents", "Pièces à apporter", self.documents)
+        self.kind = QComboBox()
+        self.form.add("kind", "&Type", self.kind)
+        self.site = QComboBox()
+        self.form.add("site_id", "&Lieu", self.site)
+        self.slot_list = SlotList(self._ctx)
+        self.slot_list.shown.connect(self.slots_shown)
+        self.form.add("starts_at", "C&réneau", self.slot_list)
+        self.channel = QComboBox()
+        for value, label in CHANNEL_LABELS.items():
+            self.channel.addItem(label, value)
+        default = channel or (Channel.FRANCE_SERVICES if self._ctx.actor.role is Role.PARTNER
+                              else Channel.RECEPTION)
+        self.channel.setCurrentIndex(self.channel.findData(default))
+        self.form.add("channel", "&Canal", self.channel)
+        self.note = QPlainTextEdit()
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        self.note.setPlaceholderText("Facultatif ; pas de détail médical.")
+        self.form.add("note", "&Note", self.note)
+
+        self.motive.currentIndexChanged.connect(self._motive_changed)
+        self.kind.currentIndexChanged.connect(self.refresh_slots)
+        self.site.currentIndexChanged.connect(self.refresh_slots)
+
+        scroll = QScrollArea(self)  # at 200 % the form is taller than the screen
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.form)
+        column.addStretch()  # extra height below the form, not between its rows
+        scroll.setWidget(content)
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton("&Enregistrer",
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        self.save_button.setAutoDefault(False)
+        cancel = self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.clicked.connect(self.save)
+        cancel.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.buttons)
+        self.save_button.setEnabled(False)
+
+    # -- set-up ------------------------------------------------------------------------------
+    def _load(self) -> None:
+        actor, person_id = self._ctx.actor, self._person_id
+
+        def work(session) -> _Setup:
+            person = None
+            if person_id is not None:
+                record = people.get_person(session, actor, person_id)
+                person = (record.display_name, record.phone_display, record.data.email)
+            return _Setup(agenda.list_motives(session, on=date.today()),
+                          agenda_views.agenda_choices(session, actor).sites, person)
+
+        ops.query(self._ctx, work).on_success(alive(self, self._loaded)).run()
+
+    def _loaded(self, setup: _Setup) -> None:
+        self._motives = [m for m in setup.motives
+                         if any(k is not AppointmentKind.WORKSHOP for k in m.kinds)]
+        self._show_person(setup.person)
+        self.site.blockSignals(True)
+        for site in setup.sites:
+            self.site.addItem(site.name, site.id)
+        wanted = (self._preset.site_id if self._preset else None) or default_site(self._ctx)
+        self.site.setCurrentIndex(max(0, index_of(self.site, wanted)))
+        self.site.blockSignals(False)
+        self.motive.blockSignals(True)
+        for motive in self._motives:
+            self.motive.addItem(f"{motive.label} ({motive.code}, {motive.default_minutes} min)",
+                                motive.id)
+        codes = [m.code for m in self._motives]
+        if self._motive_code in codes:
+            self.motive.setCurrentIndex(codes.index(self._motive_code))
+        self.motive.blockSignals(False)
+        self.save_button.setEnabled(True)
+        self._motive_changed()
+        if self._person_id is None:
+            self.picker.field.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.motive.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.ready.emit()
+
+    # -- person ------------------------------------------------------------------------------
+    def set_person(self, person_id: uuid.UUID) -> None:
+        """Book for this person (what choosing in the search does)."""
+        self._person_id = person_id
+        actor = self._ctx.actor
+
+        def work(session):
+            record = people.get_person(session, actor, person_id)
+            return record.display_name, record.phone_display, record.data.email
+
+        ops.query(self._ctx, work).on_success(alive(self, self._show_person)).run()
+
+    def _show_person(self, person: tuple[str, str, str] | None) -> None:
+        self.picker.setVisible(person is None)
+        self.change_person_button.setVisible(person is not None)
+        if person is None:
+            self.person_label.setText("Cherchez la personne puis choisissez-la (Entrée).")
+            return
+        name, phone, email = person
+        contact = " — ".join(part for part in (phone, email) if part) or \
+            "ni téléphone ni e-mail"
+        self.person_label.setText(f"<b>{name}</b> — {contact}")
+        self.person_label.setAccessibleName(f"Personne : {name}, {contact}")
+        self.form.field("person_id").set_error("")
+        if self.motive.hasFocus() is False and self.isVisible():
+            self.motive.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_picker(self) -> None:
+        self._person_id = None
+        self._show_person(None)
+        self.picker.field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- motive, kind and slots ---------------------------------------------------------------
+    def current_motive(self) -> MotiveRow | None:
+        index = self.motive.currentIndex()
+        return self._motives[index] if 0 <= index < len(self._motives) else None
+
+    def _motive_changed(self) -> None:
+        motive = self.current_motive()
+        previous = self.kind.currentData()
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        for kind in motive.kinds if motive else ():
+            if kind is not AppointmentKind.WORKSHOP:
+                self.kind.addItem(KIND_LABELS[kind], kind)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(previous)))
+        self.kind.blockSignals(False)
+        documents = ", ".join(motive.documents) if motive else ""
+        self.documents.setText(documents or "Aucune pièce particulière.")
+        self.refresh_slots()
+
+    def choose_motive(self, code: str) -> None:
+        self.motive.setCurrentIndex([m.code for m in self._motives].index(code))
+
+    def choose_kind(self, kind: AppointmentKind) -> None:
+        self.kind.setCurrentIndex(self.kind.findData(kind))
+
+    def current_kind(self) -> AppointmentKind | None:
+        data = self.kind.currentData()
+        return AppointmentKind(data) if data else None
+
+    def refresh_slots(self) -> None:
+        """List the free slots of the chosen motive, kind and site."""
+        motive, site_id = self.current_motive(), self.site.currentData()
+        preset = self._preset if self._preset and self._preset.site_id == site_id else None
+        self.slot_list.load(motive.id if motive else None, self.current_kind(), site_id,
+                            preset=preset)
+
+    def choose_slot(self, row: int) -> Slot:
+        self.slot_list.setCurrentRow(row)
+        return self.slot_list.chosen()
+
+    # -- saving ------------------------------------------------------------------------------
+    def save(self) -> None:
+        if not self.save_button.isEnabled():
+            return
+        motive, kind, slot = self.current_motive(), self.current_kind(), self.slot_list.chosen()
+        errors = {}
+        if self._person_id is None:
+            errors["person_id"] = "Choisissez la personne pour qui prendre le rendez-vous."
+        if motive is None or kind is None:
+            errors["motive_id"] = "Choisissez le motif et le type du rendez-vous."
+        if slot is None:
+            errors["starts_at"] = "Choisissez un créneau dans la liste."
+        if errors:
+            self._refused(ValidationError(errors))
+            return
+        request = BookingRequest(
+            person_id=self._person_id, adviser_id=slot.adviser_id, site_id=slot.site_id,
+            motive_id=motive.id, kind=kind, starts_at=slot.starts_at,
+            channel=Channel(self.channel.currentData()), note=self.note.toPlainText())
+        actor = self._ctx.actor
+        self.save_button.setEnabled(False)
+        ops.write(self._ctx, lambda session: booking.book_appointment(session, actor, request),
+                  changes={"appointment"}).on_success(alive(self, self._saved)) \
+            .on_failure(alive(self, self._refused)).run()
+
+    def _saved(self, appointment_id: uuid.UUID) -> None:
+        self.save_button.setEnabled(True)
+        self.saved.emit(appointment_id)
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(error, ValidationError):
+            self.form.show_errors(error.field_errors)
+            others = self.form.unplaced(error.field_errors)
+            self._show_banner("Le rendez-vous n'a pas été pris : corrigez ce qui est signalé."
+                              + "".join(f"\n{message}" for message in others))
+        elif isinstance(error, ConflictError):
+            self.form.show_errors({"starts_at": str(error)})
+            self._show_banner(str(error))
+            self.refresh_slots()  # the list no longer offers the slot just taken
+        else:
+            self._ctx.report_error(error, self)
+
+    def _show_banner(self, message: str) -> None:
+        self.banner.setText(message)
+        self.banner.show()
+
+
+def default_site(ctx: AppContext) -> uuid.UUID | str | None:
+    """The computer's default site from the settings, else the user's own site."""
+    chosen = Settings().default_site_id
+    if chosen:
+        try:
+            return uuid.UUID(chosen)
+        except ValueError:
+            pass
+    return ctx.actor.site_id

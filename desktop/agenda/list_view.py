@@ -1,0 +1,134 @@
+"""The filterable list of appointments: period, adviser, site, kind, status."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from db.errors import ValidationError
+from db.models import AppointmentKind, AppointmentStatus
+from db.services import booking
+from db.services.agenda import KIND_LABELS, STATUS_LABELS
+from db.services.agenda_views import DEFAULT_TIME_ZONE, AgendaChoices
+from db.services.booking import LIST_LIMIT, AgendaRow, AppointmentFilter
+from desktop import operations as ops
+from desktop.agenda.common import AppointmentTable, alive, instant
+from desktop.context import AppContext
+from widgets.date_field import DateField
+from widgets.form import FormField
+
+
+class AppointmentList(QWidget):
+    """Filters above a lazily filled table; ``open_requested(id)`` opens an appointment.
+    ``listed(count)`` fires when a search is shown."""
+
+    open_requested = Signal(uuid.UUID)
+    listed = Signal(int)
+
+    def __init__(self, ctx: AppContext, choices: AgendaChoices, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self._ticket = 0
+        self._zones = {site.id: site.time_zone for site in choices.sites}
+        self._names = {adviser.id: adviser.name for adviser in choices.advisers}
+        self.first_day, self.last_day = DateField(), DateField()
+        monday = date.today() - timedelta(days=date.today().weekday())
+        self.first_day.set_date(monday)
+        self.last_day.set_date(monday + timedelta(days=6))
+        self.adviser = self._combo("Tous les conseillers",
+                                   [(a.id, a.name) for a in choices.advisers])
+        self.site = self._combo("Tous les sites", [(s.id, s.name) for s in choices.sites])
+        self.kind = self._combo("Tous les types", list(KIND_LABELS.items()))
+        self.status = self._combo("Tous les statuts", list(STATUS_LABELS.items()))
+        self.search_button = QPushButton("&Afficher", self)
+        self.search_button.clicked.connect(self.search)
+        for field in (self.first_day, self.last_day):
+            field.returnPressed.connect(self.search)
+
+        self.fields = {name: FormField(label, editor) for name, label, editor in (
+            ("first_day", "&Du", self.first_day), ("last_day", "a&u", self.last_day),
+            ("adviser", "&Conseiller", self.adviser), ("site", "&Site", self.site),
+            ("kind", "&Type", self.kind), ("status", "Stat&ut", self.status))}
+        filters = QHBoxLayout()
+        for field in self.fields.values():
+            filters.addWidget(field.label)
+            filters.addWidget(field)
+        filters.addWidget(self.search_button)
+        filters.addStretch()
+        self.count = QLabel(self)
+        self.count.setAccessibleName("Nombre de rendez-vous")
+        self.table = AppointmentTable(self._fetch_rows, self._zone_of,
+                                      lambda adviser_id: self._names.get(adviser_id, ""),
+                                      parent=self)
+        self.table.setAccessibleName("Liste des rendez-vous")
+        self.table.open_requested.connect(self.open_requested)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.count)
+        layout.addWidget(self.table, 1)
+
+    def _combo(self, everything: str, entries) -> QComboBox:
+        combo = QComboBox(self)
+        combo.addItem(everything, None)
+        for value, label in entries:
+            combo.addItem(label, value)
+        combo.currentIndexChanged.connect(self.search)
+        return combo
+
+    def _zone_of(self, row: AgendaRow) -> str:
+        return self._zones.get(row.site_id, DEFAULT_TIME_ZONE)
+
+    def _fetch_rows(self, ids: list[uuid.UUID]) -> list[AgendaRow]:
+        # The visible block only, on the GUI thread, as the people list does.
+        with self._ctx.store.session() as session:
+            return booking.appointment_rows(session, self._ctx.actor, ids)
+
+    def search(self) -> None:
+        for field in self.fields.values():
+            field.set_error("")
+        try:
+            first, last = self.first_day.date(), self.last_day.date()
+        except ValueError as error:
+            self.fields["first_day"].set_error(str(error))
+            return
+        if first is None or last is None or last < first:
+            self.fields["last_day"].set_error("Indiquez une période dans l'ordre : du … au ….")
+            return
+        site_id = self.site.currentData()
+        zone = self._zones.get(site_id, DEFAULT_TIME_ZONE)
+        wanted = AppointmentFilter(
+            instant(datetime.combine(first, time()), zone),
+            instant(datetime.combine(last + timedelta(days=1), time()), zone),
+            adviser_id=self.adviser.currentData(), site_id=site_id,
+            kind=AppointmentKind(self.kind.currentData()) if self.kind.currentData() else None,
+            status=(AppointmentStatus(self.status.currentData())
+                    if self.status.currentData() else None))
+        self._ticket += 1
+        ticket, actor = self._ticket, self._ctx.actor
+        ops.query(self._ctx, lambda session: booking.find_appointments(session, actor, wanted)) \
+            .on_success(alive(self, lambda ids: self._show(ticket, ids))) \
+            .on_failure(alive(self, self._refused)).run()
+
+    def _show(self, ticket: int, ids: list[uuid.UUID]) -> None:
+        if ticket != self._ticket:
+            return
+        self.table.set_ids(ids)
+        count = len(ids)
+        if count >= LIST_LIMIT:
+            self.count.setText(f"Plus de {LIST_LIMIT} rendez-vous : précisez les filtres.")
+        else:
+            self.count.setText("Aucun rendez-vous." if count == 0 else
+                               f"{count} rendez-vous")
+        self.listed.emit(count)
+
+    def _refused(self, error: BaseException) -> None:
+        if isinstance(error, ValidationError):
+            self.fields["last_day"].set_error(" ".join(error.field_errors.values()))
+        else:
+            self._ctx.report_error(error, self)
+
+    def refresh(self) -> None:
+        self.table.model_.refresh()

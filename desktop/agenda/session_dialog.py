@@ -1,0 +1,227 @@
+"""One workshop session: capacity, registrations, waiting list (the service moves it up when
+a seat is freed) and attendance."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import ValidationError
+from db.models import AppointmentStatus, CancelledBy, Channel, Role
+from db.services import booking, workshops
+from db.services.agenda import STATUS_LABELS, french_moment
+from db.services.workshops import Participant, SessionRow
+from desktop import operations as ops
+from desktop.agenda.common import alive
+from desktop.agenda.person_picker import PersonPicker
+from desktop.context import AppContext
+from widgets.form import Form
+
+
+@dataclass(frozen=True)
+class _State:
+    session: SessionRow
+    participants: list[Participant]
+
+
+def seats_text(row: SessionRow) -> str:
+    text = f"{row.seats_taken} inscrit{'s' if row.seats_taken > 1 else ''} sur {row.capacity}"
+    return text + (f", {row.waiting} en attente" if row.waiting else "")
+
+
+class SessionDialog(QDialog):
+    """``changed()`` fires after each write; ``loaded()`` when the session is shown."""
+
+    changed = Signal()
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, session: SessionRow, time_zone: str, *,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self._zone = time_zone
+        self.state = _State(session, [])
+        self.setWindowTitle(f"Atelier — {session.motive_label}")
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+        self._build()
+        self.load()
+
+    def _build(self) -> None:
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("Message")
+        self.banner.hide()
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Session")
+        self.people = QListWidget(self)
+        self.people.setAccessibleName("Inscrits, puis liste d'attente ; cochez les présents")
+        self.people.currentRowChanged.connect(self._selection_changed)
+
+        self.register_button = QPushButton("&Inscrire une personne…", self)
+        self.register_button.clicked.connect(self._show_picker)
+        self.withdraw_button = QPushButton("&Retirer de la liste d'attente", self)
+        self.withdraw_button.clicked.connect(self.withdraw)
+        self.unregister_button = QPushButton("&Annuler l'inscription", self)
+        self.unregister_button.clicked.connect(self.unregister)
+        self.attendance_button = QPushButton("Enregistrer la &présence", self)
+        self.attendance_button.clicked.connect(self.record_attendance)
+        buttons_line = QHBoxLayout()
+        for button in (self.register_button, self.withdraw_button, self.unregister_button,
+                       self.attendance_button):
+            button.setAutoDefault(False)
+            buttons_line.addWidget(button)
+        buttons_line.addStretch()
+
+        self.form = Form(self)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Requis pour annuler une inscription")
+        self.form.add("reason", "&Motif de l'annulation", self.reason)
+        self.picker = PersonPicker(self._ctx, self)
+        self.picker.chosen.connect(self.register)
+        self.picker.hide()
+
+        close_box = QDialogButtonBox(self)
+        close_box.addButton("&Fermer", QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(
+            self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (self.banner, self.summary, self.people):
+            layout.addWidget(widget)
+        layout.addLayout(buttons_line)
+        layout.addWidget(self.form)
+        layout.addWidget(self.picker)
+        layout.addWidget(close_box)
+
+    # -- data --------------------------------------------------------------------------------
+    def load(self) -> None:
+        actor, row = self._ctx.actor, self.state.session
+
+        def work(session) -> _State:
+            (fresh,) = [s for s in workshops.sessions_between(
+                session, actor, row.site_id, row.starts_at,
+                row.starts_at + timedelta(seconds=1)) if s.id == row.id]
+            return _State(fresh, workshops.participants(session, actor, row.id))
+
+        ops.query(self._ctx, work).on_success(alive(self, self._show)).run()
+
+    def _show(self, state: _State) -> None:
+        self.state = state
+        row = state.session
+        started = row.starts_at <= datetime.now(UTC)
+        self.summary.setText(
+            f"<b>{row.motive_label}</b><br>{french_moment(row.starts_at, self._zone)} "
+            f"(heure du lieu)<br>Capacité : {row.capacity} — {seats_text(row)}"
+            + ("<br><b>Session annulée</b>" if row.cancelled else ""))
+        self.people.clear()
+        position = 0
+        for participant in state.participants:
+            if participant.appointment_id is None:
+                position += 1
+                text = f"{participant.name} — en attente n° {position}"
+            else:
+                text = f"{participant.name} — {STATUS_LABELS[participant.status]}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, participant)
+            if participant.appointment_id is not None and started:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked
+                                   if participant.status is AppointmentStatus.HONOURED
+                                   else Qt.CheckState.Unchecked)
+            self.people.addItem(item)
+        self.register_button.setEnabled(not started and not row.cancelled)
+        self.attendance_button.setVisible(started)
+        self._selection_changed()
+        self.loaded.emit()
+
+    def selected(self) -> Participant | None:
+        item = self.people.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def _selection_changed(self, *_row) -> None:
+        participant = self.selected()
+        self.withdraw_button.setEnabled(participant is not None
+                                        and participant.waiting_entry_id is not None)
+        self.unregister_button.setEnabled(participant is not None
+                                          and participant.status is AppointmentStatus.BOOKED)
+
+    # -- actions -----------------------------------------------------------------------------
+    def _write(self, work, done: str = "") -> None:
+        self.banner.hide()
+        self.form.clear_errors()
+
+        def written(_result) -> None:
+            if done:
+                self._show_banner(done)
+            self.changed.emit()
+            self.load()
+
+        ops.write(self._ctx, work, changes={"appointment", "workshop"}) \
+            .on_success(alive(self, written)).on_failure(alive(self, self._refused)).run()
+
+    def _show_picker(self) -> None:
+        self.picker.show()
+        self.picker.field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def register(self, person_id: uuid.UUID) -> None:
+        self.picker.hide()
+        actor, session_id = self._ctx.actor, self.state.session.id
+        channel = Channel.FRANCE_SERVICES if actor.role is Role.PARTNER else Channel.RECEPTION
+
+        def work(session) -> workshops.Registration:
+            return workshops.register(session, actor, session_id, person_id, channel)
+
+        self._write(work)
+
+    def withdraw(self) -> None:
+        participant, actor = self.selected(), self._ctx.actor
+        self._write(lambda session: workshops.withdraw_from_waiting_list(
+            session, actor, participant.waiting_entry_id, participant.version))
+
+    def unregister(self) -> None:
+        participant, actor = self.selected(), self._ctx.actor
+        reason = self.reason.text()
+        self._write(lambda session: booking.cancel_appointment(
+            session, actor, participant.appointment_id, participant.version,
+            CancelledBy.PERSON, reason),
+            done="Inscription annulée ; la place revient à la première personne en attente, "
+                 "s'il y en a une.")
+
+    def record_attendance(self) -> None:
+        present = {self.people.item(row).data(Qt.ItemDataRole.UserRole).person_id
+                   for row in range(self.people.count())
+                   if self.people.item(row).checkState() == Qt.CheckState.Checked}
+        actor, session_id = self._ctx.actor, self.state.session.id
+        self._write(lambda session: workshops.record_attendance(session, actor, session_id,
+                                                                present),
+                    done="Présence enregistrée.")
+
+    def _refused(self, error: BaseException) -> None:
+        if isinstance(error, ValidationError):
+            self.form.show_errors(error.field_errors)
+            others = self.form.unplaced(error.field_errors)
+            if others:
+                self._show_banner("\n".join(others))
+        elif ops.is_refusal(error):
+            self._show_banner(str(error))
+            self.load()
+        else:
+            self._ctx.report_error(error, self)
+
+    def _show_banner(self, message: str) -> None:
+        self.banner.setText(message)
+        self.banner.show()
