@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -66,7 +67,7 @@ class PersonPicker(QWidget):
             lambda current, _previous: self._choose(current))
         self.choice = QLabel("Aucun demandeur choisi.", self)
         self.choice.setAccessibleName("Demandeur choisi")
-        self.choice.setWordWrap(True)
+        # No word wrap: a wrapped label's height-for-width made the form squeeze the list.
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.field)
@@ -124,7 +125,8 @@ class IntakeDialog(QDialog):
         self.channel = combo(CHANNEL_LABELS, empty="— Choisir le canal —")
         form.add("channel", "&Canal", self.channel)
         self.person = PersonPicker(self._ctx)
-        form.add("person_id", "&Demandeur", self.person)
+        form.add("person_id", "&Demandeur", self.person).setSizePolicy(
+            QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.person.field.setAccessibleName("Rechercher le demandeur dans le registre")
         self.representative_name = QLineEdit()
         self.representative_name.setPlaceholderText("facultatif : tuteur, aidant, association…")
@@ -143,7 +145,9 @@ class IntakeDialog(QDialog):
         self.court_action_pending = QCheckBox("Un recours devant un tribunal est en cours")
         form.add("court_action_pending", "Recours contentieu&x", self.court_action_pending)
         self.summary = comment_editor(5)
-        form.add("summary", "Ré&sumé", self.summary)
+        # The form takes the whole height (below); these rows keep their own, not more.
+        form.add("summary", "Ré&sumé", self.summary).setSizePolicy(
+            QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.urgent = QCheckBox("Urgent (par exemple : la personne est sans revenus)")
         form.add("urgent", "&Urgence", self.urgent)
         self.mediator = combo(dict(team), empty="— Non attribué —")
@@ -154,8 +158,9 @@ class IntakeDialog(QDialog):
 
         content = QWidget()
         column = QVBoxLayout(content)
-        column.addWidget(form)
-        column.addStretch()
+        # All the height to the form: sized to its hint only, its height-for-width sharing
+        # (wrapped error messages) squeezed the result list onto the line below it.
+        column.addWidget(form, 1)
         scroll = QScrollArea(self)  # at 200 % the form is taller than the screen
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
