@@ -57,8 +57,22 @@ def _agenda_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
     return AgendaPage(ctx, parent)
 
 
+def _callbacks_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
+    from desktop.callbacks.page import CallbacksPage
+
+    return CallbacksPage(ctx, parent)
+
+
+def _admin_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
+    from desktop.admin.page import AdminPage
+
+    return AdminPage(ctx, parent)
+
+
 _BUILDERS: dict[str, Callable[[AppContext, QWidget | None], QWidget]] = {
     "people": _people_page,
+    "callbacks": _callbacks_page,
+    "admin": _admin_page,
     "agenda": _agenda_page,
     "mediation": _mediation_page,
 }
@@ -85,16 +99,7 @@ AREAS: tuple[Area, ...] = (
              ),
          )),
     Area("callbacks", "Rappels", "callback", Permission.TAKE_CALLBACKS,
-         "Demandes de rappel (fiches de contact) à traiter sous 24 heures.",
-         Upcoming(
-             "Une personne venue à l'accueil ou dans une France Services pourra laisser "
-             "une demande de rappel ; elle doit être rappelée dans les 24 heures.",
-             (
-                 "la saisie d'une demande de rappel à l'accueil ou par un partenaire ;",
-                 "la file des rappels triée par échéance, ceux en retard en rouge ;",
-                 "l'issue de l'appel, ou sa transformation en rendez-vous en une étape.",
-             ),
-         )),
+         "Demandes de rappel (fiches de contact) à traiter sous 24 heures."),
     Area("pathways", "Parcours", "pathways", Permission.WORK_PATHWAYS,
          "Parcours attentionnés : ALD, maternité, invalidité…",
          Upcoming(
@@ -127,20 +132,9 @@ AREAS: tuple[Area, ...] = (
                  "le rapport d'activité mensuel en PDF.",
              ),
          )),
-    Area("admin", "Administration", "administration", Permission.ADMINISTER,
-         "Sites, comptes, motifs et réglages communs.",
-         Upcoming(
-             "L'administration permettra de décrire l'organisation sur laquelle reposent "
-             "l'agenda et les autres écrans.",
-             (
-                 "les sites : type, adresse, fuseau horaire, horaires d'ouverture, "
-                 "fermetures et jours fériés ;",
-                 "les comptes des agents et leur rôle ;",
-                 "les motifs de rendez-vous : durée, types autorisés, pièces à apporter ;",
-                 "les disponibilités et absences des conseillers ;",
-                 "les listes propres à la médiation et aux parcours.",
-             ),
-         )),
+    # Managers plan hours and slots here too; the rest of the area is the administrators'.
+    Area("admin", "Administration", "administration", Permission.PLAN_AGENDA,
+         "Lieux d'accueil, horaires, motifs, disponibilités et absences."),
 )
 
 

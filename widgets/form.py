@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 # Readable on light and on dark windows (contrast ≥ 4.5:1 on either).
 _ERROR_ON_LIGHT, _ERROR_ON_DARK = "#b3261e", "#ff8a80"
+
+
+def error_color(palette: QPalette) -> QColor:
+    """The red of error messages, readable on the palette's window background."""
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    return QColor(_ERROR_ON_DARK if dark else _ERROR_ON_LIGHT)
 
 
 class FormField(QWidget):
@@ -32,8 +38,7 @@ class FormField(QWidget):
 
     def set_error(self, message: str) -> None:
         """Show ``message`` below the editor (an empty message clears it)."""
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        self.error.setStyleSheet(f"color: {_ERROR_ON_DARK if dark else _ERROR_ON_LIGHT};")
+        self.error.setStyleSheet(f"color: {error_color(self.palette()).name()};")
         self.error.setText(message)
         self.error.setVisible(bool(message))
         # A screen reader reads the description when the editor gets the focus.

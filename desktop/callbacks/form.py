@@ -8,7 +8,6 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -28,7 +27,7 @@ from desktop.callbacks.choices import CallbackChoices
 from desktop.callbacks.person_picker import PersonPicker
 from desktop.callbacks.wording import due_line
 from desktop.context import AppContext
-from widgets.combo import find_data
+from widgets.choice_box import ChoiceBox
 from widgets.form import Form
 
 NO_MOTIVE = "— Aucun —"
@@ -69,18 +68,15 @@ class TakeCallbackDialog(QDialog):
         self.contact_email = QLineEdit()
         self.contact_email.setPlaceholderText("facultatif")
         self.form.add("contact_email", "&E-mail", self.contact_email)
-        self.site = QComboBox()
-        for site in self._choices.sites:
-            self.site.addItem(site.name, site.id)
-        own = find_data(self.site, self._ctx.actor.site_id)
-        self.site.setCurrentIndex(max(own, 0))
+        self.site = ChoiceBox()
+        self.site.set_choices((site.id, site.name) for site in self._choices.sites)
+        own = self.site.set_value(self._ctx.actor.site_id)
         # A France Services agent leaves requests for their own counter only.
-        self.site.setEnabled(not (self._ctx.actor.role is Role.PARTNER and own >= 0))
+        self.site.setEnabled(not (self._ctx.actor.role is Role.PARTNER and own))
         self.form.add("site_id", "&Lieu", self.site)
-        self.motive = QComboBox()
-        self.motive.addItem(NO_MOTIVE, None)
-        for motive in self._choices.motives:
-            self.motive.addItem(f"{motive.label} ({motive.code})", motive.id)
+        self.motive = ChoiceBox()
+        self.motive.set_choices(((m.id, f"{m.label} ({m.code})") for m in self._choices.motives),
+                                empty=NO_MOTIVE)
         self.form.add("motive_id", "&Motif", self.motive)
         self.reason = QLineEdit()
         self.reason.setMaxLength(300)
@@ -125,7 +121,7 @@ class TakeCallbackDialog(QDialog):
             self.contact_phone.setPlaceholderText("06 12 34 56 78")
 
     def _show_due(self) -> None:
-        site = self._choices.site(self.site.currentData())
+        site = self._choices.site(self.site.value())
         if site is None:
             self.due.setText("Aucun lieu d'accueil n'est décrit : voyez l'administrateur.")
             return
@@ -135,10 +131,10 @@ class TakeCallbackDialog(QDialog):
     def _input(self) -> CallbackInput:
         person_id = self.picker.person_id()
         return CallbackInput(
-            site_id=self.site.currentData(), person_id=person_id,
+            site_id=self.site.value(), person_id=person_id,
             contact_name="" if person_id else self.contact_name.text(),
             contact_phone=self.contact_phone.text(), contact_email=self.contact_email.text(),
-            motive_id=self.motive.currentData(), reason=self.reason.text(),
+            motive_id=self.motive.value(), reason=self.reason.text(),
         )
 
     def save(self) -> None:

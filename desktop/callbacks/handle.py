@@ -3,7 +3,6 @@ ended with (the agenda's booking dialog, the request closed in the same step).""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from datetime import datetime
 
@@ -25,6 +24,7 @@ from db.services import callbacks
 from db.services.agenda import CALLBACK_OUTCOME_LABELS
 from db.services.callbacks import CallbackRow
 from desktop import operations as ops
+from desktop.callbacks.booking import booking_available, open_callback_booking
 from desktop.callbacks.choices import SiteInfo
 from desktop.callbacks.wording import delay_text, due_line, short_moment
 from desktop.context import AppContext
@@ -35,13 +35,6 @@ _OUTCOME_BUTTONS = (
     (CallbackOutcome.UNREACHABLE, "&Injoignable"),
     (CallbackOutcome.WITHDRAWN, "&Sans objet"),
 )
-_BOOKING_MODULE = "desktop.agenda.booking"
-
-
-def booking_available() -> bool:
-    """Whether the agenda's booking dialog is installed (it is built beside this area)."""
-    return importlib.util.find_spec("desktop.agenda") is not None and \
-        importlib.util.find_spec(_BOOKING_MODULE) is not None
 
 
 class HandleCallbackDialog(QDialog):
@@ -91,8 +84,8 @@ class HandleCallbackDialog(QDialog):
         self.book_button.clicked.connect(self.book)
         if not booking_available():
             self.book_button.setEnabled(False)
-            self.book_button.setToolTip("La prise de rendez-vous depuis un rappel arrive "
-                                        "avec l'écran Agenda.")
+            self.book_button.setToolTip("La prise de rendez-vous depuis un rappel n'est pas "
+                                        "encore disponible dans cette version.")
         close = self.buttons.addButton("&Fermer", QDialogButtonBox.ButtonRole.RejectRole)
         close.clicked.connect(self.reject)
 
@@ -124,11 +117,14 @@ class HandleCallbackDialog(QDialog):
             .on_failure(self._refused).run()
 
     def book(self) -> None:
-        """Book through the agenda's dialog with the channel « rappel »; the service books
-        and closes the request in one step (see ``callbacks.callback_to_appointment``)."""
-        from desktop.agenda.booking import book_for_callback
+        """The agenda's booking dialog, channel « rappel »: booked and closed in one step."""
+        self.booking = open_callback_booking(self._ctx, self.row, parent=self)
+        self.booking.saved.connect(lambda _appointment_id: self._booked())
+        self.booking.open()
 
-        book_for_callback(self._ctx, self.row, parent=self, on_booked=self._done)
+    def _booked(self) -> None:
+        self._ctx.changes.emit({"callback"})  # the dialog announced the appointment only
+        self._done()
 
     def _done(self) -> None:
         self.handled.emit()

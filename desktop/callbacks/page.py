@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
+import shiboken6
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,7 +31,7 @@ from desktop.callbacks.form import TakeCallbackDialog
 from desktop.callbacks.handle import HandleCallbackDialog
 from desktop.callbacks.wording import delay_text, short_moment
 from desktop.context import AppContext
-from widgets.combo import find_data
+from widgets.choice_box import ChoiceBox
 from widgets.id_list_model import IdListModel, fix_row_height
 
 COLUMNS = ("Échéance", "État", "Personne", "Téléphone", "Motif", "Lieu", "Prise par",
@@ -134,7 +134,7 @@ class CallbacksPage(QWidget):
         self.new_button.setToolTip("Enregistrer une fiche de contact : la personne sera "
                                    "rappelée sous 24 heures ouvrées")
         self.new_button.clicked.connect(self.new_request)
-        self.filter = QComboBox(self)
+        self.filter = ChoiceBox(self)
         self.filter.setAccessibleName("Demandes affichées")
         self.filter.currentIndexChanged.connect(lambda _i: self.reload())
         filter_label = QLabel("&Afficher :", self)
@@ -183,28 +183,28 @@ class CallbacksPage(QWidget):
 
     # -- data ------------------------------------------------------------------------------
     def _load_choices(self) -> None:
-        ops.query(self._ctx, load_choices).on_success(self._set_choices).run()
+        ops.query(self._ctx, load_choices).on_success(
+            lambda choices: shiboken6.isValid(self) and self._set_choices(choices)).run()
 
     def _set_choices(self, choices: CallbackChoices) -> None:
         self.choices = choices
-        current = self.filter.currentData()
-        self.filter.blockSignals(True)
-        self.filter.clear()
-        self.filter.addItem("Toutes les demandes", (ALL, None))
         own = choices.site(self._ctx.actor.site_id)
+        entries = [((ALL, None), "Toutes les demandes")]
         if own is not None:
-            self.filter.addItem(f"Mon lieu : {own.name}", (OWN_SITE, own.id))
-        self.filter.addItem("Prises par moi", (MINE, None))
-        for site in choices.sites:
-            if site is not own:
-                self.filter.addItem(f"Lieu : {site.name}", (ALL, site.id))
-        found = find_data(self.filter, current) if current else -1
-        self.filter.setCurrentIndex(found if found >= 0 else (1 if own else 0))
+            entries.append(((OWN_SITE, own.id), f"Mon lieu : {own.name}"))
+        entries.append(((MINE, None), "Prises par moi"))
+        entries += [((ALL, site.id), f"Lieu : {site.name}") for site in choices.sites
+                    if site is not own]
+        first_time = not self.filter.count()
+        self.filter.blockSignals(True)  # one reload below, whatever changed
+        self.filter.set_choices(entries)
+        if first_time and own is not None:
+            self.filter.set_value((OWN_SITE, own.id))
         self.filter.blockSignals(False)
         self.reload()
 
     def reload(self) -> None:
-        kind, site_id = self.filter.currentData() or (ALL, None)
+        kind, site_id = self.filter.value() or (ALL, None)
         actor, now = self._ctx.actor, self.clock()
         taken_by = actor.id if kind == MINE else None
 
@@ -212,7 +212,9 @@ class CallbacksPage(QWidget):
             return callbacks.callback_queue(session, actor, site_id=site_id,
                                             taken_by_id=taken_by, now=now)
 
-        ops.query(self._ctx, work).on_success(lambda rows: self._show(rows, now)).run()
+        # The answer may come back after the page was closed (sign-out, end of a test).
+        ops.query(self._ctx, work).on_success(
+            lambda rows: shiboken6.isValid(self) and self._show(rows, now)).run()
 
     def _show(self, rows: list[CallbackRow], now: datetime) -> None:
         selected = self.model.key_at(self.table.currentIndex())

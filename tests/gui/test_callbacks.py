@@ -18,7 +18,6 @@ from desktop.callbacks.page import COLUMNS, CallbacksPage
 from desktop.callbacks.wording import delay_text, duration_text
 from tests.db.agenda_setup import make_agenda
 from tests.gui.test_people import type_text
-from widgets.combo import select_data
 
 FRIDAY = date(2026, 3, 13)
 MONDAY = date(2026, 3, 16)
@@ -102,7 +101,7 @@ def test_a_request_taken_through_the_form_appears_in_the_queue_with_its_due_time
     type_text(qtbot, dialog.contact_name, "Mme Roux")
     type_text(qtbot, dialog.contact_phone, "04 76 12 34 56")
     type_text(qtbot, dialog.reason, "Question sur un remboursement")
-    assert select_data(dialog.motive, setup.motive_id)
+    assert dialog.motive.set_value(setup.motive_id)
     save(qtbot, dialog)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
@@ -244,6 +243,14 @@ def test_filters_mine_and_by_site(qtbot, setup, open_page, sqlite_store, gui_act
     page = open_page(clock=lambda: FRIDAY_3PM)
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
     assert page.filter.currentText() == "Mon lieu : Agence de Grenoble"
-    page.filter.setCurrentIndex(page.filter.findText("Prises par moi"))
+    assert page.filter.set_value(("mine", None))
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
     assert cells(page)["Personne"] == "M. Blanc"
+
+
+def test_the_main_window_opens_the_queue(qtbot, make_context):
+    from desktop.main_window import MainWindow
+
+    window = MainWindow(make_context(Role.PARTNER))
+    qtbot.addWidget(window)
+    assert isinstance(window.show_area("callbacks"), CallbacksPage)

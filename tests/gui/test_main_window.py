@@ -104,7 +104,7 @@ def test_placeholder_pages_say_what_is_coming_in_french(open_window, area):
 
 def test_placeholders_name_their_content(open_window):
     window = open_window(Role.ADVISER)
-    assert "24 heures" in window.show_area("callbacks").text()
+    assert "360°" in window.show_area("preparation").text()
 
 
 def test_status_bar_shows_database_user_and_role(open_window, sqlite_store):

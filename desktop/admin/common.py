@@ -1,0 +1,164 @@
+"""What every administration section shares: a form, a save button, and the handling of the
+services' answers (French messages beside the fields, a conflict reloads, a refusal of the
+role makes the section read-only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import ConflictError, PermissionDenied, ValidationError
+from db.services.access import Permission
+from desktop import operations as ops
+from desktop.context import AppContext
+from widgets.form import Form
+from widgets.rows_editor import RowsEditor
+
+
+class Section(QGroupBox):
+    """A titled part of an administration page, editable with ``permission``.
+
+    Subclasses build their editors into ``self.form`` (and ``self.body``), implement
+    ``reload()`` and ``set_editable(bool)``, and save with ``self.write(work, changes)``.
+    """
+
+    def __init__(self, ctx: AppContext, title: str, permission: Permission,
+                 save_text: str | None = None, parent: QWidget | None = None):
+        super().__init__(title, parent)
+        self.ctx = ctx
+        self.permission = permission
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName(f"Message : {title}")
+        self.banner.hide()
+        self._standing = ""  # why the section is read-only: stays when other messages go
+        self.form = Form(self)
+        self.body = QVBoxLayout()
+        self.save_button = QPushButton(save_text, self) if save_text else None
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.form)
+        layout.addLayout(self.body)
+        if self.save_button is not None:
+            self.save_button.clicked.connect(self.save)
+            row = QHBoxLayout()
+            row.addStretch()
+            row.addWidget(self.save_button)
+            layout.addLayout(row)
+
+    def finish(self) -> None:
+        """Call at the end of a subclass's constructor: applies the role's rights."""
+        if not self.ctx.actor.can(self.permission):
+            self.make_read_only(f"Votre rôle ({self.ctx.actor.role_label}) permet de consulter "
+                                "cette partie, pas de la modifier.")
+
+    # -- to implement ------------------------------------------------------------------------
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def save(self) -> None:
+        raise NotImplementedError
+
+    def set_editable(self, editable: bool) -> None:
+        raise NotImplementedError
+
+    # -- shared behaviour ----------------------------------------------------------------------
+    def write(self, work: Callable[[Any], Any], changes: set[str],
+              on_success: Callable[[Any], None] | None = None) -> None:
+        self.form.clear_errors()
+        self.banner.hide()
+        if self.save_button is not None:
+            self.save_button.setEnabled(False)
+
+        def done(result: Any) -> None:
+            if self.save_button is not None:
+                self.save_button.setEnabled(True)
+            self.say("Enregistré.")
+            if on_success is not None:
+                on_success(result)
+
+        ops.write(self.ctx, work, changes=changes).on_success(done) \
+            .on_failure(self.refused).run()
+
+    def query(self, work: Callable[[Any], Any], on_success: Callable[[Any], None]) -> None:
+        # A read may come back after its page was closed (sign-out, end of a test).
+        ops.query(self.ctx, work).on_success(
+            lambda result: shiboken6.isValid(self) and on_success(result)).run()
+
+    def refused(self, error: BaseException) -> None:
+        if self.save_button is not None:
+            self.save_button.setEnabled(True)
+        if isinstance(error, ValidationError):
+            self.show_errors(error.field_errors)
+        elif isinstance(error, ConflictError):
+            self.say(str(error))
+            QMessageBox.warning(self, "Guichet", str(error))
+            self.reload()
+        elif isinstance(error, PermissionDenied):
+            self.make_read_only(str(error))
+        else:
+            self.ctx.report_error(error, self)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        self.form.show_errors(errors)
+        others = self.form.unplaced(errors)
+        self.say("Rien n'a été enregistré : corrigez ce qui est signalé."
+                 + "".join(f"\n{message}" for message in others))
+
+    def say(self, message: str) -> None:
+        """Show ``message`` above the form; an empty one leaves only the read-only reason."""
+        text = message or self._standing
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    def make_read_only(self, reason: str) -> None:
+        self._standing = reason
+        self.set_editable(False)
+        if self.save_button is not None:
+            self.save_button.hide()
+        self.say(reason)
+
+
+class WeekSection(Section):
+    """A section editing weekly intervals in ``self.editor`` (a RowsEditor whose first column
+    is the weekday), shown as the form field ``week``. The services name the faulty weekday
+    (``weekday_0``…): its rows turn red and its message goes beside the table."""
+
+    editor: RowsEditor
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        days = {int(key.removeprefix("weekday_")) for key in errors if key.startswith("weekday_")}
+        self.editor.mark_rows({row for row, values in enumerate(self.editor.model.rows())
+                               if values[0] in days})
+        by_day = [message for key, message in sorted(errors.items())
+                  if key.startswith("weekday_")]
+        others = {key: message for key, message in errors.items()
+                  if not key.startswith("weekday_")}
+        super().show_errors({"week": "\n".join(by_day), **others})
+
+    def write(self, work, changes, on_success=None) -> None:
+        self.editor.mark_rows(set())
+        super().write(work, changes, on_success)
+
+    def set_editable(self, editable: bool) -> None:
+        self.editor.set_read_only(not editable)
+
+
+def list_widget(name: str, parent: QWidget | None = None) -> QListWidget:
+    widget = QListWidget(parent)
+    widget.setAccessibleName(name)
+    widget.setTextElideMode(Qt.TextElideMode.ElideRight)
+    return widget

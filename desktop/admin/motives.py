@@ -1,0 +1,191 @@
+"""Motives: why people come — duration, kinds allowed, documents to bring, validity, notice
+and horizon. Administrators edit them; managers read them."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.models import AppointmentKind
+from db.services import agenda
+from db.services.access import Permission
+from db.services.agenda import KIND_LABELS, MotiveDetail, MotiveInput
+from desktop.admin.common import Section, list_widget
+from desktop.context import AppContext
+from widgets.date_field import DateField
+
+
+def _spin(minimum: int, maximum: int, suffix: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(minimum, maximum)
+    spin.setSuffix(suffix)
+    return spin
+
+
+class MotiveSection(Section):
+    saved = Signal(uuid.UUID)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, "Motif", Permission.ADMINISTER, "&Enregistrer le motif", parent)
+        self.detail: MotiveDetail | None = None
+        self.code = QLineEdit()
+        self.code.setMaxLength(12)
+        self.code.setPlaceholderText("IJ")
+        self.form.add("code", "&Code court", self.code)
+        self.label = QLineEdit()
+        self.form.add("label", "&Libellé", self.label)
+        self.minutes = _spin(5, 480, " min")
+        self.form.add("default_minutes", "&Durée", self.minutes)
+        self.kinds: dict[AppointmentKind, QCheckBox] = {}
+        kinds = QWidget()
+        row = QHBoxLayout(kinds)
+        row.setContentsMargins(0, 0, 0, 0)
+        for kind, label in KIND_LABELS.items():
+            self.kinds[kind] = QCheckBox(label)
+            row.addWidget(self.kinds[kind])
+        row.addStretch()
+        field = self.form.add("kinds", "&Types autorisés", kinds)
+        field.label.setBuddy(self.kinds[AppointmentKind.PHONE])
+        self.documents = QPlainTextEdit()
+        self.documents.setTabChangesFocus(True)
+        self.documents.setPlaceholderText("Une pièce par ligne")
+        self.documents.setFixedHeight(self.fontMetrics().lineSpacing() * 5)
+        self.form.add("documents", "&Pièces à apporter", self.documents)
+        self.active_from = DateField()
+        self.form.add("active_from", "Proposé à partir du", self.active_from)
+        self.active_to = DateField()
+        self.form.add("active_to", "Proposé &jusqu'au", self.active_to)
+        self.notice = _spin(0, 720, " h")
+        self.form.add("min_notice_hours", "Délai de pré&venance", self.notice)
+        self.horizon = _spin(1, 730, " j")
+        self.form.add("max_horizon_days", "&Horizon de réservation", self.horizon)
+        self.finish()
+
+    def show_motive(self, detail: MotiveDetail | None) -> None:
+        self.detail = detail
+        data = detail.data if detail else MotiveInput("", "", 30, [])
+        self.setTitle(f"Motif « {data.label} »" if detail else "Nouveau motif")
+        self.code.setText(data.code)
+        self.label.setText(data.label)
+        self.minutes.setValue(data.default_minutes)
+        for kind, box in self.kinds.items():
+            box.setChecked(kind in data.kinds)
+        self.documents.setPlainText("\n".join(data.documents))
+        self.active_from.set_date(data.active_from)
+        self.active_to.set_date(data.active_to)
+        self.notice.setValue(data.min_notice_hours)
+        self.horizon.setValue(data.max_horizon_days)
+        self.form.clear_errors()
+        self.say("")
+
+    def reload(self) -> None:
+        if self.detail is not None:
+            motive_id = self.detail.id
+            self.query(lambda s: agenda.get_motive(s, motive_id), self.show_motive)
+
+    def save(self) -> None:
+        errors = {}
+        dates = {}
+        for name, field in (("active_from", self.active_from), ("active_to", self.active_to)):
+            try:
+                dates[name] = field.date()
+            except ValueError as error:
+                errors[name] = str(error)
+        if errors:
+            self.show_errors(errors)
+            return
+        data = MotiveInput(
+            code=self.code.text(), label=self.label.text(), default_minutes=self.minutes.value(),
+            kinds=[kind for kind, box in self.kinds.items() if box.isChecked()],
+            documents=self.documents.toPlainText().splitlines(),
+            min_notice_hours=self.notice.value(), max_horizon_days=self.horizon.value(),
+            **dates)
+        actor, detail = self.ctx.actor, self.detail
+        motive_id = detail.id if detail else None
+        version = detail.version if detail else None
+        self.write(lambda s: agenda.save_motive(s, actor, data, motive_id, version), {"motive"},
+                   self.saved.emit)
+
+    def set_editable(self, editable: bool) -> None:
+        for editor in (self.code, self.label, self.documents, self.active_from,
+                       self.active_to):
+            editor.setReadOnly(not editable)
+        for widget in (self.minutes, self.notice, self.horizon, *self.kinds.values()):
+            widget.setEnabled(editable)
+
+
+class MotivesTab(QSplitter):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.ctx = ctx
+        self.motives = list_widget("Motifs", self)
+        self.new_button = QPushButton("&Nouveau motif", self)
+        self.new_button.setVisible(ctx.actor.can(Permission.ADMINISTER))
+        self.new_button.clicked.connect(self.new_motive)
+        left = QWidget(self)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.motives, 1)
+        column.addWidget(self.new_button)
+        self.section = MotiveSection(ctx)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.section)
+        self.addWidget(left)
+        self.addWidget(scroll)
+        self.setStretchFactor(1, 1)
+        self.setChildrenCollapsible(False)
+        self._select_after_load: uuid.UUID | None = None
+        self.motives.currentItemChanged.connect(self._chosen)
+        self.section.saved.connect(self._saved)
+        ctx.changes.connect(lambda kinds: "motive" in kinds and self.load())
+        self.load()
+
+    def load(self) -> None:
+        self.section.query(agenda.list_motives, self._show)
+
+    def _show(self, motives: list) -> None:
+        chosen = self._select_after_load or self.current_motive_id()
+        self._select_after_load = None
+        self.motives.blockSignals(True)
+        self.motives.clear()
+        for motive in motives:
+            item = QListWidgetItem(f"{motive.label} ({motive.code})")
+            item.setData(Qt.ItemDataRole.UserRole, motive.id)
+            self.motives.addItem(item)
+        self.motives.blockSignals(False)
+        ids = [m.id for m in motives]
+        if ids:
+            self.motives.setCurrentRow(ids.index(chosen) if chosen in ids else 0)
+
+    def current_motive_id(self) -> uuid.UUID | None:
+        item = self.motives.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _chosen(self) -> None:
+        motive_id = self.current_motive_id()
+        if motive_id is not None:
+            self.section.query(lambda s: agenda.get_motive(s, motive_id),
+                               self.section.show_motive)
+
+    def new_motive(self) -> None:
+        self.motives.clearSelection()
+        self.section.show_motive(None)
+        self.section.code.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _saved(self, motive_id: uuid.UUID) -> None:
+        self._select_after_load = motive_id

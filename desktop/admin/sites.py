@@ -1,0 +1,346 @@
+"""Sites: description, public holidays, weekly opening hours and exceptional closures."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, time, timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.models import SiteKind
+from db.services import agenda, staff
+from db.services.access import Permission
+from db.services.agenda import WEEKDAYS
+from db.services.staff import SITE_KIND_LABELS, SITE_TIME_ZONES, SiteDetail, SiteInput
+from db.workdays import WorkingCalendar
+from desktop.admin.common import Section, WeekSection, list_widget
+from desktop.context import AppContext
+from widgets.choice_box import ChoiceBox
+from widgets.date_field import DateField
+from widgets.rows_editor import Column, RowsEditor
+
+WEEKDAY_CHOICES = tuple((day, name.capitalize()) for day, name in enumerate(WEEKDAYS))
+_TEXT_FIELDS = (("name", "&Nom"), ("address", "Ad&resse"), ("postcode", "Code &postal"),
+                ("city", "&Commune"), ("phone", "&Téléphone"), ("department", "&Département"),
+                ("sector", "Se&cteur"))
+HOLIDAYS_SHOWN = 8
+
+
+def upcoming_holidays(department: str, since: date, count: int = HOLIDAYS_SHOWN
+                      ) -> list[tuple[date, str]]:
+    """The next public holidays of the département's subdivision, with their French names."""
+    calendar, found, day = WorkingCalendar(department), [], since
+    while len(found) < count and day < since + timedelta(days=800):
+        name = calendar.holiday_name(day)
+        if name:
+            found.append((day, name))
+        day += timedelta(days=1)
+    return found
+
+
+class SiteSection(Section):
+    """The description of a site; ``saved(site_id)`` after a save."""
+
+    saved = Signal(uuid.UUID)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, "Description", Permission.ADMINISTER, "&Enregistrer le lieu",
+                         parent)
+        self.detail: SiteDetail | None = None
+        self.editors: dict[str, QLineEdit] = {}
+        self.kind = ChoiceBox()
+        self.kind.set_choices(SITE_KIND_LABELS.items())
+        self.time_zone = ChoiceBox()
+        self.time_zone.set_choices((zone, zone) for zone in SITE_TIME_ZONES)
+        for name, label in _TEXT_FIELDS[:1]:
+            self.editors[name] = QLineEdit()
+            self.form.add(name, label, self.editors[name])
+        self.form.add("kind", "T&ype", self.kind)
+        for name, label in _TEXT_FIELDS[1:]:
+            self.editors[name] = QLineEdit()
+            self.form.add(name, label, self.editors[name])
+        self.form.add("time_zone", "&Fuseau horaire", self.time_zone)
+        self.editors["department"].setPlaceholderText("38, 2A, 974…")
+        self.editors["phone"].setPlaceholderText("04 76 12 34 56")
+        self.finish()
+
+    def show_site(self, detail: SiteDetail | None) -> None:
+        self.detail = detail
+        data = detail.data if detail else SiteInput("", SiteKind.AGENCY, "")
+        for name, editor in self.editors.items():
+            editor.setText(getattr(data, name))
+        self.kind.set_value(data.kind)
+        self.time_zone.set_value(data.time_zone)
+        self.form.clear_errors()
+        self.say("")
+
+    def reload(self) -> None:
+        if self.detail is not None:
+            site_id = self.detail.id
+            self.query(lambda s: staff.get_site(s, site_id), self.show_site)
+
+    def save(self) -> None:
+        data = SiteInput(kind=self.kind.value(), time_zone=self.time_zone.value(),
+                         **{name: editor.text() for name, editor in self.editors.items()})
+        actor, detail = self.ctx.actor, self.detail
+        site_id = detail.id if detail else None
+        version = detail.version if detail else None
+        self.write(lambda s: staff.save_site(s, actor, data, site_id, version), {"site"},
+                   self.saved.emit)
+
+    def set_editable(self, editable: bool) -> None:
+        for editor in self.editors.values():
+            editor.setReadOnly(not editable)
+        self.kind.setEnabled(editable)
+        self.time_zone.setEnabled(editable)
+
+
+class HolidaysSection(Section):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, "Jours fériés à venir", Permission.ADMINISTER, None, parent)
+        self.list = QLabel(self)
+        self.list.setWordWrap(True)
+        self.list.setAccessibleName("Jours fériés à venir")
+        self.list.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.body.addWidget(self.list)
+
+    def show_department(self, department: str, today: date) -> None:
+        if not department:
+            self.list.setText("Indiquez le département du lieu : ses jours fériés "
+                              "s'appliqueront d'eux-mêmes.")
+            return
+        lines = [f"{WEEKDAYS[day.weekday()]} {day:%d/%m/%Y} — {name}"
+                 for day, name in upcoming_holidays(department, today)]
+        self.list.setText(f"Jours fériés du département {department}, appliqués d'eux-mêmes "
+                          "(aucun rendez-vous ni délai ne court ces jours-là) :\n"
+                          + "\n".join(lines))
+
+    def set_editable(self, editable: bool) -> None:
+        """Nothing to edit: the holidays follow the département."""
+
+
+class HoursSection(WeekSection):
+    """Weekly opening hours: several intervals a day make a lunch closure."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, "Horaires d'ouverture", Permission.PLAN_AGENDA,
+                         "Enregistrer les &horaires", parent)
+        self.site_id: uuid.UUID | None = None
+        self.editor = RowsEditor((
+            Column("Jour", WEEKDAY_CHOICES, 0),
+            Column("Ouverture", default=time(8, 30)),
+            Column("Fermeture", default=time(12, 0)),
+        ), "&Ajouter une plage", "S&upprimer la plage")
+        self.form.add("week", "Plages &d'ouverture", self.editor)
+        hint = QLabel("Une fermeture à midi : deux plages le même jour (08:30–12:00 et "
+                      "13:30–16:30). Un jour sans plage est fermé.", self)
+        hint.setWordWrap(True)
+        self.body.addWidget(hint)
+        self.finish()
+
+    def show_site(self, site_id: uuid.UUID | None) -> None:
+        self.site_id = site_id
+        self.editor.set_values([])
+        self.form.clear_errors()
+        self.say("")
+        self.reload()
+
+    def reload(self) -> None:
+        if self.site_id is None:
+            return
+        site_id = self.site_id
+        self.query(lambda s: agenda.opening_hours(s, site_id), self._show)
+
+    def _show(self, week: dict) -> None:
+        self.editor.set_values([(day, opens, closes) for day, intervals in sorted(week.items())
+                                for opens, closes in intervals])
+
+    def save(self) -> None:
+        rows = self.editor.values()
+        week: dict[int, list[tuple[time, time]]] = {}
+        for day, opens, closes in rows:
+            week.setdefault(day, []).append((opens, closes))
+        actor, site_id = self.ctx.actor, self.site_id
+        self.write(lambda s: agenda.set_opening_hours(s, actor, site_id, week), {"site_hours"})
+
+
+class ClosedDaysSection(Section):
+    """Exceptional closures (inventory, a bridge day…), from today on."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, "Fermetures exceptionnelles", Permission.PLAN_AGENDA, None,
+                         parent)
+        self.site_id: uuid.UUID | None = None
+        self.today = date.today()
+        self.day = DateField()
+        self.label = QLineEdit()
+        self.label.setPlaceholderText("Inventaire, pont…")
+        self.form.add("day", "&Jour", self.day)
+        self.form.add("label", "&Motif de la fermeture", self.label)
+        self.add_button = QPushButton("Ajouter la &fermeture", self)
+        self.add_button.clicked.connect(self.save)
+        self.list = list_widget("Fermetures exceptionnelles à venir", self)
+        self.remove_button = QPushButton("Retirer la fermeture &choisie", self)
+        self.remove_button.clicked.connect(self.remove)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch()
+        self.body.addLayout(buttons)
+        self.body.addWidget(self.list)
+        self.finish()
+
+    def show_site(self, site_id: uuid.UUID | None) -> None:
+        self.site_id = site_id
+        self.list.clear()
+        self.reload()
+
+    def reload(self) -> None:
+        if self.site_id is None:
+            return
+        site_id, today = self.site_id, self.today
+        self.query(lambda s: agenda.closed_days(s, site_id, today), self._show)
+
+    def _show(self, rows: list) -> None:
+        self.list.clear()
+        for row in rows:
+            text = f"{WEEKDAYS[row.day.weekday()]} {row.day:%d/%m/%Y}"
+            item = QListWidgetItem(f"{text} — {row.label}" if row.label else text)
+            item.setData(Qt.ItemDataRole.UserRole, (row.id, row.version))
+            self.list.addItem(item)
+        if not rows:
+            self.list.addItem("Aucune fermeture exceptionnelle prévue.")
+
+    def save(self) -> None:
+        try:
+            day = self.day.date()
+        except ValueError as error:
+            self.show_errors({"day": str(error)})
+            return
+        if day is None:
+            self.show_errors({"day": "Indiquez le jour de la fermeture (jj/mm/aaaa)."})
+            return
+        actor, site_id, label = self.ctx.actor, self.site_id, self.label.text()
+
+        def added(_closed_id) -> None:
+            self.day.clear()
+            self.label.clear()
+            self.reload()
+
+        self.write(lambda s: agenda.add_closed_day(s, actor, site_id, day, label),
+                   {"site_hours"}, added)
+
+    def remove(self) -> None:
+        item = self.list.currentItem()
+        chosen = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if chosen is None:
+            return
+        actor, (closed_id, version) = self.ctx.actor, chosen
+        self.write(lambda s: agenda.remove_closed_day(s, actor, closed_id, version),
+                   {"site_hours"}, lambda _r: self.reload())
+
+    def set_editable(self, editable: bool) -> None:
+        for widget in (self.day, self.label):
+            widget.setReadOnly(not editable)
+        self.form.set_visible("day", editable)
+        self.form.set_visible("label", editable)
+        self.add_button.setVisible(editable)
+        self.remove_button.setVisible(editable)
+
+
+class SitesTab(QSplitter):
+    """The list of sites on the left; the chosen site's sections on the right."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.ctx = ctx
+        self.sites = list_widget("Lieux d'accueil", self)
+        self.new_button = QPushButton("&Nouveau lieu", self)
+        self.new_button.setVisible(ctx.actor.can(Permission.ADMINISTER))
+        self.new_button.clicked.connect(self.new_site)
+        left = QWidget(self)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.sites, 1)
+        column.addWidget(self.new_button)
+
+        self.description = SiteSection(ctx)
+        self.holidays = HolidaysSection(ctx)
+        self.hours = HoursSection(ctx)
+        self.closed = ClosedDaysSection(ctx)
+        content = QWidget()
+        sections = QVBoxLayout(content)
+        for section in (self.description, self.holidays, self.hours, self.closed):
+            sections.addWidget(section)
+        sections.addStretch()
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        self.addWidget(left)
+        self.addWidget(scroll)
+        self.setStretchFactor(1, 1)
+        self.setChildrenCollapsible(False)
+
+        self.sites.currentItemChanged.connect(self._site_chosen)
+        self.description.saved.connect(self._saved)
+        self._select_after_load: uuid.UUID | None = None
+        ctx.changes.connect(lambda kinds: "site" in kinds and self.load())
+        self.load()
+
+    def load(self) -> None:
+        self.description.query(staff.list_sites, self._show_sites)
+
+    def _show_sites(self, sites: list) -> None:
+        chosen = self._select_after_load or self.current_site_id()
+        self._select_after_load = None
+        self.sites.blockSignals(True)
+        self.sites.clear()
+        for site in sorted(sites, key=lambda s: s.name):
+            item = QListWidgetItem(f"{site.name}\n{site.kind_label}")
+            item.setData(Qt.ItemDataRole.UserRole, site.id)
+            self.sites.addItem(item)
+        self.sites.blockSignals(False)
+        rows = [self.sites.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.sites.count())]
+        if rows:
+            self.sites.setCurrentRow(rows.index(chosen) if chosen in rows else 0)
+
+    def current_site_id(self) -> uuid.UUID | None:
+        item = self.sites.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _site_chosen(self) -> None:
+        site_id = self.current_site_id()
+        if site_id is None:
+            return
+        self.description.query(lambda s: staff.get_site(s, site_id), self._show_detail)
+        for section in (self.hours, self.closed):
+            section.setEnabled(True)
+            section.show_site(site_id)
+
+    def _show_detail(self, detail: SiteDetail) -> None:
+        self.description.show_site(detail)
+        self.holidays.show_department(detail.data.department, self.closed.today)
+
+    def new_site(self) -> None:
+        self.sites.clearSelection()
+        self.description.show_site(None)
+        self.holidays.show_department("", self.closed.today)
+        for section in (self.hours, self.closed):
+            section.setEnabled(False)  # a site's hours are set once it exists
+        self.description.editors["name"].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _saved(self, site_id: uuid.UUID) -> None:
+        self._select_after_load = site_id
