@@ -165,7 +165,7 @@ class AgendaPage(QWidget):
         self.tabs.addTab(calendar, "&Calendrier")
         self.list: AppointmentList | None = None  # built once the choices are known
         self.tabs.addTab(QLabel("Chargement…"), "&Liste")
-        self.tabs.addTab(self.to_fill_table, "À &renseigner")
+        self.tabs.addTab(self.to_fill_table, "Passés à &renseigner")
         self.message = QLabel(self)
         self.message.setAccessibleName("Message")
         self.message.setWordWrap(True)
@@ -197,6 +197,7 @@ class AgendaPage(QWidget):
         self.list.open_requested.connect(self.open_appointment)
         self.tabs.removeTab(1)
         self.tabs.insertTab(1, self.list, "&Liste")
+        self.list.search()  # this week, every adviser and site
         mine = any(a.id == self._ctx.actor.id for a in choices.advisers)
         self.view_kind.blockSignals(True)
         self.view_kind.setCurrentIndex(0 if mine or not choices.sites else 1)
@@ -343,7 +344,8 @@ class AgendaPage(QWidget):
     def _show_to_fill(self, rows: list[AgendaRow]) -> None:
         self._to_fill = {row.id: row for row in rows}
         self.to_fill_table.set_ids([row.id for row in rows])
-        self.tabs.setTabText(2, f"À &renseigner ({len(rows)})")
+        # Not « À renseigner »: an unselected tab clips the accent of a capital À.
+        self.tabs.setTabText(2, f"Passés à &renseigner ({len(rows)})")
 
     def _on_changes(self, kinds: set) -> None:
         if kinds & {"appointment", "workshop", "agenda"}:

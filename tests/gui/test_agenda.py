@@ -288,7 +288,7 @@ def test_outcome_of_a_past_appointment_clears_it_from_to_fill(
     appointment_id = book(sqlite_store, setup, day, 9, now=setup.at(day, 0) - timedelta(days=1))
     page = open_page()
     qtbot.waitUntil(lambda: page.to_fill_table.model_.rowCount() == 1, timeout=WAIT)
-    assert page.tabs.tabText(2) == "À &renseigner (1)"
+    assert page.tabs.tabText(2) == "Passés à &renseigner (1)"
     qtmodeltester.check(page.to_fill_table.model_)
     show_day(qtbot, page, day)
     assert page.view.item_accessible_text(appointment_id).endswith(TO_FILL)
