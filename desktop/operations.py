@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -91,6 +92,7 @@ class Op(Generic[T]):
         self._on_failure: Callable[[BaseException], None] | None = None
         self._progress_label: str | None = None
         self._parent: QWidget | None = None
+        self._owner: QObject | None = None
 
     def on_success(self, callback: Callable[[T], None]) -> Op[T]:
         self._on_success = callback
@@ -100,6 +102,15 @@ class Op(Generic[T]):
         """Replace the default handling (French message box / error dialog)."""
         self._on_failure = callback
         return self
+
+    def owned_by(self, owner: QObject) -> Op[T]:
+        """Deliver the result only if ``owner`` still exists (a screen closed meanwhile
+        simply never hears back; a failure is still reported, without a parent)."""
+        self._owner = owner
+        return self
+
+    def _owner_gone(self) -> bool:
+        return self._owner is not None and not shiboken6.isValid(self._owner)
 
     def with_progress(self, label: str, parent: QWidget | None = None) -> Op[T]:
         self._progress_label, self._parent = label, parent
@@ -119,13 +130,15 @@ class Op(Generic[T]):
                 dialog.close()
             if self._changes:
                 self._ctx.changes.emit(set(self._changes))
-            if self._on_success is not None:
+            if self._on_success is not None and not self._owner_gone():
                 self._on_success(result)
 
         def failed(error: BaseException) -> None:
             if dialog is not None:
                 dialog.close()
-            if self._on_failure is not None:
+            if self._owner_gone():
+                self._ctx.report_error(error, None)
+            elif self._on_failure is not None:
                 self._on_failure(error)
             else:
                 self._ctx.report_error(error, self._parent)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtWidgets import QApplication, QProgressDialog
+import shiboken6
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from db.errors import ValidationError
 from db.models import PersonKind, Role
@@ -78,3 +79,20 @@ def test_progress_reported_by_the_work_moves_the_dialog(qtbot, make_context):
     qtbot.waitUntil(lambda: bool(done), timeout=5000)
     assert done == ["fini"]
     assert not dialog.isVisible()
+
+
+def test_a_screen_closed_meanwhile_never_hears_back(qtbot, make_context):
+    ctx = make_context(Role.ADVISER)
+    screen = QWidget()
+    release, heard = threading.Event(), []
+
+    def slow_work(_session):
+        release.wait(5)
+        return "résultat"
+
+    ops.query(ctx, slow_work).on_success(heard.append).owned_by(screen).run()
+    screen.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(screen), timeout=5000)
+    release.set()
+    qtbot.waitUntil(ctx.tasks.idle, timeout=5000)
+    assert heard == []
