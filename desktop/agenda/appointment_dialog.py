@@ -30,7 +30,7 @@ from db.services import booking
 from db.services.agenda import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, french_moment
 from db.services.booking import AppointmentDetail
 from desktop import operations as ops
-from desktop.agenda.common import TO_FILL, Prompts, alive, time_text, to_fill
+from desktop.agenda.common import TO_FILL, Prompts, time_text, to_fill
 from desktop.agenda.slot_list import SlotList
 from desktop.context import AppContext
 from desktop.documents import ical, write_atomically
@@ -194,7 +194,7 @@ class AppointmentDialog(QDialog):
         actor = self._ctx.actor
         ops.query(self._ctx, lambda session: booking.get_appointment(session, actor,
                                                                      appointment_id)) \
-            .on_success(alive(self, self._show)).run()
+            .on_success(self._show).owned_by(self).run()
 
     def _show(self, detail: AppointmentDetail) -> None:
         self.detail = detail
@@ -244,9 +244,9 @@ class AppointmentDialog(QDialog):
     def _write(self, work, then=None) -> None:
         self.banner.hide()
         ops.write(self._ctx, work, changes={"appointment"}) \
-            .on_success(alive(self, lambda result: self._written(
-                then(result) if then else self.detail.row.id))) \
-            .on_failure(alive(self, self._refused)).run()
+            .on_success(lambda result: self._written(
+                then(result) if then else self.detail.row.id)) \
+            .on_failure(self._refused).owned_by(self).run()
 
     def _written(self, appointment_id: uuid.UUID) -> None:
         self.changed.emit(appointment_id)
@@ -296,9 +296,9 @@ class AppointmentDialog(QDialog):
             return
         ops.query(self._ctx, lambda session: write_invitation(session, actor, row.id,
                                                               Path(path))) \
-            .on_success(alive(self, lambda _none: self._show_banner(
-                f"Invitation enregistrée : {path}"))) \
-            .on_failure(alive(self, self._refused)).run()
+            .on_success(lambda _none: self._show_banner(
+                f"Invitation enregistrée : {path}")) \
+            .on_failure(self._refused).owned_by(self).run()
 
     def _refused(self, error: BaseException) -> None:
         if isinstance(error, ValidationError):

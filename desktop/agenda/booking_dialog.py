@@ -34,7 +34,7 @@ from db.services.agenda_views import SiteChoice
 from db.services.booking import BookingRequest
 from db.services.slots import Slot
 from desktop import operations as ops
-from desktop.agenda.common import alive, index_of
+from desktop.agenda.common import index_of
 from desktop.agenda.person_picker import PersonPicker
 from desktop.agenda.slot_list import SlotList
 from desktop.context import AppContext
@@ -169,7 +169,7 @@ class BookingDialog(QDialog):
             return _Setup(agenda.list_motives(session, on=date.today()),
                           agenda_views.agenda_choices(session, actor).sites, person)
 
-        ops.query(self._ctx, work).on_success(alive(self, self._loaded)).run()
+        ops.query(self._ctx, work).on_success(self._loaded).owned_by(self).run()
 
     def _loaded(self, setup: _Setup) -> None:
         self._motives = [m for m in setup.motives
@@ -207,7 +207,7 @@ class BookingDialog(QDialog):
             record = people.get_person(session, actor, person_id)
             return record.display_name, record.phone_display, record.data.email
 
-        ops.query(self._ctx, work).on_success(alive(self, self._show_person)).run()
+        ops.query(self._ctx, work).on_success(self._show_person).owned_by(self).run()
 
     def _show_person(self, person: tuple[str, str, str] | None) -> None:
         self.picker.setVisible(person is None)
@@ -291,8 +291,8 @@ class BookingDialog(QDialog):
         actor = self._ctx.actor
         self.save_button.setEnabled(False)
         ops.write(self._ctx, lambda session: booking.book_appointment(session, actor, request),
-                  changes={"appointment"}).on_success(alive(self, self._saved)) \
-            .on_failure(alive(self, self._refused)).run()
+                  changes={"appointment"}).on_success(self._saved) \
+            .on_failure(self._refused).owned_by(self).run()
 
     def _saved(self, appointment_id: uuid.UUID) -> None:
         self.save_button.setEnabled(True)

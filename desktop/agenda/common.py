@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -66,15 +65,6 @@ def moment_text(moment: datetime, time_zone: str) -> str:
 def to_fill(row: AgendaRow, now: datetime) -> bool:
     """A past appointment still without an outcome (« à renseigner »)."""
     return row.status is AppointmentStatus.BOOKED and row.starts_at < now
-
-
-def alive(widget: QWidget, callback: Callable) -> Callable:
-    """``callback``, skipped once ``widget`` is gone: an answer from the worker may arrive
-    after its page or dialog was closed."""
-    def call(*args):
-        if shiboken6.isValid(widget):
-            callback(*args)
-    return call
 
 
 def index_of(combo: QComboBox, value: object) -> int:

@@ -15,7 +15,7 @@ from db.services.agenda import KIND_LABELS, STATUS_LABELS
 from db.services.agenda_views import DEFAULT_TIME_ZONE, AgendaChoices
 from db.services.booking import LIST_LIMIT, AgendaRow, AppointmentFilter
 from desktop import operations as ops
-from desktop.agenda.common import AppointmentTable, alive, instant
+from desktop.agenda.common import AppointmentTable, instant
 from desktop.context import AppContext
 from widgets.date_field import DateField
 from widgets.form import FormField
@@ -109,8 +109,8 @@ class AppointmentList(QWidget):
         self._ticket += 1
         ticket, actor = self._ticket, self._ctx.actor
         ops.query(self._ctx, lambda session: booking.find_appointments(session, actor, wanted)) \
-            .on_success(alive(self, lambda ids: self._show(ticket, ids))) \
-            .on_failure(alive(self, self._refused)).run()
+            .on_success(lambda ids: self._show(ticket, ids)) \
+            .on_failure(self._refused).owned_by(self).run()
 
     def _show(self, ticket: int, ids: list[uuid.UUID]) -> None:
         if ticket != self._ticket:

@@ -40,7 +40,6 @@ from desktop.agenda.common import (
     TO_FILL,
     AppointmentTable,
     Prompts,
-    alive,
     instant,
     local,
     to_fill,
@@ -112,7 +111,7 @@ class AgendaPage(QWidget):
         self._build()
         ctx.changes.connect(self._on_changes)
         ops.query(ctx, lambda session: agenda_views.agenda_choices(session, ctx.actor)) \
-            .on_success(alive(self, self._chosen)).run()
+            .on_success(self._chosen).owned_by(self).run()
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -302,8 +301,8 @@ class AgendaPage(QWidget):
                                       tuple(a.id for a in advisers)),
                 advisers)
 
-        ops.query(self._ctx, work).on_success(alive(
-            self, lambda period: self._show_period(ticket, zone, mode, period))).run()
+        ops.query(self._ctx, work).on_success(
+            lambda period: self._show_period(ticket, zone, mode, period)).owned_by(self).run()
 
     def _show_period(self, ticket: int, zone: str, mode: str, period: _Period | None) -> None:
         if ticket != self._ticket or period is None:
@@ -339,7 +338,7 @@ class AgendaPage(QWidget):
             return
         actor = self._ctx.actor
         ops.query(self._ctx, lambda session: booking.appointments_to_fill(
-            session, actor, adviser_id)).on_success(alive(self, self._show_to_fill)).run()
+            session, actor, adviser_id)).on_success(self._show_to_fill).owned_by(self).run()
 
     def _show_to_fill(self, rows: list[AgendaRow]) -> None:
         self._to_fill = {row.id: row for row in rows}
@@ -433,7 +432,7 @@ class AgendaPage(QWidget):
 
         ops.write(self._ctx, lambda session: booking.reschedule_appointment(
             session, actor, row.id, row.version, starts_at, adviser_id=adviser_id),
-            changes={"appointment"}).on_failure(alive(self, refused)).run()
+            changes={"appointment"}).on_failure(refused).owned_by(self).run()
 
     # -- export ------------------------------------------------------------------------------
     def export(self) -> None:
@@ -451,8 +450,8 @@ class AgendaPage(QWidget):
         actor = self._ctx.actor
         ops.query(self._ctx, lambda session: export_agenda(
             session, actor, adviser.login, adviser.name, *period, Path(path))) \
-            .on_success(alive(self, lambda count: self._exported(path, count))) \
-            .with_progress("Export de l'agenda…", self).run()
+            .on_success(lambda count: self._exported(path, count)) \
+            .with_progress("Export de l'agenda…", self).owned_by(self).run()
 
     def _exported(self, path: str, count: int) -> None:
         self.message.show()

@@ -13,7 +13,7 @@ from db.services.booking import AgendaRow
 from desktop import operations as ops
 from desktop.agenda.appointment_dialog import AppointmentDialog
 from desktop.agenda.booking_dialog import BookingDialog
-from desktop.agenda.common import AppointmentTable, alive
+from desktop.agenda.common import AppointmentTable
 from desktop.context import AppContext
 
 
@@ -52,7 +52,7 @@ class PersonAppointments(QWidget):
             return (booking.person_appointments(session, actor, person_id),
                     agenda_views.agenda_choices(session, actor))
 
-        ops.query(self._ctx, work).on_success(alive(self, self._show)).run()
+        ops.query(self._ctx, work).on_success(self._show).owned_by(self).run()
 
     def _show(self, answer) -> None:
         rows, choices = answer

@@ -27,7 +27,6 @@ from db.services import booking, workshops
 from db.services.agenda import STATUS_LABELS, french_moment
 from db.services.workshops import Participant, SessionRow
 from desktop import operations as ops
-from desktop.agenda.common import alive
 from desktop.agenda.person_picker import PersonPicker
 from desktop.context import AppContext
 from widgets.form import Form
@@ -117,7 +116,7 @@ class SessionDialog(QDialog):
                 row.starts_at + timedelta(seconds=1)) if s.id == row.id]
             return _State(fresh, workshops.participants(session, actor, row.id))
 
-        ops.query(self._ctx, work).on_success(alive(self, self._show)).run()
+        ops.query(self._ctx, work).on_success(self._show).owned_by(self).run()
 
     def _show(self, state: _State) -> None:
         self.state = state
@@ -171,7 +170,7 @@ class SessionDialog(QDialog):
             self.load()
 
         ops.write(self._ctx, work, changes={"appointment", "workshop"}) \
-            .on_success(alive(self, written)).on_failure(alive(self, self._refused)).run()
+            .on_success(written).on_failure(self._refused).owned_by(self).run()
 
     def _show_picker(self) -> None:
         self.picker.show()

@@ -12,7 +12,7 @@ from db.models import AppointmentKind
 from db.services import slots
 from db.services.slots import Slot
 from desktop import operations as ops
-from desktop.agenda.common import alive, moment_text
+from desktop.agenda.common import moment_text
 from desktop.context import AppContext
 
 # Free slots offered: the next four weeks, earliest first.
@@ -57,7 +57,7 @@ class SlotList(QListWidget):
                                     adviser_id=adviser_id, limit=SLOT_LIMIT)
 
         ops.query(self._ctx, work).on_success(
-            alive(self, lambda found: self._show(ticket, found, preset))).run()
+            lambda found: self._show(ticket, found, preset)).owned_by(self).run()
 
     def _show(self, ticket: int, found: list[Slot] | None, preset: Slot | None) -> None:
         if ticket != self._ticket or found is None:
