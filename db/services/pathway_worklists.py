@@ -204,6 +204,41 @@ def worklist_rows(session: Session, actor: Actor, ids: list[uuid.UUID]) -> list[
     return [rows[i] for i in ids if i in rows]
 
 
+@dataclass(frozen=True)
+class PersonEntryRow:
+    """One of a person's pathways, for their record: which, which month, where it stands."""
+
+    id: uuid.UUID
+    kind_label: str
+    month: date
+    status: PathwayStatus
+    attempts: int
+    appointment_id: uuid.UUID | None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def title(self) -> str:
+        return f"{self.kind_label} — {month_label(self.month)}"
+
+
+def entries_for_person(
+    session: Session, actor: Actor, person_id: uuid.UUID
+) -> list[PersonEntryRow]:
+    """Every pathway this person was in, the latest month first."""
+    actor.require(Permission.WORK_PATHWAYS)
+    statement = (
+        select(PathwayEntry.id, PathwayKind.label, PathwayEntry.month, PathwayEntry.status,
+               PathwayEntry.attempts, PathwayEntry.appointment_id)
+        .join(PathwayKind, PathwayKind.id == PathwayEntry.kind_id)
+        .where(PathwayEntry.person_id == person_id, PathwayEntry.deleted_at.is_(None))
+        .order_by(PathwayEntry.month.desc(), PathwayKind.position)
+    )
+    return [PersonEntryRow(*row) for row in session.execute(statement)]
+
+
 def status_counts(
     session: Session, actor: Actor, kind_id: uuid.UUID, month: date
 ) -> dict[PathwayStatus, int]:

@@ -252,3 +252,20 @@ def test_funnel_figures_on_a_known_cohort(store, actors):
         ("invalidity", 9, 0), ("invalidity", 10, 0)]
     with pytest.raises(PermissionDenied), store.session() as session:
         pathways.funnel(session, actors[Role.PARTNER], "ald", OCTOBER)
+
+
+def test_a_person_record_lists_their_pathways_latest_month_first(store, actors, october):
+    adviser = actors[Role.ADVISER]
+    _kind_id, ids = october
+    person_id = entry(store, adviser, ids[0]).person_id
+    with store.session() as session:
+        import_extract(session, adviser, "maternity", extract(PEOPLE[:1]),
+                       month=date(2026, 11, 1), today=TODAY)
+    act(store, worklists.record_attempt, adviser, ids[0], AttemptResult.NO_ANSWER)
+    with store.session() as session:
+        rows = worklists.entries_for_person(session, adviser, person_id)
+        with pytest.raises(PermissionDenied):
+            worklists.entries_for_person(session, actors[Role.PARTNER], person_id)
+    assert [(r.title, r.status_label, r.attempts) for r in rows] == [
+        ("Maternité — novembre 2026", "À contacter", 0),
+        ("Affection de longue durée (ALD) — octobre 2026", "Tentative 1", 1)]
