@@ -93,6 +93,7 @@ class PasswordDialog(QDialog):
         buttons.addButton("&Quitter", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
         layout = QVBoxLayout(self)
         for widget in (intro, label, self.password_edit, self.remember, buttons):
             layout.addWidget(widget)
@@ -244,7 +245,8 @@ class Startup(QObject):
         self.login_dialog = dialog
 
     def _login_closed(self) -> None:
-        self.login_dialog.deleteLater()
+        # Dropped, not deleteLater(): a query of the dialog may still be under way, and its
+        # callback keeps the dialog alive until it has run.
         self.login_dialog = None
 
     @_startup_step
@@ -364,7 +366,7 @@ class Startup(QObject):
 def _install_french_translations(app: QApplication) -> None:
     """Qt's own texts (standard buttons, context menus, file dialogs) in French."""
     translator = QTranslator(app)
-    if translator.load(QLocale(), "qtbase", "_",
+    if translator.load(QLocale(QLocale.Language.French), "qtbase", "_",
                        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
 

@@ -198,7 +198,8 @@ class MainWindow(QMainWindow):
         table.setAccessibleName("Liste des raccourcis clavier")
         table.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                       | Qt.TextInteractionFlag.TextSelectableByMouse)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons = QDialogButtonBox(dialog)
+        buttons.addButton("&Fermer", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)
         layout.addWidget(table)

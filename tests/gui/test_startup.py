@@ -8,11 +8,12 @@ import sys
 import types
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy.engine import make_url
 
 from desktop import app as app_module
-from desktop import operations
+from desktop import errors, operations
 from desktop.app import EXIT_OK, EXIT_REFUSED, needs_password, run_gui
 from desktop.settings import Settings
 from tests.conftest import add_staff
@@ -20,11 +21,18 @@ from tests.conftest import add_staff
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, qapp):
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own
+    """run_gui installs its excepthook: an error would open a modal dialog and wait. Record
+    it instead, and fail."""
+    unexpected: list[str] = []
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(errors.ErrorDialog, "exec", lambda dialog: unexpected.append(
+        dialog.report))
     for name in ("GUICHET_DB", "GUICHET_LOGIN", "GUICHET_QUIT_WHEN_READY"):
         monkeypatch.delenv(name, raising=False)
     yield
     qapp.setQuitOnLastWindowClosed(True)
+    qapp.processEvents()  # callbacks still queued belong to this test
+    assert not unexpected, unexpected[0]
 
 
 @pytest.fixture
@@ -136,3 +144,26 @@ def test_a_server_without_password_asks_for_one(monkeypatch, tmp_path):
     assert not needs_password(make_url("sqlite:///x.sqlite3"))
     monkeypatch.setenv("PGPASSWORD", "pw")
     assert not needs_password(make_url("postgresql+psycopg://agent@srv/guichet"))
+
+
+def test_switching_user_closes_the_window_and_shows_the_picker(sqlite_store, gui_actors,
+                                                               monkeypatch):
+    from desktop.login import LoginDialog
+
+    monkeypatch.setenv("GUICHET_LOGIN", "conseiller01")
+    events = []
+    original_open = app_module.Startup.open_main_window
+
+    def open_then_switch(self, actor):
+        original_open(self, actor)
+        events.append(("fenêtre", actor.login))
+        QTimer.singleShot(0, self.window.switch_user_requested.emit)
+
+    def picker_then_quit(dialog):
+        events.append(("sélecteur", dialog.windowTitle()))
+        QTimer.singleShot(0, dialog.reject)  # « Quitter »
+
+    monkeypatch.setattr(app_module.Startup, "open_main_window", open_then_switch)
+    monkeypatch.setattr(LoginDialog, "open", picker_then_quit)
+    assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_OK
+    assert events == [("fenêtre", "conseiller01"), ("sélecteur", "Guichet — Qui êtes-vous ?")]
