@@ -167,3 +167,25 @@ def test_switching_user_closes_the_window_and_shows_the_picker(sqlite_store, gui
     monkeypatch.setattr(LoginDialog, "open", picker_then_quit)
     assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_OK
     assert events == [("fenêtre", "conseiller01"), ("sélecteur", "Guichet — Qui êtes-vous ?")]
+
+
+def test_a_connection_failure_is_explained_and_offers_the_settings(sqlite_store, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from db.store import Store
+
+    def unreachable(_store):
+        raise OperationalError("connect", {}, ConnectionRefusedError("refusé"))
+
+    shown = []
+
+    def answer_quit(box):
+        shown.append((box.text(), [b.text() for b in box.buttons()]))
+        return 0
+
+    monkeypatch.setattr(Store, "schema_state", unreachable)
+    monkeypatch.setattr(QMessageBox, "exec", answer_quit)
+    assert run_gui(str(sqlite_store.sqlite_path)) == app_module.EXIT_FAILURE
+    text, buttons = shown[0]
+    assert text.startswith("Impossible d'ouvrir la base de données.")
+    assert sorted(buttons) == ["&Quitter", "&Réglages…"]
