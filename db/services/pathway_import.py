@@ -264,6 +264,11 @@ def parse_extract(
     return parsed
 
 
+def header_mapping(header: list[str]) -> list[tuple[str, str | None]]:
+    """Each column of the file and the field it fills (None: ignored), for a preview."""
+    return [(name, _HEADER_NAMES.get(_header_key(name))) for name in header]
+
+
 def _map_columns(header: list[str], errors: list[LineError]) -> dict[str, int]:
     """Canonical column name → index; missing or doubled columns are line-1 errors."""
     columns: dict[str, int] = {}

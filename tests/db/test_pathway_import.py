@@ -167,6 +167,12 @@ def test_headers_in_any_order_case_and_spelling_extra_columns_ignored():
     assert parsed.rows[0].entry_date == date(2026, 10, 2)
 
 
+def test_the_header_mapping_names_the_field_each_column_fills():
+    assert pathway_import.header_mapping(["Prénom", "N° dossier", "Date d'entrée", "NIR"]) == [
+        ("Prénom", "prenom"), ("N° dossier", None), ("Date d'entrée", "date_entree"),
+        ("NIR", "nir")]
+
+
 def test_optional_columns_may_be_absent_and_blank_lines_are_skipped():
     data = extract([PEOPLE[0][:4], ["", "", "", ""], PEOPLE[1][:4]], header=HEADER[:4])
     parsed = parse(data + b";;;\r\n")
