@@ -152,7 +152,7 @@ class LoginDialog(QDialog):
         self.filter_edit.textChanged.connect(self._filter)
         self.filter_edit.installEventFilter(self)
         self.filter_edit.setFocus()
-        ops.query(ctx, staff.list_accounts).on_success(self.set_accounts).run()
+        ops.query(ctx, staff.list_accounts).on_success(self.set_accounts).owned_by(self).run()
 
     # -- accounts ------------------------------------------------------------------------
     def set_accounts(self, accounts: list[staff.Account]) -> None:
@@ -210,7 +210,7 @@ class LoginDialog(QDialog):
             return
         self.sign_in_button.setEnabled(False)
         ops.query(self._ctx, lambda session: staff.sign_in(session, login)) \
-            .on_success(self._signed_in).on_failure(self._refused).run()
+            .on_success(self._signed_in).on_failure(self._refused).owned_by(self).run()
 
     def _signed_in(self, actor: Actor) -> None:
         self.actor = actor

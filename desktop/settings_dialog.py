@@ -184,7 +184,7 @@ class SettingsDialog(QDialog):
             self.site_combo.setToolTip("La liste des sites est disponible une fois connecté.")
             return
         self.site_combo.setEnabled(False)
-        ops.query(ctx, staff.list_sites).on_success(self.set_sites).run()
+        ops.query(ctx, staff.list_sites).on_success(self.set_sites).owned_by(self).run()
 
     def set_sites(self, sites: list[staff.SiteSummary]) -> None:
         for site in sites:
