@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from widgets.form import error_color
+from widgets.id_list_model import fix_row_height
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -199,10 +200,14 @@ class RowsEditor(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers
                                    & ~QAbstractItemView.EditTrigger.CurrentChanged)
         self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
+        fix_row_height(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("00:00") * 2)
+        # A week of intervals is short: the table shows every row, the page scrolls.
+        self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setAccessibleDescription(
             "F2 modifie la cellule, Insérer ajoute une ligne, Suppr la retire.")
         self.add_button = QPushButton(add_text, self)
@@ -215,7 +220,7 @@ class RowsEditor(QWidget):
         buttons.addStretch()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(buttons)
         self.setFocusProxy(self.table)
 

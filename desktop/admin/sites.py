@@ -109,9 +109,11 @@ class SiteSection(Section):
 class HolidaysSection(Section):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, "Jours fériés à venir", Permission.ADMINISTER, None, parent)
+        self.form.hide()  # nothing to fill in
         self.list = QLabel(self)
         self.list.setWordWrap(True)
         self.list.setAccessibleName("Jours fériés à venir")
+        self.list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.list.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.body.addWidget(self.list)
@@ -308,7 +310,8 @@ class SitesTab(QSplitter):
         self.sites.blockSignals(True)
         self.sites.clear()
         for site in sorted(sites, key=lambda s: s.name):
-            item = QListWidgetItem(f"{site.name}\n{site.kind_label}")
+            item = QListWidgetItem(site.name)
+            item.setToolTip(site.kind_label)
             item.setData(Qt.ItemDataRole.UserRole, site.id)
             self.sites.addItem(item)
         self.sites.blockSignals(False)

@@ -85,6 +85,7 @@ class TakeCallbackDialog(QDialog):
         self.due = QLabel(self)
         self.due.setAccessibleName("Échéance du rappel")
         self.due.setWordWrap(True)
+        self.due.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 60)
         self.picker.chosen.connect(self._person_changed)
         self.site.currentIndexChanged.connect(self._show_due)
 
@@ -97,6 +98,7 @@ class TakeCallbackDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._scroll, self._content = scroll, content
 
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton("En&registrer la demande",
@@ -166,7 +168,17 @@ class TakeCallbackDialog(QDialog):
     def _show_banner(self, message: str) -> None:
         self.banner.setText(message)
         self.banner.show()
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to show the whole form with its messages, unless the screen is smaller: the
+        scroll area would otherwise squeeze the fields rather than scroll."""
+        available = self.screen().availableGeometry().height() if self.screen() else 800
+        self._scroll.setMinimumHeight(min(self._content.sizeHint().height(),
+                                          int(available * 0.7)))
+        self.adjustSize()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._fit()
         self.picker.setFocus(Qt.FocusReason.OtherFocusReason)

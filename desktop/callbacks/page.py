@@ -39,7 +39,7 @@ COLUMNS = ("Échéance", "État", "Personne", "Téléphone", "Motif", "Lieu", "P
 _TAKEN_BY = COLUMNS.index("Prise par")
 _STATE = COLUMNS.index("État")
 _COLUMN_SAMPLES = ("00/00/0000 00:00", "À rappeler dans 23 h 59", "LEFÈVRE-DUPONTEL Éloïse",
-                   "06 12 34 56 78", "AMELI", "Agence de Grenoble", "Camille Conseiller01")
+                   "06 12 34 56 78", "AMELI", "Point conseil de Bourgoin", "Camille Conseiller01")
 # The queue is read again this often, so « en retard » appears without any action.
 REFRESH_MS = 60_000
 DEFAULT_TIME_ZONE = "Europe/Paris"
@@ -136,6 +136,7 @@ class CallbacksPage(QWidget):
         self.new_button.clicked.connect(self.new_request)
         self.filter = ChoiceBox(self)
         self.filter.setAccessibleName("Demandes affichées")
+        self.filter.setSizeAdjustPolicy(ChoiceBox.SizeAdjustPolicy.AdjustToContents)
         self.filter.currentIndexChanged.connect(lambda _i: self.reload())
         filter_label = QLabel("&Afficher :", self)
         filter_label.setBuddy(self.filter)

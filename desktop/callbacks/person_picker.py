@@ -39,8 +39,9 @@ class PersonPicker(QWidget):
         self.person: PersonRow | None = None
 
         self.field = SearchField(self)
-        self.field.setPlaceholderText("Nom, NIR ou téléphone — laisser vide si la personne "
-                                      "n'est pas connue")
+        self.field.setPlaceholderText("Nom, NIR ou téléphone (facultatif)")
+        self.field.setToolTip("Laisser vide si la personne n'est pas dans le fichier : "
+                              "son nom et son numéro suffisent.")
         self.field.setAccessibleName("Rechercher la personne dans le fichier")
         self.field.search_requested.connect(self.search.search)
         self.field.accepted.connect(self._enter_list)
