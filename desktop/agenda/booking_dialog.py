@@ -288,11 +288,17 @@ class BookingDialog(QDialog):
             person_id=self._person_id, adviser_id=slot.adviser_id, site_id=slot.site_id,
             motive_id=motive.id, kind=kind, starts_at=slot.starts_at,
             channel=Channel(self.channel.currentData()), note=self.note.toPlainText())
-        actor = self._ctx.actor
+        actor, book = self._ctx.actor, self.book
         self.save_button.setEnabled(False)
-        ops.write(self._ctx, lambda session: booking.book_appointment(session, actor, request),
+        ops.write(self._ctx, lambda session: book(session, actor, request),
                   changes={"appointment"}).on_success(self._saved) \
             .on_failure(self._refused).owned_by(self).run()
+
+    def book(self, session, actor, request: BookingRequest) -> uuid.UUID:
+        """The write behind « Enregistrer » (on the worker thread); returns the appointment's
+        id. A caller booking on behalf of something (a call-back, a pathway worklist line)
+        overrides it to record that in the same unit of work, so a refusal writes nothing."""
+        return booking.book_appointment(session, actor, request)
 
     def _saved(self, appointment_id: uuid.UUID) -> None:
         self.save_button.setEnabled(True)
