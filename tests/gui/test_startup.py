@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-import types
 
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy.engine import make_url
 
+from db import demo
+from db.models import Person
+from db.store import Store
 from desktop import app as app_module
 from desktop import errors, operations
 from desktop.app import EXIT_OK, EXIT_REFUSED, needs_password, run_gui
 from desktop.settings import Settings
-from tests.conftest import add_staff
 
 
 @pytest.fixture(autouse=True)
@@ -83,22 +84,30 @@ def test_unattended_refusal_is_written_on_stderr(tmp_path, unattended, capsys):
 def test_first_start_on_an_empty_local_file_generates_demo_data(tmp_path, monkeypatch,
                                                                   unattended):
     calls = []
+    real_generate = demo.generate
 
-    def generate(store, size, seed, progress):
+    def few_people(store, size, seed, progress):
+        # The real generator, with fewer people than the small set so that the test is quick.
         calls.append((size, seed, progress))
-        add_staff(store)
-        return "résumé"
+        return real_generate(store, size=size, seed=seed, progress=progress, people_count=60)
 
-    monkeypatch.setitem(sys.modules, "db.demo", types.SimpleNamespace(generate=generate))
+    monkeypatch.setattr(demo, "generate", few_people)
     path = tmp_path / "data" / "guichet.sqlite3"  # its directory does not exist yet
     assert run_gui(str(path)) == EXIT_OK
     assert calls == [("small", 2026, operations.report_progress)]
     assert Settings().last_login == "conseiller01"
+    store = Store(path)
+    with store.session() as session:
+        assert session.query(Person).count() == 60
+    store.dispose()
 
 
 def test_an_existing_database_gets_no_demo_data(sqlite_store, gui_actors, monkeypatch,
                                                 unattended):
-    monkeypatch.setitem(sys.modules, "db.demo", None)  # importing it would fail
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("no demo data on a database that has some")
+
+    monkeypatch.setattr(demo, "generate", refuse)
     monkeypatch.setenv("GUICHET_LOGIN", "mediateur01")
     assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_OK
     assert Settings().last_login == "mediateur01"
