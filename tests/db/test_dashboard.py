@@ -1,0 +1,260 @@
+"""The dashboard's figures on a small known month (October 2026), on both engines: every
+figure exact, and the list behind each figure as long as the figure says."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from db.errors import PermissionDenied
+from db.models import (
+    AppointmentKind,
+    AppointmentStatus,
+    CallbackOutcome,
+    CancelledBy,
+    CaseOutcome,
+    Channel,
+    PathwayOutcome,
+    Role,
+    Site,
+    SiteKind,
+)
+from db.services import booking, callbacks, dashboard, pathways
+from db.services import pathway_worklists as worklists
+from db.services.callbacks import CallbackInput
+from db.services.dashboard import Drill, Source
+from db.services.mediation import Step
+from db.services.pathway_import import import_extract
+from tests.db.agenda_setup import make_agenda
+from tests.db.test_mediation import acknowledge, advance, case_maker
+from tests.db.test_pathway_import import PEOPLE, TODAY, extract
+
+OCTOBER = date(2026, 10, 1)
+PARIS = ZoneInfo("Europe/Paris")
+# The dashboard is looked at on Friday 30 October 2026 at 17:00 in Paris.
+NOW = datetime(2026, 10, 30, 16, 0, tzinfo=UTC)
+BOOKED_ON = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+
+
+def paris(day: int, hour: int, month: int = 10) -> datetime:
+    return datetime.combine(date(2026, month, day), time(hour), PARIS).astimezone(UTC)
+
+
+@dataclass
+class October:
+    site_id: uuid.UUID
+    empty_site_id: uuid.UUID
+
+
+def october_activity(store, actors) -> October:
+    """Seven appointments, four call-backs, an ALD cohort of three and six mediation cases
+    around October 2026 (the expected figures are in the tests below)."""
+    setup = make_agenda(store, actors)
+    adviser = setup.adviser
+
+    def book(starts_at, **changes):
+        with store.session() as session:
+            return booking.book_appointment(session, adviser, setup.request(starts_at, **changes),
+                                            now=BOOKED_ON)
+
+    def outcome(appointment_id, status, at):
+        with store.session() as session:
+            booking.record_outcome(session, adviser, appointment_id, 1, status, now=at)
+
+    phone, physical = AppointmentKind.PHONE, AppointmentKind.PHYSICAL
+    first = book(paris(12, 9), kind=phone, channel=Channel.PHONE_3646)
+    outcome(first, AppointmentStatus.HONOURED, paris(12, 18))
+    second = book(paris(12, 10))
+    outcome(second, AppointmentStatus.HONOURED, paris(12, 18))
+    third = book(paris(12, 11))
+    outcome(third, AppointmentStatus.NO_SHOW, paris(12, 18))
+    fourth = book(paris(13, 9), kind=phone, channel=Channel.AMELI_ACCOUNT)
+    fifth = book(paris(13, 10))
+    sixth = book(paris(14, 9), kind=AppointmentKind.VIDEO, motive_id=setup.video_motive_id,
+                 channel=Channel.AMELI_ACCOUNT)
+    seventh = book(paris(15, 9))
+    book(paris(30, 9, month=9))  # September and November: not counted
+    book(paris(2, 9, month=11))
+    with store.session() as session:
+        booking.cancel_appointment(session, adviser, fourth, 1, CancelledBy.PERSON,
+                                   "Démarche faite en ligne", now=BOOKED_ON)
+        booking.reschedule_appointment(session, adviser, fifth, 1, paris(14, 10),
+                                       now=BOOKED_ON)
+        booking.resolve_at_preparation(session, adviser, seventh, 1)
+    assert sixth
+
+    def callback(day, hour, closed_at=None, month=10):
+        with store.session() as session:
+            request = callbacks.take_callback(
+                session, adviser, CallbackInput(site_id=setup.site_id, person_id=setup.person_id),
+                now=paris(day, hour, month))
+            if closed_at is not None:
+                callbacks.close_callback(session, adviser, request, 1, CallbackOutcome.SETTLED,
+                                         now=closed_at)
+
+    callback(6, 10, closed_at=paris(6, 15))  # within 24 h
+    callback(7, 10, closed_at=paris(9, 10))  # after
+    callback(14, 10)  # open, overdue on the 30th
+    callback(30, 9)  # open, due on Monday 2 November
+    callback(30, 9, month=9)  # September
+
+    mediator = actors[Role.MEDIATOR]
+    new_case = case_maker(store, actors)
+
+    def received(day: date) -> uuid.UUID:
+        return new_case(received_on=day, today=day, decision_notified_on=None).id
+
+    def close(case_id, on: date, outcome: CaseOutcome) -> None:
+        advance(store, mediator, case_id, Step.CLOSE, today=on, outcome=outcome)
+
+    favourable = received(date(2026, 10, 5))  # closed in 15 days
+    acknowledge(store, mediator, favourable, date(2026, 10, 6))
+    advance(store, mediator, favourable, Step.DECLARE_ADMISSIBLE, today=date(2026, 10, 6))
+    advance(store, mediator, favourable, Step.START_INSTRUCTION, today=date(2026, 10, 7))
+    advance(store, mediator, favourable, Step.ISSUE_RECOMMENDATION, today=date(2026, 10, 19))
+    close(favourable, date(2026, 10, 20), CaseOutcome.FAVOURABLE)
+    withdrawn = received(date(2026, 10, 12))  # closed in 18 days
+    acknowledge(store, mediator, withdrawn, date(2026, 10, 12))
+    close(withdrawn, date(2026, 10, 30), CaseOutcome.WITHDRAWN)
+    received(date(2026, 10, 26))  # open, 4 days old on the 30th
+    received(date(2026, 10, 10))  # open, 20 days old
+    received(date(2026, 8, 3))  # open since August, 88 days old
+    september = received(date(2026, 9, 14))  # closed in October, in 25 days
+    acknowledge(store, mediator, september, date(2026, 9, 15))
+    close(september, date(2026, 10, 9), CaseOutcome.WITHDRAWN)
+
+    # After the mediation cases: their requester is on the ALD extract too.
+    with store.session() as session:
+        import_extract(session, adviser, "ald", extract(PEOPLE), today=TODAY)
+        kind_id = pathways.kind_by_code(session, "ald").id
+        durand, *_others = worklists.search_worklist(session, adviser, kind_id, OCTOBER)
+        worklists.set_outcome(session, adviser, durand, 1, PathwayOutcome.NOT_CONCERNED)
+
+    with store.session() as session:
+        empty = Site(name="Point conseil de Voiron", kind=SiteKind.LOCAL_POINT, city="Voiron")
+        session.add(empty)
+        session.flush()
+        return October(setup.site_id, empty.id)
+
+
+def figures_of(section: dashboard.Section) -> dict[str, int]:
+    return {figure.label: figure.count for figure in section.figures}
+
+
+def board(store, actor, month=OCTOBER, site_id=None) -> dashboard.Dashboard:
+    with store.session() as session:
+        return dashboard.dashboard(session, actor, month, site_id, now=NOW)
+
+
+def test_every_figure_of_a_known_month(store, actors):
+    october = october_activity(store, actors)
+    result = board(store, actors[Role.MANAGER])
+    assert result.month_label == "octobre 2026" and result.site_name == "Tous les sites"
+    assert [s.key for s in result.sections] == [
+        "appointments", "callbacks", "pathways", "mediation"]
+
+    appointments = result.section("appointments")
+    assert figures_of(appointments) == {
+        "Rendez-vous du mois": 7, "Honorés": 2, "Absents": 1, "Annulés": 1,
+        "Réglés à la préparation": 1, "Sans issue (à venir ou à renseigner)": 2}
+    assert appointments.figures[1].share == pytest.approx(2 / 7)
+    by_kind, by_channel, by_site = appointments.tables
+    assert [(label, [c.count for c in cells]) for label, cells in by_kind.rows] == [
+        ("Téléphonique", [2, 1, 0, 1]), ("Physique", [4, 1, 1, 0]), ("Visio", [1, 0, 0, 0])]
+    assert [(label, cells[0].count) for label, cells in by_channel.rows] == [
+        ("Compte ameli", 2), ("36 46", 1), ("Accueil", 4)]
+    assert [(label, cells[0].count) for label, cells in by_site.rows] == [
+        ("Agence de Grenoble", 7)]
+
+    assert figures_of(result.section("callbacks")) == {
+        "Demandes de rappel reçues": 4, "Traitées sous 24 h": 1, "Traitées après 24 h": 1,
+        "En attente, délai dépassé": 1, "En attente, dans le délai": 1}
+
+    ald, maternity, _invalidity = result.section("pathways").tables[0].rows
+    assert ald[0] == "Affection de longue durée (ALD)"
+    assert [c.count for c in ald[1]] == [3, 0, 0, 0, 0, 0, 1, 2]
+    assert [c.count for c in maternity[1]] == [0] * 8
+
+    mediation = result.section("mediation")
+    assert figures_of(mediation) == {"Saisines reçues": 4, "Dossiers clôturés": 3,
+                                     "Dossiers en cours au 30/10/2026": 3}
+    ages, outcomes = mediation.charts
+    assert [f.count for f in ages.bars] == [1, 1, 0, 1]
+    assert {f.label: f.count for f in outcomes.bars if f.count} == {
+        "Favorable": 1, "Désistement": 2}
+    assert mediation.measures[0].text == "18\u00a0jours"
+    assert result.activity == 7 + 4 + 3 + 4 + 3
+
+    only_grenoble = board(store, actors[Role.MANAGER], site_id=october.site_id)
+    assert figures_of(only_grenoble.section("appointments"))["Rendez-vous du mois"] == 7
+    assert len(only_grenoble.section("appointments").tables) == 2  # no « par site »
+    voiron = board(store, actors[Role.MANAGER], site_id=october.empty_site_id)
+    assert voiron.site_name == "Point conseil de Voiron"
+    assert figures_of(voiron.section("appointments"))["Rendez-vous du mois"] == 0
+    assert figures_of(voiron.section("callbacks"))["Demandes de rappel reçues"] == 0
+
+
+@pytest.mark.parametrize("site", ["all", "grenoble"])
+def test_each_list_is_as_long_as_its_figure(store, actors, site):
+    october = october_activity(store, actors)
+    manager = actors[Role.MANAGER]
+    site_id = october.site_id if site == "grenoble" else None
+    result = board(store, manager, site_id=site_id)
+    checked = 0
+    with store.session() as session:
+        for section in result.sections:
+            for figure in section.all_figures():
+                ids = dashboard.drill_ids(session, manager, figure.drill, now=NOW)
+                assert len(ids) == figure.count, (section.key, figure.label, figure.drill)
+                checked += 1
+        no_show = next(f for f in result.section("appointments").figures
+                       if f.label == "Absents")
+        rows = booking.appointment_rows(session, manager,
+                                        dashboard.drill_ids(session, manager, no_show.drill))
+        assert [r.status for r in rows] == [AppointmentStatus.NO_SHOW]
+        late = result.section("callbacks").figures[2]
+        (line,) = dashboard.callback_lines(
+            session, manager, dashboard.drill_ids(session, manager, late.drill, now=NOW))
+        assert line.outcome_label == "Rappelé, demande traitée"
+        closed = result.section("mediation").figures[1]
+        lines = dashboard.case_lines(session, manager,
+                                     dashboard.drill_ids(session, manager, closed.drill, now=NOW))
+        assert [(c.received_on, c.finished_on) for c in lines] == [
+            (date(2026, 9, 14), date(2026, 10, 9)), (date(2026, 10, 5), date(2026, 10, 20)),
+            (date(2026, 10, 12), date(2026, 10, 30))]
+    assert checked > 60
+
+
+def test_who_sees_what(store, actors):
+    october_activity(store, actors)
+    mediator_view = board(store, actors[Role.MEDIATOR])
+    assert [s.key for s in mediator_view.sections] == ["mediation"]
+    assert [s.key for s in board(store, actors[Role.ADMIN]).sections][0] == "appointments"
+    appointments = Drill(Source.APPOINTMENTS, OCTOBER, None)
+    with store.session() as session:
+        with pytest.raises(PermissionDenied):
+            dashboard.drill_ids(session, actors[Role.MEDIATOR], appointments)
+        for role in (Role.ADVISER, Role.PARTNER, Role.MEDIATION_ASSISTANT):
+            with pytest.raises(PermissionDenied):
+                dashboard.dashboard(session, actors[role], OCTOBER)
+
+
+def test_a_month_with_no_activity(store, actors):
+    october_activity(store, actors)
+    june = board(store, actors[Role.MANAGER], month=date(2026, 6, 1))
+    assert june.activity == 0
+    # Open cases are counted at the end of June: the August case did not exist yet.
+    assert figures_of(june.section("mediation"))["Dossiers en cours au 30/06/2026"] == 0
+    assert june.section("mediation").measures[0].text == "—"
+
+
+def test_month_bounds_follow_the_office_clock():
+    starts, ends = dashboard.month_bounds(OCTOBER)
+    assert starts == datetime(2026, 9, 30, 22, 0, tzinfo=UTC)  # summer time
+    assert ends == datetime(2026, 10, 31, 23, 0, tzinfo=UTC)  # winter time
+    assert dashboard.days_text(1.0) == "1\u00a0jour"
+    assert dashboard.days_text(12.5) == "12,5\u00a0jours"
