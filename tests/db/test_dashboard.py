@@ -65,7 +65,7 @@ def october_activity(store, actors) -> October:
         with store.session() as session:
             booking.record_outcome(session, adviser, appointment_id, 1, status, now=at)
 
-    phone, physical = AppointmentKind.PHONE, AppointmentKind.PHYSICAL
+    phone = AppointmentKind.PHONE
     first = book(paris(12, 9), kind=phone, channel=Channel.PHONE_3646)
     outcome(first, AppointmentStatus.HONOURED, paris(12, 18))
     second = book(paris(12, 10))
@@ -233,7 +233,7 @@ def test_who_sees_what(store, actors):
     october_activity(store, actors)
     mediator_view = board(store, actors[Role.MEDIATOR])
     assert [s.key for s in mediator_view.sections] == ["mediation"]
-    assert [s.key for s in board(store, actors[Role.ADMIN]).sections][0] == "appointments"
+    assert board(store, actors[Role.ADMIN]).sections[0].key == "appointments"
     appointments = Drill(Source.APPOINTMENTS, OCTOBER, None)
     with store.session() as session:
         with pytest.raises(PermissionDenied):
