@@ -10,12 +10,8 @@ import re
 import unicodedata
 from datetime import date
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-from stdnum import luhn
-from stdnum.exceptions import InvalidChecksum, ValidationError
-from stdnum.fr import nir as stdnum_nir
-from stdnum.fr import siret as stdnum_siret
+# phonenumbers, email_validator and stdnum are imported where they are used: together they
+# cost about 0.1 s, which the first window does not need (cold-start budget).
 
 # Metropolitan France first, then the overseas regions sharing the +33-style numbering.
 PHONE_REGIONS = ("FR", "GP", "MQ", "GF", "RE", "YT", "PM")
@@ -29,6 +25,9 @@ def compact(value: str) -> str:
 
 def clean_nir(value: str) -> str:
     """A NIR without spaces (15 characters), key checked; Corsica keeps 2A/2B."""
+    from stdnum.exceptions import InvalidChecksum, ValidationError
+    from stdnum.fr import nir as stdnum_nir
+
     number = compact(value)
     if not number:
         raise ValueError("Le NIR est obligatoire.")
@@ -54,6 +53,8 @@ def clean_nir(value: str) -> str:
 
 def format_nir(nir: str) -> str:
     """« 1 84 12 76 451 089 46 »."""
+    from stdnum.fr import nir as stdnum_nir
+
     return stdnum_nir.format(nir)
 
 
@@ -82,6 +83,8 @@ def nir_sex(nir: str) -> str:
 
 
 def clean_siret(value: str) -> str:
+    from stdnum.fr import siret as stdnum_siret
+
     number = compact(value)
     if not number.isdigit() or len(number) != 14:
         raise ValueError("Le SIRET doit compter 14 chiffres.")
@@ -91,6 +94,8 @@ def clean_siret(value: str) -> str:
 
 
 def clean_rpps(value: str) -> str | None:
+    from stdnum import luhn
+
     number = compact(value)
     if not number:
         return None
@@ -103,6 +108,8 @@ def clean_rpps(value: str) -> str | None:
 
 def clean_phone(value: str) -> str | None:
     """E.164 (« +33612345678 »), trying France then the overseas regions."""
+    import phonenumbers
+
     if not (value or "").strip():
         return None
     for region in PHONE_REGIONS:
@@ -117,6 +124,8 @@ def clean_phone(value: str) -> str | None:
 
 def format_phone(e164: str | None) -> str:
     """« 06 12 34 56 78 » (national form of the number's own region)."""
+    import phonenumbers
+
     if not e164:
         return ""
     parsed = phonenumbers.parse(e164, None)
@@ -131,6 +140,8 @@ def phone_digits(e164: str | None) -> str | None:
 
 
 def clean_email(value: str) -> str | None:
+    from email_validator import EmailNotValidError, validate_email
+
     if not (value or "").strip():
         return None
     try:

@@ -10,7 +10,6 @@ from PySide6.QtCore import QSettings
 from sqlalchemy.engine import URL
 
 from db.store import normalise_url
-from desktop import credentials
 
 APP_NAME = "Guichet"
 THEMES = {"system": "Celui du système", "light": "Clair", "dark": "Sombre"}
@@ -83,6 +82,8 @@ def database_url(settings: Settings, override: str | None = None) -> URL:
             chosen = str(settings.local_path)
     url = normalise_url(chosen)
     if url.get_backend_name() == "postgresql" and url.password is None:
+        from desktop import credentials  # keyring takes ~0.3 s to import: servers only
+
         password = credentials.server_password(server_account(url))
         if password:
             url = url.set(password=password)
