@@ -50,6 +50,13 @@ from db.models.pathways import (
     Segment,
 )
 from db.models.people import Civility, Person, PersonKind
+from db.models.preparation import (
+    PreparationAttempt,
+    PreparationOutcome,
+    PreparationSettings,
+    PreparationStatus,
+    PreparationTask,
+)
 
 __all__ = [
     "Absence",
@@ -93,6 +100,11 @@ __all__ = [
     "Person",
     "PersonKind",
     "PersonOffer",
+    "PreparationAttempt",
+    "PreparationOutcome",
+    "PreparationSettings",
+    "PreparationStatus",
+    "PreparationTask",
     "Redirection",
     "Role",
     "Segment",

@@ -133,6 +133,13 @@ def check_contact(person: Person, kind: AppointmentKind) -> None:
 
 # -- booking and the lifecycle ---------------------------------------------------------------
 
+def _preparation():
+    """Preparation tasks follow physical appointments; that module builds on this one."""
+    from db.services import preparation
+
+    return preparation
+
+
 @dataclass
 class BookingRequest:
     person_id: uuid.UUID
@@ -177,6 +184,7 @@ def book_appointment(
                  kind=request.kind.value, channel=request.channel.value,
                  **ids(person_id=person.id, adviser_id=adviser.id, site_id=site.id,
                        motive_id=motive.id))
+    _preparation().appointment_booked(session, actor, appointment)
     return appointment.id
 
 
@@ -229,6 +237,7 @@ def reschedule_appointment(
     audit.record(session, actor, "book", "appointment", new.id, kind=kind.value,
                  channel=old.channel.value,
                  **ids(rescheduled_from_id=old.id, adviser_id=adviser.id, site_id=site.id))
+    _preparation().appointment_moved(session, actor, old, new)
     return new.id
 
 
@@ -250,6 +259,7 @@ def cancel_appointment(
     flush_or_conflict(session, "ce rendez-vous")
     audit.record(session, actor, "cancel", "appointment", appointment.id,
                  cancelled_by=cancelled_by.value)
+    _preparation().appointment_cancelled(session, actor, appointment)
     if appointment.workshop_session_id is not None:
         from db.services import workshops  # workshops builds on this module
 
