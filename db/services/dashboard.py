@@ -347,20 +347,23 @@ def _pathway_step(step: str) -> ColumnElement[bool]:
 
 def _pathway_section(session: Session, actor: Actor, scope: Drill) -> Section:
     funnels = pathways.funnels(session, actor, scope.month, scope.month)
-    rows, charts, figures = [], [], []
+    steps = {}  # kind code → its figures, step by step
     for funnel in funnels:
-        cells = tuple(
+        steps[funnel.kind_code] = tuple(
             Figure(label, getattr(funnel, step), _with(scope, ("kind", funnel.kind_code),
                                                        ("step", step)),
                    None if step == "imported" else funnel.imported)
             for step, label in FUNNEL_STEPS)
-        rows.append((funnel.kind_label, cells))
-        figures.append(Figure(f"{funnel.kind_label} : personnes à appeler", funnel.imported,
-                              cells[0].drill))
-        charts.append(Chart(f"Entonnoir — {funnel.kind_label}", cells[:4]))
-    table = Table("Entonnoir de chaque parcours", "Parcours",
-                  tuple(label for _step, label in FUNNEL_STEPS), tuple(rows))
-    return Section("pathways", "Parcours attentionnés", tuple(figures), charts=tuple(charts),
+    figures = tuple(Figure(f"{f.kind_label} : personnes à appeler", f.imported,
+                           steps[f.kind_code][0].drill) for f in funnels)
+    charts = tuple(Chart(f"Entonnoir — {f.kind_label}", steps[f.kind_code][:4])
+                   for f in funnels)
+    # Steps down, pathways across: a kind an administrator adds is one more column.
+    table = Table("Entonnoir de chaque parcours", "Étape",
+                  tuple(f.kind_label for f in funnels),
+                  tuple((label, tuple(steps[f.kind_code][position] for f in funnels))
+                        for position, (_step, label) in enumerate(FUNNEL_STEPS)))
+    return Section("pathways", "Parcours attentionnés", figures, charts=charts,
                    tables=(table,),
                    note="Cohorte du mois (personnes importées pour ce mois), tous sites : "
                         "les parcours ne sont pas rattachés à un site.",

@@ -174,10 +174,12 @@ def test_every_figure_of_a_known_month(store, actors):
         "Demandes de rappel reçues": 4, "Traitées sous 24 h": 1, "Traitées après 24 h": 1,
         "En attente, délai dépassé": 1, "En attente, dans le délai": 1}
 
-    ald, maternity, _invalidity = result.section("pathways").tables[0].rows
-    assert ald[0] == "Affection de longue durée (ALD)"
-    assert [c.count for c in ald[1]] == [3, 0, 0, 0, 0, 0, 1, 2]
-    assert [c.count for c in maternity[1]] == [0] * 8
+    funnel = result.section("pathways").tables[0]
+    assert funnel.columns == ("Affection de longue durée (ALD)", "Maternité", "Invalidité")
+    assert [(label, [c.count for c in cells]) for label, cells in funnel.rows] == [
+        ("Importés", [3, 0, 0]), ("Joints", [0, 0, 0]), ("RDV pris", [0, 0, 0]),
+        ("RDV honorés", [0, 0, 0]), ("Refus", [0, 0, 0]), ("Injoignables", [0, 0, 0]),
+        ("Non concernés", [1, 0, 0]), ("À traiter", [2, 0, 0])]
 
     mediation = result.section("mediation")
     assert figures_of(mediation) == {"Saisines reçues": 4, "Dossiers clôturés": 3,
