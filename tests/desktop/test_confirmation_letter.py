@@ -1,0 +1,78 @@
+"""The confirmation letter read back by pypdf: date, local time, place or phone number,
+documents to bring, how to cancel, fonts and metadata."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from db.errors import ValidationError
+from db.models import AppointmentKind, CancelledBy, Site
+from db.services import booking
+from desktop.documents import confirmation_letter
+from tests.conftest import add_staff
+from tests.db.agenda_setup import make_agenda
+from tests.desktop.test_mediation_pdf import fonts_of, read
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def setup(sqlite_store):
+    setup = make_agenda(sqlite_store, add_staff(sqlite_store))
+    with sqlite_store.session() as session:
+        site = session.get(Site, setup.site_id)
+        site.address, site.postcode, site.phone = "2 rue des Alliés", "38000", "+33476123456"
+    return sqlite_store, setup
+
+
+def letter_text(store, setup, starts_at, **changes) -> tuple[bytes, str]:
+    with store.session() as session:
+        appointment_id = booking.book_appointment(session, setup.adviser,
+                                                  setup.request(starts_at, **changes), now=NOW)
+        content = confirmation_letter.confirmation_letter(session, setup.adviser,
+                                                          appointment_id)
+    text = " ".join(" ".join(p.extract_text() for p in read(content).pages).split())
+    return content, text
+
+
+@pytest.mark.parametrize("day, utc_hour", [(date(2026, 3, 16), "08:00"),
+                                            (date(2026, 7, 6), "07:00")])
+def test_a_visit_letter_in_winter_and_summer(setup, day, utc_hour):
+    store, agenda = setup
+    content, text = letter_text(store, agenda, agenda.at(day, 9))
+    for expected in ("Confirmation de votre rendez-vous", "Madame Dupont,",
+                     f"{day:%d/%m/%Y}", "de 09:00 à 09:30", "Agence de Grenoble",
+                     "2 rue des Alliés", "38000 Grenoble", "Indemnités journalières",
+                     "Pièces à apporter", "• Attestation de salaire", "• Arrêt de travail",
+                     "Pour annuler ou déplacer ce rendez-vous", "compte ameli", "36 46",
+                     "04 76 12 34 56", "Camille Conseiller01", "Page 1 sur 1"):
+        assert expected in text, expected
+    assert utc_hour not in text
+    reader = read(content)
+    assert reader.metadata.title == "Confirmation de votre rendez-vous — DUPONT Marie"
+    assert reader.metadata.author == agenda.adviser.display_name
+    fonts = fonts_of(reader)
+    assert fonts and all(embedded for _name, embedded in fonts)
+    assert b"Helvetica" not in content
+
+
+def test_a_phone_appointment_letter_gives_the_number_we_will_call(setup):
+    store, agenda = setup
+    _content, text = letter_text(store, agenda, agenda.at(date(2026, 3, 16), 9),
+                                 kind=AppointmentKind.PHONE)
+    assert "Nous vous appellerons au 06 12 34 56 78." in text
+    assert "Pièces à avoir sous la main" in text
+    assert "2 rue des Alliés 38000" not in text.split("Par téléphone")[1]
+
+
+def test_no_letter_for_a_cancelled_appointment(setup):
+    store, agenda = setup
+    with store.session() as session:
+        appointment_id = booking.book_appointment(
+            session, agenda.adviser, agenda.request(agenda.at(date(2026, 3, 16), 9)), now=NOW)
+        booking.cancel_appointment(session, agenda.adviser, appointment_id, 1,
+                                   CancelledBy.PERSON, "Empêchement")
+        with pytest.raises(ValidationError, match="plus à venir"):
+            confirmation_letter.confirmation_letter(session, agenda.adviser, appointment_id)
