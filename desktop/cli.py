@@ -145,6 +145,15 @@ def build_parser() -> argparse.ArgumentParser:
                            metavar="AAAA-MM-JJ", help="jour de la feuille")
     day_sheet.add_argument("-o", dest="output", required=True, metavar="FICHIER",
                            help="fichier .pdf à écrire (remplacé s'il existe)")
+    report = pdfs.add_parser("report", help="rapport d'activité mensuel")
+    report.add_argument("--month", required=True, type=_month, metavar="AAAA-MM",
+                        help="mois du rapport")
+    report.add_argument("-o", dest="output", required=True, metavar="FICHIER",
+                        help="fichier .pdf à écrire (remplacé s'il existe)")
+    report.add_argument("--login", metavar="IDENTIFIANT",
+                        help="compte au nom duquel éditer le rapport (il doit pouvoir consulter "
+                             "le tableau de bord) ; par défaut, rapport automatique de tout "
+                             "l'accueil")
     return parser
 
 
@@ -282,6 +291,40 @@ def cmd_export_pdf_case(args) -> int:
     return EXIT_OK
 
 
+def cmd_export_pdf_report(args) -> int:
+    """Write the monthly activity report, or nothing at all.
+
+    Without ``--login`` the report is the unattended batch job: it holds only aggregate
+    figures, so it is edited as a manager would see it, in the name of no one."""
+    import uuid
+
+    from db.errors import NotFound
+    from db.models import Role
+    from db.services import staff
+    from db.services.access import Actor
+    from desktop.documents import monthly_report, write_atomically
+
+    output = Path(args.output)
+    if not output.parent.is_dir():
+        raise UsageError(f"guichet export pdf report : dossier introuvable : {output.parent}")
+    store = _open_store(args)
+    try:
+        with store.session() as session:
+            if args.login:
+                try:
+                    actor = staff.sign_in(session, args.login)
+                except NotFound as error:
+                    raise UsageError(f"guichet export pdf report : {error}") from None
+            else:
+                actor = Actor(uuid.UUID(int=0), "", "Rapport automatique", Role.MANAGER)
+            content = monthly_report.monthly_report(session, actor, args.month)
+    finally:
+        store.dispose()
+    write_atomically(output, content)
+    print(f"Rapport de {monthly_report.month_label(args.month)} exporté dans {output}")
+    return EXIT_OK
+
+
 def cmd_export_pdf_day_sheet(args) -> int:
     """Write an adviser's day sheet, signed in as that adviser, or nothing at all."""
     from db.services import staff
@@ -306,6 +349,7 @@ def cmd_export_pdf_day_sheet(args) -> int:
 PDF_COMMANDS: dict[str, Callable] = {
     "case": cmd_export_pdf_case,
     "day-sheet": cmd_export_pdf_day_sheet,
+    "report": cmd_export_pdf_report,
 }
 
 
