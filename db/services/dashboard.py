@@ -6,10 +6,11 @@ figure is selected by the same SQL condition the count was grouped on (``drill_i
 dashboard, the PDF report and the lists agree by construction. A month is the calendar month
 on the office's clock (Europe/Paris) for every site, so that the sites add up to the total.
 
-What each role sees: the office's activity (appointments, call-backs, pathways) goes to those
-who hold the dashboard and see the agenda (managers, administrators); the mediation figures
-to every dashboard holder (managers, mediators, administrators) — as counts and anonymous
-lists only, since case content belongs to the mediation team.
+What each role sees: the office's activity (appointments, preparations, call-backs,
+pathways) goes to those who hold the dashboard and see the agenda (managers,
+administrators); the mediation figures to every dashboard holder (managers, mediators,
+administrators) — as counts and anonymous lists only, since case content belongs to the
+mediation team.
 """
 
 from __future__ import annotations
@@ -37,10 +38,13 @@ from db.models import (
     PathwayKind,
     PathwayOutcome,
     Person,
+    PreparationOutcome,
+    PreparationStatus,
+    PreparationTask,
     Site,
 )
 from db.models.base import utcnow
-from db.services import pathways
+from db.services import pathways, preparation
 from db.services.access import Actor, Permission
 from db.services.agenda import CALLBACK_OUTCOME_LABELS, CHANNEL_LABELS, KIND_LABELS
 from db.services.mediation import OFFICE_TIME_ZONE, OUTCOME_LABELS
@@ -48,6 +52,7 @@ from db.services.mediation import STATUS_LABELS as CASE_STATUS_LABELS
 from db.services.mediation_figures import _days as days_between
 from db.services.pathways import month_label
 from db.services.people import display_name
+from db.services.preparation import RateGroup
 
 # -- what a figure is ---------------------------------------------------------------------------
 
@@ -56,6 +61,7 @@ class Source(enum.StrEnum):
     """The kind of records a figure counts (and its list shows)."""
 
     APPOINTMENTS = "appointments"
+    PREPARATIONS = "preparations"
     CALLBACKS = "callbacks"
     PATHWAYS = "pathways"
     CASES = "cases"
@@ -314,6 +320,57 @@ def _callback_section(session: Session, scope: Drill, now: datetime) -> Section:
                         "fériés exclus).", activity=received)
 
 
+# -- preparations -------------------------------------------------------------------------------
+
+
+def _preparation_scope(drill: Drill) -> list[ColumnElement[bool]]:
+    """Preparations with an outcome for visits of the month, as ``conclusive_rates`` counts
+    them (by the visit's day at its site)."""
+    clauses = [PreparationTask.deleted_at.is_(None),
+               PreparationTask.status == PreparationStatus.DONE,
+               PreparationTask.appointment_day >= drill.month,
+               PreparationTask.appointment_day < next_month(drill.month)]
+    if drill.site_id is not None:
+        clauses.append(Appointment.site_id == drill.site_id)
+    return clauses
+
+
+def _preparation_condition(name: str, value: str) -> ColumnElement[bool]:
+    if name == "outcome":
+        return PreparationTask.outcome == PreparationOutcome(value)
+    return (Appointment.site_id if name == "site" else Appointment.adviser_id) == uuid.UUID(value)
+
+
+def _preparation_section(session: Session, actor: Actor, scope: Drill) -> Section:
+    """Prepared visits and the share settled on the phone, per site and per adviser
+    (``preparation.conclusive_rates``)."""
+    by_site = [r for r in preparation.conclusive_rates(session, actor, scope.month, scope.month,
+                                                       RateGroup.SITE)
+               if scope.site_id is None or r.key == scope.site_id]
+    prepared = sum(r.prepared for r in by_site)
+    conclusive = _with(scope, ("outcome", PreparationOutcome.CONCLUSIVE.value))
+    figures = (Figure("Préparations menées à terme", prepared, scope),
+               Figure("Conclusives (déplacement évité)", sum(r.conclusive for r in by_site),
+                      conclusive, prepared))
+
+    def table(title: str, heading: str, name: str, rows) -> Table:
+        return Table(title, heading, ("Préparées", "Conclusives"), tuple(
+            (r.label, (Figure("Préparées", r.prepared, _with(scope, (name, str(r.key)))),
+                       Figure("Conclusives", r.conclusive,
+                              _with(conclusive, (name, str(r.key))), r.prepared)))
+            for r in rows))
+
+    tables = [table("Par site", "Site", "site", by_site)] if scope.site_id is None else []
+    if scope.site_id is None:  # an adviser's preparations may span several sites
+        tables.append(table("Par conseiller", "Conseiller", "adviser",
+                            preparation.conclusive_rates(session, actor, scope.month,
+                                                         scope.month, RateGroup.ADVISER)))
+    return Section("preparations", "Préparations des rendez-vous physiques", figures,
+                   tables=tuple(tables), activity=prepared,
+                   note="Rapportées aux préparations menées à terme (personne jointe ou "
+                        "dernier essai passé) pour les rendez-vous du mois.")
+
+
 # -- pathways -----------------------------------------------------------------------------------
 
 FUNNEL_STEPS = (
@@ -508,6 +565,8 @@ def dashboard(
     if sees_activity(actor):
         sections.append(_appointment_section(
             session, Drill(Source.APPOINTMENTS, month, site_id), site_names))
+        sections.append(_preparation_section(
+            session, actor, Drill(Source.PREPARATIONS, month, site_id)))
         sections.append(_callback_section(session, Drill(Source.CALLBACKS, month, site_id),
                                           now))
         sections.append(_pathway_section(session, actor,
@@ -533,6 +592,13 @@ def drill_ids(session: Session, actor: Actor, drill: Drill, *,
                 *_appointment_scope(drill),
                 *(_appointment_condition(n, v) for n, v in drill.conditions)
             ).order_by(Appointment.starts_at, Appointment.id)
+        case Source.PREPARATIONS:
+            statement = (
+                select(PreparationTask.id)
+                .join(Appointment, Appointment.id == PreparationTask.appointment_id)
+                .where(*_preparation_scope(drill),
+                       *(_preparation_condition(n, v) for n, v in drill.conditions))
+                .order_by(Appointment.starts_at, PreparationTask.id))
         case Source.CALLBACKS:
             state = _callback_state(now)
             statement = select(CallbackRequest.id).where(

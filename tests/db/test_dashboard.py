@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from db.errors import PermissionDenied
 from db.models import (
@@ -19,16 +20,19 @@ from db.models import (
     CaseOutcome,
     Channel,
     PathwayOutcome,
+    PreparationOutcome,
+    PreparationTask,
     Role,
     Site,
     SiteKind,
 )
-from db.services import booking, callbacks, dashboard, pathways
+from db.services import booking, callbacks, dashboard, pathways, preparation
 from db.services import pathway_worklists as worklists
 from db.services.callbacks import CallbackInput
 from db.services.dashboard import Drill, Source
 from db.services.mediation import Step
 from db.services.pathway_import import import_extract
+from db.services.preparation import CallInput
 from tests.db.agenda_setup import make_agenda
 from tests.db.test_mediation import acknowledge, advance, case_maker
 from tests.db.test_pathway_import import PEOPLE, TODAY, extract
@@ -51,8 +55,8 @@ class October:
 
 
 def october_activity(store, actors) -> October:
-    """Seven appointments, four call-backs, an ALD cohort of three and six mediation cases
-    around October 2026 (the expected figures are in the tests below)."""
+    """Seven appointments (two physical ones prepared), four call-backs, an ALD cohort of
+    three and six mediation cases around October 2026 (expected figures: the tests below)."""
     setup = make_agenda(store, actors)
     adviser = setup.adviser
 
@@ -65,10 +69,18 @@ def october_activity(store, actors) -> October:
         with store.session() as session:
             booking.record_outcome(session, adviser, appointment_id, 1, status, now=at)
 
+    def prepare(appointment_id, outcome: PreparationOutcome):
+        with store.session() as session:
+            task = session.scalar(select(PreparationTask.id).where(
+                PreparationTask.appointment_id == appointment_id))
+            preparation.record_call(session, adviser, task, 1,
+                                    CallInput(True, outcome, "Droits vérifiés"), now=BOOKED_ON)
+
     phone = AppointmentKind.PHONE
     first = book(paris(12, 9), kind=phone, channel=Channel.PHONE_3646)
     outcome(first, AppointmentStatus.HONOURED, paris(12, 18))
     second = book(paris(12, 10))
+    prepare(second, PreparationOutcome.MAINTAINED)
     outcome(second, AppointmentStatus.HONOURED, paris(12, 18))
     third = book(paris(12, 11))
     outcome(third, AppointmentStatus.NO_SHOW, paris(12, 18))
@@ -84,7 +96,7 @@ def october_activity(store, actors) -> October:
                                    "Démarche faite en ligne", now=BOOKED_ON)
         booking.reschedule_appointment(session, adviser, fifth, 1, paris(14, 10),
                                        now=BOOKED_ON)
-        booking.resolve_at_preparation(session, adviser, seventh, 1)
+    prepare(seventh, PreparationOutcome.CONCLUSIVE)  # the visit is resolved, spared
     assert sixth
 
     def callback(day, hour, closed_at=None, month=10):
@@ -155,7 +167,7 @@ def test_every_figure_of_a_known_month(store, actors):
     result = board(store, actors[Role.MANAGER])
     assert result.month_label == "octobre 2026" and result.site_name == "Tous les sites"
     assert [s.key for s in result.sections] == [
-        "appointments", "callbacks", "pathways", "mediation"]
+        "appointments", "preparations", "callbacks", "pathways", "mediation"]
 
     appointments = result.section("appointments")
     assert figures_of(appointments) == {
@@ -169,6 +181,14 @@ def test_every_figure_of_a_known_month(store, actors):
         ("Compte ameli", 2), ("36 46", 1), ("Accueil", 4)]
     assert [(label, cells[0].count) for label, cells in by_site.rows] == [
         ("Agence de Grenoble", 7)]
+
+    preparations = result.section("preparations")
+    assert figures_of(preparations) == {"Préparations menées à terme": 2,
+                                        "Conclusives (déplacement évité)": 1}
+    assert preparations.figures[1].share == 0.5
+    assert [(label, [c.count for c in cells]) for table in preparations.tables
+            for label, cells in table.rows] == [
+        ("Agence de Grenoble", [2, 1]), ("Camille Conseiller01", [2, 1])]
 
     assert figures_of(result.section("callbacks")) == {
         "Demandes de rappel reçues": 4, "Traitées sous 24 h": 1, "Traitées après 24 h": 1,
@@ -189,7 +209,7 @@ def test_every_figure_of_a_known_month(store, actors):
     assert {f.label: f.count for f in outcomes.bars if f.count} == {
         "Favorable": 1, "Désistement": 2}
     assert mediation.measures[0].text == "18\u00a0jours"
-    assert result.activity == 7 + 4 + 3 + 4 + 3
+    assert result.activity == 7 + 2 + 4 + 3 + 4 + 3
 
     only_grenoble = board(store, actors[Role.MANAGER], site_id=october.site_id)
     assert figures_of(only_grenoble.section("appointments"))["Rendez-vous du mois"] == 7
