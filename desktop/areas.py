@@ -51,6 +51,12 @@ def _mediation_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
     return MediationPage(ctx, parent)
 
 
+def _dashboard_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
+    from desktop.dashboard.page import DashboardPage
+
+    return DashboardPage(ctx, parent)
+
+
 def _agenda_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
     from desktop.agenda.page import AgendaPage
 
@@ -75,6 +81,7 @@ _BUILDERS: dict[str, Callable[[AppContext, QWidget | None], QWidget]] = {
     "admin": _admin_page,
     "agenda": _agenda_page,
     "mediation": _mediation_page,
+    "dashboard": _dashboard_page,
 }
 
 AREAS: tuple[Area, ...] = (
@@ -118,20 +125,7 @@ AREAS: tuple[Area, ...] = (
     Area("mediation", "Médiation", "mediation", Permission.MEDIATION,
          "Dossiers de médiation, réservés à l'équipe de médiation."),
     Area("dashboard", "Tableau de bord", "dashboard", Permission.DASHBOARD,
-         "Indicateurs de l'activité par mois et par site.",
-         Upcoming(
-             "Le tableau de bord présentera les indicateurs suivis par les responsables, "
-             "par mois et par site ; chaque chiffre ouvrira la liste qui le compose.",
-             (
-                 "les rendez-vous par type et par canal, les taux d'honorés, d'absents et "
-                 "d'annulés ;",
-                 "la part des préparations conclusives et des rappels traités sous 24 h ;",
-                 "l'entonnoir de chaque parcours ;",
-                 "les saisines de médiation reçues, clôturées et en cours, et leur délai "
-                 "de traitement ;",
-                 "le rapport d'activité mensuel en PDF.",
-             ),
-         )),
+         "Indicateurs de l'activité par mois et par site."),
     # Managers plan hours and slots here too; the rest of the area is the administrators'.
     Area("admin", "Administration", "administration", Permission.PLAN_AGENDA,
          "Lieux d'accueil, horaires, motifs, disponibilités et absences."),

@@ -411,7 +411,7 @@ def _pathway_section(session: Session, actor: Actor, scope: Drill) -> Section:
                                                        ("step", step)),
                    None if step == "imported" else funnel.imported)
             for step, label in FUNNEL_STEPS)
-    figures = tuple(Figure(f"{f.kind_label} : personnes à appeler", f.imported,
+    figures = tuple(Figure(f"{f.kind_label} — personnes à appeler", f.imported,
                            steps[f.kind_code][0].drill) for f in funnels)
     charts = tuple(Chart(f"Entonnoir — {f.kind_label}", steps[f.kind_code][:4])
                    for f in funnels)

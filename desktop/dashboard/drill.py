@@ -1,0 +1,127 @@
+"""The list of records behind a figure: the same condition as its count, so as many rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.services import booking, dashboard, pathway_worklists, preparation
+from db.services.agenda_views import DEFAULT_TIME_ZONE
+from db.services.dashboard import Drill, Figure, Source
+from desktop import operations as ops
+from desktop.agenda.common import AppointmentTable, moment_text
+from desktop.context import AppContext
+from desktop.documents.monthly_report import figure_text
+from desktop.mediation.wording import day
+from widgets.id_list_model import IdListModel, fix_row_height
+
+# For each kind of record: the columns, how to read the rows of some ids, and their cells.
+_COLUMNS: dict[Source, tuple[str, ...]] = {
+    Source.PREPARATIONS: ("Rendez-vous", "Personne", "Motif", "Conseiller", "Site", "Issue"),
+    Source.CALLBACKS: ("Demandée le", "À rappeler avant", "Traitée le", "Personne", "Site",
+                       "Issue"),
+    Source.PATHWAYS: ("Nom", "Prénom", "NIR", "Entrée le", "État", "Tentatives", "Conseiller"),
+    Source.CASES: ("Référence", "Reçue le", "État", "Terminée le", "Issue", "Urgente"),
+}
+
+
+def _cells(source: Source) -> Callable[[object, int], str]:
+    def preparation_cell(row, column: int) -> str:
+        return (moment_text(row.starts_at, row.time_zone), row.person_name, row.motive_code,
+                row.adviser_name, row.site_name, row.state_text)[column]
+
+    def callback_cell(row, column: int) -> str:
+        zone = DEFAULT_TIME_ZONE
+        return (moment_text(row.requested_at, zone), moment_text(row.due_at, zone),
+                moment_text(row.outcome_at, zone) if row.outcome_at else "—", row.name,
+                row.site_name, row.outcome_label)[column]
+
+    def pathway_cell(row, column: int) -> str:
+        return (row.name, row.first_name, row.masked_nir, day(row.entry_date),
+                row.status_label, str(row.attempts), row.adviser)[column]
+
+    def case_cell(row, column: int) -> str:
+        return (row.reference, day(row.received_on), row.status_label, day(row.finished_on),
+                row.outcome_label or "—", "oui" if row.urgent else "non")[column]
+
+    return {Source.PREPARATIONS: preparation_cell, Source.CALLBACKS: callback_cell,
+            Source.PATHWAYS: pathway_cell, Source.CASES: case_cell}[source]
+
+
+class DrillDialog(QDialog):
+    """« Absents — octobre 2026 — Tous les sites » and the list of those records."""
+
+    def __init__(self, ctx: AppContext, figure: Figure, scope: str,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx, self.figure = ctx, figure
+        self.setWindowTitle(f"{figure.label} — {scope}")
+        self.heading = QLabel(f"{figure.label} — {scope} : {figure_text(figure)}")
+        self.heading.setWordWrap(True)
+        self.count = QLabel("Chargement de la liste…")
+        self.count.setAccessibleName("Nombre de lignes")
+        self.table = self._table(figure.drill.source)
+        self.table.setAccessibleName(f"Liste : {figure.label}")
+        buttons = QDialogButtonBox(self)
+        buttons.addButton("&Fermer", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.count)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        metrics = self.fontMetrics()
+        self.resize(metrics.averageCharWidth() * 130, metrics.height() * 30)
+        self.load()
+
+    def _fetch(self, ids: list[uuid.UUID]) -> list:
+        # The visible block only, on the GUI thread, as the agenda list does.
+        readers = {Source.APPOINTMENTS: booking.appointment_rows,
+                   Source.PREPARATIONS: preparation.task_rows,
+                   Source.CALLBACKS: dashboard.callback_lines,
+                   Source.PATHWAYS: pathway_worklists.worklist_rows,
+                   Source.CASES: dashboard.case_lines}
+        with self._ctx.store.session() as session:
+            return readers[self.figure.drill.source](session, self._ctx.actor, ids)
+
+    def _table(self, source: Source) -> QTableView:
+        if source is Source.APPOINTMENTS:
+            table = AppointmentTable(self._fetch, lambda row: DEFAULT_TIME_ZONE,
+                                     lambda _adviser_id: "", parent=self)
+            table.setColumnHidden(table.model_.columnCount() - 1, True)  # no adviser names
+            self.model = table.model_
+            return table
+        table = QTableView(self)
+        self.model = IdListModel(_COLUMNS[source], self._fetch, lambda row: row.id,
+                                 _cells(source), parent=table)
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTabKeyNavigation(False)
+        fix_row_height(table)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        return table
+
+    def load(self) -> None:
+        drill: Drill = self.figure.drill
+        actor = self._ctx.actor
+        ops.query(self._ctx, lambda session: dashboard.drill_ids(session, actor, drill)) \
+            .on_success(self._show).owned_by(self).run()
+
+    def _show(self, ids: list[uuid.UUID]) -> None:
+        self.model.set_keys(ids)
+        self.count.setText("Aucune ligne." if not ids else
+                           f"{len(ids)} ligne{'s' if len(ids) > 1 else ''}")
