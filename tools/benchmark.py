@@ -38,11 +38,11 @@ from sqlalchemy import exists, func, select  # noqa: E402
 from stdnum.fr import nir as stdnum_nir  # noqa: E402
 
 from db import demo  # noqa: E402
-from db.models import AppointmentKind, Motive, Person, Staff  # noqa: E402
-from db.services import booking, pathway_import, people, slots, staff  # noqa: E402
+from db.models import AppointmentKind, Motive, Person, Role, Staff  # noqa: E402
+from db.services import booking, dashboard, pathway_import, people, slots, staff  # noqa: E402
 from db.services.access import Actor  # noqa: E402
 from db.store import Store, open_store  # noqa: E402
-from desktop.documents import ical  # noqa: E402
+from desktop.documents import ical, monthly_report  # noqa: E402
 
 SCREENFUL = 40  # rows the people list shows before any scrolling
 PROCESS_TIMEOUT = 60  # seconds: a start that takes longer is a failure
@@ -236,6 +236,32 @@ def import_pathway_extract(bench: Bench, run: int) -> object:
 
 register("import d'un extrait de parcours (10 000 lignes)", import_pathway_extract,
          budget_ms=3000)
+
+
+# -- dashboard -------------------------------------------------------------------------------
+
+def _manager(bench: Bench) -> Actor:
+    """The dashboard is the managers': the adviser's account, seen as a manager."""
+    return Actor(bench.actor.id, bench.actor.login, bench.actor.display_name, Role.MANAGER,
+                 bench.actor.site_id)
+
+
+def _last_month() -> date:
+    return (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def dashboard_refresh(bench: Bench, index: int) -> object:
+    with bench.store.session() as session:
+        return dashboard.dashboard(session, _manager(bench), _last_month())
+
+
+def month_report(bench: Bench, index: int) -> bytes:
+    with bench.store.session() as session:
+        return monthly_report.monthly_report(session, _manager(bench), _last_month())
+
+
+register("tableau de bord du mois (tous les sites)", dashboard_refresh, budget_ms=300)
+register("rapport d'activité mensuel (PDF)", month_report, budget_ms=2000)
 
 
 # -- running and reporting -------------------------------------------------------------------
