@@ -27,6 +27,7 @@ from db import demo_names as names
 from db.demo_agenda import add_agenda
 from db.demo_mediation import add_mediation_cases
 from db.demo_pathways import add_pathways
+from db.demo_preparation import add_preparations
 from db.errors import GuichetError
 from db.models import Civility, Person, PersonKind, Role, Site, SiteKind, Staff
 from db.services import audit
@@ -474,8 +475,8 @@ def add_people(context: DemoContext, rng: random.Random) -> None:
 
 Step = Callable[[DemoContext, random.Random], None]
 # In order: a step may use what the steps before it created.
-STEPS: list[Step] = [add_sites, add_staff, add_people, add_agenda, add_mediation_cases,
-                     add_pathways]
+STEPS: list[Step] = [add_sites, add_staff, add_people, add_agenda, add_preparations,
+                     add_mediation_cases, add_pathways]
 
 NOT_EMPTY = ("La base contient déjà des données : les données de démonstration ne "
              "s'ajoutent qu'à une base vide.")

@@ -75,8 +75,15 @@ def _admin_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
     return AdminPage(ctx, parent)
 
 
+
+def _preparation_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
+    from desktop.preparation.page import PreparationPage
+
+    return PreparationPage(ctx, parent)
+
 _BUILDERS: dict[str, Callable[[AppContext, QWidget | None], QWidget]] = {
     "people": _people_page,
+    "preparation": _preparation_page,
     "callbacks": _callbacks_page,
     "admin": _admin_page,
     "agenda": _agenda_page,
@@ -90,21 +97,7 @@ AREAS: tuple[Area, ...] = (
     Area("agenda", "Agenda", "agenda", Permission.BOOK_APPOINTMENTS,
          "Rendez-vous téléphoniques, physiques, en visio et ateliers."),
     Area("preparation", "Préparations", "preparation", Permission.PREPARE_APPOINTMENTS,
-         "Préparation des rendez-vous physiques par un appel préalable.",
-         Upcoming(
-             "Chaque rendez-vous physique sera préparé par un appel : le tour à 360° du "
-             "dossier, les pièces manquantes, et parfois la réponse donnée dès l'appel.",
-             (
-                 "la liste des tâches de préparation d'un conseiller par date d'échéance, "
-                 "les retards mis en évidence ;",
-                 "la vue à 360° de la personne : parcours en cours, rendez-vous passés, "
-                 "pièces attendues pour le motif ;",
-                 "les tentatives d'appel et leur issue : conclusive (le déplacement est "
-                 "évité), maintenue ou injoignable ;",
-                 "le taux de préparations conclusives par conseiller, site et mois ;",
-                 "la feuille de journée et la lettre de confirmation en PDF.",
-             ),
-         )),
+         "Préparation des rendez-vous physiques par un appel préalable."),
     Area("callbacks", "Rappels", "callback", Permission.TAKE_CALLBACKS,
          "Demandes de rappel (fiches de contact) à traiter sous 24 heures."),
     Area("pathways", "Parcours", "pathways", Permission.WORK_PATHWAYS,

@@ -210,7 +210,7 @@ LIST_LIMIT = 5000
 PREPARED_SINCE = timedelta(days=31)
 
 
-def _sees_everyone(actor: Actor) -> bool:
+def sees_everyone(actor: Actor) -> bool:
     """A manager (or an administrator) follows every adviser's preparations; an adviser
     their own."""
     return actor.role is not Role.ADVISER
@@ -222,7 +222,7 @@ def find_tasks(session: Session, actor: Actor, wanted: TaskFilter, *,
     tasks of visits still to come; « préparées »: those with an outcome, recent or coming."""
     actor.require(Permission.PREPARE_APPOINTMENTS)
     now = require_aware(now or utcnow())
-    adviser_id = wanted.adviser_id if _sees_everyone(actor) else actor.id
+    adviser_id = wanted.adviser_id if sees_everyone(actor) else actor.id
     statement = (select(PreparationTask.id)
                  .join(Appointment, Appointment.id == PreparationTask.appointment_id)
                  .where(PreparationTask.deleted_at.is_(None)))
@@ -304,7 +304,7 @@ def task_rows(session: Session, actor: Actor, task_ids: list[uuid.UUID], *,
         .join(Staff, Staff.id == Appointment.adviser_id)
         .join(Site, Site.id == Appointment.site_id)
         .where(PreparationTask.id.in_(task_ids)))
-    if not _sees_everyone(actor):
+    if not sees_everyone(actor):
         statement = statement.where(Appointment.adviser_id == actor.id)
     return [
         TaskRow(r.id, r.version, r.appointment_id, r.due_on, r.starts_at, r.time_zone,
@@ -320,12 +320,13 @@ def task_rows(session: Session, actor: Actor, task_ids: list[uuid.UUID], *,
 class Choice:
     id: uuid.UUID
     name: str
+    login: str = ""  # an adviser's, to ask for their day sheet
 
 
 def filter_choices(session: Session, actor: Actor) -> tuple[list[Choice], list[Choice]]:
     """The advisers and the sites a manager may filter the list by."""
     actor.require(Permission.PREPARE_APPOINTMENTS)
-    advisers = [Choice(s.id, s.display_name) for s in session.scalars(
+    advisers = [Choice(s.id, s.display_name, s.login) for s in session.scalars(
         select(Staff).where(Staff.role == Role.ADVISER, Staff.active,
                             Staff.deleted_at.is_(None))
         .order_by(Staff.last_name, Staff.first_name))]
@@ -369,7 +370,7 @@ class PreparationRecord:
 
 def _load_task(session: Session, actor: Actor, task_id: uuid.UUID) -> PreparationTask:
     task = load(session, PreparationTask, task_id, _TASK_NOT_FOUND)
-    if not _sees_everyone(actor):
+    if not sees_everyone(actor):
         adviser_id = session.scalar(select(Appointment.adviser_id).where(
             Appointment.id == task.appointment_id))
         if adviser_id != actor.id:
@@ -410,6 +411,14 @@ def open_task(session: Session, actor: Actor, task_id: uuid.UUID, *,
         row, detail, attempts, task.note, settings(session).max_attempts, pathways,
         mediation.person_has_case(session, actor, person_id), past,
         _message(session, task, detail, now) if task.outcome else "")
+
+
+def task_for_appointment(session: Session, actor: Actor,
+                         appointment_id: uuid.UUID) -> uuid.UUID | None:
+    """The preparation of an appointment (the agenda's dialog links to it), if any."""
+    actor.require(Permission.PREPARE_APPOINTMENTS)
+    task = _task_of(session, appointment_id)
+    return task.id if task is not None else None
 
 
 @dataclass(frozen=True)
@@ -549,9 +558,12 @@ class RateRow:
 
     @property
     def rate_text(self) -> str:
-        """« 12 % » (French spacing), « — » when nothing was prepared."""
-        rate = self.rate
-        return "—" if rate is None else f"{round(rate * 100)}\u00a0%"
+        return rate_text(self.conclusive, self.prepared)
+
+
+def rate_text(conclusive: int, prepared: int) -> str:
+    """« 12 % » (French spacing), « — » when nothing was prepared."""
+    return f"{round(conclusive / prepared * 100)}\u00a0%" if prepared else "—"
 
 
 def conclusive_rates(session: Session, actor: Actor, first_month: date, last_month: date,
@@ -575,7 +587,7 @@ def conclusive_rates(session: Session, actor: Actor, first_month: date, last_mon
                PreparationTask.deleted_at.is_(None),
                PreparationTask.appointment_day >= first, PreparationTask.appointment_day < last)
         .group_by(year, month, key))
-    if not _sees_everyone(actor):
+    if not sees_everyone(actor):
         statement = statement.where(key == (actor.id if group is RateGroup.ADVISER
                                             else actor.site_id))
     rows = session.execute(statement).all()
@@ -642,7 +654,7 @@ def day_sheet(session: Session, actor: Actor, adviser_login: str, day: date) -> 
                                                  Staff.deleted_at.is_(None)))
     if adviser is None or adviser.role is not Role.ADVISER:
         raise NotFound(f"Aucun conseiller n'a l'identifiant « {adviser_login} ».")
-    if not _sees_everyone(actor) and adviser.id != actor.id:
+    if not sees_everyone(actor) and adviser.id != actor.id:
         raise PermissionDenied("Un conseiller n'imprime que sa propre feuille de journée.")
     home = session.get(Site, adviser.site_id) if adviser.site_id else None
     zone = ZoneInfo(home.time_zone if home else "Europe/Paris")

@@ -26,14 +26,17 @@ from PySide6.QtWidgets import (
 
 from db.errors import ValidationError
 from db.models import AppointmentKind, AppointmentStatus, CancelledBy
-from db.services import booking
+from db.services import booking, preparation
+from db.services.access import Permission
 from db.services.agenda import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, french_moment
 from db.services.booking import AppointmentDetail
 from desktop import operations as ops
 from desktop.agenda.common import TO_FILL, Prompts, time_text, to_fill
 from desktop.agenda.slot_list import SlotList
 from desktop.context import AppContext
-from desktop.documents import ical, write_atomically
+from desktop.documents import confirmation_letter, ical, write_atomically
+from desktop.preparation.dialogs import PdfPrompt
+from desktop.preparation.form import PreparationDialog
 from widgets.form import Form
 
 _OPEN = (AppointmentStatus.BOOKED,)
@@ -113,16 +116,20 @@ class AppointmentDialog(QDialog):
         self.move_button = self._button("&Déplacer…", actions, self.show_move)
         self.invitation_button = self._button("Exporter l'&invitation…", actions,
                                               self.export_invitation)
+        self.letter_button = self._button("&Lettre de confirmation…", actions,
+                                          self.export_letter)
         actions.addStretch()
         links = QHBoxLayout()
         self.origin_button = self._button("Voir le rendez-vous d'&origine", links,
                                           lambda: self.load(self.detail.rescheduled_from_id))
         self.follower_button = self._button("Voir le nouveau &rendez-vous", links,
                                             lambda: self.load(self.detail.rescheduled_to_id))
+        self.preparation_button = self._button("Voir la pr&éparation", links,
+                                               self.open_preparation)
         links.addStretch()
         for button in (self.honoured_button, self.no_show_button, self.cancel_button,
-                       self.move_button, self.invitation_button, self.origin_button,
-                       self.follower_button):
+                       self.move_button, self.invitation_button, self.letter_button,
+                       self.origin_button, self.follower_button, self.preparation_button):
             button.hide()  # until the appointment is loaded: each one depends on it
 
         # Cancelling: by whom and why (required), confirmed in place.
@@ -233,6 +240,10 @@ class AppointmentDialog(QDialog):
         self.move_button.setVisible(booked and individual and not started)
         self.invitation_button.setVisible(bool(detail.person_email) and row.status in (
             AppointmentStatus.BOOKED, AppointmentStatus.CANCELLED))
+        self.letter_button.setVisible(booked)
+        self.preparation_button.setVisible(
+            row.kind is AppointmentKind.PHYSICAL
+            and self._ctx.actor.can(Permission.PREPARE_APPOINTMENTS))
         self.origin_button.setVisible(detail.rescheduled_from_id is not None)
         self.follower_button.setVisible(detail.rescheduled_to_id is not None)
         if not booked:
@@ -299,6 +310,34 @@ class AppointmentDialog(QDialog):
             .on_success(lambda _none: self._show_banner(
                 f"Invitation enregistrée : {path}")) \
             .on_failure(self._refused).owned_by(self).run()
+
+    def export_letter(self) -> None:
+        row, actor = self.detail.row, self._ctx.actor
+        path = PdfPrompt.save_path(self, "Enregistrer la lettre de confirmation",
+                                   f"confirmation-rendez-vous-"
+                                   f"{row.starts_at.astimezone(ZoneInfo(self.detail.time_zone)):%Y-%m-%d}.pdf")
+        if not path:
+            return
+        ops.query(self._ctx, lambda session: write_atomically(
+            Path(path), confirmation_letter.confirmation_letter(session, actor, row.id))) \
+            .on_success(lambda _none: self._show_banner(
+                f"Lettre de confirmation enregistrée : {path}")) \
+            .on_failure(self._refused).owned_by(self).run()
+
+    def open_preparation(self) -> None:
+        row, actor = self.detail.row, self._ctx.actor
+        ops.query(self._ctx, lambda session: preparation.task_for_appointment(
+            session, actor, row.id)).on_success(self._show_preparation).owned_by(self).run()
+
+    def _show_preparation(self, task_id: uuid.UUID | None) -> None:
+        if task_id is None:
+            self._show_banner("Ce rendez-vous n'a pas de préparation (pris avant leur "
+                              "mise en place, ou annulé).")
+            return
+        dialog = PreparationDialog(self._ctx, task_id, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.recorded.connect(lambda: self._written(self.detail.row.id))
+        dialog.open()
 
     def _refused(self, error: BaseException) -> None:
         if isinstance(error, ValidationError):

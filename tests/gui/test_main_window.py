@@ -102,9 +102,11 @@ def test_placeholder_pages_say_what_is_coming_in_french(open_window, area):
     assert all(feature in text for feature in area.upcoming.features)
 
 
-def test_placeholders_name_their_content(open_window):
+def test_the_preparation_area_is_its_own_page(open_window):
+    from desktop.preparation.page import PreparationPage
+
     window = open_window(Role.ADVISER)
-    assert "360°" in window.show_area("preparation").text()
+    assert isinstance(window.show_area("preparation"), PreparationPage)
 
 
 def test_status_bar_shows_database_user_and_role(open_window, sqlite_store):

@@ -1,0 +1,1 @@
+"""Préparations: the preparation tasks, the form of one preparation, the day sheet."""
