@@ -42,7 +42,7 @@ from db.models import AppointmentKind, Motive, Person, Role, Staff  # noqa: E402
 from db.services import booking, dashboard, pathway_import, people, slots, staff  # noqa: E402
 from db.services.access import Actor  # noqa: E402
 from db.store import Store, open_store  # noqa: E402
-from desktop.documents import ical, monthly_report  # noqa: E402
+from desktop.documents import day_sheet, ical, monthly_report  # noqa: E402
 
 SCREENFUL = 40  # rows the people list shows before any scrolling
 PROCESS_TIMEOUT = 60  # seconds: a start that takes longer is a failure
@@ -204,6 +204,32 @@ register("export .ics d'une année d'un conseiller",
          relative_to=ICALENDAR_ALONE, factor=1.5)
 register("agenda de la semaine d'un conseiller", week_of_adviser, budget_ms=30)
 register("créneaux libres sur 4 semaines (un site)", free_slots_four_weeks, budget_ms=50)
+
+
+# -- preparation -----------------------------------------------------------------------------
+
+_busiest: list[date] = []
+
+
+def busiest_day(bench: Bench) -> date:
+    """The adviser's fullest day of the coming weeks (found once): the sheet worth timing."""
+    if not _busiest:
+        today = date.today()
+        with bench.store.session() as session:
+            entries = booking.calendar_entries(session, bench.actor, bench.actor.login, today,
+                                               today + timedelta(days=28))
+        days = [e.starts_at.astimezone(ZoneInfo(e.time_zone)).date() for e in entries]
+        _busiest.append(max(set(days), key=days.count) if days else today)
+    return _busiest[0]
+
+
+def day_sheet_pdf(bench: Bench, run: int) -> bytes:
+    """The whole day sheet: the day's appointments and preparations, laid out as a PDF."""
+    with bench.store.session() as session:
+        return day_sheet.day_sheet(session, bench.actor, bench.actor.login, busiest_day(bench))
+
+
+register("feuille de journée d'un conseiller (PDF)", day_sheet_pdf, budget_ms=100)
 
 
 # -- life pathways ---------------------------------------------------------------------------
