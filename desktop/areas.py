@@ -69,6 +69,12 @@ def _callbacks_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
     return CallbacksPage(ctx, parent)
 
 
+def _pathways_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
+    from desktop.pathways.page import PathwaysPage
+
+    return PathwaysPage(ctx, parent)
+
+
 def _admin_page(ctx: AppContext, parent: QWidget | None) -> QWidget:
     from desktop.admin.page import AdminPage
 
@@ -87,6 +93,7 @@ _BUILDERS: dict[str, Callable[[AppContext, QWidget | None], QWidget]] = {
     "callbacks": _callbacks_page,
     "admin": _admin_page,
     "agenda": _agenda_page,
+    "pathways": _pathways_page,
     "mediation": _mediation_page,
     "dashboard": _dashboard_page,
 }
@@ -101,20 +108,7 @@ AREAS: tuple[Area, ...] = (
     Area("callbacks", "Rappels", "callback", Permission.TAKE_CALLBACKS,
          "Demandes de rappel (fiches de contact) à traiter sous 24 heures."),
     Area("pathways", "Parcours", "pathways", Permission.WORK_PATHWAYS,
-         "Parcours attentionnés : ALD, maternité, invalidité…",
-         Upcoming(
-             "Chaque mois, les personnes entrées dans une situation (ALD, maternité, "
-             "invalidité…) seront appelées pour leur présenter leurs droits et démarches.",
-             (
-                 "l'import du fichier mensuel (CSV) avec aperçu et rapport des lignes "
-                 "refusées ;",
-                 "les listes de travail par parcours et par mois : à contacter, tentatives, "
-                 "RDV pris, refus, injoignable, terminé ;",
-                 "les offres sur rebond proposées selon le segment de la personne ;",
-                 "l'entonnoir de chaque parcours : importés, joints, rendez-vous pris, "
-                 "honorés.",
-             ),
-         )),
+         "Parcours attentionnés : import mensuel, listes d'appels, offres et entonnoir."),
     Area("mediation", "Médiation", "mediation", Permission.MEDIATION,
          "Dossiers de médiation, réservés à l'équipe de médiation."),
     Area("dashboard", "Tableau de bord", "dashboard", Permission.DASHBOARD,

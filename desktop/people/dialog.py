@@ -54,7 +54,6 @@ _ALL_KIND_FIELDS = set().union(*_KIND_FIELDS.values())
 
 # Sections that later areas fill; said plainly rather than faked.
 _LATER_SECTIONS = (
-    ("Parcours", "Les parcours attentionnés de la personne apparaîtront ici.", None),
     ("Médiation", "Les dossiers de médiation de la personne apparaîtront ici.",
      Permission.MEDIATION),
 )
@@ -144,6 +143,8 @@ class PersonDialog(QDialog):
         column.addWidget(self._section("Historique", self.history))
         if self._ctx.actor.can(Permission.BOOK_APPOINTMENTS):
             column.addWidget(self._section("Rendez-vous", self._appointments()))
+        if self._ctx.actor.can(Permission.WORK_PATHWAYS):
+            column.addWidget(self._section("Parcours", self._pathways()))
         for title, line, permission in _LATER_SECTIONS:
             if permission is None or self._ctx.actor.can(permission):
                 column.addWidget(self._section(title, QLabel(line)))
@@ -174,6 +175,14 @@ class PersonDialog(QDialog):
 
         self.appointments = PersonAppointments(self._ctx, self._record.id, self)
         return self.appointments
+
+    def _pathways(self) -> QWidget:
+        if self._record is None:
+            return QLabel("Aucun parcours : la fiche n'est pas encore enregistrée.")
+        from desktop.pathways.person_section import PersonPathways
+
+        self.pathways = PersonPathways(self._ctx, self._record.id, self)
+        return self.pathways
 
     def _section(self, title: str, body: QWidget) -> QGroupBox:
         box = QGroupBox(title, self)

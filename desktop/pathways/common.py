@@ -1,0 +1,92 @@
+"""What the Parcours screens share: the kinds of changes they announce, months, small wordings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from db.services.pathways import first_of_month, month_label
+from widgets.id_list_model import fix_row_height
+
+# The kinds of records a pathway write touches (``ctx.changes``). The screens also listen to
+# « appointment »: an honoured appointment changes the funnel.
+ENTRY_CHANGES = {"pathway_entry"}
+IMPORT_CHANGES = {"pathway_import", "pathway_entry", "person"}
+KIND_CHANGES = {"pathway_kind"}
+OFFER_CHANGES = {"rebound_offer"}
+PERSON_OFFER_CHANGES = {"person_offer"}
+MONTHS_BACK = 24  # how far back the month selectors go
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_choices(today: date, extra: date | None = None) -> list[tuple[date, str]]:
+    """Next month down to two years back, newest first (labels « octobre 2026 »); ``extra``
+    is added when older (an extract of a past month)."""
+    newest = add_months(first_of_month(today), 1)
+    months = [add_months(newest, -offset) for offset in range(MONTHS_BACK + 2)]
+    if extra is not None and first_of_month(extra) not in months:
+        months.append(first_of_month(extra))
+        months.sort(reverse=True)
+    return [(month, month_label(month)) for month in months]
+
+
+def worked_month(today: date) -> date:
+    """The month an adviser works by default: the cohort of month M is imported in M+1."""
+    return add_months(first_of_month(today), -1)
+
+
+def day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def moment(value: datetime | None) -> str:
+    """Stored in UTC; shown in this computer's time zone."""
+    return value.astimezone().strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def age(born: date | None, today: date) -> str:
+    if born is None:
+        return ""
+    years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return f"{years} ans"
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}\u00a0%" if whole else "—"
+
+
+def fill_rows(model: QStandardItemModel, headers: Sequence[str],
+              rows: Sequence[Sequence[str]]) -> None:
+    """Replace a small read-only table's content (a preview, a settings list)."""
+    model.clear()
+    model.setHorizontalHeaderLabels(list(headers))
+    for cells in rows:
+        items = [QStandardItem(text) for text in cells]
+        for item in items:
+            item.setEditable(False)
+        model.appendRow(items)
+
+
+def rows_table(model: QStandardItemModel, name: str, visible_rows: int = 6) -> QTableView:
+    """A read-only table of whole rows, fixed row height, Tab leaving it."""
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    fix_row_height(table)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.setMinimumHeight(table.verticalHeader().defaultSectionSize() * visible_rows)
+    return table
