@@ -82,7 +82,9 @@ class ChipBar(QWidget):
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         self._keys: list[Hashable] = []
+        self._texts: list[str] = []
         self._group.idClicked.connect(lambda index: self.chosen.emit(self._keys[index]))
+        self._group.idToggled.connect(self._mark)
 
     def set_chips(self, chips: Sequence[tuple[Hashable, str]]) -> None:
         current = self.current_key()
@@ -92,6 +94,7 @@ class ChipBar(QWidget):
             button.hide()
             button.deleteLater()
         self._keys = [key for key, _text in chips]
+        self._texts = [text for _key, text in chips]
         for index, (key, text) in enumerate(chips):
             button = QPushButton(text, self)
             button.setCheckable(True)
@@ -103,6 +106,17 @@ class ChipBar(QWidget):
             self._group.button(0).setChecked(True)
         self.updateGeometry()
 
+    def _mark(self, index: int, checked: bool) -> None:
+        """The chosen chip is bold and ticked: said by its shape, not by a shade of colour
+        (the dark palette hardly shows a pressed button)."""
+        button = self._group.button(index)
+        if button is None or index >= len(self._texts):
+            return
+        font = button.font()
+        font.setBold(checked)
+        button.setFont(font)
+        button.setText(("✓ " if checked else "") + self._texts[index])
+
     def current_key(self) -> Hashable | None:
         index = self._group.checkedId()
         return self._keys[index] if 0 <= index < len(self._keys) else None
@@ -112,7 +126,8 @@ class ChipBar(QWidget):
             self._group.button(self._keys.index(key)).setChecked(True)
 
     def texts(self) -> list[str]:
-        return [self._group.button(i).text() for i in range(len(self._keys))]
+        """The chips' texts, without the tick of the chosen one."""
+        return list(self._texts)
 
     def button(self, key: Hashable) -> QPushButton:
         return self._group.button(self._keys.index(key))

@@ -177,7 +177,8 @@ class EntryView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         for box in (self.person_box, self.attempts_box, self.outcome_box):
             column.addWidget(box)
-        column.addWidget(self.offers, 1)
+        column.addWidget(self.offers)
+        column.addStretch()
         scroll = QScrollArea(self)  # at 200 % the line is taller than the window
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
