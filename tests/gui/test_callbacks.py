@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from typing import ClassVar
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QDialog
 
-from db.models import CallbackOutcome, CallbackRequest, Role
+from db.models import Appointment, CallbackOutcome, CallbackRequest, Channel, Role
 from db.services import callbacks
 from db.services.callbacks import CallbackInput
 from desktop import theme
+from desktop.callbacks.booking import booking_available
 from desktop.callbacks.form import TakeCallbackDialog
 from desktop.callbacks.handle import HandleCallbackDialog
 from desktop.callbacks.page import COLUMNS, CallbacksPage
@@ -74,8 +77,6 @@ def test_delays_in_words():
 
 
 def _hours(hours: int, minutes: int = 0):
-    from datetime import timedelta
-
     return timedelta(hours=hours, minutes=minutes)
 
 
@@ -254,3 +255,65 @@ def test_the_main_window_opens_the_queue(qtbot, make_context):
     window = MainWindow(make_context(Role.PARTNER))
     qtbot.addWidget(window)
     assert isinstance(window.show_area("callbacks"), CallbacksPage)
+
+
+class FakeBookingDialog(QDialog):
+    """Stands for the agenda's BookingDialog: same constructor, ``saved`` signal and ``book``
+    write hook, with the slot chosen by the test instead of from a list."""
+
+    saved = Signal(object)
+    opened: ClassVar[list] = []
+
+    def __init__(self, ctx, person_id=None, *, channel=None, motive_code=None, parent=None):
+        super().__init__(parent)
+        self.ctx, self.person_id, self.channel, self.motive_code = (ctx, person_id, channel,
+                                                                    motive_code)
+        FakeBookingDialog.opened.append(self)
+
+    def book(self, session, actor, request):
+        from db.services import booking
+
+        return booking.book_appointment(session, actor, request)
+
+    def save(self, request) -> None:
+        from desktop import operations as ops
+
+        actor = self.ctx.actor
+        ops.write(self.ctx, lambda s: self.book(s, actor, request), changes={"appointment"}) \
+            .on_success(self.saved.emit).on_failure(pytest.fail).run()
+
+
+def test_booking_is_offered_only_once_the_agenda_dialog_has_its_write_hook(
+        qtbot, setup, open_page, sqlite_store):
+    take(sqlite_store, setup.adviser, setup.site_id, FRIDAY_3PM)
+    page = open_page(clock=lambda: MONDAY_6PM)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    dialog = open_first(qtbot, page)
+    assert dialog.book_button.isEnabled() is booking_available()
+    if not booking_available():
+        assert "pas encore disponible" in dialog.book_button.toolTip()
+
+
+def test_a_call_back_turned_into_an_appointment_in_one_step(
+        qtbot, setup, open_page, sqlite_store, monkeypatch):
+    monkeypatch.setattr("desktop.callbacks.booking._booking_dialog_class",
+                        lambda: FakeBookingDialog)
+    callback_id = take(sqlite_store, setup.adviser, setup.site_id, FRIDAY_3PM,
+                       contact_name="", person_id=setup.person_id, motive_id=setup.motive_id)
+    page = open_page(clock=lambda: MONDAY_6PM)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    dialog = open_first(qtbot, page)
+    qtbot.mouseClick(dialog.book_button, Qt.MouseButton.LeftButton)
+    booking_dialog = FakeBookingDialog.opened[-1]
+    assert (booking_dialog.person_id, booking_dialog.channel, booking_dialog.motive_code) == (
+        setup.person_id, Channel.CALLBACK, "IJ")
+    # The agenda's dialog books with whatever channel it shows: the request's hook insists.
+    today = date.today()
+    next_week_monday = today + timedelta(days=7 - today.weekday() + 7)
+    booking_dialog.save(setup.request(setup.at(next_week_monday, 9),
+                                      channel=Channel.RECEPTION))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
+    with sqlite_store.session() as session:
+        request = session.get(CallbackRequest, callback_id)
+        assert request.outcome is CallbackOutcome.APPOINTMENT
+        assert session.get(Appointment, request.appointment_id).channel is Channel.CALLBACK
