@@ -43,7 +43,7 @@ def day_sheet_pdf(sheet: DaySheet, *, author: str, printed_at: datetime) -> byte
     else:
         story.append(pdf.paragraph(
             f"{count} rendez-vous, heures du lieu d'accueil. Les rendez-vous réglés lors de "
-            "la préparation sont grisés : la personne ne viendra pas.", style.small))
+            "la préparation sont sur fond coloré : la personne ne viendra pas.", style.small))
         rows, shaded = [], []
         for index, entry in enumerate(sheet.entries):
             zone = ZoneInfo(entry.time_zone)
