@@ -15,9 +15,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from db.errors import ConflictError, NotFound, ValidationError
+from db.errors import NotFound, ValidationError
 from db.models import (
     Absence,
     AppointmentKind,
@@ -29,12 +28,12 @@ from db.models import (
     Motive,
     OpeningHours,
     Role,
-    Site,
     Staff,
 )
-from db.models.base import utcnow
 from db.services import audit
 from db.services.access import Actor, Permission
+from db.services.rows import check_version, flush_or_conflict, load, soft_delete
+from db.services.staff import load_site
 
 KIND_LABELS = {
     AppointmentKind.PHONE: "Téléphonique",
@@ -86,18 +85,6 @@ def require_aware(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def load(session: Session, model, entity_id: uuid.UUID, message: str):
-    """A live (not soft-deleted) row, or NotFound with ``message``."""
-    row = session.get(model, entity_id)
-    if row is None or row.deleted_at is not None:
-        raise NotFound(message)
-    return row
-
-
-def load_site(session: Session, site_id: uuid.UUID) -> Site:
-    return load(session, Site, site_id, "Ce lieu d'accueil n'existe pas ou a été supprimé.")
-
-
 def load_adviser(session: Session, staff_id: uuid.UUID) -> Staff:
     staff = load(session, Staff, staff_id, "Ce conseiller n'existe pas ou a été supprimé.")
     if not staff.active:
@@ -107,31 +94,6 @@ def load_adviser(session: Session, staff_id: uuid.UUID) -> Staff:
 
 def load_motive(session: Session, motive_id: uuid.UUID) -> Motive:
     return load(session, Motive, motive_id, "Ce motif n'existe pas ou a été supprimé.")
-
-
-def check_version(row, expected_version: int, what: str = "ce rendez-vous") -> None:
-    if row.version != expected_version:
-        raise stale(what)
-
-
-def flush_or_conflict(session: Session, what: str = "ce rendez-vous") -> None:
-    try:
-        session.flush()
-    except StaleDataError:
-        raise stale(what) from None
-
-
-def stale(what: str) -> ConflictError:
-    return ConflictError(
-        f"Quelqu'un d'autre a modifié {what} entre-temps. Rien n'a été enregistré : "
-        "rouvrez la fiche pour voir la version à jour."
-    )
-
-
-def soft_delete(session: Session, rows) -> None:
-    now = utcnow()
-    for row in rows:
-        row.deleted_at = now
 
 
 def ids(**values: uuid.UUID | None) -> dict[str, str]:

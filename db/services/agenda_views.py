@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Absence, Availability, ClosedDay, Role, Site, Staff
 from db.services.access import Actor, Permission
-from db.services.agenda import load_site, opening_hours
+from db.services.agenda import opening_hours
+from db.services.staff import load_site
 from db.workdays import WorkingCalendar
 
 DEFAULT_TIME_ZONE = "Europe/Paris"

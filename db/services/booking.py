@@ -36,19 +36,17 @@ from db.services import audit
 from db.services.access import Actor, Permission
 from db.services.agenda import (
     STATUS_LABELS,
-    check_version,
-    flush_or_conflict,
     french_moment,
     ids,
-    load,
     load_adviser,
     load_motive,
-    load_site,
     motive_allows,
     require_aware,
 )
 from db.services.people import display_name
+from db.services.rows import check_version, flush_or_conflict, load
 from db.services.slots import DEFAULT_BREAK_MINUTES, AgendaSnapshot, BookingWindow
+from db.services.staff import load_site
 from db.validation import format_phone
 
 _NOT_FOUND = "Ce rendez-vous n'existe pas ou a été supprimé."

@@ -18,18 +18,12 @@ from db.models import CallbackOutcome, CallbackRequest, Channel, Motive, Person,
 from db.models.base import utcnow
 from db.services import audit
 from db.services.access import Actor, Permission
-from db.services.agenda import (
-    check_version,
-    flush_or_conflict,
-    ids,
-    load,
-    load_motive,
-    load_site,
-    require_aware,
-)
+from db.services.agenda import ids, load_motive, require_aware
 from db.services.booking import BookingRequest, book_appointment
 from db.services.people import display_name
+from db.services.rows import check_version, flush_or_conflict, load
 from db.services.slots import DEFAULT_BREAK_MINUTES
+from db.services.staff import load_site
 from db.workdays import WorkingCalendar
 
 DUE_WITHIN_HOURS = 24

@@ -50,18 +50,16 @@ from db.services.access import Actor, Permission
 from db.services.agenda import (
     KIND_LABELS,
     STATUS_LABELS,
-    check_version,
-    flush_or_conflict,
     french_date,
     french_moment,
     ids,
-    load,
     require_aware,
 )
 from db.services.booking import AgendaRow, AppointmentDetail
 from db.services.pathway_worklists import STATUS_LABELS as PATHWAY_STATUS_LABELS
 from db.services.pathways import month_label, require_any
 from db.services.people import display_name
+from db.services.rows import check_version, flush_or_conflict, load
 from db.validation import format_phone
 from db.workdays import WorkingCalendar
 

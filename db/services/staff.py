@@ -14,7 +14,7 @@ from db.errors import NotFound, ValidationError
 from db.models import Role, Site, SiteKind, Staff
 from db.services import audit
 from db.services.access import ROLE_LABELS, Actor, Permission
-from db.services.agenda import check_version, flush_or_conflict, load_site
+from db.services.rows import check_version, flush_or_conflict, load
 
 SITE_KIND_LABELS = {
     SiteKind.AGENCY: "Agence",
@@ -92,6 +92,10 @@ class SiteDetail:
     id: uuid.UUID
     version: int
     data: SiteInput
+
+
+def load_site(session: Session, site_id: uuid.UUID) -> Site:
+    return load(session, Site, site_id, "Ce lieu d'accueil n'existe pas ou a été supprimé.")
 
 
 def get_site(session: Session, site_id: uuid.UUID) -> SiteDetail:

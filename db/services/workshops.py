@@ -31,20 +31,12 @@ from db.models import (
 from db.models.base import utcnow
 from db.services import audit
 from db.services.access import Actor, Permission
-from db.services.agenda import (
-    check_version,
-    flush_or_conflict,
-    ids,
-    load,
-    load_adviser,
-    load_motive,
-    load_site,
-    motive_allows,
-    require_aware,
-)
+from db.services.agenda import ids, load_adviser, load_motive, motive_allows, require_aware
 from db.services.booking import new_ical_uid, record_outcome
 from db.services.people import display_name
+from db.services.rows import check_version, flush_or_conflict, load
 from db.services.slots import adviser_busy
+from db.services.staff import load_site
 
 
 def _load_session(session: Session, session_id: uuid.UUID) -> WorkshopSession:
