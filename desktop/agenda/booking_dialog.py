@@ -35,9 +35,9 @@ from db.services.booking import BookingRequest
 from db.services.slots import Slot
 from desktop import operations as ops
 from desktop.agenda.common import index_of
-from desktop.agenda.person_picker import PersonPicker
 from desktop.agenda.slot_list import SlotList
 from desktop.context import AppContext
+from desktop.people.picker import PersonPicker
 from desktop.settings import Settings
 from widgets.form import Form
 
@@ -91,7 +91,7 @@ class BookingDialog(QDialog):
         self.change_person_button = QPushButton("&Changer de personne")
         self.change_person_button.clicked.connect(self._show_picker)
         self.picker = PersonPicker(self._ctx)
-        self.picker.chosen.connect(self.set_person)
+        self.picker.chosen.connect(lambda person: person and self.set_person(person.id))
         person_line = QHBoxLayout()
         person_line.setContentsMargins(0, 0, 0, 0)
         person_line.addWidget(self.person_label, 1)

@@ -27,8 +27,8 @@ from db.services import booking, workshops
 from db.services.agenda import STATUS_LABELS, french_moment
 from db.services.workshops import Participant, SessionRow
 from desktop import operations as ops
-from desktop.agenda.person_picker import PersonPicker
 from desktop.context import AppContext
+from desktop.people.picker import PersonPicker
 from widgets.form import Form
 
 
@@ -92,7 +92,7 @@ class SessionDialog(QDialog):
         self.reason.setPlaceholderText("Requis pour annuler une inscription")
         self.form.add("reason", "&Motif de l'annulation", self.reason)
         self.picker = PersonPicker(self._ctx, self)
-        self.picker.chosen.connect(self.register)
+        self.picker.chosen.connect(lambda person: person and self.register(person.id))
         self.picker.hide()
 
         close_box = QDialogButtonBox(self)

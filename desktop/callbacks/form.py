@@ -24,9 +24,9 @@ from db.services.callbacks import CallbackInput
 from db.services.people import PersonRow
 from desktop import operations as ops
 from desktop.callbacks.choices import CallbackChoices
-from desktop.callbacks.person_picker import PersonPicker
 from desktop.callbacks.wording import due_line
 from desktop.context import AppContext
+from desktop.people.picker import FIRST_NAME, NAME, PHONE, PersonPicker
 from widgets.choice_box import ChoiceBox
 from widgets.form import Form
 
@@ -58,7 +58,11 @@ class TakeCallbackDialog(QDialog):
         self.banner.hide()
 
         self.form = Form(self)
-        self.picker = PersonPicker(self._ctx)
+        self.picker = PersonPicker(self._ctx, columns=(NAME, FIRST_NAME, PHONE), show_choice=True)
+        self.picker.field.setPlaceholderText("Nom, NIR ou téléphone (facultatif)")
+        self.picker.field.setToolTip("Laisser vide si la personne n'est pas dans le fichier : "
+                                     "son nom et son numéro suffisent.")
+        self.picker.field.setAccessibleName("Rechercher la personne dans le fichier")
         self.form.add("person_id", "&Personne", self.picker)
         self.contact_name = QLineEdit()
         self.contact_name.setPlaceholderText("Mme Roux")
@@ -131,7 +135,7 @@ class TakeCallbackDialog(QDialog):
         self.due.setText(f"{due_line(due_at, site.time_zone)} (24 heures ouvrées).")
 
     def _input(self) -> CallbackInput:
-        person_id = self.picker.person_id()
+        person_id = self.picker.person_id
         return CallbackInput(
             site_id=self.site.value(), person_id=person_id,
             contact_name="" if person_id else self.contact_name.text(),

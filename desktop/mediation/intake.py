@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QScrollArea,
     QSizePolicy,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,76 +21,25 @@ from PySide6.QtWidgets import (
 from db.errors import ValidationError
 from db.services import mediation
 from db.services.mediation import CHANNEL_LABELS, CaseCreated, CaseInput, MotiveRecord
+from db.services.people import PersonRow
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.mediation.dialogs import combo, comment_editor
-from desktop.people.search import COLUMNS, PeopleSearch
+from desktop.people.picker import BORN, CITY, KIND, NAME, PersonPicker
+from desktop.people.search import COLUMNS, person_cell
 from widgets.date_field import DateField
 from widgets.form import Form
-from widgets.id_list_model import fix_row_height
-from widgets.search_field import SearchField
-
-_PICKER_ROWS = 5
 
 
-class PersonPicker(QWidget):
-    """Search the registry as you type and choose the requester in the results."""
-
-    chosen = Signal(object)  # the person's id, or None
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.search = PeopleSearch(ctx, self)
-        self.person_id: uuid.UUID | None = None
-        self.field = SearchField(self)
-        self.field.setPlaceholderText("Nom, NIR ou téléphone du demandeur")
-        self.field.setAccessibleName("Rechercher le demandeur dans le registre")
-        self.field.search_requested.connect(self.search.search)
-        self.field.accepted.connect(self._enter_results)
-        self.field.down_requested.connect(self._enter_results)
-        self.results = QTableView(self)
-        self.results.setModel(self.search.model)
-        self.results.setAccessibleName("Personnes trouvées")
-        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results.setTabKeyNavigation(False)
-        self.results.setWordWrap(False)
-        self.results.horizontalHeader().setStretchLastSection(True)
-        fix_row_height(self.results)
-        rows = self.results.verticalHeader().defaultSectionSize()
-        self.results.setFixedHeight(rows * _PICKER_ROWS
-                                    + self.results.horizontalHeader().sizeHint().height() + 4)
-        self.results.selectionModel().currentChanged.connect(
-            lambda current, _previous: self._choose(current))
-        self.choice = QLabel("Aucun demandeur choisi.", self)
-        self.choice.setAccessibleName("Demandeur choisi")
-        # No word wrap: a wrapped label's height-for-width made the form squeeze the list.
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.field)
-        layout.addWidget(self.results)
-        layout.addWidget(self.choice)
-        self.setFocusProxy(self.field)  # errors focus the picker: the search gets the keys
-
-    def _enter_results(self) -> None:
-        if self.search.model.rowCount():
-            self.results.setFocus(Qt.FocusReason.OtherFocusReason)
-            if not self.results.currentIndex().isValid():
-                self.results.setCurrentIndex(self.search.model.index(0, 0))
-
-    def _choose(self, index: QModelIndex) -> None:
-        model = self.search.model
-        person_id = model.key_at(index)
-        if person_id is None:
-            return
-        self.person_id = person_id
-        name, first_name, kind, _nir, born, _phone, city = (
-            model.data(model.index(index.row(), column)) or "" for column in range(len(COLUMNS)))
-        self.choice.setText("Demandeur : " + " — ".join(
-            part for part in (f"{name} {first_name}".strip(), kind,
-                              f"né(e) le {born}" if born else "", city) if part))
-        self.chosen.emit(person_id)
+def describe_requester(person: PersonRow | None) -> str:
+    """« Demandeur : LEFÈVRE Éloïse — Assuré — né(e) le 12/03/1980 — Grenoble »."""
+    if person is None:
+        return "Aucun demandeur choisi."
+    name, kind, born, city = (person_cell(person, column)
+                              for column in (NAME, KIND, BORN, CITY))
+    return "Demandeur : " + " — ".join(
+        part for part in (f"{name} {person.first_name}".strip(), kind,
+                          f"né(e) le {born}" if born else "", city) if part)
 
 
 class IntakeDialog(QDialog):
@@ -124,7 +71,11 @@ class IntakeDialog(QDialog):
         form.add("received_on", "&Reçue le", self.received_on)
         self.channel = combo(CHANNEL_LABELS, empty="— Choisir le canal —")
         form.add("channel", "&Canal", self.channel)
-        self.person = PersonPicker(self._ctx)
+        # The whole registry line, NIR masked: homonyms are told apart before choosing.
+        self.person = PersonPicker(self._ctx, columns=range(len(COLUMNS)), choose_on_move=True,
+                                   describe=describe_requester)
+        self.person.field.setPlaceholderText("Nom, NIR ou téléphone du demandeur")
+        self.person.summary.setAccessibleName("Demandeur choisi")
         form.add("person_id", "&Demandeur", self.person).setSizePolicy(
             QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.person.field.setAccessibleName("Rechercher le demandeur dans le registre")

@@ -99,7 +99,7 @@ def test_book_through_the_dialog_then_see_it_in_the_week(qtbot, open_page, setup
     with qtbot.waitSignal(picker.search.searched, timeout=WAIT):
         type_text(qtbot, picker.field, "dupont")
     qtbot.keyClick(picker.field, Qt.Key.Key_Return)  # into the results, first one selected
-    qtbot.keyClick(picker.results, Qt.Key.Key_Return)
+    qtbot.keyClick(picker.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "DUPONT Marie" in dialog.person_label.text(), timeout=WAIT)
     assert "06 12 34 56 78" in dialog.person_label.text()
     choose(qtbot, dialog, "IJ", AppointmentKind.PHYSICAL)

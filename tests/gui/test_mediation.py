@@ -116,7 +116,7 @@ def test_a_case_from_intake_to_closure(qtbot, open_page, sqlite_store, gui_actor
         type_text(qtbot, picker.field, "lefèvre")
     qtbot.keyClick(picker.field, Qt.Key.Key_Down)
     assert picker.person_id == person_id
-    assert "LEFÈVRE Éloïse" in picker.choice.text()
+    assert "LEFÈVRE Éloïse" in picker.summary.text()
     assert intake.motive.set_value(motive_id(sqlite_store, gui_actors[Role.MEDIATOR],
                                              "ij_unpaid"))
     assert intake.urgent.isChecked()  # preset from the motive: no income
