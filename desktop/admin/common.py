@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -91,12 +90,11 @@ class Section(QGroupBox):
                 on_success(result)
 
         ops.write(self.ctx, work, changes=changes).on_success(done) \
-            .on_failure(self.refused).run()
+            .on_failure(self.refused).owned_by(self).run()
 
     def query(self, work: Callable[[Any], Any], on_success: Callable[[Any], None]) -> None:
         # A read may come back after its page was closed (sign-out, end of a test).
-        ops.query(self.ctx, work).on_success(
-            lambda result: shiboken6.isValid(self) and on_success(result)).run()
+        ops.query(self.ctx, work).on_success(on_success).owned_by(self).run()
 
     def refused(self, error: BaseException) -> None:
         if self.save_button is not None:

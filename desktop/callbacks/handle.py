@@ -114,7 +114,7 @@ class HandleCallbackDialog(QDialog):
         ops.write(self._ctx, lambda s: callbacks.close_callback(s, actor, row.id, row.version,
                                                                outcome),
                   changes={"callback"}).on_success(lambda _r: self._done()) \
-            .on_failure(self._refused).run()
+            .on_failure(self._refused).owned_by(self).run()
 
     def book(self) -> None:
         """The agenda's booking dialog, channel « rappel »: booked and closed in one step."""

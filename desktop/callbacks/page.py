@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-import shiboken6
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
@@ -184,8 +183,7 @@ class CallbacksPage(QWidget):
 
     # -- data ------------------------------------------------------------------------------
     def _load_choices(self) -> None:
-        ops.query(self._ctx, load_choices).on_success(
-            lambda choices: shiboken6.isValid(self) and self._set_choices(choices)).run()
+        ops.query(self._ctx, load_choices).on_success(self._set_choices).owned_by(self).run()
 
     def _set_choices(self, choices: CallbackChoices) -> None:
         self.choices = choices
@@ -214,8 +212,8 @@ class CallbacksPage(QWidget):
                                             taken_by_id=taken_by, now=now)
 
         # The answer may come back after the page was closed (sign-out, end of a test).
-        ops.query(self._ctx, work).on_success(
-            lambda rows: shiboken6.isValid(self) and self._show(rows, now)).run()
+        ops.query(self._ctx, work).on_success(lambda rows: self._show(rows, now)) \
+            .owned_by(self).run()
 
     def _show(self, rows: list[CallbackRow], now: datetime) -> None:
         selected = self.model.key_at(self.table.currentIndex())

@@ -236,7 +236,7 @@ class CaseView(QWidget):
                     mediation_letters.letters_for_case(session, actor, case_id))
 
         ops.query(self._ctx, work).on_success(lambda answer: self.show_record(*answer)) \
-            .on_failure(self._refused).run()
+            .on_failure(self._refused).owned_by(self).run()
 
     def reload(self) -> None:
         if self.record is not None:
@@ -316,7 +316,7 @@ class CaseView(QWidget):
     # -- actions ---------------------------------------------------------------------------
     def _write(self, work, progress: str | None = None) -> None:
         operation = ops.write(self._ctx, work, changes=CHANGES) \
-            .on_success(lambda _result: self._done()).on_failure(self._refused)
+            .on_success(lambda _result: self._done()).on_failure(self._refused).owned_by(self)
         if progress:
             operation.with_progress(progress, self)
         operation.run()

@@ -305,7 +305,7 @@ class LetterDialog(FormDialog):
                     f"Objet : {draft.title}\nRéférence : {draft.reference}\n\n{draft.body}")
 
         ops.query(self._ctx, lambda session: mediation_letters.merge_letter(
-            session, actor, case_id, kind, text)).on_success(merged).run()
+            session, actor, case_id, kind, text)).on_success(merged).owned_by(self).run()
 
     def value(self) -> tuple[LetterKind, str]:
         return self.kind.value(), self.text.toPlainText().strip()

@@ -143,7 +143,7 @@ class FiguresView(QScrollArea):
                 self.show_figures(figures)
 
         ops.query(self._ctx, lambda session: mediation_figures.yearly_figures(
-            session, actor, year)).on_success(show).run()
+            session, actor, year)).on_success(show).owned_by(self).run()
 
     def show_figures(self, figures: YearFigures) -> None:
         self.figures = figures

@@ -125,7 +125,7 @@ class WorklistSearch(QObject):
                 self.model.set_keys(answer.ids)
                 self.searched.emit(answer)
 
-        ops.query(self._ctx, work).on_success(show).run()
+        ops.query(self._ctx, work).on_success(show).owned_by(self).run()
 
     def _fetch_rows(self, ids: list[uuid.UUID]) -> list[WorklistRow]:
         with self._ctx.store.session() as session:

@@ -82,7 +82,7 @@ class PeopleSearch(QObject):
 
         ops.query(self._ctx, work).on_success(
             lambda ids: self._show(ticket, text, ids)
-        ).run()
+        ).owned_by(self).run()
 
     def _show(self, ticket: int, text: str, ids: list[uuid.UUID] | None) -> None:
         if ticket != self._latest or ids is None:
