@@ -34,11 +34,11 @@ from db.services.agenda_views import SiteChoice
 from db.services.booking import BookingRequest
 from db.services.slots import Slot
 from desktop import operations as ops
-from desktop.agenda.common import index_of
 from desktop.agenda.slot_list import SlotList
 from desktop.context import AppContext
 from desktop.people.picker import PersonPicker
 from desktop.settings import Settings
+from widgets.choice_box import ChoiceBox
 from widgets.form import Form
 
 
@@ -112,7 +112,7 @@ class BookingDialog(QDialog):
         self.form.add("documents", "Pièces à apporter", self.documents)
         self.kind = QComboBox()
         self.form.add("kind", "&Type", self.kind)
-        self.site = QComboBox()
+        self.site = ChoiceBox()
         self.form.add("site_id", "&Lieu", self.site)
         self.slot_list = SlotList(self._ctx)
         self.slot_list.shown.connect(self.slots_shown)
@@ -176,10 +176,9 @@ class BookingDialog(QDialog):
                          if any(k is not AppointmentKind.WORKSHOP for k in m.kinds)]
         self._show_person(setup.person)
         self.site.blockSignals(True)
-        for site in setup.sites:
-            self.site.addItem(site.name, site.id)
-        wanted = (self._preset.site_id if self._preset else None) or default_site(self._ctx)
-        self.site.setCurrentIndex(max(0, index_of(self.site, wanted)))
+        self.site.set_choices((site.id, site.name) for site in setup.sites)
+        self.site.set_value((self._preset.site_id if self._preset else None)
+                            or default_site(self._ctx))  # else the first site
         self.site.blockSignals(False)
         self.motive.blockSignals(True)
         for motive in self._motives:
@@ -260,7 +259,7 @@ class BookingDialog(QDialog):
 
     def refresh_slots(self) -> None:
         """List the free slots of the chosen motive, kind and site."""
-        motive, site_id = self.current_motive(), self.site.currentData()
+        motive, site_id = self.current_motive(), self.site.value()
         preset = self._preset if self._preset and self._preset.site_id == site_id else None
         self.slot_list.load(motive.id if motive else None, self.current_kind(), site_id,
                             preset=preset)

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFileDialog,
     QHeaderView,
     QMessageBox,
@@ -65,12 +64,6 @@ def moment_text(moment: datetime, time_zone: str) -> str:
 def to_fill(row: AgendaRow, now: datetime) -> bool:
     """A past appointment still without an outcome (« à renseigner »)."""
     return row.status is AppointmentStatus.BOOKED and row.starts_at < now
-
-
-def index_of(combo: QComboBox, value: object) -> int:
-    """The row whose data equals ``value`` (QComboBox.findData compares Python objects such
-    as UUIDs by identity), or -1."""
-    return next((row for row in range(combo.count()) if combo.itemData(row) == value), -1)
 
 
 # -- questions to the user (tests replace these class methods) -------------------------------
