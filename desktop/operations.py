@@ -96,6 +96,9 @@ class Op(Generic[T]):
 
     def on_success(self, callback: Callable[[T], None]) -> Op[T]:
         self._on_success = callback
+        owner = getattr(callback, "__self__", None)
+        if self._owner is None and isinstance(owner, QObject):
+            self._owner = owner  # a screen's own method: it owns the answer
         return self
 
     def on_failure(self, callback: Callable[[BaseException], None]) -> Op[T]:

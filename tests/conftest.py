@@ -26,11 +26,12 @@ from keyring.backend import KeyringBackend  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from db.models import Base, Role, Site, SiteKind, Staff  # noqa: E402
+from db.models import Base, Role, Site, SiteKind, Staff, load_all  # noqa: E402
 from db.services.access import Actor  # noqa: E402
 from db.store import Store, open_store  # noqa: E402
 
 POSTGRES_URL = os.environ.get("GUICHET_TEST_POSTGRES_URL")
+load_all()  # the fixtures empty and refill every table
 
 
 class MemoryKeyring(KeyringBackend):

@@ -9,7 +9,6 @@ from itertools import pairwise
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -29,7 +28,7 @@ from desktop import theme
 from desktop.context import AppContext
 from desktop.mediation.wording import day, next_due_text, thousands
 from widgets.choice_box import ChoiceBox
-from widgets.id_list_model import IdListModel, fix_row_height
+from widgets.id_list_model import IdListModel, enter_list, read_only_rows
 from widgets.search_field import SearchField
 
 COLUMNS = ("Référence", "Alerte", "Reçue le", "Demandeur", "Motif", "État", "Médiateur",
@@ -148,7 +147,8 @@ class CaseSearch(QObject):
                 self.model.set_keys(answer.ids)
                 self.searched.emit(answer)
 
-        ops.query(self._ctx, work).on_success(show).on_failure(self.failed.emit).run()
+        ops.query(self._ctx, work).on_success(show).on_failure(self.failed.emit) \
+            .owned_by(self).run()
 
     def _fetch_rows(self, ids: list[uuid.UUID]) -> list[CaseRow]:
         with self._ctx.store.session() as session:
@@ -203,13 +203,7 @@ class CaseList(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.search.model)
         self.table.setAccessibleName("Dossiers de médiation")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        fix_row_height(self.table)
+        read_only_rows(self.table)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -257,11 +251,7 @@ class CaseList(QWidget):
         self.apply()
 
     def enter_list(self) -> None:
-        if self.search.model.rowCount() == 0:
-            return
-        if not self.table.currentIndex().isValid():
-            self.table.selectRow(0)
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        enter_list(self.table)
 
     def _show(self, answer: Answer) -> None:
         self.count.setText(count_line(len(answer.ids), answer.total))

@@ -96,3 +96,21 @@ def test_a_screen_closed_meanwhile_never_hears_back(qtbot, make_context):
     release.set()
     qtbot.waitUntil(ctx.tasks.idle, timeout=5000)
     assert heard == []
+
+
+def test_a_screens_own_method_makes_it_the_owner(qtbot, make_context):
+    ctx = make_context(Role.ADVISER)
+    heard = []
+
+    class Screen(QWidget):
+        def show_answer(self, answer):
+            heard.append(answer)
+
+    screen = Screen()
+    release = threading.Event()
+    ops.query(ctx, lambda _s: release.wait(5)).on_success(screen.show_answer).run()
+    screen.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(screen), timeout=5000)
+    release.set()
+    qtbot.waitUntil(ctx.tasks.idle, timeout=5000)
+    assert heard == []
