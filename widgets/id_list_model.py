@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -138,3 +138,27 @@ def fix_row_height(view: QTableView) -> None:
     header.setSectionResizeMode(header.ResizeMode.Fixed)
     header.setDefaultSectionSize(view.fontMetrics().height() + 10)
     header.hide()
+
+
+def read_only_rows(view: QTableView, *, alternating: bool = True,
+                   selection: QAbstractItemView.SelectionMode =
+                   QAbstractItemView.SelectionMode.SingleSelection) -> None:
+    """Set a table up as a list of rows: whole rows selected (one at a time unless told),
+    nothing edited in place, one line per row of fixed height, Tab leaving the list."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(selection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(alternating)
+    view.setWordWrap(False)
+    view.setTabKeyNavigation(False)
+    fix_row_height(view)
+
+
+def enter_list(view: QTableView) -> None:
+    """Move into a list from its search field (Down or Enter there): the first row becomes
+    the current one when none is. Nothing happens when the list is empty."""
+    if view.model() is None or view.model().rowCount() == 0:
+        return
+    if not view.currentIndex().isValid():
+        view.selectRow(0)
+    view.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHeaderView,
     QMessageBox,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 from db.models import AppointmentKind, AppointmentStatus
 from db.services.agenda import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, WEEKDAYS
 from db.services.booking import AgendaRow
-from widgets.id_list_model import IdListModel, fix_row_height
+from widgets.id_list_model import IdListModel, read_only_rows
 
 # One hue per kind; the calendar adjusts each one to stand out in light and dark mode.
 KIND_COLOURS = {
@@ -110,13 +109,7 @@ class AppointmentTable(QTableView):
         self.model_ = IdListModel(COLUMNS, fetch_rows, lambda row: row.id, self._cell,
                                   parent=self, role_data=self._role)
         self.setModel(self.model_)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.setTabKeyNavigation(False)
-        fix_row_height(self)
+        read_only_rows(self)
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -9,7 +9,6 @@ from datetime import datetime
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,7 +30,7 @@ from desktop.callbacks.handle import HandleCallbackDialog
 from desktop.callbacks.wording import delay_text, short_moment
 from desktop.context import AppContext
 from widgets.choice_box import ChoiceBox
-from widgets.id_list_model import IdListModel, fix_row_height
+from widgets.id_list_model import IdListModel, read_only_rows
 
 COLUMNS = ("Échéance", "État", "Personne", "Téléphone", "Motif", "Lieu", "Prise par",
            "Demande")
@@ -148,13 +147,7 @@ class CallbacksPage(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Demandes de rappel, par échéance")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        fix_row_height(self.table)
+        read_only_rows(self.table)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -24,7 +24,7 @@ from desktop.agenda.common import AppointmentTable, moment_text
 from desktop.context import AppContext
 from desktop.documents.monthly_report import figure_text
 from desktop.mediation.wording import day
-from widgets.id_list_model import IdListModel, fix_row_height
+from widgets.id_list_model import IdListModel, read_only_rows
 
 # For each kind of record: the columns, how to read the rows of some ids, and their cells.
 _COLUMNS: dict[Source, tuple[str, ...]] = {
@@ -106,12 +106,7 @@ class DrillDialog(QDialog):
         self.model = IdListModel(_COLUMNS[source], self._fetch, lambda row: row.id,
                                  _cells(source), parent=table)
         table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(False)
-        fix_row_height(table)
+        read_only_rows(table, selection=QAbstractItemView.SelectionMode.ExtendedSelection)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         return table
 

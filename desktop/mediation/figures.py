@@ -25,7 +25,7 @@ from db.services.mediation_figures import YearFigures
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.mediation.wording import thousands
-from widgets.id_list_model import fix_row_height
+from widgets.id_list_model import read_only_rows
 
 FIRST_YEAR = 2000
 TABLES = (("by_motive", "Demandes par motif", "Motif"),
@@ -113,11 +113,8 @@ class FiguresView(QScrollArea):
             table = QTableView()
             table.setModel(model)
             table.setAccessibleName(title)
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            table.setTabKeyNavigation(False)
-            table.setWordWrap(False)
-            fix_row_height(table)
+            read_only_rows(table, alternating=False,
+                           selection=QAbstractItemView.SelectionMode.ExtendedSelection)
             table.setMinimumHeight(table.fontMetrics().height() * 10)
             header = table.horizontalHeader()
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 from db.services.pathways import first_of_month, month_label
-from widgets.id_list_model import fix_row_height
+from widgets.id_list_model import read_only_rows
 
 # The kinds of records a pathway write touches (``ctx.changes``). The screens also listen to
 # « appointment »: an honoured appointment changes the funnel.
@@ -79,12 +79,7 @@ def rows_table(model: QStandardItemModel, name: str, visible_rows: int = 6) -> Q
     table = QTableView()
     table.setModel(model)
     table.setAccessibleName(name)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    fix_row_height(table)
+    read_only_rows(table, alternating=False)
     header = table.horizontalHeader()
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

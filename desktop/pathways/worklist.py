@@ -30,7 +30,7 @@ from desktop.context import AppContext
 from desktop.pathways.common import ENTRY_CHANGES, day, moment
 from widgets.chip_bar import ChipBar
 from widgets.choice_box import ChoiceBox
-from widgets.id_list_model import IdListModel, fix_row_height
+from widgets.id_list_model import IdListModel, read_only_rows
 
 COLUMNS = ("Nom", "Prénom", "NIR", "Naissance", "Téléphone", "Entrée", "État", "Tentatives",
            "Dernière tentative", "Conseiller")
@@ -168,15 +168,8 @@ class WorklistView(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.search.model)
         self.table.setAccessibleName("Liste de travail")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection
-                                    if self.manages
-                                    else QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        fix_row_height(self.table)
+        read_only_rows(self.table, selection=QAbstractItemView.SelectionMode.ExtendedSelection
+                       if self.manages else QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

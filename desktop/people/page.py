@@ -6,7 +6,6 @@ import uuid
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,7 +23,7 @@ from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.people.dialog import PersonDialog
 from desktop.people.search import PeopleSearch, count_line
-from widgets.id_list_model import fix_row_height
+from widgets.id_list_model import enter_list, read_only_rows
 from widgets.search_field import SearchField
 
 HINT = (
@@ -56,8 +55,8 @@ class PeoplePage(QWidget):
         self.search_field.setPlaceholderText("Nom, NIR ou téléphone (Ctrl+F)")
         self.search_field.setAccessibleName("Rechercher une personne")
         self.search_field.search_requested.connect(self.search.search)
-        self.search_field.accepted.connect(self._enter_list)
-        self.search_field.down_requested.connect(self._enter_list)
+        self.search_field.accepted.connect(lambda: enter_list(self.table))
+        self.search_field.down_requested.connect(lambda: enter_list(self.table))
         self.new_button = QPushButton("&Nouvelle personne", self)
         self.new_button.setToolTip("Créer une personne (Ctrl+N)")
         self.new_button.clicked.connect(self.new_person)
@@ -69,13 +68,7 @@ class PeoplePage(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.search.model)
         self.table.setAccessibleName("Résultats de la recherche")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the list, as elsewhere
-        fix_row_height(self.table)
+        read_only_rows(self.table)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -122,13 +115,6 @@ class PeoplePage(QWidget):
             if row is not None:
                 self.table.selectRow(row)
                 self.table.scrollTo(self.search.model.index(row, 0))
-
-    def _enter_list(self) -> None:
-        if self.search.model.rowCount() == 0:
-            return
-        if not self.table.currentIndex().isValid():
-            self.table.selectRow(0)
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_changes(self, kinds: set) -> None:
         if "person" in kinds:

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from db.services.people import PersonRow
 from desktop.context import AppContext
 from desktop.people.search import COLUMNS, PeopleSearch
-from widgets.id_list_model import fix_row_height
+from widgets.id_list_model import enter_list, read_only_rows
 from widgets.search_field import SearchField
 
 _VISIBLE_ROWS = 5
@@ -70,18 +69,13 @@ class PersonPicker(QWidget):
         self.field.setPlaceholderText("Nom, NIR ou téléphone")
         self.field.setAccessibleName("Rechercher la personne")
         self.field.search_requested.connect(self.search.search)
-        self.field.accepted.connect(self._enter_list)
-        self.field.down_requested.connect(self._enter_list)
+        self.field.accepted.connect(lambda: enter_list(self.table))
+        self.field.down_requested.connect(lambda: enter_list(self.table))
 
         self.table = QTableView(self)
         self.table.setModel(self.search.model)
         self.table.setAccessibleName("Personnes trouvées")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        fix_row_height(self.table)
+        read_only_rows(self.table, alternating=False)
         shown = set(columns)
         for column in range(self.search.model.columnCount()):
             self.table.setColumnHidden(column, column not in shown)
@@ -141,13 +135,6 @@ class PersonPicker(QWidget):
         self.field.show()
         self.field.setFocus(Qt.FocusReason.OtherFocusReason)
         self.chosen.emit(None)
-
-    def _enter_list(self) -> None:
-        if self.search.model.rowCount() == 0:
-            return
-        if not self.table.currentIndex().isValid():
-            self.table.selectRow(0)
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _choose(self, index: QModelIndex) -> None:
         person = self.search.model.row_at(index) if self.search.model.key_at(index) else None

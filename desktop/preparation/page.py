@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -42,7 +41,7 @@ from desktop.documents import day_sheet, write_atomically
 from desktop.preparation.dialogs import DaySheetDialog, PdfPrompt, SettingsDialog
 from desktop.preparation.form import PreparationDialog
 from widgets.choice_box import ChoiceBox
-from widgets.id_list_model import IdListModel, fix_row_height
+from widgets.id_list_model import IdListModel, read_only_rows
 
 COLUMNS = ("Échéance", "État", "Rendez-vous", "Personne", "Téléphone", "Motif", "Lieu",
            "Conseiller", "Appels")
@@ -123,13 +122,7 @@ def _table(model, name: str) -> QTableView:
     table = QTableView()
     table.setModel(model)
     table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.setTabKeyNavigation(False)
-    fix_row_height(table)
+    read_only_rows(table)
     header = table.horizontalHeader()
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
