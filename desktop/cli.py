@@ -321,7 +321,8 @@ def cmd_export_pdf_report(args) -> int:
     finally:
         store.dispose()
     write_atomically(output, content)
-    print(f"Rapport de {monthly_report.month_label(args.month)} exporté dans {output}")
+    print(f"Rapport d'activité — {monthly_report.month_label(args.month)} — exporté dans "
+          f"{output}")
     return EXIT_OK
 
 
@@ -342,7 +343,8 @@ def cmd_export_pdf_day_sheet(args) -> int:
     finally:
         store.dispose()
     write_atomically(output, content)
-    print(f"Feuille du {args.day:%d/%m/%Y} de {adviser.display_name} exportée dans {output}")
+    print(f"Feuille de journée du {args.day:%d/%m/%Y} — {adviser.display_name} — exportée "
+          f"dans {output}")
     return EXIT_OK
 
 

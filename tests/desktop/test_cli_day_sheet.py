@@ -41,7 +41,8 @@ def test_export_writes_the_advisers_day(database, folder, capsys):
     target = folder / "journee.pdf"
     assert export(database, "--adviser", "conseiller01", "--date", "2026-07-06",
                   "-o", str(target)) == 0
-    assert "Feuille du 06/07/2026 de Camille Conseiller01 exportée" in capsys.readouterr().out
+    assert "Feuille de journée du 06/07/2026 — Camille Conseiller01 — exportée" in (
+        capsys.readouterr().out)
     text = read(target.read_bytes()).pages[0].extract_text()
     assert "09:00" in text and "11:00" in text and "DUPONT Marie" in text
     assert [p.name for p in folder.iterdir()] == ["journee.pdf"]

@@ -22,7 +22,7 @@ def test_the_report_is_written(database, tmp_path, capsys):
     target = tmp_path / "rapport.pdf"
     assert main(["--db", database, "export", "pdf", "report", "--month", "2026-10", "-o",
                  str(target)]) == 0
-    assert f"Rapport de octobre 2026 exporté dans {target}" in capsys.readouterr().out
+    assert f"Rapport d'activité — octobre 2026 — exporté dans {target}" in capsys.readouterr().out
     reader = PdfReader(BytesIO(target.read_bytes()))
     assert reader.metadata.title == "Rapport d'activité — octobre 2026"
     assert "Rapport automatique" in reader.pages[0].extract_text()
