@@ -81,6 +81,7 @@ class Actor:
 
     def require(self, permission: Permission) -> None:
         if not self.can(permission):
+            of = "d'" if permission.value[0] in "aeiouéè" else "de "
             raise PermissionDenied(
-                f"Votre rôle ({self.role_label}) ne permet pas de {permission.value}."
+                f"Votre rôle ({self.role_label}) ne permet pas {of}{permission.value}."
             )

@@ -160,3 +160,27 @@ def list_widget(name: str, parent: QWidget | None = None) -> QListWidget:
     widget.setAccessibleName(name)
     widget.setTextElideMode(Qt.TextElideMode.ElideRight)
     return widget
+
+
+class LatestChoice:
+    """Shows only the answer to the latest choice in a list.
+
+    Choosing a row loads its record off the GUI thread; if the user meanwhile chose another
+    row or started a new record, the earlier answer must not replace what is on screen.
+    """
+
+    def __init__(self):
+        self._latest = 0
+
+    def forget_pending(self) -> None:
+        self._latest += 1
+
+    def only_if_latest(self, show: Callable[[Any], None]) -> Callable[[Any], None]:
+        self.forget_pending()
+        request = self._latest
+
+        def show_if_latest(answer: Any) -> None:
+            if request == self._latest:
+                show(answer)
+
+        return show_if_latest

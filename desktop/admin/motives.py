@@ -24,7 +24,7 @@ from db.models import AppointmentKind
 from db.services import agenda
 from db.services.access import Permission
 from db.services.agenda import KIND_LABELS, MotiveDetail, MotiveInput
-from desktop.admin.common import Section, list_widget
+from desktop.admin.common import LatestChoice, Section, list_widget
 from desktop.context import AppContext
 from widgets.date_field import DateField
 
@@ -154,6 +154,7 @@ class MotivesTab(QSplitter):
         self.setStretchFactor(1, 1)
         self.setChildrenCollapsible(False)
         self._select_after_load: uuid.UUID | None = None
+        self._choice = LatestChoice()
         self.motives.currentItemChanged.connect(self._chosen)
         self.section.saved.connect(self._saved)
         ctx.changes.connect(lambda kinds: "motive" in kinds and self.load())
@@ -184,9 +185,10 @@ class MotivesTab(QSplitter):
         motive_id = self.current_motive_id()
         if motive_id is not None:
             self.section.query(lambda s: agenda.get_motive(s, motive_id),
-                               self.section.show_motive)
+                               self._choice.only_if_latest(self.section.show_motive))
 
     def new_motive(self) -> None:
+        self._choice.forget_pending()  # a motive still loading must not replace the new form
         self.motives.clearSelection()
         self.section.show_motive(None)
         self.section.code.setFocus(Qt.FocusReason.OtherFocusReason)

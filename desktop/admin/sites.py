@@ -24,7 +24,7 @@ from db.services.access import Permission
 from db.services.agenda import WEEKDAYS
 from db.services.staff import SITE_KIND_LABELS, SITE_TIME_ZONES, SiteDetail, SiteInput
 from db.workdays import WorkingCalendar
-from desktop.admin.common import Section, WeekSection, list_widget
+from desktop.admin.common import LatestChoice, Section, WeekSection, list_widget
 from desktop.context import AppContext
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
@@ -298,6 +298,7 @@ class SitesTab(QSplitter):
         self.sites.currentItemChanged.connect(self._site_chosen)
         self.description.saved.connect(self._saved)
         self._select_after_load: uuid.UUID | None = None
+        self._choice = LatestChoice()
         ctx.changes.connect(lambda kinds: "site" in kinds and self.load())
         self.load()
 
@@ -328,7 +329,8 @@ class SitesTab(QSplitter):
         site_id = self.current_site_id()
         if site_id is None:
             return
-        self.description.query(lambda s: staff.get_site(s, site_id), self._show_detail)
+        self.description.query(lambda s: staff.get_site(s, site_id),
+                               self._choice.only_if_latest(self._show_detail))
         for section in (self.hours, self.closed):
             section.setEnabled(True)
             section.show_site(site_id)
@@ -338,6 +340,7 @@ class SitesTab(QSplitter):
         self.holidays.show_department(detail.data.department, self.closed.today)
 
     def new_site(self) -> None:
+        self._choice.forget_pending()  # a site still loading must not replace the new form
         self.sites.clearSelection()
         self.description.show_site(None)
         self.holidays.show_department("", self.closed.today)

@@ -44,8 +44,8 @@ def test_a_manager_plans_hours_and_slots_but_administers_nothing(store, actors):
             agenda.save_motive(session, manager, MotiveInput(
                 code="CV", label="Carte Vitale", default_minutes=15,
                 kinds=[AppointmentKind.PHYSICAL]))
-        assert str(refused.value) == ("Votre rôle (Responsable) ne permet pas de "
-                                      "administrer Guichet.")
+        assert str(refused.value) == ("Votre rôle (Responsable) ne permet pas "
+                                      "d'administrer Guichet.")
         with pytest.raises(PermissionDenied):
             staff.save_site(session, manager, SiteInput("Point de Vienne", SiteKind.LOCAL_POINT,
                                                         "38"))

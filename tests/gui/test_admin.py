@@ -133,7 +133,7 @@ def test_a_refusal_of_the_role_by_the_service_makes_the_motive_read_only(
     section.kinds[AppointmentKind.PHYSICAL].setChecked(True)
     qtbot.mouseClick(section.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: section.code.isReadOnly(), timeout=5000)
-    assert section.banner.text() == ("Votre rôle (Responsable) ne permet pas de administrer "
+    assert section.banner.text() == ("Votre rôle (Responsable) ne permet pas d'administrer "
                                      "Guichet.")
     assert not section.save_button.isVisible()
     with sqlite_store.session() as session:
