@@ -31,6 +31,7 @@ from db.services import staff
 from db.services.access import Actor
 from desktop import operations as ops
 from desktop import theme
+from widgets.heading import Heading
 
 _LOGIN_ROLE = Qt.ItemDataRole.UserRole
 _SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -96,11 +97,7 @@ class LoginDialog(QDialog):
         self.setWindowTitle("Guichet — Qui êtes-vous ?")
         self.setWindowIcon(theme.app_icon())
 
-        heading = QLabel("Qui êtes-vous ?", self)
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = Heading("Qui êtes-vous ?", self)
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Nom, rôle, site ou identifiant")

@@ -9,17 +9,13 @@ from desktop.admin.motives import MotivesTab
 from desktop.admin.planning import PlanningTab
 from desktop.admin.sites import SitesTab
 from desktop.context import AppContext
+from widgets.heading import Heading
 
 
 class AdminPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
-        title = QLabel("Administration", self)
-        title.setObjectName("pageTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = Heading("Administration", self)
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Parties de l'administration")
         self.sites = SitesTab(ctx)

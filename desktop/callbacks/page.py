@@ -30,6 +30,7 @@ from desktop.callbacks.handle import HandleCallbackDialog
 from desktop.callbacks.wording import delay_text, short_moment
 from desktop.context import AppContext
 from widgets.choice_box import ChoiceBox
+from widgets.heading import Heading
 from widgets.id_list_model import IdListModel, read_only_rows
 
 COLUMNS = ("Échéance", "État", "Personne", "Téléphone", "Motif", "Lieu", "Prise par",
@@ -121,12 +122,7 @@ class CallbacksPage(QWidget):
         self._load_choices()
 
     def _build(self) -> None:
-        title = QLabel("Demandes de rappel", self)
-        title.setObjectName("pageTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = Heading("Demandes de rappel", self)
 
         self.new_button = QPushButton("&Nouvelle demande de rappel", self)
         self.new_button.setToolTip("Enregistrer une fiche de contact : la personne sera "

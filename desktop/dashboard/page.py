@@ -38,6 +38,7 @@ from desktop.documents import monthly_report, write_atomically
 from desktop.documents.monthly_report import figure_text
 from widgets.bar_chart import Bar, BarChart
 from widgets.choice_box import ChoiceBox
+from widgets.heading import Heading
 from widgets.id_list_model import fix_row_height
 
 MONTHS_OFFERED = 36
@@ -92,12 +93,7 @@ class DashboardPage(QWidget):
         self.models: list[QStandardItemModel] = []
         self.charts: list[BarChart] = []
 
-        title = QLabel("Tableau de bord")
-        title.setObjectName("pageTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        title.setFont(font)
+        title = Heading("Tableau de bord")
         self.month = ChoiceBox(self)
         self.month.set_choices((m, month_label(m)) for m in recent_months(
             datetime.now(OFFICE_TIME_ZONE).date()))

@@ -54,6 +54,7 @@ from desktop.mediation.dialogs import (
     requests_of,
 )
 from desktop.mediation.wording import day, delay_lines
+from widgets.heading import Heading
 from widgets.timeline import TimelineItem, TimelineView
 
 CHANGES = {"mediation_case"}
@@ -122,13 +123,8 @@ class CaseView(QWidget):
         self.back_button = QPushButton("← &Liste des dossiers", self)
         self.back_button.setToolTip("Revenir à la liste (Échap)")
         self.back_button.clicked.connect(self.back_requested)
-        self.title = QLabel(self)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title = Heading(parent=self, level=2)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.title.setWordWrap(True)
         self.status = QLabel(self)
         self.status.setAccessibleName("État du dossier")
         self.status.setWordWrap(True)

@@ -44,6 +44,7 @@ from desktop.context import AppContext
 from desktop.pathways.common import ENTRY_CHANGES, age, day, moment
 from desktop.pathways.offers import OffersBox
 from widgets.choice_box import ChoiceBox
+from widgets.heading import Heading
 
 OUTCOME_BUTTONS = {
     PathwayOutcome.BOOKED: ("&RDV pris…", "Prendre le rendez-vous téléphonique (motif du "
@@ -102,12 +103,7 @@ class EntryView(QWidget):
         self.back_button = QPushButton("← &Liste de travail", self)
         self.back_button.setToolTip("Revenir à la liste (Échap)")
         self.back_button.clicked.connect(self.back_requested)
-        self.title = QLabel(self)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.title.setWordWrap(True)
+        self.title = Heading(parent=self, level=2)
         self.status = QLabel(self)
         self.status.setAccessibleName("État de la ligne")
         self.status.setWordWrap(True)

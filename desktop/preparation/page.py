@@ -41,6 +41,7 @@ from desktop.documents import day_sheet, write_atomically
 from desktop.preparation.dialogs import DaySheetDialog, PdfPrompt, SettingsDialog
 from desktop.preparation.form import PreparationDialog
 from widgets.choice_box import ChoiceBox
+from widgets.heading import Heading
 from widgets.id_list_model import IdListModel, read_only_rows
 
 COLUMNS = ("Échéance", "État", "Rendez-vous", "Personne", "Téléphone", "Motif", "Lieu",
@@ -152,12 +153,7 @@ class PreparationPage(QWidget):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        title = QLabel("Préparations des rendez-vous", self)
-        title.setObjectName("pageTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = Heading("Préparations des rendez-vous", self)
 
         self.state = ChoiceBox(self)
         self.state.set_choices([(TaskState.TO_PREPARE, "À préparer"),
