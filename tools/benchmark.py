@@ -38,11 +38,19 @@ from sqlalchemy import exists, func, select  # noqa: E402
 from stdnum.fr import nir as stdnum_nir  # noqa: E402
 
 from db import demo  # noqa: E402
-from db.models import AppointmentKind, Motive, Person, Role, Staff  # noqa: E402
-from db.services import booking, dashboard, pathway_import, people, slots, staff  # noqa: E402
+from db.models import AppointmentKind, CaseEventKind, Motive, Person, Role, Staff  # noqa: E402
+from db.services import (  # noqa: E402
+    booking,
+    dashboard,
+    mediation,
+    pathway_import,
+    people,
+    slots,
+    staff,
+)
 from db.services.access import Actor  # noqa: E402
 from db.store import Store, open_store  # noqa: E402
-from desktop.documents import day_sheet, ical, monthly_report  # noqa: E402
+from desktop.documents import day_sheet, ical, mediation_pdf, monthly_report  # noqa: E402
 
 SCREENFUL = 40  # rows the people list shows before any scrolling
 PROCESS_TIMEOUT = 60  # seconds: a start that takes longer is a failure
@@ -307,6 +315,46 @@ def month_report(bench: Bench, index: int) -> bytes:
 
 register("tableau de bord du mois (tous les sites)", dashboard_refresh, budget_ms=300)
 register("rapport d'activité mensuel (PDF)", month_report, budget_ms=2000)
+
+
+# -- mediation -------------------------------------------------------------------------------
+
+_MEDIATORS: dict[str, Actor] = {}
+
+
+def _mediator(bench: Bench) -> Actor:
+    if bench.url not in _MEDIATORS:
+        with bench.store.session() as session:
+            _MEDIATORS[bench.url] = staff.sign_in(session, "mediateur01")
+    return _MEDIATORS[bench.url]
+
+
+def case_list_first_page(bench: Bench, run: int) -> object:
+    """The case list as the Médiation screen opens it: the ids, then the first screenful."""
+    mediator = _mediator(bench)
+    with bench.store.session() as session:
+        ids = mediation.search_cases(session, mediator)
+        return mediation.case_rows(session, mediator, ids[:64])
+
+
+def case_pdf_with_100_entries(bench: Bench, run: int) -> Elapsed:
+    """A case's summary PDF once its timeline holds 100 entries (added, then rolled back)."""
+    mediator = _mediator(bench)
+    with bench.store.session() as session:
+        case_id = mediation.search_cases(session, mediator, limit=1)[0]
+        for number in range(100):
+            mediation.add_entry(session, mediator, case_id, mediation.EntryInput(
+                kind=CaseEventKind.NOTE, text=f"Relance n° {number} du service."))
+        session.flush()
+        start = time.perf_counter()
+        mediation_pdf.case_summary(session, mediator, case_id)
+        elapsed = Elapsed((time.perf_counter() - start) * 1000)
+        session.rollback()
+    return elapsed
+
+
+register("liste des dossiers de médiation (première page)", case_list_first_page, budget_ms=50)
+register("synthèse PDF d'un dossier (100 entrées)", case_pdf_with_100_entries, budget_ms=150)
 
 
 # -- running and reporting -------------------------------------------------------------------
