@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -46,6 +47,15 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         raise UsageError(f"{self.prog} : {message}")
+
+
+def _appointment_id(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"identifiant de rendez-vous attendu (32 caractères hexadécimaux) : « {value} »"
+        ) from None
 
 
 def _size(value: str) -> str:
@@ -145,6 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
                            metavar="AAAA-MM-JJ", help="jour de la feuille")
     day_sheet.add_argument("-o", dest="output", required=True, metavar="FICHIER",
                            help="fichier .pdf à écrire (remplacé s'il existe)")
+    letter = pdfs.add_parser("letter", help="lettre de confirmation d'un rendez-vous")
+    letter.add_argument("appointment", type=_appointment_id, metavar="RENDEZ-VOUS",
+                        help="identifiant du rendez-vous (affiché dans sa fiche)")
+    letter.add_argument("--login", required=True, metavar="IDENTIFIANT",
+                        help="compte qui signe la lettre (il doit pouvoir prendre des "
+                             "rendez-vous)")
+    letter.add_argument("-o", dest="output", required=True, metavar="FICHIER",
+                        help="fichier .pdf à écrire (remplacé s'il existe)")
     report = pdfs.add_parser("report", help="rapport d'activité mensuel")
     report.add_argument("--month", required=True, type=_month, metavar="AAAA-MM",
                         help="mois du rapport")
@@ -348,9 +366,34 @@ def cmd_export_pdf_day_sheet(args) -> int:
     return EXIT_OK
 
 
+def cmd_export_pdf_letter(args) -> int:
+    """Write the confirmation letter of a booked appointment, or nothing at all."""
+    from db.errors import NotFound
+    from db.services import staff
+    from desktop.documents import confirmation_letter, write_atomically
+
+    output = Path(args.output)
+    if not output.parent.is_dir():
+        raise UsageError(f"guichet export pdf letter : dossier introuvable : {output.parent}")
+    store = _open_store(args)
+    try:
+        with store.session() as session:
+            try:
+                actor = staff.sign_in(session, args.login)
+            except NotFound as error:
+                raise UsageError(f"guichet export pdf letter : {error}") from None
+            content = confirmation_letter.confirmation_letter(session, actor, args.appointment)
+    finally:
+        store.dispose()
+    write_atomically(output, content)
+    print(f"Lettre de confirmation exportée dans {output}")
+    return EXIT_OK
+
+
 PDF_COMMANDS: dict[str, Callable] = {
     "case": cmd_export_pdf_case,
     "day-sheet": cmd_export_pdf_day_sheet,
+    "letter": cmd_export_pdf_letter,
     "report": cmd_export_pdf_report,
 }
 

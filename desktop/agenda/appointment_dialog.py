@@ -97,7 +97,7 @@ class AppointmentDialog(QDialog):
                             ("kind", "Type"), ("when", "Date et heure"), ("site", "Lieu"),
                             ("adviser", "Conseiller"), ("channel", "Canal"),
                             ("note", "Note"), ("status", "Statut"),
-                            ("history", "Historique")):
+                            ("history", "Historique"), ("reference", "Identifiant")):
             value = QLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
@@ -226,6 +226,7 @@ class AppointmentDialog(QDialog):
             "history": "\n".join(
                 f"{when.astimezone(ZoneInfo(zone)):%d/%m/%Y %H:%M} — {what} — {who}"
                 for when, who, what in detail.history) or "Aucun changement enregistré.",
+            "reference": str(row.id),  # what « guichet export pdf letter » takes
         }
         for name, text in texts.items():
             self.values[name].setText(text)

@@ -1,0 +1,56 @@
+"""``guichet export pdf letter``: a booked appointment's confirmation, or nothing at all."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+
+from db.models import AppointmentKind
+from db.services import booking
+from desktop.cli import main
+from tests.conftest import add_staff
+from tests.db.agenda_setup import make_agenda
+from tests.desktop.test_mediation_pdf import read
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def appointment(sqlite_store):
+    setup = make_agenda(sqlite_store, add_staff(sqlite_store))
+    with sqlite_store.session() as session:
+        appointment_id = booking.book_appointment(session, setup.adviser, setup.request(
+            setup.at(date(2026, 7, 6), 9), kind=AppointmentKind.PHYSICAL), now=NOW)
+    return str(sqlite_store.sqlite_path), str(appointment_id)
+
+
+def export(database: str, *arguments: str) -> int:
+    return main(["--db", database, "export", "pdf", "letter", *arguments])
+
+
+def test_the_letter_gives_the_local_time_and_place(appointment, tmp_path, capsys):
+    database, appointment_id = appointment
+    target = tmp_path / "lettre.pdf"
+    assert export(database, appointment_id, "--login", "conseiller01", "-o", str(target)) == 0
+    assert f"Lettre de confirmation exportée dans {target}" in capsys.readouterr().out
+    text = read(target.read_bytes()).pages[0].extract_text()
+    assert "06/07/2026" in text and "09:00" in text and "Agence de Grenoble" in text
+
+
+@pytest.mark.parametrize("appointment_arg, login, status, message", [
+    ("pas-un-identifiant", "conseiller01", 2, "identifiant de rendez-vous attendu"),
+    (None, "inconnu", 2, "Le compte « inconnu » n'existe pas"),
+    (str(uuid.uuid4()), "conseiller01", 3, "n'existe pas"),
+    (None, "mediateur01", 3, "ne permet pas de prendre un rendez-vous"),
+])
+def test_refusals_write_nothing(appointment, tmp_path, capsys, appointment_arg, login, status,
+                                message):
+    database, appointment_id = appointment
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    assert export(database, appointment_arg or appointment_id, "--login", login,
+                  "-o", str(folder / "lettre.pdf")) == status
+    assert message in capsys.readouterr().err
+    assert list(folder.iterdir()) == []
