@@ -37,6 +37,7 @@ class SiteChoice:
     id: uuid.UUID
     name: str
     time_zone: str
+    sector: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def agenda_choices(session: Session, actor: Actor) -> AgendaChoices:
     ]
     return AgendaChoices(
         advisers,
-        [SiteChoice(s.id, s.name, s.time_zone)
+        [SiteChoice(s.id, s.name, s.time_zone, s.sector)
          for s in sorted(sites.values(), key=lambda s: s.name)],
     )
 

@@ -287,7 +287,7 @@ class AppointmentDialog(QDialog):
         self.cancel_box.hide()
         self.move_box.show()
         self.move_form.clear_errors()
-        self.slot_list.load(detail.motive_id, detail.row.kind, detail.row.site_id)
+        self.slot_list.load(detail.motive_id, detail.row.kind, [detail.row.site_id])
         self.slot_list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def move(self) -> None:

@@ -70,6 +70,7 @@ class BookingDialog(QDialog):
         self._motive_code = motive_code
         self._preset = slot
         self._motives: list[MotiveRow] = []
+        self._sector_sites: dict[str, list[uuid.UUID]] = {}  # sectors of several sites
         self.setWindowTitle("Nouveau rendez-vous")
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
         self._build(channel)
@@ -175,8 +176,11 @@ class BookingDialog(QDialog):
         self._motives = [m for m in setup.motives
                          if any(k is not AppointmentKind.WORKSHOP for k in m.kinds)]
         self._show_person(setup.person)
+        self._sector_sites = sector_sites(setup.sites)
         self.site.blockSignals(True)
-        self.site.set_choices((site.id, site.name) for site in setup.sites)
+        self.site.set_choices([(site.id, site.name) for site in setup.sites]
+                              + [(Sector(name), f"Tous les lieux du secteur « {name} »")
+                                 for name in self._sector_sites])
         self.site.set_value((self._preset.site_id if self._preset else None)
                             or default_site(self._ctx))  # else the first site
         self.site.blockSignals(False)
@@ -259,9 +263,11 @@ class BookingDialog(QDialog):
 
     def refresh_slots(self) -> None:
         """List the free slots of the chosen motive, kind and site."""
-        motive, site_id = self.current_motive(), self.site.value()
-        preset = self._preset if self._preset and self._preset.site_id == site_id else None
-        self.slot_list.load(motive.id if motive else None, self.current_kind(), site_id,
+        motive, chosen = self.current_motive(), self.site.value()
+        site_ids = (self._sector_sites[chosen.name] if isinstance(chosen, Sector)
+                    else [chosen] if chosen is not None else [])
+        preset = self._preset if self._preset and self._preset.site_id in site_ids else None
+        self.slot_list.load(motive.id if motive else None, self.current_kind(), site_ids,
                             preset=preset)
 
     def choose_slot(self, row: int) -> Slot:
@@ -321,6 +327,22 @@ class BookingDialog(QDialog):
     def _show_banner(self, message: str) -> None:
         self.banner.setText(message)
         self.banner.show()
+
+
+@dataclass(frozen=True)
+class Sector:
+    """The « every site of a sector » choice of the site box."""
+
+    name: str
+
+
+def sector_sites(sites: list[SiteChoice]) -> dict[str, list[uuid.UUID]]:
+    """The sectors grouping several sites (France Services permanences), with their sites."""
+    grouped: dict[str, list[uuid.UUID]] = {}
+    for site in sites:
+        if site.sector:
+            grouped.setdefault(site.sector, []).append(site.id)
+    return {name: ids for name, ids in sorted(grouped.items()) if len(ids) > 1}
 
 
 def default_site(ctx: AppContext) -> uuid.UUID | str | None:

@@ -39,12 +39,13 @@ class SlotList(QListWidget):
         self.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
 
     def load(self, motive_id: uuid.UUID | None, kind: AppointmentKind | None,
-             site_id: uuid.UUID | None, *, adviser_id: uuid.UUID | None = None,
+             site_ids: list[uuid.UUID], *, adviser_id: uuid.UUID | None = None,
              preset: Slot | None = None) -> None:
+        """The free slots at these sites (one site, or every site of a sector)."""
         self._ticket += 1
         ticket = self._ticket
         self.clear()
-        if motive_id is None or kind is None or site_id is None:
+        if motive_id is None or kind is None or not site_ids:
             return
         self.addItem("Recherche des créneaux libres…")
         actor, today = self._ctx.actor, date.today()
@@ -52,7 +53,7 @@ class SlotList(QListWidget):
         def work(session) -> list[Slot] | None:
             if ticket != self._ticket:  # overtaken while it waited in the queue
                 return None
-            return slots.free_slots(session, actor, motive_id, kind, [site_id], today,
+            return slots.free_slots(session, actor, motive_id, kind, site_ids, today,
                                     today + timedelta(weeks=SLOT_WEEKS),
                                     adviser_id=adviser_id, limit=SLOT_LIMIT)
 

@@ -11,10 +11,18 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from sqlalchemy import select
 
-from db.models import Appointment, AppointmentKind, AppointmentStatus, Channel, Role
+from db.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Channel,
+    Role,
+    Site,
+    SiteKind,
+)
 from db.services import booking
 from db.workdays import WorkingCalendar
-from desktop.agenda.booking_dialog import BookingDialog
+from desktop.agenda.booking_dialog import BookingDialog, Sector
 from desktop.agenda.common import TO_FILL, Prompts, local
 from desktop.agenda.export import ExportPeriodDialog
 from desktop.agenda.page import AgendaPage
@@ -418,3 +426,23 @@ def test_now_is_the_sites_local_time():
     moment = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
     assert local(moment, "Europe/Paris") == datetime(2026, 7, 1, 12, 0)
     assert local(moment, "America/Cayenne") == datetime(2026, 7, 1, 7, 0)
+
+
+def test_booking_searches_every_site_of_a_sector(qtbot, make_context, setup, sqlite_store):
+    with sqlite_store.session() as session:
+        session.get(Site, setup.site_id).sector = "Trièves"
+        session.add(Site(name="France Services de Mens", kind=SiteKind.FRANCE_SERVICES,
+                         sector="Trièves"))
+    dialog = BookingDialog(make_context(Role.PARTNER), setup.person_id)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=WAIT)
+    assert "Tous les lieux du secteur « Trièves »" in [
+        dialog.site.itemText(i) for i in range(dialog.site.count())]
+    dialog.site.set_value(Sector("Trièves"))
+    choose(qtbot, dialog, "IJ", AppointmentKind.PHONE)
+    slot = dialog.choose_slot(0)
+    assert slot.site_id == setup.site_id  # the only site of the sector with an adviser
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT) as saved:
+        dialog.save()
+    with sqlite_store.session() as session:
+        assert session.get(Appointment, saved.args[0]).site_id == setup.site_id
