@@ -207,7 +207,8 @@ def _year_entries(bench: Bench) -> list:
 
 
 def icalendar_alone(bench: Bench, index: int) -> bytes:
-    """The floor: the same events built and serialised by ``icalendar`` with nothing else."""
+    """The floor: the same events, with the same properties, built and serialised by
+    ``icalendar`` with nothing else (no time zone definitions, no checks)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", ical.PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -217,9 +218,13 @@ def icalendar_alone(bench: Bench, index: int) -> bytes:
         event.add("uid", entry.uid)
         event.add("sequence", entry.sequence)
         event.add("dtstamp", entry.updated_at)
+        event.add("last-modified", entry.updated_at)
         event.add("dtstart", entry.starts_at.astimezone(zone))
         event.add("dtend", entry.ends_at.astimezone(zone))
         event.add("summary", ical.summary(entry))
+        event.add("location", ical.location(entry))
+        event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+        event.add("transp", "TRANSPARENT" if entry.cancelled else "OPAQUE")
         calendar.add_component(event)
     return calendar.to_ical()
 
