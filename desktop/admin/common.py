@@ -4,7 +4,8 @@ role makes the section read-only)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -13,8 +14,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -184,3 +188,80 @@ class LatestChoice:
                 show(answer)
 
         return show_if_latest
+
+
+class RecordsTab(QSplitter):
+    """A list of records on the left with its « new » button (administrators only), the
+    chosen record's sections on the right, scrolling at their natural height.
+
+    Subclasses fill the list with ``show_records``: the row chosen before, or the record
+    just saved, stays chosen. They answer ``record_chosen(id)`` and may extend ``new_record``.
+    """
+
+    def __init__(self, ctx: AppContext, list_name: str, new_label: str,
+                 parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.ctx = ctx
+        self.records = list_widget(list_name, self)
+        self.new_button = QPushButton(new_label, self)
+        self.new_button.setVisible(ctx.actor.can(Permission.ADMINISTER))
+        self.new_button.clicked.connect(self.new_record)
+        left = QWidget(self)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.records, 1)
+        column.addWidget(self.new_button)
+        content = QWidget()
+        self._sections = QVBoxLayout(content)
+        self._sections.addStretch()  # the sections keep their natural height
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        self.addWidget(left)
+        self.addWidget(scroll)
+        self.setStretchFactor(1, 1)
+        self.setChildrenCollapsible(False)
+        self.choice = LatestChoice()
+        self._select_after_load: uuid.UUID | None = None
+        self.records.currentItemChanged.connect(self._current_changed)
+
+    def add_sections(self, *sections: QWidget) -> None:
+        for section in sections:
+            self._sections.insertWidget(self._sections.count() - 1, section)
+
+    def show_records(self, records: Iterable[tuple[uuid.UUID, str, str]]) -> None:
+        """(id, text, tooltip) of each record, in order."""
+        chosen = self._select_after_load or self.current_id()
+        self._select_after_load = None
+        self.records.blockSignals(True)
+        self.records.clear()
+        ids = []
+        for record_id, text, tooltip in records:
+            item = QListWidgetItem(text)
+            item.setToolTip(tooltip)
+            item.setData(Qt.ItemDataRole.UserRole, record_id)
+            self.records.addItem(item)
+            ids.append(record_id)
+        self.records.blockSignals(False)
+        if ids:
+            self.records.setCurrentRow(ids.index(chosen) if chosen in ids else 0)
+
+    def current_id(self) -> uuid.UUID | None:
+        item = self.records.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def select_after_load(self, record_id: uuid.UUID) -> None:
+        """Keep the record just saved chosen when the list comes back."""
+        self._select_after_load = record_id
+
+    def _current_changed(self) -> None:
+        record_id = self.current_id()
+        if record_id is not None:
+            self.record_chosen(record_id)
+
+    def record_chosen(self, record_id: uuid.UUID) -> None:
+        raise NotImplementedError
+
+    def new_record(self) -> None:
+        self.choice.forget_pending()  # a record still loading must not replace the new form
+        self.records.clearSelection()

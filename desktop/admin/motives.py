@@ -10,13 +10,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLineEdit,
-    QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
     QSpinBox,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,7 +19,7 @@ from db.models import AppointmentKind
 from db.services import agenda
 from db.services.access import Permission
 from db.services.agenda import KIND_LABELS, MotiveDetail, MotiveInput
-from desktop.admin.common import LatestChoice, Section, list_widget
+from desktop.admin.common import RecordsTab, Section
 from desktop.context import AppContext
 from widgets.date_field import DateField
 
@@ -128,70 +123,25 @@ class MotiveSection(Section):
             widget.setEnabled(editable)
 
 
-class MotivesTab(QSplitter):
+class MotivesTab(RecordsTab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(Qt.Orientation.Horizontal, parent)
-        self.ctx = ctx
-        self.motives = list_widget("Motifs", self)
-        self.new_button = QPushButton("&Nouveau motif", self)
-        self.new_button.setVisible(ctx.actor.can(Permission.ADMINISTER))
-        self.new_button.clicked.connect(self.new_motive)
-        left = QWidget(self)
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.motives, 1)
-        column.addWidget(self.new_button)
+        super().__init__(ctx, "Motifs", "&Nouveau motif", parent)
+        self.motives = self.records
         self.section = MotiveSection(ctx)
-        content = QWidget()
-        sections = QVBoxLayout(content)
-        sections.addWidget(self.section)
-        sections.addStretch()  # the form keeps its natural height
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        self.addWidget(left)
-        self.addWidget(scroll)
-        self.setStretchFactor(1, 1)
-        self.setChildrenCollapsible(False)
-        self._select_after_load: uuid.UUID | None = None
-        self._choice = LatestChoice()
-        self.motives.currentItemChanged.connect(self._chosen)
-        self.section.saved.connect(self._saved)
+        self.add_sections(self.section)
+        self.section.saved.connect(self.select_after_load)
         ctx.changes.connect(lambda kinds: "motive" in kinds and self.load())
         self.load()
 
     def load(self) -> None:
-        self.section.query(agenda.list_motives, self._show)
+        self.section.query(agenda.list_motives, lambda motives: self.show_records(
+            (m.id, f"{m.label} ({m.code})", "") for m in motives))
 
-    def _show(self, motives: list) -> None:
-        chosen = self._select_after_load or self.current_motive_id()
-        self._select_after_load = None
-        self.motives.blockSignals(True)
-        self.motives.clear()
-        for motive in motives:
-            item = QListWidgetItem(f"{motive.label} ({motive.code})")
-            item.setData(Qt.ItemDataRole.UserRole, motive.id)
-            self.motives.addItem(item)
-        self.motives.blockSignals(False)
-        ids = [m.id for m in motives]
-        if ids:
-            self.motives.setCurrentRow(ids.index(chosen) if chosen in ids else 0)
+    def record_chosen(self, motive_id: uuid.UUID) -> None:
+        self.section.query(lambda s: agenda.get_motive(s, motive_id),
+                           self.choice.only_if_latest(self.section.show_motive))
 
-    def current_motive_id(self) -> uuid.UUID | None:
-        item = self.motives.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
-
-    def _chosen(self) -> None:
-        motive_id = self.current_motive_id()
-        if motive_id is not None:
-            self.section.query(lambda s: agenda.get_motive(s, motive_id),
-                               self._choice.only_if_latest(self.section.show_motive))
-
-    def new_motive(self) -> None:
-        self._choice.forget_pending()  # a motive still loading must not replace the new form
-        self.motives.clearSelection()
+    def new_record(self) -> None:
+        super().new_record()
         self.section.show_motive(None)
         self.section.code.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _saved(self, motive_id: uuid.UUID) -> None:
-        self._select_after_load = motive_id

@@ -12,9 +12,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,7 +21,7 @@ from db.services.access import Permission
 from db.services.agenda import WEEKDAYS
 from db.services.staff import SITE_KIND_LABELS, SITE_TIME_ZONES, SiteDetail, SiteInput
 from db.workdays import WorkingCalendar
-from desktop.admin.common import LatestChoice, Section, WeekSection, list_widget
+from desktop.admin.common import RecordsTab, Section, WeekSection, list_widget
 from desktop.context import AppContext
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
@@ -262,75 +259,29 @@ class ClosedDaysSection(Section):
         self.remove_button.setVisible(editable)
 
 
-class SitesTab(QSplitter):
+class SitesTab(RecordsTab):
     """The list of sites on the left; the chosen site's sections on the right."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(Qt.Orientation.Horizontal, parent)
-        self.ctx = ctx
-        self.sites = list_widget("Lieux d'accueil", self)
-        self.new_button = QPushButton("&Nouveau lieu", self)
-        self.new_button.setVisible(ctx.actor.can(Permission.ADMINISTER))
-        self.new_button.clicked.connect(self.new_site)
-        left = QWidget(self)
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.sites, 1)
-        column.addWidget(self.new_button)
-
+        super().__init__(ctx, "Lieux d'accueil", "&Nouveau lieu", parent)
+        self.sites = self.records
         self.description = SiteSection(ctx)
         self.holidays = HolidaysSection(ctx)
         self.hours = HoursSection(ctx)
         self.closed = ClosedDaysSection(ctx)
-        content = QWidget()
-        sections = QVBoxLayout(content)
-        for section in (self.description, self.holidays, self.hours, self.closed):
-            sections.addWidget(section)
-        sections.addStretch()
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        self.addWidget(left)
-        self.addWidget(scroll)
-        self.setStretchFactor(1, 1)
-        self.setChildrenCollapsible(False)
-
-        self.sites.currentItemChanged.connect(self._site_chosen)
-        self.description.saved.connect(self._saved)
-        self._select_after_load: uuid.UUID | None = None
-        self._choice = LatestChoice()
+        self.add_sections(self.description, self.holidays, self.hours, self.closed)
+        self.description.saved.connect(self.select_after_load)
         ctx.changes.connect(lambda kinds: "site" in kinds and self.load())
         self.load()
 
     def load(self) -> None:
-        self.description.query(staff.list_sites, self._show_sites)
+        self.description.query(staff.list_sites, lambda sites: self.show_records(
+            (site.id, site.name, site.kind_label)
+            for site in sorted(sites, key=lambda s: s.name)))
 
-    def _show_sites(self, sites: list) -> None:
-        chosen = self._select_after_load or self.current_site_id()
-        self._select_after_load = None
-        self.sites.blockSignals(True)
-        self.sites.clear()
-        for site in sorted(sites, key=lambda s: s.name):
-            item = QListWidgetItem(site.name)
-            item.setToolTip(site.kind_label)
-            item.setData(Qt.ItemDataRole.UserRole, site.id)
-            self.sites.addItem(item)
-        self.sites.blockSignals(False)
-        rows = [self.sites.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(self.sites.count())]
-        if rows:
-            self.sites.setCurrentRow(rows.index(chosen) if chosen in rows else 0)
-
-    def current_site_id(self) -> uuid.UUID | None:
-        item = self.sites.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
-
-    def _site_chosen(self) -> None:
-        site_id = self.current_site_id()
-        if site_id is None:
-            return
+    def record_chosen(self, site_id: uuid.UUID) -> None:
         self.description.query(lambda s: staff.get_site(s, site_id),
-                               self._choice.only_if_latest(self._show_detail))
+                               self.choice.only_if_latest(self._show_detail))
         for section in (self.hours, self.closed):
             section.setEnabled(True)
             section.show_site(site_id)
@@ -339,14 +290,10 @@ class SitesTab(QSplitter):
         self.description.show_site(detail)
         self.holidays.show_department(detail.data.department, self.closed.today)
 
-    def new_site(self) -> None:
-        self._choice.forget_pending()  # a site still loading must not replace the new form
-        self.sites.clearSelection()
+    def new_record(self) -> None:
+        super().new_record()
         self.description.show_site(None)
         self.holidays.show_department("", self.closed.today)
         for section in (self.hours, self.closed):
             section.setEnabled(False)  # a site's hours are set once it exists
         self.description.editors["name"].setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _saved(self, site_id: uuid.UUID) -> None:
-        self._select_after_load = site_id
