@@ -1,11 +1,12 @@
 """Guichet's benchmark (not a test): builds the large demo data, then times named operations.
 
-    python tools/benchmark.py [--db URL] [--repeat N]
+    python tools/benchmark.py [--db URL] [--repeat N] [--only TEXTE]...
 
 Without ``--db`` the data goes into a temporary SQLite file; with it, an empty database is
 filled and one that already holds data is reused as it is. Each operation runs once untimed
 (to warm the caches a user's second launch would find), then ``--repeat`` times; the table
-shows the median, the slowest run and the budget.
+shows the median, the slowest run and the budget. ``--only démarrage`` (repeatable) runs the
+operations whose name contains one of the texts, with the ones their budget is relative to.
 
 Adding an operation is one line, e.g.::
 
@@ -425,13 +426,30 @@ def describe_engine(store: Store) -> str:
             ("PostgreSQL ", ""))
 
 
+def selected_operations(texts: list[str] | None) -> list[Operation]:
+    """The operations named by one of ``texts`` (all without any), in the registry's order,
+    with the reference of each relative budget (the floor of the cold start)."""
+    if not texts:
+        return OPERATIONS
+    wanted = {op.name for op in OPERATIONS
+              if any(text.casefold() in op.name.casefold() for text in texts)}
+    wanted |= {op.relative_to for op in OPERATIONS if op.name in wanted and op.relative_to}
+    return [op for op in OPERATIONS if op.name in wanted]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Mesures de performance de Guichet.")
     parser.add_argument("--db", metavar="URL", help="base à utiliser (sinon un fichier "
                         "SQLite temporaire) ; réutilisée si elle contient déjà des données")
     parser.add_argument("--repeat", type=int, default=15, metavar="N",
                         help="mesures par opération (médiane ; 15 par défaut)")
+    parser.add_argument("--only", action="append", metavar="TEXTE",
+                        help="seulement les opérations dont le nom contient ce texte (option "
+                             "répétable), avec celles auxquelles leur budget se rapporte")
     args = parser.parse_args(argv)
+    operations = selected_operations(args.only)
+    if not operations:
+        parser.error(f"aucune opération ne correspond à {', '.join(args.only)}")
 
     with tempfile.TemporaryDirectory(prefix="guichet-benchmark-") as directory:
         store, url, generation = prepare(args.db, Path(directory))
@@ -451,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
                           f"{generation:.1f} s".replace(
                     ".", ","), "", "≤ 120 s", verdict))
             medians: dict[str, float] = {}
-            for operation in OPERATIONS:
+            for operation in operations:
                 print(report(operation, bench, args.repeat, medians), flush=True)
         finally:
             store.dispose()
