@@ -122,12 +122,21 @@ def clean_phone(value: str) -> str | None:
     raise ValueError("Ce numéro de téléphone n'est pas valide (exemple : 06 12 34 56 78).")
 
 
+# Metropolitan numbers but the 08 services (« 0 800 12 34 56 »): ten digits in pairs.
+_METROPOLITAN_PAIRS = re.compile(r"\+33[1-79][0-9]{8}")
+
+
 def format_phone(e164: str | None) -> str:
     """« 06 12 34 56 78 » (national form of the number's own region)."""
-    import phonenumbers
-
     if not e164:
         return ""
+    if _METROPOLITAN_PAIRS.fullmatch(e164):
+        # Most of the registry, written without phonenumbers: parsing costs about 40 µs a
+        # number, a millisecond and a half for a screenful of the people list.
+        national = "0" + e164[3:]
+        return " ".join(national[i:i + 2] for i in range(0, 10, 2))
+    import phonenumbers
+
     parsed = phonenumbers.parse(e164, None)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
 
