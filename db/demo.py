@@ -13,6 +13,7 @@ minutes on SQLite and PostgreSQL, full-text indexes included.
 from __future__ import annotations
 
 import random
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ class DemoSite:
     kind: SiteKind
     city: str
     sector: str
+    break_minutes: int
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,16 @@ SITES = [
      "Grenoble", "+33476124600", "Agglomération grenobloise"),
 ]
 
+# The agency keeps five minutes after each appointment for the notes; the others none.
+BREAK_MINUTES = {SiteKind.AGENCY: 5}
+
+
+def site_email(name: str) -> str:
+    """« Agence de Grenoble » → accueil.agence-de-grenoble@cpam-isere.exemple.fr"""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+    return f"accueil.{slug}@cpam-isere.exemple.fr"
+
+
 SITE_KIND_COUNTS = {
     SiteKind.AGENCY: ("agence", "agences"),
     SiteKind.LOCAL_POINT: ("point conseil de proximité", "points conseil de proximité"),
@@ -190,10 +202,12 @@ def add_sites(context: DemoContext, rng: random.Random) -> None:
         row = context.entity_columns(rng) | {
             "name": name, "kind": kind, "address": address, "postcode": postcode,
             "city": city, "phone": phone, "time_zone": TIME_ZONE, "department": DEPARTMENT,
-            "sector": sector,
+            "sector": sector, "email": site_email(name),
+            "break_minutes": BREAK_MINUTES.get(kind, 0),
         }
         rows.append(row)
-        context.sites.append(DemoSite(row["id"], name, kind, city, sector))
+        context.sites.append(DemoSite(row["id"], name, kind, city, sector,
+                                      row["break_minutes"]))
     context.insert_rows(Site, rows, len(rows), "Sites…")
     context.counts["sites"] = len(rows)
     by_kind = ", ".join(

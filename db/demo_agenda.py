@@ -226,8 +226,10 @@ def _workshops(agenda: _Agenda) -> list[dict]:
                 "host_id": host.id, "starts_at": starts_at, "ends_at": ends_at,
                 "capacity": capacity, "seats_taken": seats, "cancelled_at": None}
             sessions.append(session)
-            end = (datetime.combine(day, starts) + timedelta(minutes=minutes)).time()
-            agenda.hosted.setdefault((host.id, day), []).append((starts, end))
+            # The host is busy until the end plus the agency's break (see AdviserBusy).
+            busy_until = datetime.combine(day, starts) + timedelta(
+                minutes=minutes + agency.break_minutes)
+            agenda.hosted.setdefault((host.id, day), []).append((starts, busy_until.time()))
             for person_id in rng.sample(beneficiaries, seats):
                 status = (_pick(rng, [(AppointmentStatus.HONOURED, 85),
                                       (AppointmentStatus.NO_SHOW, 15)])
@@ -289,6 +291,7 @@ def _appointments(agenda: _Agenda, target: int, registrations: list[dict]) -> It
             if day.weekday() not in weekdays or (adviser.id, day) in agenda.absent:
                 continue
             hosted = agenda.hosted.get((adviser.id, day), [])
+            gap = timedelta(minutes=agenda.sites[adviser.site_id].break_minutes)
             for opens, closes in intervals:
                 moment = datetime.combine(day, opens)
                 while True:
@@ -297,8 +300,10 @@ def _appointments(agenda: _Agenda, target: int, registrations: list[dict]) -> It
                     end = moment + timedelta(minutes=minutes)
                     if end.time() > closes or end.date() != day:
                         break
-                    clash = any(s < end.time() and moment.time() < e for s, e in hosted)
-                    if not clash and rng.random() < fill:
+                    clash = any(s < (end + gap).time() and moment.time() < e
+                                for s, e in hosted)
+                    booked = not clash and rng.random() < fill
+                    if booked:
                         starts_at = agenda.instant(day, moment.time())
                         ends_at = starts_at + timedelta(minutes=minutes)
                         outcomes = PAST_OUTCOMES if starts_at < now else FUTURE_OUTCOMES
@@ -320,7 +325,7 @@ def _appointments(agenda: _Agenda, target: int, registrations: list[dict]) -> It
                             row["ical_sequence"] += 1
                             yield moved
                         yield row
-                    moment = end
+                    moment = end + gap if booked else end
 
 
 def _callbacks(agenda: _Agenda, count: int) -> None:

@@ -21,6 +21,7 @@ from db.models.people import Civility, Person, PersonKind
 _AREA_NAMES: dict[str, tuple[str, ...]] = {
     "agenda": (
         "Absence",
+        "AdviserBusy",
         "Appointment",
         "AppointmentKind",
         "AppointmentStatus",
@@ -92,6 +93,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "Absence",
+    "AdviserBusy",
     "Appointment",
     "AppointmentKind",
     "AppointmentStatus",

@@ -3,8 +3,8 @@ call-back requests.
 
 Times of day (opening hours, availability) are local wall-clock times of the site; instants
 (appointments, absences, sessions) are stored in UTC. Two rules are held by the database
-itself (see migration 0002): no adviser booked twice at the same time, no workshop session
-over its capacity.
+itself: no adviser busy twice at the same time (see AdviserBusy), no workshop session over
+its capacity.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Entity, UTCDateTime
+from db.models.base import Base, Entity, UTCDateTime
 from db.models.org import _enum
 
-# The name both engines report when two booked appointments of one adviser overlap:
-# PostgreSQL's exclusion constraint and SQLite's trigger use it, the services look for it.
-ADVISER_OVERLAP = "ex_appointment_adviser_overlap"
+# The name both engines report when an adviser would be busy twice at once: PostgreSQL's
+# exclusion constraint and SQLite's trigger use it, the services look for it.
+ADVISER_OVERLAP = "ex_adviser_busy_overlap"
 
 
 class AppointmentKind(enum.StrEnum):
@@ -230,6 +230,28 @@ class Appointment(Entity):
         Index("ix_appointment_session", "workshop_session_id"),
         Index("ix_appointment_ical_uid", "ical_uid"),
         Index("ix_appointment_rescheduled_from", "rescheduled_from_id"),
+    )
+
+
+class AdviserBusy(Base):
+    """When an adviser is taken: each live individual appointment and each live workshop
+    session they host, from its start to its end plus the site's break.
+
+    Written only by database triggers on ``appointment`` and ``workshop_session`` (migration
+    0007), and refusing any overlap for one adviser on both engines; the free-slot search
+    reads it.
+    """
+
+    __tablename__ = "adviser_busy"
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # appointment or session
+    staff_id: Mapped[uuid.UUID]
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    busy_until: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("starts_at < busy_until", name="interval"),
+        Index("ix_adviser_busy_staff_start", "staff_id", "starts_at"),
     )
 
 

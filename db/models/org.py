@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Entity
@@ -45,6 +45,13 @@ class Site(Entity):
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
     department: Mapped[str] = mapped_column(String(3), default="")
     sector: Mapped[str] = mapped_column(String(120), default="")
+    # Organiser of the invitations sent to people for their appointments here.
+    email: Mapped[str | None] = mapped_column(String(254))
+    # Minutes an adviser keeps free after each appointment here (notes, the next call); the
+    # database holds it (see AdviserBusy).
+    break_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    __table_args__ = (CheckConstraint("break_minutes BETWEEN 0 AND 60", name="break"),)
 
 
 class Staff(Entity):

@@ -1,8 +1,8 @@
 """Appointments: booking, moving, cancelling, outcomes, and the agenda's read queries.
 
-The last word on double booking belongs to the database (exclusion constraint on
-PostgreSQL, trigger on SQLite): when two advisers take the same slot at the same instant,
-the second one gets a French ``ConflictError`` and nothing is written.
+The last word on double booking belongs to the database (``AdviserBusy``: exclusion
+constraint on PostgreSQL, trigger on SQLite): when two advisers take the same slot at the
+same instant, the second one gets a French ``ConflictError`` and nothing is written.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from db.services.agenda import (
 )
 from db.services.people import display_name
 from db.services.rows import check_version, flush_or_conflict, load
-from db.services.slots import DEFAULT_BREAK_MINUTES, AgendaSnapshot, BookingWindow
+from db.services.slots import AgendaSnapshot, BookingWindow
 from db.services.staff import load_site
 from db.validation import format_phone
 
@@ -54,8 +54,9 @@ _NOT_FOUND = "Ce rendez-vous n'existe pas ou a été supprimé."
 
 def slot_taken(adviser_name: str) -> ConflictError:
     return ConflictError(
-        f"Ce créneau vient d'être pris : {adviser_name} a déjà un rendez-vous à cette heure. "
-        "Rien n'a été enregistré ; choisissez un autre créneau."
+        f"Ce créneau vient d'être pris : {adviser_name} n'est plus libre à cette heure "
+        "(rendez-vous, atelier ou pause entre deux rendez-vous). Rien n'a été enregistré ; "
+        "choisissez un autre créneau."
     )
 
 
@@ -63,8 +64,9 @@ def load_appointment(session: Session, appointment_id: uuid.UUID) -> Appointment
     return load(session, Appointment, appointment_id, _NOT_FOUND)
 
 
-def flush_new(session: Session, appointment: Appointment, adviser_name: str) -> None:
-    """Write a new or moved appointment; the database refuses an overlap (see module doc)."""
+def flush_busy(session: Session, adviser_name: str) -> None:
+    """Write what takes an adviser's time (an appointment, a hosted session); the database
+    refuses an overlap (see module doc)."""
     try:
         session.flush()
     except exc.IntegrityError as error:
@@ -81,8 +83,7 @@ def new_ical_uid(appointment_id: uuid.UUID) -> str:
 
 def check_slot(
     session: Session, *, motive: Motive, kind: AppointmentKind, adviser: Staff, site: Site,
-    starts_at: datetime, ends_at: datetime, now: datetime, break_minutes: int,
-    ignore: uuid.UUID | None = None,
+    starts_at: datetime, ends_at: datetime, now: datetime, ignore: uuid.UUID | None = None,
 ) -> None:
     """Refuse, in French, a slot that the free-slot search would not have offered."""
     zone = ZoneInfo(site.time_zone)
@@ -102,7 +103,7 @@ def check_slot(
             f"Le motif « {motive.label} » se réserve au plus {motive.max_horizon_days} jours "
             "à l'avance.")})
     snapshot = AgendaSnapshot(session, [site.id], kind, day, day, adviser_id=adviser.id,
-                              break_minutes=break_minutes, ignore=ignore)
+                              ignore=ignore)
     fits = any(start <= starts_at and ends_at <= end
                for _, _, (start, end) in snapshot.open_windows())
     if not fits:
@@ -114,7 +115,7 @@ def check_slot(
             f"{adviser.display_name} ne reçoit pas en rendez-vous de ce type à "
             f"« {site.name} » le {french_moment(starts_at, site.time_zone)} (hors horaires, "
             "disponibilités ou absence).")})
-    if snapshot.overlaps_busy(adviser.id, (starts_at, ends_at)):
+    if snapshot.overlaps_busy(adviser.id, site.id, (starts_at, ends_at)):
         raise slot_taken(adviser.display_name)
 
 
@@ -152,7 +153,6 @@ class BookingRequest:
 
 def book_appointment(
     session: Session, actor: Actor, request: BookingRequest, *, now: datetime | None = None,
-    break_minutes: int = DEFAULT_BREAK_MINUTES,
 ) -> uuid.UUID:
     """Book an individual appointment (phone, physical or video); returns its id."""
     actor.require(Permission.BOOK_APPOINTMENTS)
@@ -167,8 +167,7 @@ def book_appointment(
     starts_at = require_aware(request.starts_at)
     ends_at = starts_at + timedelta(minutes=motive.default_minutes)
     check_slot(session, motive=motive, kind=request.kind, adviser=adviser, site=site,
-               starts_at=starts_at, ends_at=ends_at, now=require_aware(now or utcnow()),
-               break_minutes=break_minutes)
+               starts_at=starts_at, ends_at=ends_at, now=require_aware(now or utcnow()))
     appointment_id = uuid.uuid4()
     appointment = Appointment(
         id=appointment_id, person_id=person.id, adviser_id=adviser.id, site_id=site.id,
@@ -177,7 +176,7 @@ def book_appointment(
         ical_uid=new_ical_uid(appointment_id),
     )
     session.add(appointment)
-    flush_new(session, appointment, adviser.display_name)
+    flush_busy(session, adviser.display_name)
     audit.record(session, actor, "book", "appointment", appointment.id,
                  kind=request.kind.value, channel=request.channel.value,
                  **ids(person_id=person.id, adviser_id=adviser.id, site_id=site.id,
@@ -199,7 +198,7 @@ def reschedule_appointment(
     session: Session, actor: Actor, appointment_id: uuid.UUID, expected_version: int,
     starts_at: datetime, *, adviser_id: uuid.UUID | None = None,
     site_id: uuid.UUID | None = None, kind: AppointmentKind | None = None,
-    now: datetime | None = None, break_minutes: int = DEFAULT_BREAK_MINUTES,
+    now: datetime | None = None,
 ) -> uuid.UUID:
     """Move a booked appointment: the original becomes « reporté » and a new one, linked to
     it and keeping its calendar UID, takes the new time. Returns the new appointment's id."""
@@ -218,7 +217,7 @@ def reschedule_appointment(
     ends_at = starts_at + (old.ends_at - old.starts_at)
     check_slot(session, motive=motive, kind=kind, adviser=adviser, site=site,
                starts_at=starts_at, ends_at=ends_at, now=require_aware(now or utcnow()),
-               break_minutes=break_minutes, ignore=old.id)
+               ignore=old.id)
     # Release the old time first: the new one may overlap it (moved by a quarter of an hour).
     old.status = AppointmentStatus.RESCHEDULED
     old.ical_sequence += 1
@@ -230,7 +229,7 @@ def reschedule_appointment(
         rescheduled_from_id=old.id, ical_uid=old.ical_uid, ical_sequence=old.ical_sequence,
     )
     session.add(new)
-    flush_new(session, new, adviser.display_name)
+    flush_busy(session, adviser.display_name)
     audit.record(session, actor, "reschedule", "appointment", old.id, **ids(new_id=new.id))
     audit.record(session, actor, "book", "appointment", new.id, kind=kind.value,
                  channel=old.channel.value,
@@ -622,7 +621,8 @@ class Invitation:
 
     entry: CalendarEntry
     attendee_email: str
-    organizer_name: str
+    organizer_name: str  # the site
+    organizer_email: str
 
 
 def invitation(session: Session, actor: Actor, appointment_id: uuid.UUID) -> Invitation:
@@ -634,6 +634,11 @@ def invitation(session: Session, actor: Actor, appointment_id: uuid.UUID) -> Inv
     if not person.email:
         raise ValidationError({"email": (
             f"{display_name(person)} n'a pas d'adresse e-mail : pas d'invitation possible.")})
-    row = session.execute(_calendar_select().where(Appointment.id == appointment_id)).one()
-    return Invitation(_entry(row), person.email, row.site_name)
+    row = session.execute(_calendar_select().add_columns(Site.email)
+                          .where(Appointment.id == appointment_id)).one()
+    if not row.email:
+        raise ValidationError({"email": (
+            f"Le lieu « {row.site_name} » n'a pas d'adresse e-mail pour organiser "
+            "l'invitation : un administrateur la renseigne dans Administration › Lieux.")})
+    return Invitation(_entry(row), person.email, row.site_name, row.email)
 

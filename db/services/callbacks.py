@@ -22,7 +22,6 @@ from db.services.agenda import ids, load_motive, require_aware
 from db.services.booking import BookingRequest, book_appointment
 from db.services.people import display_name
 from db.services.rows import check_version, flush_or_conflict, load
-from db.services.slots import DEFAULT_BREAK_MINUTES
 from db.services.staff import load_site
 from db.workdays import WorkingCalendar
 
@@ -141,7 +140,6 @@ def close_callback(
 def callback_to_appointment(
     session: Session, actor: Actor, callback_id: uuid.UUID, expected_version: int,
     booking: BookingRequest, *, now: datetime | None = None,
-    break_minutes: int = DEFAULT_BREAK_MINUTES,
 ) -> uuid.UUID:
     """Book the appointment the call ended with and close the request, in one step: if the
     booking is refused, the request stays open."""
@@ -151,8 +149,7 @@ def callback_to_appointment(
         raise ValidationError({"person_id": "Le rendez-vous doit être pris pour la personne "
                                             "qui a demandé le rappel."})
     booking = dataclasses.replace(booking, channel=Channel.CALLBACK)
-    appointment_id = book_appointment(session, actor, booking, now=now,
-                                      break_minutes=break_minutes)
+    appointment_id = book_appointment(session, actor, booking, now=now)
     request.person_id = booking.person_id
     request.outcome = CallbackOutcome.APPOINTMENT
     request.outcome_at = require_aware(now or utcnow())

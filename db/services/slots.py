@@ -2,8 +2,9 @@
 
 A slot lies inside an adviser's availability for that kind at a site, inside the site's
 opening hours, on a working day of the site's département that is not an exceptional
-closure, outside the adviser's absences and away from their other appointments and workshop
-sessions by at least the break. Local wall-clock times are built day by day in the site's
+closure, outside the adviser's absences and outside their busy time (``AdviserBusy``: other
+appointments and hosted workshop sessions, each followed by its site's break), leaving this
+site's break after it. Local wall-clock times are built day by day in the site's
 time zone and only then converted to UTC, so a daylight-saving change never shifts a slot.
 """
 
@@ -24,24 +25,20 @@ from sqlalchemy.orm import Session
 from db.errors import ValidationError
 from db.models import (
     Absence,
-    Appointment,
+    AdviserBusy,
     AppointmentKind,
-    AppointmentStatus,
     Availability,
     ClosedDay,
     Motive,
     OpeningHours,
     Site,
     Staff,
-    WorkshopSession,
 )
 from db.models.base import utcnow
 from db.services.access import Actor, Permission
 from db.services.agenda import french_date, load_motive, motive_allows, require_aware
 from db.workdays import WorkingCalendar
 
-# Minutes kept free between two appointments of an adviser (notes, next call).
-DEFAULT_BREAK_MINUTES = 0
 # Slots start on a multiple of this many minutes after a busy period ends.
 GRID_MINUTES = 5
 # No appointment, absence or session lasts longer: bounds the look-back of range queries.
@@ -110,6 +107,7 @@ class _SiteInfo:
     name: str
     zone: ZoneInfo
     calendar: WorkingCalendar
+    gap: timedelta  # the break an adviser keeps free after each appointment here
 
 
 class AgendaSnapshot:
@@ -119,12 +117,12 @@ class AgendaSnapshot:
     def __init__(
         self, session: Session, site_ids: Sequence[uuid.UUID], kind: AppointmentKind,
         first_day: date, last_day: date, *, adviser_id: uuid.UUID | None = None,
-        break_minutes: int = DEFAULT_BREAK_MINUTES, ignore: uuid.UUID | None = None,
+        ignore: uuid.UUID | None = None,
     ):
         self.first_day, self.last_day = first_day, last_day
-        self.gap = timedelta(minutes=break_minutes)
         self.sites = {
-            s.id: _SiteInfo(s.id, s.name, ZoneInfo(s.time_zone), WorkingCalendar(s.department))
+            s.id: _SiteInfo(s.id, s.name, ZoneInfo(s.time_zone), WorkingCalendar(s.department),
+                            timedelta(minutes=s.break_minutes))
             for s in session.scalars(
                 select(Site).where(Site.id.in_(site_ids), Site.deleted_at.is_(None))
             )
@@ -168,23 +166,11 @@ class AgendaSnapshot:
         advisers = list(self.adviser_names)
         self.absences = self._intervals(session, advisers, Absence.staff_id, Absence.starts_at,
                                         Absence.ends_at, Absence.deleted_at.is_(None))
-        live = [Appointment.status == AppointmentStatus.BOOKED, Appointment.deleted_at.is_(None)]
-        if ignore is not None:  # the appointment being moved does not block its new time
-            live.append(Appointment.id != ignore)
-        appointments = self._intervals(session, advisers, Appointment.adviser_id,
-                                       Appointment.starts_at, Appointment.ends_at, *live)
-        sessions = self._intervals(
-            session, advisers, WorkshopSession.host_id, WorkshopSession.starts_at,
-            WorkshopSession.ends_at, WorkshopSession.cancelled_at.is_(None),
-            WorkshopSession.deleted_at.is_(None))
-        self.busy: dict[uuid.UUID, list[Interval]] = {}
-        self.busy_starts: dict[uuid.UUID, list[datetime]] = {}
-        for adviser in advisers:
-            # The break keeps this much free time on each side of every busy period.
-            busy = sorted((s - self.gap, e + self.gap)
-                          for s, e in appointments[adviser] + sessions[adviser])
-            self.busy[adviser] = busy
-            self.busy_starts[adviser] = [s for s, _ in busy]
+        # The appointment being moved does not block its new time.
+        moved = [AdviserBusy.owner_id != ignore] if ignore is not None else []
+        self.busy = self._intervals(session, advisers, AdviserBusy.staff_id,
+                                    AdviserBusy.starts_at, AdviserBusy.busy_until, *moved)
+        self._padded: dict[tuple[uuid.UUID, timedelta], tuple[list, list]] = {}
 
     def _intervals(self, session, advisers, owner, start, end, *conditions):
         found: dict[uuid.UUID, list[Interval]] = defaultdict(list)
@@ -225,13 +211,26 @@ class AgendaSnapshot:
                         for part in _subtract(window, absences, [s for s, _ in absences]):
                             yield adviser, site, part
 
+    def _busy_before(self, adviser: uuid.UUID, gap: timedelta) -> tuple[list, list]:
+        """The adviser's busy times, each begun ``gap`` earlier: an appointment that ends
+        outside them leaves its break free. With their starts, for bisection."""
+        key = (adviser, gap)
+        if key not in self._padded:
+            busy = [(s - gap, e) for s, e in self.busy.get(adviser, [])]
+            self._padded[key] = busy, [s for s, _ in busy]
+        return self._padded[key]
+
     def free_windows(self) -> Iterable[tuple[uuid.UUID, _SiteInfo, Interval]]:
+        """Where an appointment at a site may lie: its break after it stays free too."""
         for adviser, site, window in self.open_windows():
-            for part in _subtract(window, self.busy[adviser], self.busy_starts[adviser]):
+            for part in _subtract(window, *self._busy_before(adviser, site.gap)):
                 yield adviser, site, part
 
-    def overlaps_busy(self, adviser: uuid.UUID, interval: Interval) -> bool:
+    def overlaps_busy(self, adviser: uuid.UUID, site_id: uuid.UUID, interval: Interval) -> bool:
+        """Whether an appointment at a site over ``interval`` (plus the site's break) would
+        meet the adviser's busy time."""
         start, end = interval
+        end += self.sites[site_id].gap
         return any(s < end and e > start for s, e in self.busy.get(adviser, []))
 
 
@@ -260,8 +259,8 @@ class BookingWindow:
 def free_slots(
     session: Session, actor: Actor, motive_id: uuid.UUID, kind: AppointmentKind,
     site_ids: Sequence[uuid.UUID], first_day: date, last_day: date, *,
-    adviser_id: uuid.UUID | None = None, break_minutes: int = DEFAULT_BREAK_MINUTES,
-    now: datetime | None = None, limit: int | None = None,
+    adviser_id: uuid.UUID | None = None, now: datetime | None = None,
+    limit: int | None = None,
 ) -> list[Slot]:
     """Bookable slots of ``motive`` as ``kind`` at these sites between two local days
     (inclusive), earliest first; each adviser's slots are packed one after the other."""
@@ -286,11 +285,11 @@ def free_slots(
         return []
     duration = timedelta(minutes=motive.default_minutes)
     snapshot = AgendaSnapshot(session, site_ids, kind, first_day, last_day,
-                              adviser_id=adviser_id, break_minutes=break_minutes)
+                              adviser_id=adviser_id)
     slots = []
     for adviser, site, (start, end) in snapshot.free_windows():
         moment = _round_up(start)
-        step = duration + snapshot.gap
+        step = duration + site.gap
         if moment < bounds.earliest:  # keep the window's rhythm: 09:30, not 09:10
             moment += step * math.ceil((bounds.earliest - moment) / step)
         horizon = bounds.last_day(site.zone)
@@ -306,18 +305,16 @@ def free_slots(
 
 
 def adviser_busy(
-    session: Session, adviser_id: uuid.UUID, starts_at: datetime, ends_at: datetime
+    session: Session, adviser_id: uuid.UUID, starts_at: datetime, busy_until: datetime
 ) -> bool:
-    """Whether the adviser has a booked appointment or hosts a session overlapping."""
-    appointment = select(Appointment.id).where(
-        Appointment.adviser_id == adviser_id, Appointment.status == AppointmentStatus.BOOKED,
-        Appointment.deleted_at.is_(None), Appointment.starts_at < ends_at,
-        Appointment.ends_at > starts_at)
-    hosted = select(WorkshopSession.id).where(
-        WorkshopSession.host_id == adviser_id, WorkshopSession.cancelled_at.is_(None),
-        WorkshopSession.deleted_at.is_(None), WorkshopSession.starts_at < ends_at,
-        WorkshopSession.ends_at > starts_at)
-    return session.scalar(select(appointment.exists() | hosted.exists()))
+    """Whether the adviser's busy time (appointments, hosted sessions, their breaks) meets
+    [starts_at, busy_until[."""
+    return session.scalar(select(
+        select(AdviserBusy.owner_id).where(
+            AdviserBusy.staff_id == adviser_id,
+            AdviserBusy.starts_at >= starts_at - LONGEST_BUSY,
+            AdviserBusy.starts_at < busy_until, AdviserBusy.busy_until > starts_at,
+        ).exists()))
 
 
 def sector_sites(session: Session, sector: str) -> list[uuid.UUID]:

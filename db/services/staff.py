@@ -26,6 +26,8 @@ SITE_KIND_LABELS = {
 SITE_TIME_ZONES = ("Europe/Paris", "America/Guadeloupe", "America/Martinique",
                    "America/Cayenne", "Indian/Reunion", "Indian/Mayotte")
 # 01–95 with Corsica's 2A / 2B, and the overseas 971–978.
+# The database refuses more (CHECK ck_site_break): an hour is already a lost appointment.
+MAX_BREAK_MINUTES = 60
 _DEPARTMENT = re.compile(r"0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-8]")
 
 
@@ -85,6 +87,8 @@ class SiteInput:
     city: str = ""
     phone: str = ""
     sector: str = ""
+    email: str = ""  # organiser of the invitations people receive
+    break_minutes: int = 0  # kept free after each appointment here
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,8 @@ def get_site(session: Session, site_id: uuid.UUID) -> SiteDetail:
     return SiteDetail(site.id, site.version, SiteInput(
         name=site.name, kind=site.kind, department=site.department, time_zone=site.time_zone,
         address=site.address, postcode=site.postcode, city=site.city,
-        phone=validation.format_phone(site.phone or None), sector=site.sector))
+        phone=validation.format_phone(site.phone or None), sector=site.sector,
+        email=site.email or "", break_minutes=site.break_minutes))
 
 
 def _site_values(session: Session, data: SiteInput, site_id: uuid.UUID | None) -> dict:
@@ -116,6 +121,7 @@ def _site_values(session: Session, data: SiteInput, site_id: uuid.UUID | None) -
         name=name, kind=SiteKind(data.kind), department=department, time_zone=data.time_zone,
         address=" ".join(data.address.split()), postcode=data.postcode.strip(),
         city=" ".join(data.city.split()), sector=" ".join(data.sector.split()),
+        break_minutes=data.break_minutes,
     )
     if not name:
         errors["name"] = "Le nom du lieu d'accueil est obligatoire."
@@ -134,6 +140,13 @@ def _site_values(session: Session, data: SiteInput, site_id: uuid.UUID | None) -
         values["phone"] = validation.clean_phone(data.phone) or ""
     except ValueError as error:
         errors["phone"] = str(error)
+    try:
+        values["email"] = validation.clean_email(data.email)
+    except ValueError as error:
+        errors["email"] = str(error)
+    if not 0 <= data.break_minutes <= MAX_BREAK_MINUTES:
+        errors["break_minutes"] = (
+            f"La pause entre deux rendez-vous va de 0 à {MAX_BREAK_MINUTES} minutes.")
     if errors:
         raise ValidationError(errors)
     return values

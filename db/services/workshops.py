@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.errors import ConflictError, NotFound, ValidationError
+from db.errors import NotFound, ValidationError
 from db.models import (
     Appointment,
     AppointmentKind,
@@ -32,7 +32,7 @@ from db.models.base import utcnow
 from db.services import audit
 from db.services.access import Actor, Permission
 from db.services.agenda import ids, load_adviser, load_motive, motive_allows, require_aware
-from db.services.booking import new_ical_uid, record_outcome
+from db.services.booking import flush_busy, new_ical_uid, record_outcome, slot_taken
 from db.services.people import display_name
 from db.services.rows import check_version, flush_or_conflict, load
 from db.services.slots import adviser_busy
@@ -64,13 +64,13 @@ def schedule_session(
         raise ValidationError({"motive_id": reason})
     if not 1 <= capacity <= 100:
         raise ValidationError({"capacity": "La capacité doit être comprise entre 1 et 100."})
-    if adviser_busy(session, host_id, starts_at, ends_at):
-        raise ConflictError(f"{host.display_name} a déjà un rendez-vous ou un atelier à cette "
-                            "heure.")
+    if adviser_busy(session, host_id, starts_at,
+                    ends_at + timedelta(minutes=site.break_minutes)):
+        raise slot_taken(host.display_name)
     workshop = WorkshopSession(motive_id=motive_id, site_id=site_id, host_id=host_id,
                                starts_at=starts_at, ends_at=ends_at, capacity=capacity)
     session.add(workshop)
-    session.flush()
+    flush_busy(session, host.display_name)
     audit.record(session, actor, "create", "workshop_session", workshop.id,
                  **ids(motive_id=motive_id, site_id=site_id, host_id=host_id))
     return workshop.id

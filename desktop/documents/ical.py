@@ -31,8 +31,6 @@ from db.models import AppointmentKind
 from db.services.booking import CalendarEntry, Invitation
 
 PRODUCT_ID = "-//Assurance Maladie//Guichet//FR"
-# Replies to an invitation go nowhere: the person answers through the site's phone line.
-DEFAULT_ORGANIZER_EMAIL = "ne-pas-repondre@assurance-maladie.fr"
 
 KIND_SUMMARIES = {
     AppointmentKind.PHONE: "RDV téléphonique",
@@ -165,11 +163,10 @@ def publish(entries: list[CalendarEntry], *, stamp: datetime | None = None,
     return _calendar("PUBLISH", events, (e.time_zone for e in entries), year, name)
 
 
-def _addressed(invitation: Invitation, method: str, organizer_email: str,
-               stamp: datetime | None) -> bytes:
+def _addressed(invitation: Invitation, method: str, stamp: datetime | None) -> bytes:
     stamp = _now(stamp)
     event = _event(invitation.entry, stamp, method)
-    organizer = vCalAddress(f"mailto:{organizer_email}")
+    organizer = vCalAddress(f"mailto:{invitation.organizer_email}")
     organizer.params["cn"] = invitation.organizer_name
     event.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{invitation.attendee_email}")
@@ -181,13 +178,11 @@ def _addressed(invitation: Invitation, method: str, organizer_email: str,
     return _calendar(method, [event], [entry.time_zone], entry.starts_at.year)
 
 
-def invitation_request(invitation: Invitation, *, organizer_email: str = DEFAULT_ORGANIZER_EMAIL,
-                       stamp: datetime | None = None) -> bytes:
+def invitation_request(invitation: Invitation, *, stamp: datetime | None = None) -> bytes:
     """The person's own invitation (``METHOD:REQUEST``), organised by the site."""
-    return _addressed(invitation, "REQUEST", organizer_email, stamp)
+    return _addressed(invitation, "REQUEST", stamp)
 
 
-def invitation_cancel(invitation: Invitation, *, organizer_email: str = DEFAULT_ORGANIZER_EMAIL,
-                      stamp: datetime | None = None) -> bytes:
+def invitation_cancel(invitation: Invitation, *, stamp: datetime | None = None) -> bytes:
     """The cancellation of that invitation: same UID, ``METHOD:CANCEL``."""
-    return _addressed(invitation, "CANCEL", organizer_email, stamp)
+    return _addressed(invitation, "CANCEL", stamp)

@@ -4,12 +4,12 @@ the phone and in person, motives, and people with and without contact details.""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from db.models import AppointmentKind, Channel, PersonKind, Role, Site, SiteKind
-from db.services import agenda, people
+from db.services import agenda, people, staff
 from db.services.access import Actor
 from db.services.agenda import AvailabilityInput, MotiveInput
 from db.services.booking import BookingRequest
@@ -33,6 +33,13 @@ class Agenda:
         """A local wall-clock time at the site, as a UTC instant."""
         return datetime.combine(day, time(hour, minute), ZoneInfo(self.time_zone)).astimezone(UTC)
 
+    def set_break(self, store, minutes: int) -> None:
+        """Keep ``minutes`` free after each appointment at the site, as an administrator."""
+        with store.session() as session:
+            site = staff.get_site(session, self.site_id)
+            staff.save_site(session, self.admin, replace(site.data, break_minutes=minutes),
+                            self.site_id, site.version)
+
     def request(self, starts_at: datetime, **changes) -> BookingRequest:
         values = dict(person_id=self.person_id, adviser_id=self.adviser.id,
                       site_id=self.site_id, motive_id=self.motive_id,
@@ -52,6 +59,7 @@ def make_agenda(
     with store.session() as session:
         site = session.get(Site, adviser.site_id)
         site.time_zone, site.department, site.kind = time_zone, department, SiteKind.AGENCY
+        site.email = "accueil.test@cpam-isere.exemple.fr"
         session.flush()
         agenda.set_opening_hours(session, admin, site.id,
                                  {day: MORNING_AND_AFTERNOON for day in weekdays})

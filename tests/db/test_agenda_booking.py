@@ -4,6 +4,7 @@ the database's own refusal of a double booking, including two sessions at the sa
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -19,7 +20,7 @@ from db.models import (
     Channel,
     Role,
 )
-from db.services import agenda, booking
+from db.services import agenda, booking, staff
 from db.services.agenda import MotiveInput
 from tests.db.agenda_setup import make_agenda
 
@@ -216,3 +217,26 @@ def test_outcomes_only_for_past_appointments_and_the_to_fill_list(store, actors)
 def test_week_bounds_span_the_local_week_across_the_change():
     starts, ends = booking.week_bounds(date(2026, 3, 23), "Europe/Paris")
     assert ends - starts == timedelta(days=7) - timedelta(hours=1)
+
+
+def test_an_invitation_is_organised_by_the_sites_address(store, actors):
+    setup = make_agenda(store, actors)
+    appointment_id = book(store, setup, setup.request(setup.at(MONDAY, 9)))
+    bare = book(store, setup,
+                setup.request(setup.at(MONDAY, 10), person_id=setup.bare_person_id))
+    with store.session() as session:
+        invitation = booking.invitation(session, setup.adviser, appointment_id)
+        with pytest.raises(ValidationError) as no_person_email:
+            booking.invitation(session, setup.adviser, bare)
+    assert (invitation.organizer_name, invitation.organizer_email) == (
+        "Agence de Grenoble", "accueil.test@cpam-isere.exemple.fr")
+    assert invitation.attendee_email == "marie.dupont@exemple.fr"
+    assert "MARTIN Luc n'a pas d'adresse e-mail" in no_person_email.value.field_errors["email"]
+    with store.session() as session:
+        site = staff.get_site(session, setup.site_id)
+        staff.save_site(session, setup.admin, replace(site.data, email=""), setup.site_id,
+                        site.version)
+    with pytest.raises(ValidationError) as no_site_email, store.session() as session:
+        booking.invitation(session, setup.adviser, appointment_id)
+    assert no_site_email.value.field_errors["email"].startswith(
+        "Le lieu « Agence de Grenoble » n'a pas d'adresse e-mail")

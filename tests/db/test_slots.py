@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from db.errors import ValidationError
+from db.errors import ConflictError, ValidationError
 from db.models import AppointmentKind, Role
 from db.services import agenda, booking, slots
 from db.services.agenda import MotiveInput
@@ -108,9 +108,21 @@ def test_existing_appointment_and_break(store, actors):
         booking.book_appointment(session, setup.adviser, setup.request(setup.at(monday, 9)),
                                  now=NOW)
     assert local_times(free(store, setup, monday))[:3] == ["08:30", "09:30", "10:00"]
-    with_break = local_times(free(store, setup, monday, break_minutes=10))
-    # 10 minutes kept on each side of the 09:00 appointment, and between new slots.
-    assert with_break[:4] == ["09:40", "10:20", "11:00", "13:30"]
+
+
+def test_the_sites_break_follows_every_appointment(store, actors):
+    setup = make_agenda(store, actors)
+    setup.set_break(store, 10)
+    monday = date(2026, 3, 16)
+    with store.session() as session:
+        booking.book_appointment(session, setup.adviser, setup.request(setup.at(monday, 9)),
+                                 now=NOW)
+    # 08:30 would end within the 10 minutes before 09:00; 09:00 is busy until 09:40.
+    assert local_times(free(store, setup, monday))[:4] == ["09:40", "10:20", "11:00", "13:30"]
+    with store.session() as session, pytest.raises(ConflictError) as refused:
+        booking.book_appointment(session, setup.adviser,
+                                 setup.request(setup.at(monday, 9, 30)), now=NOW)
+    assert "pause entre deux rendez-vous" in str(refused.value)
 
 
 def test_minimum_notice_and_maximum_horizon(store, actors):

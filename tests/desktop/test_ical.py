@@ -108,13 +108,14 @@ def test_text_is_escaped_and_long_lines_folded():
 
 
 def test_invitation_and_its_cancellation_share_the_uid():
-    invitation = Invitation(ENTRIES[1], "marie.dupont@exemple.fr", "Agence de Grenoble")
+    invitation = Invitation(ENTRIES[1], "marie.dupont@exemple.fr", "Agence de Grenoble",
+                            "accueil.grenoble@cpam-isere.fr")
     request = icalendar.Calendar.from_ical(ical.invitation_request(invitation, stamp=STAMP))
     cancel = icalendar.Calendar.from_ical(ical.invitation_cancel(invitation, stamp=STAMP))
     assert (request["method"], cancel["method"]) == ("REQUEST", "CANCEL")
     (invited,), (cancelled,) = request.walk("VEVENT"), cancel.walk("VEVENT")
     assert invited["uid"] == cancelled["uid"] == "summer@guichet"
-    assert str(invited["organizer"]) == f"mailto:{ical.DEFAULT_ORGANIZER_EMAIL}"
+    assert str(invited["organizer"]) == "mailto:accueil.grenoble@cpam-isere.fr"
     assert invited["organizer"].params["CN"] == "Agence de Grenoble"
     assert str(invited["attendee"]) == "mailto:marie.dupont@exemple.fr"
     assert (invited["status"], cancelled["status"]) == ("CONFIRMED", "CANCELLED")

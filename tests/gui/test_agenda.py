@@ -371,6 +371,8 @@ def test_export_writes_an_ics_that_icalendar_reads(qtbot, open_page, setup, sqli
     request = icalendar.Calendar.from_ical(invitation.read_bytes())
     assert request["METHOD"] == "REQUEST"
     assert str(request.walk("VEVENT")[0]["ATTENDEE"]) == "mailto:marie.dupont@exemple.fr"
+    assert str(request.walk("VEVENT")[0]["ORGANIZER"]) == (
+        "mailto:accueil.test@cpam-isere.exemple.fr")
 
 
 # -- views -----------------------------------------------------------------------------------
