@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -29,6 +30,13 @@ from desktop import operations as ops
 from desktop.context import AppContext
 from widgets.form import Form
 from widgets.rows_editor import RowsEditor
+
+
+def spin_box(minimum: int, maximum: int, suffix: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(minimum, maximum)
+    spin.setSuffix(suffix)
+    return spin
 
 
 class Section(QGroupBox):

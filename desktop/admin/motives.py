@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QWidget,
 )
 
@@ -19,16 +18,9 @@ from db.models import AppointmentKind
 from db.services import agenda
 from db.services.access import Permission
 from db.services.agenda import KIND_LABELS, MotiveDetail, MotiveInput
-from desktop.admin.common import RecordsTab, Section
+from desktop.admin.common import RecordsTab, Section, spin_box
 from desktop.context import AppContext
 from widgets.date_field import DateField
-
-
-def _spin(minimum: int, maximum: int, suffix: str) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(minimum, maximum)
-    spin.setSuffix(suffix)
-    return spin
 
 
 class MotiveSection(Section):
@@ -43,7 +35,7 @@ class MotiveSection(Section):
         self.form.add("code", "&Code court", self.code)
         self.label = QLineEdit()
         self.form.add("label", "&Libellé", self.label)
-        self.minutes = _spin(5, 480, " min")
+        self.minutes = spin_box(5, 480, " min")
         self.form.add("default_minutes", "&Durée", self.minutes)
         self.kinds: dict[AppointmentKind, QCheckBox] = {}
         kinds = QWidget()
@@ -64,9 +56,9 @@ class MotiveSection(Section):
         self.form.add("active_from", "Proposé à partir du", self.active_from)
         self.active_to = DateField()
         self.form.add("active_to", "Proposé &jusqu'au", self.active_to)
-        self.notice = _spin(0, 720, " h")
+        self.notice = spin_box(0, 720, " h")
         self.form.add("min_notice_hours", "Délai de pré&venance", self.notice)
-        self.horizon = _spin(1, 730, " j")
+        self.horizon = spin_box(1, 730, " j")
         self.form.add("max_horizon_days", "&Horizon de réservation", self.horizon)
         self.finish()
 

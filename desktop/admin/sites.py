@@ -19,9 +19,15 @@ from db.models import SiteKind
 from db.services import agenda, staff
 from db.services.access import Permission
 from db.services.agenda import WEEKDAYS
-from db.services.staff import SITE_KIND_LABELS, SITE_TIME_ZONES, SiteDetail, SiteInput
+from db.services.staff import (
+    MAX_BREAK_MINUTES,
+    SITE_KIND_LABELS,
+    SITE_TIME_ZONES,
+    SiteDetail,
+    SiteInput,
+)
 from db.workdays import WorkingCalendar
-from desktop.admin.common import RecordsTab, Section, WeekSection, list_widget
+from desktop.admin.common import RecordsTab, Section, WeekSection, list_widget, spin_box
 from desktop.context import AppContext
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
@@ -30,7 +36,7 @@ from widgets.rows_editor import Column, RowsEditor
 WEEKDAY_CHOICES = tuple((day, name.capitalize()) for day, name in enumerate(WEEKDAYS))
 _TEXT_FIELDS = (("name", "&Nom"), ("address", "Ad&resse"), ("postcode", "Code &postal"),
                 ("city", "&Commune"), ("phone", "&Téléphone"), ("department", "&Département"),
-                ("sector", "Se&cteur"))
+                ("sector", "Se&cteur"), ("email", "E-&mail des invitations"))
 HOLIDAYS_SHOWN = 8
 
 
@@ -68,8 +74,14 @@ class SiteSection(Section):
             self.editors[name] = QLineEdit()
             self.form.add(name, label, self.editors[name])
         self.form.add("time_zone", "&Fuseau horaire", self.time_zone)
+        self.break_minutes = spin_box(0, MAX_BREAK_MINUTES, " min")
+        self.break_minutes.setToolTip("Temps laissé libre au conseiller après chaque "
+                                      "rendez-vous de ce lieu (notes, appel suivant).")
+        self.form.add("break_minutes", "Pa&use après chaque rendez-vous", self.break_minutes)
         self.editors["department"].setPlaceholderText("38, 2A, 974…")
         self.editors["phone"].setPlaceholderText("04 76 12 34 56")
+        self.editors["email"].setPlaceholderText("accueil@exemple.fr — organise les "
+                                                 "invitations envoyées aux assurés")
         self.finish()
 
     def show_site(self, detail: SiteDetail | None) -> None:
@@ -79,6 +91,7 @@ class SiteSection(Section):
             editor.setText(getattr(data, name))
         self.kind.set_value(data.kind)
         self.time_zone.set_value(data.time_zone)
+        self.break_minutes.setValue(data.break_minutes)
         self.form.clear_errors()
         self.say("")
 
@@ -89,6 +102,7 @@ class SiteSection(Section):
 
     def save(self) -> None:
         data = SiteInput(kind=self.kind.value(), time_zone=self.time_zone.value(),
+                         break_minutes=self.break_minutes.value(),
                          **{name: editor.text() for name, editor in self.editors.items()})
         actor, detail = self.ctx.actor, self.detail
         site_id = detail.id if detail else None
@@ -101,6 +115,7 @@ class SiteSection(Section):
             editor.setReadOnly(not editable)
         self.kind.setEnabled(editable)
         self.time_zone.setEnabled(editable)
+        self.break_minutes.setReadOnly(not editable)
 
 
 class HolidaysSection(Section):

@@ -193,6 +193,33 @@ def test_a_site_edited_with_its_department_and_holidays(qtbot, setup, open_page,
     assert page.sites.sites.currentItem().text().startswith("Agence de Strasbourg")
 
 
+def test_a_sites_break_and_invitation_address_are_set_in_its_description(
+        qtbot, setup, open_page, sqlite_store):
+    assert monday_times(sqlite_store, setup)[:3] == ["08:30", "09:00", "09:30"]
+    page = open_page()
+    description = page.sites.description
+    qtbot.waitUntil(lambda: description.detail is not None, timeout=5000)
+    assert description.editors["email"].text() == "accueil.test@cpam-isere.exemple.fr"
+    description.break_minutes.setValue(10)
+    description.editors["email"].setText("accueil@")
+    qtbot.mouseClick(description.save_button, Qt.MouseButton.LeftButton)
+    field = description.form.field("email")
+    qtbot.waitUntil(lambda: field.error_text() != "", timeout=5000)
+    assert field.error_text().startswith("Cette adresse e-mail n'est pas valide")
+    with sqlite_store.session() as session:
+        assert session.get(Site, setup.site_id).break_minutes == 0  # nothing half-saved
+
+    description.editors["email"].setText("accueil.voiron@cpam-isere.exemple.fr")
+    qtbot.mouseClick(description.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: description.detail.version == 3, timeout=5000)
+    assert description.break_minutes.value() == 10
+    with sqlite_store.session() as session:
+        site = session.get(Site, setup.site_id)
+        assert (site.break_minutes, site.email) == (10, "accueil.voiron@cpam-isere.exemple.fr")
+    # 30-minute appointments now come every 40 minutes.
+    assert monday_times(sqlite_store, setup)[:3] == ["08:30", "09:10", "09:50"]
+
+
 def test_upcoming_holidays_follow_the_subdivision():
     alsace = dict(upcoming_holidays("67", date(2026, 3, 1)))
     assert alsace[date(2026, 4, 3)] == "Vendredi saint"
