@@ -27,5 +27,9 @@ class ConflictError(GuichetError):
     """Someone else changed the record meanwhile; the edit was refused, nothing written."""
 
 
+class DatabaseBusy(GuichetError):
+    """Another computer kept the (SQLite) database locked for too long; nothing was written."""
+
+
 class DatabaseRefused(GuichetError):
     """The database cannot be opened: not a Guichet database, or written by a newer version."""

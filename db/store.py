@@ -15,12 +15,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import schema
-from db.errors import DatabaseRefused
+from db.errors import DatabaseBusy, DatabaseRefused
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# How long a write waits for another computer's write to the same SQLite file to finish.
+SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
 class SchemaState(enum.Enum):
@@ -45,7 +48,7 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     if cursor.execute("PRAGMA application_id").fetchone()[0] == schema.SQLITE_APPLICATION_ID:
         cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous = NORMAL")
     # 64 MB of page cache instead of 2 MB: broad name searches at 200,000 people sort
     # thousands of matched rows, and re-reading their pages from disk dominated the time.
@@ -91,6 +94,15 @@ class Store:
         try:
             yield session
             session.commit()
+        except OperationalError as error:
+            session.rollback()
+            if self.is_sqlite and "database is locked" in str(error.orig):
+                raise DatabaseBusy(
+                    "La base de données est occupée par un autre poste depuis plusieurs "
+                    "secondes : rien n'a été enregistré. Réessayez dans un instant ; si cela "
+                    "se répète, plusieurs postes travaillent sur le même fichier et un serveur "
+                    "PostgreSQL conviendrait mieux.") from error
+            raise
         except BaseException:
             session.rollback()
             raise

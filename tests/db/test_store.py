@@ -7,13 +7,17 @@ import sqlite3
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from db import schema
-from db.errors import DatabaseRefused
+from db import store as store_module
+from db.errors import DatabaseBusy, DatabaseRefused
 from db.migrations.runner import script_revisions
-from db.models import Base
+from db.models import Base, Person, PersonKind, Role
+from db.services import people
+from db.services.people import PersonInput
 from db.store import SchemaState, Store, open_store
+from tests.conftest import add_staff
 
 
 def test_known_revisions_match_the_migration_scripts():
@@ -80,6 +84,26 @@ def test_backup_copies_the_whole_file_aside(tmp_path, sqlite_template):
     assert copy is not None and copy.name.startswith("guichet.avant-migration-")
     assert Store(copy).schema_state() is SchemaState.CURRENT
     copy.unlink()
+
+
+def test_a_file_locked_by_another_computer_gives_a_french_refusal(sqlite_store, monkeypatch):
+    actors = add_staff(sqlite_store)
+    monkeypatch.setattr(store_module, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    store = Store(sqlite_store.url)  # its connections wait 50 ms instead of 5 s
+    other_computer = sqlite3.connect(sqlite_store.sqlite_path)
+    other_computer.execute("BEGIN IMMEDIATE")  # holds the write lock
+    try:
+        with pytest.raises(DatabaseBusy) as refused, store.session() as session:
+            people.create_person(session, actors[Role.ADVISER], PersonInput(
+                kind=PersonKind.EMPLOYER, organisation_name="Boulangerie Roux",
+                siret="73282932000074"))
+    finally:
+        other_computer.rollback()
+        other_computer.close()
+    assert str(refused.value).startswith("La base de données est occupée par un autre poste")
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(Person)) == 0
+    store.dispose()
 
 
 def test_the_audit_trail_is_append_only(store, actors):
