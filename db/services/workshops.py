@@ -3,7 +3,7 @@ waiting list and attendance.
 
 A registration is an appointment of kind ``workshop`` linked to its session, so outcomes,
 « à renseigner » and calendars treat it like any other. The number of seats taken lives on
-the session row and is only ever changed by one conditional UPDATE, checked by a CHECK
+the session row; a seat is only ever taken by one conditional UPDATE, checked by a CHECK
 constraint: two people taking the last seat at the same instant cannot both get it.
 """
 
@@ -22,6 +22,7 @@ from db.models import (
     Appointment,
     AppointmentKind,
     AppointmentStatus,
+    CancelledBy,
     Channel,
     Motive,
     Person,
@@ -37,6 +38,7 @@ from db.services.people import display_name
 from db.services.rows import check_version, flush_or_conflict, load
 from db.services.slots import adviser_busy
 from db.services.staff import load_site
+from db.validation import format_phone
 
 
 def _load_session(session: Session, session_id: uuid.UUID) -> WorkshopSession:
@@ -204,6 +206,64 @@ def withdraw_from_waiting_list(
                  **ids(entry_id=entry.id))
 
 
+@dataclass(frozen=True)
+class ToNotify:
+    """Someone whose registration or waiting-list place went with a cancelled session."""
+
+    name: str
+    phone: str  # as shown: « 06 12 34 56 78 », or empty
+    email: str
+    was_waiting: bool
+
+
+def cancel_session(
+    session: Session, actor: Actor, session_id: uuid.UUID, expected_version: int, reason: str,
+    *, now: datetime | None = None,
+) -> list[ToNotify]:
+    """Cancel a whole session before it begins: every registration is cancelled by the
+    service with the reason, the waiting list is closed and the host is free again. Returns
+    whom to tell, registered people first."""
+    actor.require(Permission.PLAN_AGENDA)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Indiquez le motif de l'annulation de la session."})
+    workshop = _load_session(session, session_id)
+    check_version(workshop, expected_version, "cette session d'atelier")
+    now = require_aware(now or utcnow())
+    if workshop.starts_at <= now:
+        raise ValidationError({"session": (
+            "Cette session a déjà commencé : enregistrez la présence plutôt que de l'annuler.")})
+    notify = []
+    registrations = session.execute(
+        select(Appointment, Person).join(Person, Person.id == Appointment.person_id)
+        .where(Appointment.workshop_session_id == session_id,
+               Appointment.status == AppointmentStatus.BOOKED,
+               Appointment.deleted_at.is_(None)))
+    for appointment, person in registrations:
+        appointment.status = AppointmentStatus.CANCELLED
+        appointment.cancelled_by = CancelledBy.SERVICE
+        appointment.cancel_reason = reason[:300]
+        appointment.ical_sequence += 1
+        audit.record(session, actor, "cancel", "appointment", appointment.id,
+                     cancelled_by=CancelledBy.SERVICE.value)
+        notify.append(_to_notify(person, was_waiting=False))
+    for entry in _waiting(session, session_id):
+        entry.withdrawn_at = now
+        notify.append(_to_notify(session.get(Person, entry.person_id), was_waiting=True))
+    workshop.cancelled_at = now
+    workshop.seats_taken = 0
+    flush_or_conflict(session, "cette session d'atelier")
+    audit.record(session, actor, "cancel", "workshop_session", session_id,
+                 registrations=sum(not n.was_waiting for n in notify),
+                 waiting=sum(n.was_waiting for n in notify))
+    return sorted(notify, key=lambda n: (n.was_waiting, n.name))
+
+
+def _to_notify(person: Person, *, was_waiting: bool) -> ToNotify:
+    return ToNotify(display_name(person), format_phone(person.phone), person.email or "",
+                    was_waiting)
+
+
 def record_attendance(
     session: Session, actor: Actor, session_id: uuid.UUID, present: set[uuid.UUID], *,
     now: datetime | None = None,
@@ -233,6 +293,7 @@ class SessionRow:
     cancelled: bool
     host_id: uuid.UUID | None = None
     site_id: uuid.UUID | None = None
+    version: int = 0
 
     @property
     def seats_left(self) -> int:
@@ -255,13 +316,13 @@ def sessions_between(
         WaitingListEntry.deleted_at.is_(None)).scalar_subquery())
     return [
         SessionRow(r.id, r.label, r.starts_at, r.ends_at, r.capacity, r.seats_taken,
-                   r.waiting, r.cancelled_at is not None, r.host_id, r.site_id)
+                   r.waiting, r.cancelled_at is not None, r.host_id, r.site_id, r.version)
         for r in session.execute(
             select(WorkshopSession.id, Motive.label, WorkshopSession.starts_at,
                    WorkshopSession.ends_at, WorkshopSession.capacity,
                    WorkshopSession.seats_taken, WorkshopSession.cancelled_at,
                    waiting.label("waiting"), WorkshopSession.host_id,
-                   WorkshopSession.site_id)
+                   WorkshopSession.site_id, WorkshopSession.version)
             .join(Motive, Motive.id == WorkshopSession.motive_id)
             .where(owner, WorkshopSession.deleted_at.is_(None),
                    WorkshopSession.starts_at >= require_aware(starts),

@@ -1,9 +1,10 @@
 """One workshop session: capacity, registrations, waiting list (the service moves it up when
-a seat is freed) and attendance."""
+a seat is freed), attendance, and cancelling the whole session."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import (
 from db.errors import ValidationError
 from db.models import AppointmentStatus, CancelledBy, Channel, Role
 from db.services import booking, workshops
+from db.services.access import Permission
 from db.services.agenda import STATUS_LABELS, french_moment
-from db.services.workshops import Participant, SessionRow
+from db.services.workshops import Participant, SessionRow, ToNotify
 from desktop import operations as ops
+from desktop.agenda.common import Prompts
 from desktop.context import AppContext
 from desktop.people.picker import PersonPicker
 from widgets.form import Form
@@ -65,8 +68,7 @@ class SessionDialog(QDialog):
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("Message")
         self.banner.hide()
-        self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
+        self.summary = QLabel(self)  # short lines: unwrapped, so the layout keeps them all
         self.summary.setAccessibleName("Session")
         self.people = QListWidget(self)
         self.people.setAccessibleName("Inscrits, puis liste d'attente ; cochez les présents")
@@ -80,16 +82,22 @@ class SessionDialog(QDialog):
         self.unregister_button.clicked.connect(self.unregister)
         self.attendance_button = QPushButton("Enregistrer la &présence", self)
         self.attendance_button.clicked.connect(self.record_attendance)
-        buttons_line = QHBoxLayout()
-        for button in (self.register_button, self.withdraw_button, self.unregister_button,
-                       self.attendance_button):
-            button.setAutoDefault(False)
-            buttons_line.addWidget(button)
-        buttons_line.addStretch()
+        self.cancel_session_button = QPushButton("Annuler la &session…", self)
+        self.cancel_session_button.clicked.connect(self.cancel_session)
+        # People's actions on one line, the session's own on the next.
+        people_line, session_line = QHBoxLayout(), QHBoxLayout()
+        for line, buttons in ((people_line, (self.register_button, self.withdraw_button,
+                                             self.unregister_button)),
+                              (session_line, (self.attendance_button,
+                                              self.cancel_session_button))):
+            for button in buttons:
+                button.setAutoDefault(False)
+                line.addWidget(button)
+            line.addStretch()
 
         self.form = Form(self)
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText("Requis pour annuler une inscription")
+        self.reason.setPlaceholderText("Requis pour annuler une inscription ou la session")
         self.form.add("reason", "&Motif de l'annulation", self.reason)
         self.picker = PersonPicker(self._ctx, self)
         self.picker.chosen.connect(lambda person: person and self.register(person.id))
@@ -101,7 +109,8 @@ class SessionDialog(QDialog):
         layout = QVBoxLayout(self)
         for widget in (self.banner, self.summary, self.people):
             layout.addWidget(widget)
-        layout.addLayout(buttons_line)
+        layout.addLayout(people_line)
+        layout.addLayout(session_line)
         layout.addWidget(self.form)
         layout.addWidget(self.picker)
         layout.addWidget(close_box)
@@ -143,7 +152,9 @@ class SessionDialog(QDialog):
                                    else Qt.CheckState.Unchecked)
             self.people.addItem(item)
         self.register_button.setEnabled(not started and not row.cancelled)
-        self.attendance_button.setVisible(started)
+        self.attendance_button.setVisible(started and not row.cancelled)
+        self.cancel_session_button.setVisible(
+            not started and not row.cancelled and self._ctx.actor.can(Permission.PLAN_AGENDA))
         self._selection_changed()
         self.loaded.emit()
 
@@ -159,13 +170,15 @@ class SessionDialog(QDialog):
                                           and participant.status is AppointmentStatus.BOOKED)
 
     # -- actions -----------------------------------------------------------------------------
-    def _write(self, work, done: str = "") -> None:
+    def _write(self, work, done: str | Callable[[object], str] = "") -> None:
+        """Run ``work``; then show ``done``, a message or one made from the result."""
         self.banner.hide()
         self.form.clear_errors()
 
-        def written(_result) -> None:
-            if done:
-                self._show_banner(done)
+        def written(result) -> None:
+            message = done(result) if callable(done) else done
+            if message:
+                self._show_banner(message)
             self.changed.emit()
             self.load()
 
@@ -173,6 +186,7 @@ class SessionDialog(QDialog):
             .on_success(written).on_failure(self._refused).owned_by(self).run()
 
     def _show_picker(self) -> None:
+        self.picker.field.clear()  # each registration starts a new search
         self.picker.show()
         self.picker.field.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -208,6 +222,28 @@ class SessionDialog(QDialog):
         self._write(lambda session: workshops.record_attendance(session, actor, session_id,
                                                                 present),
                     done="Présence enregistrée.")
+
+    def cancel_session(self) -> None:
+        row, actor, reason = self.state.session, self._ctx.actor, self.reason.text()
+        people = row.seats_taken + row.waiting
+        question = (f"Annuler la session du {french_moment(row.starts_at, self._zone)} ? "
+                    + (f"Ses {people} inscrits et personnes en attente perdront leur place."
+                       if people > 1 else
+                       "La personne inscrite perdra sa place." if people else
+                       "Personne n'y est inscrit."))
+        if not Prompts.confirm(self, question):
+            return
+        self._write(lambda session: workshops.cancel_session(
+            session, actor, row.id, row.version, reason), done=self._whom_to_warn)
+
+    @staticmethod
+    def _whom_to_warn(notified: list[ToNotify]) -> str:
+        if not notified:
+            return "Session annulée ; personne n'y était inscrit."
+        lines = [f"• {n.name}" + (f" — {n.phone}" if n.phone else "")
+                 + (f" — {n.email}" if n.email else "")
+                 + (" (liste d'attente)" if n.was_waiting else "") for n in notified]
+        return "Session annulée. Prévenez ces personnes :\n" + "\n".join(lines)
 
     def _refused(self, error: BaseException) -> None:
         if isinstance(error, ValidationError):

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from db.errors import ValidationError
+from db.errors import ConflictError, PermissionDenied, ValidationError
 from db.models import (
     Appointment,
     AppointmentKind,
@@ -89,6 +89,53 @@ def test_attendance_is_recorded_after_the_session(store, actors):
             Appointment.workshop_session_id == session_id)))
     assert statuses == [AppointmentStatus.HONOURED, AppointmentStatus.NO_SHOW,
                         AppointmentStatus.NO_SHOW]
+
+
+def test_cancelling_a_whole_session_tells_whom_to_warn_and_frees_the_host(store, actors):
+    setup = make_agenda(store, actors)
+    session_id, persons = workshop(store, setup, capacity=2)
+    for person in persons[:3]:  # two seats, then one waiting
+        register(store, setup, session_id, person)
+
+    def cancel(actor, reason, version=None, now=NOW):
+        with store.session() as session:
+            version = version or session.get(WorkshopSession, session_id).version
+            return workshops.cancel_session(session, actor, session_id, version, reason,
+                                            now=now)
+
+    with pytest.raises(ValidationError) as no_reason:
+        cancel(setup.admin, "  ")
+    assert no_reason.value.field_errors == {
+        "reason": "Indiquez le motif de l'annulation de la session."}
+    with pytest.raises(PermissionDenied):
+        cancel(setup.adviser, "Animateur absent")
+    with pytest.raises(ValidationError) as begun:
+        cancel(setup.admin, "Animateur absent", now=setup.at(MONDAY, 14, 5))
+    assert "déjà commencé" in begun.value.field_errors["session"]
+    with pytest.raises(ConflictError):
+        cancel(setup.admin, "Animateur absent", version=1)
+
+    notified = cancel(setup.admin, "Animateur absent")
+    assert [(n.name, n.phone, n.was_waiting) for n in notified] == [
+        ("DUPONT Marie", "06 12 34 56 78", False), ("MARTIN Luc", "", False),
+        ("Boulangerie 0", "", True)]
+    with store.session() as session:
+        registrations = session.scalars(select(Appointment).where(
+            Appointment.workshop_session_id == session_id)).all()
+        (row,) = workshops.sessions_between(session, setup.adviser, setup.site_id,
+                                            setup.at(MONDAY, 0), setup.at(MONDAY, 23))
+        assert workshops.participants(session, setup.adviser, session_id) == []
+    assert {(a.status, a.cancelled_by, a.cancel_reason, a.ical_sequence)
+            for a in registrations} == {(AppointmentStatus.CANCELLED, CancelledBy.SERVICE,
+                                         "Animateur absent", 1)}
+    assert row.cancelled and (row.seats_taken, row.waiting) == (0, 0)
+    with pytest.raises(ValidationError) as closed:
+        register(store, setup, session_id, persons[3])
+    assert closed.value.field_errors == {"session": "Cette session d'atelier a été annulée."}
+    # The host is free again at that hour.
+    with store.session() as session:
+        booking.book_appointment(session, setup.adviser, setup.request(setup.at(MONDAY, 14)),
+                                 now=NOW)
 
 
 @pytest.mark.postgres

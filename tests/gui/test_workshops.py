@@ -1,0 +1,141 @@
+"""A workshop session's dialog: registering through the person search, the waiting list
+moving up, attendance once it has begun, and cancelling the whole session."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from db.models import Appointment, AppointmentKind, AppointmentStatus, Channel, Role
+from db.services import agenda, workshops
+from db.services.agenda import MotiveInput
+from desktop.agenda.common import Prompts
+from desktop.agenda.session_dialog import SessionDialog
+from tests.db.agenda_setup import make_agenda
+from tests.gui.test_agenda import WAIT, working_day
+from tests.gui.test_people import type_text
+
+
+@pytest.fixture
+def setup(sqlite_store, gui_actors):
+    return make_agenda(sqlite_store, gui_actors)
+
+
+def plan(store, setup, starts_at: datetime, capacity: int):
+    with store.session() as session:
+        motive_id = agenda.save_motive(session, setup.admin, MotiveInput(
+            code="ATL", label="Atelier flash ameli", default_minutes=30,
+            kinds=[AppointmentKind.WORKSHOP]))
+        return workshops.schedule_session(session, setup.admin, motive_id, setup.site_id,
+                                          setup.adviser.id, starts_at, capacity)
+
+
+def session_row(store, setup, session_id):
+    with store.session() as session:
+        (row,) = [r for r in workshops.sessions_between(
+            session, setup.admin, setup.site_id, datetime(2000, 1, 1, tzinfo=UTC),
+            datetime(2100, 1, 1, tzinfo=UTC)) if r.id == session_id]
+    return row
+
+
+@pytest.fixture
+def open_dialog(qtbot, make_context, setup, sqlite_store):
+    def open_(session_id, role: Role = Role.ADVISER) -> SessionDialog:
+        dialog = SessionDialog(make_context(role), session_row(sqlite_store, setup, session_id),
+                               setup.time_zone)
+        qtbot.addWidget(dialog)
+        with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+            dialog.show()
+        return dialog
+
+    return open_
+
+
+def lines(dialog: SessionDialog) -> list[str]:
+    return [dialog.people.item(row).text() for row in range(dialog.people.count())]
+
+
+def register_through_search(qtbot, dialog: SessionDialog, name: str) -> None:
+    qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
+    picker = dialog.picker
+    with qtbot.waitSignal(picker.search.searched, timeout=WAIT):
+        type_text(qtbot, picker.field, name)
+    qtbot.keyClick(picker.field, Qt.Key.Key_Return)  # into the results, first one selected
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        qtbot.keyClick(picker.table, Qt.Key.Key_Return)
+
+
+def test_registering_then_the_waiting_list_moves_up(qtbot, setup, sqlite_store, open_dialog):
+    day = working_day(datetime.now(UTC).date() + timedelta(days=7))
+    session_id = plan(sqlite_store, setup, setup.at(day, 14), capacity=1)
+    dialog = open_dialog(session_id)
+    assert not dialog.cancel_session_button.isVisible()  # an adviser does not plan sessions
+    register_through_search(qtbot, dialog, "dupont")
+    register_through_search(qtbot, dialog, "martin")
+    assert lines(dialog) == ["DUPONT Marie — Réservé", "MARTIN Luc — en attente n° 1"]
+    assert "1 inscrit sur 1, 1 en attente" in dialog.summary.text()
+
+    dialog.people.setCurrentRow(0)
+    qtbot.mouseClick(dialog.unregister_button, Qt.MouseButton.LeftButton)
+    field = dialog.form.field("reason")
+    qtbot.waitUntil(lambda: field.error_text() != "", timeout=WAIT)
+    assert field.error_text() == "Indiquez le motif de l'annulation."
+    type_text(qtbot, dialog.reason, "Empêchement")
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        qtbot.mouseClick(dialog.unregister_button, Qt.MouseButton.LeftButton)
+    assert lines(dialog) == ["MARTIN Luc — Réservé"]
+    assert dialog.banner.text().startswith("Inscription annulée ; la place revient")
+
+
+def test_attendance_once_the_session_has_begun(qtbot, setup, sqlite_store, open_dialog):
+    day = working_day(datetime.now(UTC).date() - timedelta(days=3), step=-1)
+    session_id = plan(sqlite_store, setup, setup.at(day, 14), capacity=4)
+    with sqlite_store.session() as session:
+        for person_id in (setup.person_id, setup.bare_person_id):
+            workshops.register(session, setup.adviser, session_id, person_id,
+                               Channel.RECEPTION, now=setup.at(day, 9))
+    dialog = open_dialog(session_id)
+    assert dialog.attendance_button.isVisible() and not dialog.register_button.isEnabled()
+    dialog.people.item(0).setCheckState(Qt.CheckState.Checked)  # DUPONT Marie came
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        qtbot.mouseClick(dialog.attendance_button, Qt.MouseButton.LeftButton)
+    assert lines(dialog) == ["DUPONT Marie — Honoré", "MARTIN Luc — Absent"]
+    assert dialog.banner.text() == "Présence enregistrée."
+
+
+def test_a_manager_cancels_the_whole_session_and_sees_whom_to_warn(
+        qtbot, setup, sqlite_store, open_dialog, monkeypatch):
+    day = working_day(datetime.now(UTC).date() + timedelta(days=7))
+    session_id = plan(sqlite_store, setup, setup.at(day, 14), capacity=1)
+    with sqlite_store.session() as session:
+        for person_id in (setup.person_id, setup.bare_person_id):
+            workshops.register(session, setup.adviser, session_id, person_id,
+                               Channel.RECEPTION)
+    questions: list[str] = []
+    monkeypatch.setattr(Prompts, "confirm", classmethod(
+        lambda _cls, _parent, question: questions.append(question) or True))
+    dialog = open_dialog(session_id, Role.MANAGER)
+    assert dialog.cancel_session_button.isVisible()
+    qtbot.mouseClick(dialog.cancel_session_button, Qt.MouseButton.LeftButton)
+    field = dialog.form.field("reason")
+    qtbot.waitUntil(lambda: field.error_text() != "", timeout=WAIT)
+    assert field.error_text() == "Indiquez le motif de l'annulation de la session."
+
+    type_text(qtbot, dialog.reason, "Animatrice en formation")
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        qtbot.mouseClick(dialog.cancel_session_button, Qt.MouseButton.LeftButton)
+    assert questions[-1].endswith("Ses 2 inscrits et personnes en attente perdront leur place.")
+    assert dialog.banner.text() == (
+        "Session annulée. Prévenez ces personnes :\n"
+        "• DUPONT Marie — 06 12 34 56 78 — marie.dupont@exemple.fr\n"
+        "• MARTIN Luc (liste d'attente)")
+    assert "Session annulée" in dialog.summary.text() and lines(dialog) == []
+    assert not dialog.cancel_session_button.isVisible()
+    assert not dialog.register_button.isEnabled()
+    with sqlite_store.session() as session:
+        (registration,) = session.scalars(select(Appointment)).all()
+    assert registration.status is AppointmentStatus.CANCELLED
+    assert registration.cancel_reason == "Animatrice en formation"
