@@ -304,6 +304,31 @@ def free_slots(
     return slots[:limit] if limit else slots
 
 
+def site_closed(session: Session, site: Site, starts_at: datetime, ends_at: datetime
+                ) -> str | None:
+    """Why ``site`` does not receive the public over [starts_at, ends_at[ (a public holiday,
+    an exceptional closure, outside its opening hours), in French; None when it does."""
+    zone = ZoneInfo(site.time_zone)
+    local_start, local_end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    day = local_start.date()
+    holiday = WorkingCalendar(site.department).holiday_name(day)
+    if holiday:
+        return f"Le {french_date(day)} est un jour férié ({holiday}) : « {site.name} » est fermé."
+    if session.scalar(select(ClosedDay.id).where(
+            ClosedDay.site_id == site.id, ClosedDay.day == day, ClosedDay.deleted_at.is_(None))):
+        return f"« {site.name} » est exceptionnellement fermé le {french_date(day)}."
+    opening = session.execute(select(OpeningHours.opens, OpeningHours.closes).where(
+        OpeningHours.site_id == site.id, OpeningHours.weekday == day.weekday(),
+        OpeningHours.deleted_at.is_(None))).all()
+    inside = local_end.date() == day and any(
+        opens <= local_start.time() and local_end.time() <= closes for opens, closes in opening)
+    if not inside:
+        return (f"« {site.name} » n'est pas ouvert le {french_date(day)} de "
+                f"{local_start:%H:%M} à {local_end:%H:%M} : choisissez une heure dans ses "
+                "horaires d'ouverture.")
+    return None
+
+
 def adviser_busy(
     session: Session, adviser_id: uuid.UUID, starts_at: datetime, busy_until: datetime
 ) -> bool:

@@ -36,9 +36,11 @@ from db.services.agenda import ids, load_adviser, load_motive, motive_allows, re
 from db.services.booking import flush_busy, new_ical_uid, record_outcome, slot_taken
 from db.services.people import display_name
 from db.services.rows import check_version, flush_or_conflict, load
-from db.services.slots import adviser_busy
+from db.services.slots import adviser_busy, site_closed
 from db.services.staff import load_site
 from db.validation import format_phone
+
+MAX_CAPACITY = 100
 
 
 def _load_session(session: Session, session_id: uuid.UUID) -> WorkshopSession:
@@ -51,9 +53,10 @@ def _load_session(session: Session, session_id: uuid.UUID) -> WorkshopSession:
 
 def schedule_session(
     session: Session, actor: Actor, motive_id: uuid.UUID, site_id: uuid.UUID,
-    host_id: uuid.UUID, starts_at: datetime, capacity: int,
+    host_id: uuid.UUID, starts_at: datetime, capacity: int, *, now: datetime | None = None,
 ) -> uuid.UUID:
-    """Plan a session of a workshop motive, hosted by an adviser who is free then."""
+    """Plan a session of a workshop motive, at a site open then, hosted by an adviser who
+    is free then."""
     actor.require(Permission.PLAN_AGENDA)
     motive = load_motive(session, motive_id)
     site = load_site(session, site_id)
@@ -64,8 +67,14 @@ def schedule_session(
                            starts_at.astimezone(ZoneInfo(site.time_zone)).date())
     if reason:
         raise ValidationError({"motive_id": reason})
-    if not 1 <= capacity <= 100:
-        raise ValidationError({"capacity": "La capacité doit être comprise entre 1 et 100."})
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise ValidationError({"capacity": (
+            f"La capacité doit être comprise entre 1 et {MAX_CAPACITY} places.")})
+    if starts_at <= require_aware(now or utcnow()):
+        raise ValidationError({"starts_at": "Cette heure est déjà passée."})
+    closed = site_closed(session, site, starts_at, ends_at)
+    if closed:
+        raise ValidationError({"starts_at": closed})
     if adviser_busy(session, host_id, starts_at,
                     ends_at + timedelta(minutes=site.break_minutes)):
         raise slot_taken(host.display_name)

@@ -40,7 +40,8 @@ def workshop_motive(store, setup):
 def schedule(store, setup, motive_id, hour: int, minute: int = 0):
     with store.session() as session:
         return workshops.schedule_session(session, setup.admin, motive_id, setup.site_id,
-                                          setup.adviser.id, setup.at(MONDAY, hour, minute), 8)
+                                          setup.adviser.id, setup.at(MONDAY, hour, minute), 8,
+                                          now=NOW)
 
 
 def book(store, setup, hour: int, minute: int = 0):

@@ -38,7 +38,8 @@ def test_a_manager_plans_hours_and_slots_but_administers_nothing(store, actors):
             code="FLASH", label="Atelier flash ameli", default_minutes=30,
             kinds=[AppointmentKind.WORKSHOP]))
         workshops.schedule_session(session, manager, workshop_id, setup.site_id,
-                                   setup.adviser.id, setup.at(date(2026, 3, 16), 9), 8)
+                                   setup.adviser.id, setup.at(date(2026, 3, 16), 9), 8,
+                                   now=datetime(2026, 3, 1, tzinfo=UTC))
     with store.session() as session:
         with pytest.raises(PermissionDenied) as refused:
             agenda.save_motive(session, manager, MotiveInput(

@@ -97,7 +97,7 @@ def test_a_hosts_sessions_are_found_without_the_site(store, actors):
             kinds=[AppointmentKind.WORKSHOP]))
         session_id = workshops.schedule_session(session, setup.admin, motive_id,
                                                 setup.site_id, setup.adviser.id,
-                                                setup.at(MONDAY, 14), 8)
+                                                setup.at(MONDAY, 14), 8, now=NOW)
         starts, ends = booking.week_bounds(MONDAY, setup.time_zone)
         (row,) = workshops.sessions_between(session, setup.adviser, None, starts, ends,
                                             host_id=setup.adviser.id)

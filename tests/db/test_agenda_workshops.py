@@ -40,7 +40,7 @@ def workshop(store, setup, capacity: int) -> tuple:
             kinds=[AppointmentKind.WORKSHOP]))
         session_id = workshops.schedule_session(session, setup.admin, motive_id,
                                                 setup.site_id, setup.adviser.id,
-                                                setup.at(MONDAY, 14), capacity)
+                                                setup.at(MONDAY, 14), capacity, now=NOW)
         extra = [people.create_person(session, setup.adviser, PersonInput(
             kind=PersonKind.EMPLOYER, organisation_name=f"Boulangerie {n}",
             siret=siret)) for n, siret in enumerate(
@@ -89,6 +89,30 @@ def test_attendance_is_recorded_after_the_session(store, actors):
             Appointment.workshop_session_id == session_id)))
     assert statuses == [AppointmentStatus.HONOURED, AppointmentStatus.NO_SHOW,
                         AppointmentStatus.NO_SHOW]
+
+
+@pytest.mark.parametrize("day, hour, minute, message", [
+    (date(2026, 3, 16), 11, 45, "« Agence de Grenoble » n'est pas ouvert le 16/03/2026 de "
+                                "11:45 à 12:15 : choisissez une heure dans ses horaires "
+                                "d'ouverture."),
+    (date(2026, 3, 21), 10, 0, "« Agence de Grenoble » n'est pas ouvert le 21/03/2026"),
+    (date(2026, 4, 6), 10, 0, "Le 06/04/2026 est un jour férié (Lundi de Pâques) : "
+                              "« Agence de Grenoble » est fermé."),
+    (date(2026, 2, 23), 10, 0, "Cette heure est déjà passée."),
+])
+def test_a_session_is_planned_while_the_site_is_open(store, actors, day, hour, minute,
+                                                     message):
+    setup = make_agenda(store, actors)
+    with store.session() as session:
+        motive_id = agenda.save_motive(session, setup.admin, MotiveInput(
+            code="ATL", label="Atelier flash ameli", default_minutes=30,
+            kinds=[AppointmentKind.WORKSHOP]))
+    with pytest.raises(ValidationError) as refused, store.session() as session:
+        workshops.schedule_session(session, setup.admin, motive_id, setup.site_id,
+                                   setup.adviser.id, setup.at(day, hour, minute), 8, now=NOW)
+    assert refused.value.field_errors["starts_at"].startswith(message)
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(WorkshopSession)) == 0
 
 
 def test_cancelling_a_whole_session_tells_whom_to_warn_and_frees_the_host(store, actors):

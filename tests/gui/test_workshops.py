@@ -30,7 +30,8 @@ def plan(store, setup, starts_at: datetime, capacity: int):
             code="ATL", label="Atelier flash ameli", default_minutes=30,
             kinds=[AppointmentKind.WORKSHOP]))
         return workshops.schedule_session(session, setup.admin, motive_id, setup.site_id,
-                                          setup.adviser.id, starts_at, capacity)
+                                          setup.adviser.id, starts_at, capacity,
+                                          now=starts_at - timedelta(days=7))
 
 
 def session_row(store, setup, session_id):
