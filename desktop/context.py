@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from db.errors import GuichetError
+from db.errors import GuichetError, ValidationError
 from db.services.access import Actor
 from db.store import Store
 from desktop.operations import TaskManager
+from widgets.form import Form
 
 
 class AppContext(QObject):
@@ -25,6 +28,24 @@ class AppContext(QObject):
         self.store = store
         self.actor = actor
         self.tasks = TaskManager(self)
+
+    def show_refusal(self, error: BaseException, form: Form, say: Callable[[str], None],
+                     parent: QWidget | None = None) -> bool:
+        """A service's answer to a write, where the user looks: field messages beside their
+        fields (the others through ``say``), any other refusal through ``say``, the
+        unexpected in its dialog. True for a refusal that may come from a change made
+        meanwhile, so the caller shows the record again."""
+        if isinstance(error, ValidationError):
+            form.show_errors(error.field_errors)
+            others = form.unplaced(error.field_errors)
+            if others:
+                say("\n".join(others))
+            return False
+        if isinstance(error, GuichetError):
+            say(str(error))
+            return True
+        self.report_error(error, parent)
+        return False
 
     def report_error(self, error: BaseException, parent: QWidget | None = None) -> None:
         """A refusal gets its French message; anything else the unexpected-error dialog."""

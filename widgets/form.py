@@ -87,7 +87,19 @@ class Form(QWidget):
                 first = field
         if first is not None:
             first.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._make_room()
         return first
+
+    def _make_room(self) -> None:
+        """Grow the window (never shrink it) when the messages need more height than it has:
+        a window does not follow the height its wrapped labels need at its width."""
+        window = self.window()
+        layout = window.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return
+        wanted = layout.totalHeightForWidth(window.width())
+        if wanted > window.height():
+            window.resize(window.width(), wanted)
 
     def unplaced(self, errors: dict[str, str]) -> list[str]:
         """The messages no shown field can display (the caller shows them elsewhere)."""

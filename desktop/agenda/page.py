@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from db.models import AppointmentKind, AppointmentStatus, Role
 from db.services import agenda_views, booking, workshops
+from db.services.access import Permission
 from db.services.agenda import KIND_LABELS, STATUS_LABELS, french_moment
 from db.services.agenda_views import AdviserChoice, AgendaChoices, Closure, SiteChoice
 from db.services.booking import AgendaRow
@@ -46,6 +47,7 @@ from desktop.agenda.common import (
 )
 from desktop.agenda.export import ExportPeriodDialog, export_agenda
 from desktop.agenda.list_view import AppointmentList
+from desktop.agenda.plan_session_dialog import PlanSessionDialog
 from desktop.agenda.session_dialog import SessionDialog, seats_text
 from desktop.context import AppContext
 from widgets.calendar_view import (
@@ -127,6 +129,11 @@ class AgendaPage(QWidget):
         self.new_button = QPushButton("&Nouveau rendez-vous", self)
         self.new_button.setToolTip("Prendre un rendez-vous (ou double-clic sur un créneau)")
         self.new_button.clicked.connect(lambda: self.book())
+        self.plan_button = QPushButton("Planifier un a&telier…", self)
+        self.plan_button.setToolTip("Planifier une session d'atelier collectif")
+        self.plan_button.setVisible(self._ctx.actor.can(Permission.PLAN_AGENDA))
+        self.plan_button.setEnabled(False)  # until the sites and advisers are known
+        self.plan_button.clicked.connect(lambda: self.plan_session())
         self.export_button = QPushButton("E&xporter…", self)
         self.export_button.setToolTip("Exporter l'agenda du conseiller en .ics")
         self.export_button.clicked.connect(self.export)
@@ -138,6 +145,7 @@ class AgendaPage(QWidget):
         bar.addWidget(self.who, 1)
         bar.addWidget(self.show_cancelled)
         bar.addWidget(self.new_button)
+        bar.addWidget(self.plan_button)
         bar.addWidget(self.export_button)
 
         self.view = CalendarView(self, clock=self._now_here)
@@ -192,6 +200,7 @@ class AgendaPage(QWidget):
     # -- who and where -----------------------------------------------------------------------
     def _chosen(self, choices: AgendaChoices) -> None:
         self._choices = choices
+        self.plan_button.setEnabled(True)
         self.list = AppointmentList(self._ctx, choices, self)
         self.list.open_requested.connect(self.open_appointment)
         self.tabs.removeTab(1)
@@ -386,6 +395,15 @@ class AgendaPage(QWidget):
     def book(self, slot: Slot | None = None) -> BookingDialog:
         """Open the booking dialog, on a slot of the agenda if given."""
         return self._show_dialog(BookingDialog(self._ctx, slot=slot, parent=self))
+
+    def plan_session(self) -> PlanSessionDialog:
+        """Open the planning of a workshop session, at the site and day shown."""
+        shown = self.site() or next((s for s in self._choices.sites
+                                     if s.id == default_site(self._ctx)), None)
+        day = max(self.view.days()[0], date.today())
+        return self._show_dialog(PlanSessionDialog(
+            self._ctx, self._choices, site_id=shown.id if shown else None, day=day,
+            parent=self))
 
     def _slot_activated(self, column_key, start: datetime) -> None:
         zone = self.zone()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import ValidationError
 from db.models import AppointmentStatus, CancelledBy, Channel, Role
 from db.services import booking, workshops
 from db.services.access import Permission
@@ -246,16 +245,8 @@ class SessionDialog(QDialog):
         return "Session annulée. Prévenez ces personnes :\n" + "\n".join(lines)
 
     def _refused(self, error: BaseException) -> None:
-        if isinstance(error, ValidationError):
-            self.form.show_errors(error.field_errors)
-            others = self.form.unplaced(error.field_errors)
-            if others:
-                self._show_banner("\n".join(others))
-        elif ops.is_refusal(error):
-            self._show_banner(str(error))
+        if self._ctx.show_refusal(error, self.form, self._show_banner, self):
             self.load()
-        else:
-            self._ctx.report_error(error, self)
 
     def _show_banner(self, message: str) -> None:
         self.banner.setText(message)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import ValidationError
 from db.models import PreparationOutcome
 from db.models.base import utcnow
 from db.services import preparation
@@ -233,16 +232,8 @@ class PreparationDialog(QDialog):
         self.load()
 
     def _refused(self, error: BaseException) -> None:
-        if isinstance(error, ValidationError):
-            self.call_form.show_errors(error.field_errors)
-            others = self.call_form.unplaced(error.field_errors)
-            if others:
-                self._show_banner("\n".join(others))
-        elif ops.is_refusal(error):
-            self._show_banner(str(error))
+        if self._ctx.show_refusal(error, self.call_form, self._show_banner, self):
             self.load()  # show what changed meanwhile
-        else:
-            self._ctx.report_error(error, self)
 
     def _show_banner(self, message: str) -> None:
         self.banner.setText(message)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTime
 from sqlalchemy import select
 
 from db.models import Appointment, AppointmentKind, AppointmentStatus, Channel, Role
 from db.services import agenda, workshops
 from db.services.agenda import MotiveInput
 from desktop.agenda.common import Prompts
+from desktop.agenda.page import AgendaPage
 from desktop.agenda.session_dialog import SessionDialog
 from tests.db.agenda_setup import make_agenda
 from tests.gui.test_agenda import WAIT, working_day
@@ -140,3 +141,48 @@ def test_a_manager_cancels_the_whole_session_and_sees_whom_to_warn(
         (registration,) = session.scalars(select(Appointment)).all()
     assert registration.status is AppointmentStatus.CANCELLED
     assert registration.cancel_reason == "Animatrice en formation"
+
+
+def test_a_manager_plans_a_session_from_the_agenda(qtbot, setup, sqlite_store, make_context):
+    page = AgendaPage(make_context(Role.MANAGER))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.period_shown, timeout=WAIT):
+        page.show()
+    with sqlite_store.session() as session:
+        agenda.save_motive(session, setup.admin, MotiveInput(
+            code="ATN", label="Atelier numérique", default_minutes=120,
+            kinds=[AppointmentKind.WORKSHOP]))
+    qtbot.waitUntil(page.plan_button.isEnabled, timeout=WAIT)
+    qtbot.mouseClick(page.plan_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=WAIT)
+    assert dialog.motive.currentText() == "Atelier numérique (120 min)"
+    assert dialog.site.currentText() == "Agence de Grenoble"
+
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.form.field("host_id").error_text() == "Choisissez qui anime la session."
+    dialog.host.set_value(setup.adviser.id)
+    day = working_day(datetime.now(UTC).date() + timedelta(days=7))
+    dialog.day.set_date(day)
+    dialog.starts.setTime(QTime(11, 0))  # 11:00–13:00 runs into the lunch closure
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    field = dialog.form.field("starts_at")
+    qtbot.waitUntil(lambda: field.error_text() != "", timeout=WAIT)
+    assert "n'est pas ouvert le" in field.error_text()
+
+    dialog.starts.setTime(QTime(14, 0))
+    dialog.capacity.setValue(6)
+    with qtbot.waitSignal(dialog.planned, timeout=WAIT) as planned:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    row = session_row(sqlite_store, setup, planned.args[0])
+    assert (row.motive_label, row.capacity, row.host_id) == (
+        "Atelier numérique", 6, setup.adviser.id)
+    assert row.starts_at == setup.at(day, 14) and row.ends_at == setup.at(day, 16)
+
+
+def test_an_adviser_has_no_planning_button(qtbot, setup, make_context):
+    page = AgendaPage(make_context(Role.ADVISER))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.period_shown, timeout=WAIT):
+        page.show()
+    assert not page.plan_button.isVisible()
