@@ -37,6 +37,7 @@ from desktop.context import AppContext
 from desktop.documents import confirmation_letter, ical, write_atomically
 from desktop.preparation.dialogs import PdfPrompt
 from desktop.preparation.form import PreparationDialog
+from widgets.banner import Banner
 from widgets.form import Form
 
 _OPEN = (AppointmentStatus.BOOKED,)
@@ -83,12 +84,7 @@ class AppointmentDialog(QDialog):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.banner = QLabel(self)
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Message")
-        self.banner.setFrameShape(QLabel.Shape.StyledPanel)
-        self.banner.setMargin(8)
-        self.banner.hide()
+        self.banner = Banner(self, framed=True)
 
         self.facts = Form(self)
         self.values: dict[str, QLabel] = {}
@@ -308,7 +304,7 @@ class AppointmentDialog(QDialog):
             return
         ops.query(self._ctx, lambda session: write_invitation(session, actor, row.id,
                                                               Path(path))) \
-            .on_success(lambda _none: self._show_banner(
+            .on_success(lambda _none: self.banner.say(
                 f"Invitation enregistrée : {path}")) \
             .on_failure(self._refused).owned_by(self).run()
 
@@ -321,7 +317,7 @@ class AppointmentDialog(QDialog):
             return
         ops.query(self._ctx, lambda session: write_atomically(
             Path(path), confirmation_letter.confirmation_letter(session, actor, row.id))) \
-            .on_success(lambda _none: self._show_banner(
+            .on_success(lambda _none: self.banner.say(
                 f"Lettre de confirmation enregistrée : {path}")) \
             .on_failure(self._refused).owned_by(self).run()
 
@@ -332,7 +328,7 @@ class AppointmentDialog(QDialog):
 
     def _show_preparation(self, task_id: uuid.UUID | None) -> None:
         if task_id is None:
-            self._show_banner("Ce rendez-vous n'a pas de préparation (pris avant leur "
+            self.banner.say("Ce rendez-vous n'a pas de préparation (pris avant leur "
                               "mise en place, ou annulé).")
             return
         dialog = PreparationDialog(self._ctx, task_id, parent=self)
@@ -346,14 +342,10 @@ class AppointmentDialog(QDialog):
             placed = {"reason"} if self.cancel_box.isVisible() else set()
             others = [m for name, m in error.field_errors.items() if name not in placed]
             if others:
-                self._show_banner("\n".join(others))
+                self.banner.say("\n".join(others))
         elif ops.is_refusal(error):
-            self._show_banner(str(error))
+            self.banner.say(str(error))
             if self.detail is not None:  # show what changed meanwhile
                 self.load(self.detail.row.id)
         else:
             self._ctx.report_error(error, self)
-
-    def _show_banner(self, message: str) -> None:
-        self.banner.setText(message)
-        self.banner.show()

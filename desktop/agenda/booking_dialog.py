@@ -38,6 +38,7 @@ from desktop.agenda.slot_list import SlotList
 from desktop.context import AppContext
 from desktop.people.picker import PersonPicker
 from desktop.settings import Settings
+from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.form import Form
 
@@ -78,12 +79,7 @@ class BookingDialog(QDialog):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self, channel: Channel | None) -> None:
-        self.banner = QLabel(self)
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Message")
-        self.banner.setFrameShape(QLabel.Shape.StyledPanel)
-        self.banner.setMargin(8)
-        self.banner.hide()
+        self.banner = Banner(self, framed=True)
 
         self.form = Form(self)
         person_box = QWidget()
@@ -315,18 +311,14 @@ class BookingDialog(QDialog):
         if isinstance(error, ValidationError):
             self.form.show_errors(error.field_errors)
             others = self.form.unplaced(error.field_errors)
-            self._show_banner("Le rendez-vous n'a pas été pris : corrigez ce qui est signalé."
+            self.banner.say("Le rendez-vous n'a pas été pris : corrigez ce qui est signalé."
                               + "".join(f"\n{message}" for message in others))
         elif isinstance(error, ConflictError):
             self.form.show_errors({"starts_at": str(error)})
-            self._show_banner(str(error))
+            self.banner.say(str(error))
             self.refresh_slots()  # the list no longer offers the slot just taken
         else:
             self._ctx.report_error(error, self)
-
-    def _show_banner(self, message: str) -> None:
-        self.banner.setText(message)
-        self.banner.show()
 
 
 @dataclass(frozen=True)

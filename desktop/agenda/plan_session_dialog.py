@@ -11,7 +11,6 @@ from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -24,6 +23,7 @@ from db.services import agenda, workshops
 from db.services.agenda_views import AgendaChoices
 from desktop import operations as ops
 from desktop.context import AppContext
+from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
 from widgets.form import Form
@@ -46,10 +46,7 @@ class PlanSessionDialog(QDialog):
         self._ctx, self._choices = ctx, choices
         self.setWindowTitle("Planifier une session d'atelier")
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
-        self.banner = QLabel(self)
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Message")
-        self.banner.hide()
+        self.banner = Banner(self)
 
         self.motive = ChoiceBox()
         self.site = ChoiceBox()
@@ -93,7 +90,7 @@ class PlanSessionDialog(QDialog):
         if motives:
             self.save_button.setEnabled(True)
         else:
-            self._say("Aucun motif d'atelier n'existe : un administrateur le crée dans "
+            self.banner.say("Aucun motif d'atelier n'existe : un administrateur le crée dans "
                       "Administration › Motifs, avec le type « Atelier ».")
         self.motives_loaded.emit()
 
@@ -136,8 +133,4 @@ class PlanSessionDialog(QDialog):
         self.accept()
 
     def _refused(self, error: BaseException) -> None:
-        self._ctx.show_refusal(error, self.form, self._say, self)
-
-    def _say(self, message: str) -> None:
-        self.banner.setText(message)
-        self.banner.show()
+        self._ctx.show_refusal(error, self.form, self.banner.say, self)

@@ -31,6 +31,7 @@ from desktop import operations as ops
 from desktop.agenda.common import Prompts
 from desktop.context import AppContext
 from desktop.people.picker import PersonPicker
+from widgets.banner import Banner
 from widgets.form import Form
 
 
@@ -63,10 +64,7 @@ class SessionDialog(QDialog):
         self.load()
 
     def _build(self) -> None:
-        self.banner = QLabel(self)
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Message")
-        self.banner.hide()
+        self.banner = Banner(self)
         self.summary = QLabel(self)  # short lines: unwrapped, so the layout keeps them all
         self.summary.setAccessibleName("Session")
         self.people = QListWidget(self)
@@ -177,7 +175,7 @@ class SessionDialog(QDialog):
         def written(result) -> None:
             message = done(result) if callable(done) else done
             if message:
-                self._show_banner(message)
+                self.banner.say(message)
             self.changed.emit()
             self.load()
 
@@ -245,9 +243,5 @@ class SessionDialog(QDialog):
         return "Session annulée. Prévenez ces personnes :\n" + "\n".join(lines)
 
     def _refused(self, error: BaseException) -> None:
-        if self._ctx.show_refusal(error, self.form, self._show_banner, self):
+        if self._ctx.show_refusal(error, self.form, self.banner.say, self):
             self.load()
-
-    def _show_banner(self, message: str) -> None:
-        self.banner.setText(message)
-        self.banner.show()

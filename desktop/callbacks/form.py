@@ -27,6 +27,7 @@ from desktop.callbacks.choices import CallbackChoices
 from desktop.callbacks.wording import due_line
 from desktop.context import AppContext
 from desktop.people.picker import FIRST_NAME, NAME, PHONE, PersonPicker
+from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.form import Form
 
@@ -50,12 +51,7 @@ class TakeCallbackDialog(QDialog):
         self._show_due()
 
     def _build(self) -> None:
-        self.banner = QLabel(self)
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Message")
-        self.banner.setFrameShape(QLabel.Shape.StyledPanel)
-        self.banner.setMargin(8)
-        self.banner.hide()
+        self.banner = Banner(self, framed=True)
 
         self.form = Form(self)
         self.picker = PersonPicker(self._ctx, columns=(NAME, FIRST_NAME, PHONE), show_choice=True)
@@ -161,17 +157,13 @@ class TakeCallbackDialog(QDialog):
         if isinstance(error, ValidationError):
             self.form.show_errors(error.field_errors)
             others = self.form.unplaced(error.field_errors)
-            self._show_banner("La demande n'a pas été enregistrée : corrigez les champs "
+            self.banner.say("La demande n'a pas été enregistrée : corrigez les champs "
                               "signalés." + "".join(f"\n{message}" for message in others))
         elif isinstance(error, PermissionDenied):
-            self._show_banner(str(error))
+            self.banner.say(str(error))
             self.save_button.hide()
         else:
             self._ctx.report_error(error, self)
-
-    def _show_banner(self, message: str) -> None:
-        self.banner.setText(message)
-        self.banner.show()
         self._fit()
 
     def _fit(self) -> None:

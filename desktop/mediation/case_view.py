@@ -54,6 +54,7 @@ from desktop.mediation.dialogs import (
     requests_of,
 )
 from desktop.mediation.wording import day, delay_lines
+from widgets.banner import Banner
 from widgets.heading import Heading
 from widgets.timeline import TimelineItem, TimelineView
 
@@ -128,13 +129,8 @@ class CaseView(QWidget):
         self.status = QLabel(self)
         self.status.setAccessibleName("État du dossier")
         self.status.setWordWrap(True)
-        self.banner = QLabel(self)
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Message")
-        self.banner.setFrameShape(QLabel.Shape.StyledPanel)
-        self.banner.setMargin(8)
+        self.banner = Banner(self, framed=True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.hide()
 
         self.steps_label = QLabel("Étapes possibles :", self)
         self.steps_bar = QHBoxLayout()
@@ -329,9 +325,7 @@ class CaseView(QWidget):
             message = "Rien n'a été enregistré : " + " ".join(error.field_errors.values())
         else:
             message = str(error)
-        self.banner.setText(message)
-        self.banner.setStyleSheet(f"color: {theme.error_color(self.palette()).name()};")
-        self.banner.show()
+        self.banner.say(message, error=True)
         if isinstance(error, ConflictError):
             self.reload()
 
@@ -441,9 +435,7 @@ class CaseView(QWidget):
             .on_success(self._exported).on_failure(self._refused).run()
 
     def _exported(self, path: Path) -> None:
-        self.banner.setStyleSheet("")
-        self.banner.setText(f"Synthèse enregistrée : {path}")
-        self.banner.show()
+        self.banner.say(f"Synthèse enregistrée : {path}")
 
     # -- what tests replace ------------------------------------------------------------------
     @classmethod

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QLineEdit,
     QScrollArea,
     QSizePolicy,
@@ -27,6 +26,7 @@ from desktop.context import AppContext
 from desktop.mediation.dialogs import combo, comment_editor
 from desktop.people.picker import BORN, CITY, KIND, NAME, PersonPicker
 from desktop.people.search import COLUMNS, person_cell
+from widgets.banner import Banner
 from widgets.date_field import DateField
 from widgets.form import Form
 
@@ -59,12 +59,7 @@ class IntakeDialog(QDialog):
         self._offer_motives()
 
     def _build(self, team: list[tuple[uuid.UUID, str]]) -> None:
-        self.banner = QLabel(self)
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Message")
-        self.banner.setFrameShape(QLabel.Shape.StyledPanel)
-        self.banner.setMargin(8)
-        self.banner.hide()
+        self.banner = Banner(self, framed=True)
 
         form = self.form = Form(self)
         self.received_on = DateField()
@@ -204,6 +199,5 @@ class IntakeDialog(QDialog):
             return
         self.form.show_errors(error.field_errors)
         others = self.form.unplaced(error.field_errors)
-        self.banner.setText("La saisine n'a pas été enregistrée : corrigez les champs "
-                            "signalés." + "".join(f"\n{message}" for message in others))
-        self.banner.show()
+        self.banner.say("La saisine n'a pas été enregistrée : corrigez les champs signalés."
+                        + "".join(f"\n{message}" for message in others))

@@ -37,12 +37,12 @@ from db.services.pathway_worklists import (
     WorklistRow,
 )
 from desktop import operations as ops
-from desktop import theme
 from desktop.agenda.appointment_dialog import AppointmentDialog
 from desktop.agenda.booking_dialog import BookingDialog
 from desktop.context import AppContext
 from desktop.pathways.common import ENTRY_CHANGES, age, day, moment
 from desktop.pathways.offers import OffersBox
+from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.heading import Heading
 
@@ -107,13 +107,8 @@ class EntryView(QWidget):
         self.status = QLabel(self)
         self.status.setAccessibleName("État de la ligne")
         self.status.setWordWrap(True)
-        self.banner = QLabel(self)
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Message")
-        self.banner.setFrameShape(QLabel.Shape.StyledPanel)
-        self.banner.setMargin(8)
+        self.banner = Banner(self, framed=True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.hide()
 
         self.person_box = QGroupBox("Personne", self)
         self.person_form = QFormLayout(self.person_box)
@@ -288,9 +283,7 @@ class EntryView(QWidget):
             message = "Rien n'a été enregistré : " + " ".join(error.field_errors.values())
         else:
             message = str(error)
-        self.banner.setText(message)
-        self.banner.setStyleSheet(f"color: {theme.error_color(self.palette()).name()};")
-        self.banner.show()
+        self.banner.say(message, error=True)
         if isinstance(error, ConflictError):
             self.reload()
 

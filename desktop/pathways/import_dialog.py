@@ -32,9 +32,9 @@ from db.services import pathway_import
 from db.services.pathway_import import ImportRefused, ImportReport, LineError, ParsedExtract
 from db.services.pathways import KindView
 from desktop import operations as ops
-from desktop import theme
 from desktop.context import AppContext
 from desktop.pathways.common import IMPORT_CHANGES, day, fill_rows, month_choices, rows_table
+from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.form import Form
 
@@ -122,13 +122,8 @@ class ImportDialog(QDialog):
     # -- layout ----------------------------------------------------------------------------
     def _build(self, kinds: list[KindView], kind_code: str | None) -> None:
         parsed = self.extract.parsed
-        self.banner = QLabel(self)
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Message")
-        self.banner.setFrameShape(QLabel.Shape.StyledPanel)
-        self.banner.setMargin(8)
+        self.banner = Banner(self, framed=True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.hide()
         self.summary = QLabel(summary_text(self.extract), self)
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Fichier lu")
@@ -238,9 +233,7 @@ class ImportDialog(QDialog):
         else:
             message = str(error)
             self.import_button.setEnabled(isinstance(error, ConflictError))
-        self.banner.setText(message)
-        self.banner.setStyleSheet(f"color: {theme.error_color(self.palette()).name()};")
-        self.banner.show()
+        self.banner.say(message, error=True)
 
     # -- what tests replace ----------------------------------------------------------------
     @classmethod

@@ -25,6 +25,7 @@ from db.services.access import Permission
 from db.services.people import PersonInput, PersonRecord
 from desktop import operations as ops
 from desktop.context import AppContext
+from widgets.banner import Banner
 from widgets.date_field import DateField
 from widgets.form import Form
 
@@ -93,12 +94,7 @@ class PersonDialog(QDialog):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.banner = QLabel(self)
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Message")
-        self.banner.setFrameShape(QLabel.Shape.StyledPanel)
-        self.banner.setMargin(8)
-        self.banner.hide()
+        self.banner = Banner(self, framed=True)
 
         self.form = Form(self)
         self.kind = QComboBox()
@@ -274,10 +270,10 @@ class PersonDialog(QDialog):
         if isinstance(error, ValidationError):
             self.form.show_errors(error.field_errors)
             others = self.form.unplaced(error.field_errors)
-            self._show_banner("La fiche n'a pas été enregistrée : corrigez les champs signalés."
+            self.banner.say("La fiche n'a pas été enregistrée : corrigez les champs signalés."
                               + "".join(f"\n{message}" for message in others))
         elif isinstance(error, ConflictError):
-            self._show_banner(str(error))
+            self.banner.say(str(error))
             if self.ask(self, str(error) + "\n\nRecharger la fiche maintenant ?"):
                 self.reload()
         elif isinstance(error, PermissionDenied):
@@ -299,14 +295,10 @@ class PersonDialog(QDialog):
         answer = QMessageBox.question(parent, "Guichet", question)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _show_banner(self, message: str) -> None:
-        self.banner.setText(message)
-        self.banner.show()
-
     def _make_read_only(self, reason: str) -> None:
         for editor in (*self.editors.values(), self.nir, self.birth_date):
             editor.setReadOnly(True)
         self.kind.setEnabled(False)
         self.profession.setEnabled(False)
         self.save_button.hide()
-        self._show_banner(reason)
+        self.banner.say(reason)

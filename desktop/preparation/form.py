@@ -33,6 +33,7 @@ from db.services.preparation import CallInput, PreparationRecord
 from desktop import operations as ops
 from desktop.agenda.common import day_text
 from desktop.context import AppContext
+from widgets.banner import Banner
 from widgets.form import Form
 from widgets.timeline import TimelineItem, TimelineView
 
@@ -57,12 +58,7 @@ class PreparationDialog(QDialog):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.banner = QLabel(self)
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Message")
-        self.banner.setFrameShape(QLabel.Shape.StyledPanel)
-        self.banner.setMargin(8)
-        self.banner.hide()
+        self.banner = Banner(self, framed=True)
 
         self.facts = Form(self)
         self.values: dict[str, QLabel] = {}
@@ -232,12 +228,8 @@ class PreparationDialog(QDialog):
         self.load()
 
     def _refused(self, error: BaseException) -> None:
-        if self._ctx.show_refusal(error, self.call_form, self._show_banner, self):
+        if self._ctx.show_refusal(error, self.call_form, self.banner.say, self):
             self.load()  # show what changed meanwhile
-
-    def _show_banner(self, message: str) -> None:
-        self.banner.setText(message)
-        self.banner.show()
 
     def copy_message(self) -> None:
         QGuiApplication.clipboard().setText(self.message.toPlainText())
