@@ -11,14 +11,21 @@ from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import QApplication
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 ICONS = RESOURCES / "icons"
 APP_ICON = ICONS / "guichet.svg"
 
-_ICON_SIZES = (16, 20, 22, 24, 32, 44, 48, 64)
 _followed_system = False
 
 
@@ -125,33 +132,54 @@ def _svg_source(name: str) -> str:
     return (ICONS / f"{name}.svg").read_text(encoding="utf-8")
 
 
+class _TintedSvgEngine(QIconEngine):
+    """Draws one SVG of resources/icons in the colour of the mode asked, at the size asked,
+    when Qt first asks: drawing every size of every mode up front took 13 ms of start-up for
+    the sidebar's icons, most of them never shown."""
+
+    def __init__(self, name: str, tints: dict[QIcon.Mode, QColor]):
+        super().__init__()
+        self._name, self._tints = name, tints
+        self._pixmaps: dict[tuple[int, int, QIcon.Mode], QPixmap] = {}
+
+    def _renderer(self, mode: QIcon.Mode):
+        from PySide6.QtSvg import QSvgRenderer  # only once the first icon is drawn
+
+        color = self._tints.get(mode, self._tints[QIcon.Mode.Normal])  # Active as Normal
+        source = _svg_source(self._name).replace("currentColor", color.name())
+        return QSvgRenderer(QByteArray(source.encode("utf-8")))
+
+    def paint(self, painter: QPainter, rect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        self._renderer(mode).render(painter, QRectF(rect))
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        key = (size.width(), size.height(), mode)
+        if key not in self._pixmaps:
+            pixmap = QPixmap(size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            self.paint(painter, pixmap.rect(), mode, state)
+            painter.end()
+            self._pixmaps[key] = pixmap
+        return self._pixmaps[key]
+
+    def clone(self) -> QIconEngine:
+        return _TintedSvgEngine(self._name, self._tints)
+
+
 def icon(name: str, palette: QPalette | None = None) -> QIcon:
     """An icon of resources/icons drawn in the palette's text colour (selected: highlight).
 
-    The SVGs are drawn with ``currentColor`` so one file serves both light and dark.
-    Rendered at several sizes so it stays sharp at 200 % scaling.
+    The SVGs are drawn with ``currentColor`` so one file serves both light and dark; being
+    drawn at the size asked, they stay sharp at 200 % scaling.
     """
-    from PySide6.QtSvg import QSvgRenderer  # only once the first icon is needed
-
     palette = palette or QGuiApplication.palette()
-    result = QIcon()
-    tints = {
+    return QIcon(_TintedSvgEngine(name, {
         QIcon.Mode.Normal: palette.color(QPalette.ColorRole.WindowText),
         QIcon.Mode.Selected: palette.color(QPalette.ColorRole.HighlightedText),
         QIcon.Mode.Disabled: palette.color(QPalette.ColorGroup.Disabled,
                                            QPalette.ColorRole.WindowText),
-    }
-    for mode, color in tints.items():
-        source = _svg_source(name).replace("currentColor", color.name())
-        renderer = QSvgRenderer(QByteArray(source.encode("utf-8")))
-        for size in _ICON_SIZES:
-            pixmap = QPixmap(QSize(size, size))
-            pixmap.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(pixmap)
-            renderer.render(painter, QRectF(0, 0, size, size))
-            painter.end()
-            result.addPixmap(pixmap, mode)
-    return result
+    }))
 
 
 def app_icon() -> QIcon:
