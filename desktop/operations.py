@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from db.errors import GuichetError
@@ -121,24 +121,22 @@ class Op(Generic[T]):
 
     def run(self) -> None:
         signals = _Signals()
-        dialog = self._progress_dialog()
-        if dialog is not None:
-            signals.progress.connect(
-                lambda done, total, label: _show_progress(dialog, done, total, label),
-                Qt.ConnectionType.QueuedConnection,
-            )
+        progress = None
+        if self._progress_label is not None:
+            progress = _Progress(self._progress_label, self._parent)
+            signals.progress.connect(progress.report, Qt.ConnectionType.QueuedConnection)
 
         def finished(result: T) -> None:
-            if dialog is not None:
-                dialog.close()
+            if progress is not None:
+                progress.close()
             if self._changes:
                 self._ctx.changes.emit(set(self._changes))
             if self._on_success is not None and not self._owner_gone():
                 self._on_success(result)
 
         def failed(error: BaseException) -> None:
-            if dialog is not None:
-                dialog.close()
+            if progress is not None:
+                progress.close()
             if self._owner_gone():
                 self._ctx.report_error(error, None)
             elif self._on_failure is not None:
@@ -150,22 +148,45 @@ class Op(Generic[T]):
         signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
         self._ctx.tasks.start(self._ctx.store, self._work, signals)
 
-    def _progress_dialog(self) -> QProgressDialog | None:
-        if self._progress_label is None:
-            return None
-        dialog = QProgressDialog(self._progress_label, "", 0, 0, self._parent)
-        dialog.setCancelButton(None)
-        dialog.setWindowTitle("Guichet")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)  # quick work shows no dialog at all
-        return dialog
 
+class _Progress:
+    """The progress dialog of one operation, built only once the work has lasted
+    ``SHOW_AFTER_MS``: quick work (most saves, opening the database at start-up) never pays
+    for building a dialog it would not show."""
 
-def _show_progress(dialog: QProgressDialog, done: int, total: int, label: str) -> None:
-    dialog.setMaximum(total)
-    dialog.setValue(done)
-    if label:
-        dialog.setLabelText(label)
+    SHOW_AFTER_MS = 400
+
+    def __init__(self, label: str, parent: QWidget | None):
+        self._parent = parent
+        self._dialog: QProgressDialog | None = None
+        self._done, self._total, self._label = 0, 0, label
+        self._closed = False
+        QTimer.singleShot(self.SHOW_AFTER_MS, self._show)
+
+    def report(self, done: int, total: int, label: str) -> None:
+        self._done, self._total, self._label = done, total, label or self._label
+        if self._dialog is not None:
+            self._update()
+
+    def close(self) -> None:
+        self._closed = True
+        if self._dialog is not None:
+            self._dialog.close()
+
+    def _show(self) -> None:
+        if self._closed or (self._parent is not None and not shiboken6.isValid(self._parent)):
+            return
+        self._dialog = QProgressDialog(self._label, "", 0, 0, self._parent)
+        self._dialog.setCancelButton(None)
+        self._dialog.setWindowTitle("Guichet")
+        self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self._update()
+        self._dialog.show()
+
+    def _update(self) -> None:
+        self._dialog.setMaximum(self._total)
+        self._dialog.setValue(self._done)
+        self._dialog.setLabelText(self._label)
 
 
 def query(ctx, work: Callable[[Any], T]) -> Op[T]:

@@ -81,6 +81,23 @@ def test_progress_reported_by_the_work_moves_the_dialog(qtbot, make_context):
     assert not dialog.isVisible()
 
 
+def test_quick_work_builds_no_progress_dialog(qtbot, make_context):
+    """The dialog waits for slow work: a quick save (or the start-up's database check) never
+    pays for building one."""
+    ctx = make_context(Role.ADVISER)
+    done = []
+
+    def progress_dialogs() -> int:
+        return sum(isinstance(w, QProgressDialog) for w in QApplication.allWidgets())
+
+    before = progress_dialogs()
+    ops.query(ctx, lambda _session: "vite").with_progress("Traitement…") \
+        .on_success(done.append).run()
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    qtbot.wait(600)  # past the delay after which slow work shows its dialog
+    assert progress_dialogs() == before
+
+
 def test_a_screen_closed_meanwhile_never_hears_back(qtbot, make_context):
     ctx = make_context(Role.ADVISER)
     screen = QWidget()
