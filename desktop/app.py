@@ -259,7 +259,8 @@ class Startup(QObject):
     def open_main_window(self, actor: Actor) -> None:
         from desktop.main_window import MainWindow
 
-        self.settings.save(last_login=actor.login)
+        if actor.login != self.settings.last_login:  # a write to disk otherwise for nothing
+            self.settings.save(last_login=actor.login)
         log.info("signed in as %s (%s)", actor.login, actor.role.value)
         ctx = AppContext(self.store, actor)
         self.window = MainWindow(ctx)
@@ -267,10 +268,11 @@ class Startup(QObject):
         self.window.closed.connect(self._window_closed)
         self.window.show()
         if self.quit_when_ready:
-            self._quit_once_idle(ctx)
+            # A zero timer fires once the events queued by show() (layout, paint) are
+            # processed, as in the benchmark's floor.
+            QTimer.singleShot(0, lambda: self._quit_once_idle(ctx))
 
     def _quit_once_idle(self, ctx: AppContext) -> None:
-        # A zero timer fires once the events queued by show() (layout, paint) are processed.
         if ctx.tasks.idle():
             print("ready", flush=True)  # the benchmark's mark: shown and usable
             QTimer.singleShot(0, lambda: self.quit(EXIT_OK))

@@ -7,7 +7,7 @@ import sqlite3
 import sys
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy.engine import make_url
 
@@ -118,6 +118,38 @@ def test_an_unknown_login_is_refused_in_french(sqlite_store, gui_actors, monkeyp
     monkeypatch.setenv("GUICHET_LOGIN", "inconnu")
     assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_REFUSED
     assert "Le compte « inconnu » n'existe pas" in capsys.readouterr().err
+
+
+def test_ready_is_said_once_the_main_window_is_painted_and_idle(
+        sqlite_store, gui_actors, monkeypatch, unattended, qapp, capsys):
+    """The benchmark's « ready »: signed in, the people page shown and painted, nothing left
+    on the worker thread — not merely show() called."""
+    from desktop.main_window import MainWindow
+
+    class PaintCounter(QObject):
+        count = 0
+
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Type.Paint and isinstance(watched, MainWindow):
+                self.count += 1
+            return False
+
+    paints, at_ready = PaintCounter(), []
+    original = app_module.Startup._quit_once_idle
+
+    def quit_once_idle(startup, ctx):
+        at_ready.append((startup.window.current_area(), startup.window.isVisible(),
+                         ctx.actor.login, ctx.tasks.idle(), paints.count > 0))
+        original(startup, ctx)
+
+    monkeypatch.setattr(app_module.Startup, "_quit_once_idle", quit_once_idle)
+    qapp.installEventFilter(paints)
+    try:
+        assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_OK
+    finally:
+        qapp.removeEventFilter(paints)
+    assert capsys.readouterr().out == "ready\n"
+    assert at_ready[-1] == ("people", True, "conseiller01", True, True)
 
 
 def test_the_picker_is_shown_without_guichet_login(qtbot, sqlite_store, gui_actors,
