@@ -30,16 +30,17 @@ class AppContext(QObject):
         self.tasks = TaskManager(self)
 
     def show_refusal(self, error: BaseException, form: Form, say: Callable[[str], None],
-                     parent: QWidget | None = None) -> bool:
+                     parent: QWidget | None = None, *, unsaved: str = "") -> bool:
         """A service's answer to a write, where the user looks: field messages beside their
-        fields (the others through ``say``), any other refusal through ``say``, the
-        unexpected in its dialog. True for a refusal that may come from a change made
-        meanwhile, so the caller shows the record again."""
+        fields (``unsaved`` and the others through ``say``), any other refusal through
+        ``say``, the unexpected in its dialog. True for a refusal that may come from a
+        change made meanwhile, so the caller shows the record again."""
         if isinstance(error, ValidationError):
             form.show_errors(error.field_errors)
-            others = form.unplaced(error.field_errors)
-            if others:
-                say("\n".join(others))
+            lines = [unsaved] if unsaved else []
+            lines += form.unplaced(error.field_errors)
+            if lines:
+                say("\n".join(lines))
             return False
         if isinstance(error, GuichetError):
             say(str(error))

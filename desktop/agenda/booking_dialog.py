@@ -308,17 +308,13 @@ class BookingDialog(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(error, ValidationError):
-            self.form.show_errors(error.field_errors)
-            others = self.form.unplaced(error.field_errors)
-            self.banner.say("Le rendez-vous n'a pas été pris : corrigez ce qui est signalé."
-                              + "".join(f"\n{message}" for message in others))
-        elif isinstance(error, ConflictError):
+        if isinstance(error, ConflictError):
             self.form.show_errors({"starts_at": str(error)})
             self.banner.say(str(error))
             self.refresh_slots()  # the list no longer offers the slot just taken
-        else:
-            self._ctx.report_error(error, self)
+            return
+        self._ctx.show_refusal(error, self.form, self.banner.say, self, unsaved=(
+            "Le rendez-vous n'a pas été pris : corrigez ce qui est signalé."))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import PermissionDenied, ValidationError
+from db.errors import PermissionDenied
 from db.models import Role
 from db.services import callbacks
 from db.services.callbacks import CallbackInput
@@ -154,17 +154,11 @@ class TakeCallbackDialog(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(error, ValidationError):
-            self.form.show_errors(error.field_errors)
-            others = self.form.unplaced(error.field_errors)
-            self.banner.say("La demande n'a pas été enregistrée : corrigez les champs "
-                              "signalés." + "".join(f"\n{message}" for message in others))
-        elif isinstance(error, PermissionDenied):
-            self.banner.say(str(error))
+        if isinstance(error, PermissionDenied):
             self.save_button.hide()
-        else:
-            self._ctx.report_error(error, self)
-        self._fit()
+        self._ctx.show_refusal(error, self.form, self.banner.say, self, unsaved=(
+            "La demande n'a pas été enregistrée : corrigez les champs signalés."))
+        self._fit()  # the messages may need more room
 
     def _fit(self) -> None:
         """Grow to show the whole form with its messages, unless the screen is smaller: the

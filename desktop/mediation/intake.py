@@ -194,10 +194,5 @@ class IntakeDialog(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if not isinstance(error, ValidationError):
-            self._ctx.report_error(error, self)
-            return
-        self.form.show_errors(error.field_errors)
-        others = self.form.unplaced(error.field_errors)
-        self.banner.say("La saisine n'a pas été enregistrée : corrigez les champs signalés."
-                        + "".join(f"\n{message}" for message in others))
+        self._ctx.show_refusal(error, self.form, self.banner.say, self, unsaved=(
+            "La saisine n'a pas été enregistrée : corrigez les champs signalés."))

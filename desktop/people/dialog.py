@@ -267,19 +267,15 @@ class PersonDialog(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(error, ValidationError):
-            self.form.show_errors(error.field_errors)
-            others = self.form.unplaced(error.field_errors)
-            self.banner.say("La fiche n'a pas été enregistrée : corrigez les champs signalés."
-                              + "".join(f"\n{message}" for message in others))
-        elif isinstance(error, ConflictError):
+        if isinstance(error, ConflictError):
             self.banner.say(str(error))
             if self.ask(self, str(error) + "\n\nRecharger la fiche maintenant ?"):
                 self.reload()
         elif isinstance(error, PermissionDenied):
             self._make_read_only(str(error))
         else:
-            self._ctx.report_error(error, self)
+            self._ctx.show_refusal(error, self.form, self.banner.say, self, unsaved=(
+                "La fiche n'a pas été enregistrée : corrigez les champs signalés."))
 
     def reload(self) -> None:
         """Show the record as it is now in the database (the user's edits are dropped)."""
