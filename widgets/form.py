@@ -68,6 +68,9 @@ class Form(QWidget):
     def field(self, name: str) -> FormField:
         return self._fields[name]
 
+    def names(self) -> list[str]:
+        return list(self._fields)
+
     def set_visible(self, name: str, visible: bool) -> None:
         self._layout.setRowVisible(self._fields[name], visible)
 

@@ -167,6 +167,79 @@ class WeekSection(Section):
         self.editor.set_read_only(not editable)
 
 
+class EntriesSection(Section):
+    """Dated entries (closures, absences) added from the form above a list and removed from
+    it. Subclasses fill ``self.form`` before calling ``finish_entries``, and give
+    ``describe``, ``add_work``, ``remove_work`` and ``reload``; ``show_entries(rows)`` fills
+    the list with rows that have ``id`` and ``version``."""
+
+    def __init__(self, ctx: AppContext, title: str, noun: str, add_text: str,
+                 remove_text: str, changes: set[str], parent: QWidget | None = None):
+        super().__init__(ctx, title, Permission.PLAN_AGENDA, None, parent)
+        self._noun, self._changes = noun, changes
+        self.add_button = QPushButton(add_text, self)
+        self.add_button.clicked.connect(self.save)
+        self.list = list_widget(f"{title} à venir", self)
+        self.remove_button = QPushButton(remove_text, self)
+        self.remove_button.clicked.connect(self.remove)
+
+    def finish_entries(self) -> None:
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch()
+        self.body.addLayout(buttons)
+        self.body.addWidget(self.list)
+        self.finish()
+
+    def describe(self, row) -> str:
+        raise NotImplementedError
+
+    def add_work(self) -> Callable[[Any], Any] | None:
+        """The service call adding the entry the form describes; None after showing the
+        form's own errors."""
+        raise NotImplementedError
+
+    def remove_work(self, entry_id: uuid.UUID, version: int) -> Callable[[Any], Any]:
+        raise NotImplementedError
+
+    def clear_form(self) -> None:
+        raise NotImplementedError
+
+    def show_entries(self, rows: list) -> None:
+        self.list.clear()
+        for row in rows:
+            item = QListWidgetItem(self.describe(row))
+            item.setData(Qt.ItemDataRole.UserRole, (row.id, row.version))
+            self.list.addItem(item)
+        if not rows:
+            self.list.addItem(f"Aucune {self._noun} à venir.")
+
+    def save(self) -> None:
+        work = self.add_work()
+        if work is None:
+            return
+
+        def added(_entry_id) -> None:
+            self.clear_form()
+            self.reload()
+
+        self.write(work, self._changes, added)
+
+    def remove(self) -> None:
+        item = self.list.currentItem()
+        chosen = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if chosen is None:
+            return
+        self.write(self.remove_work(*chosen), self._changes, lambda _r: self.reload())
+
+    def set_editable(self, editable: bool) -> None:
+        for name in self.form.names():
+            self.form.set_visible(name, editable)
+        self.add_button.setVisible(editable)
+        self.remove_button.setVisible(editable)
+
+
 def list_widget(name: str, parent: QWidget | None = None) -> QListWidget:
     widget = QListWidget(parent)
     widget.setAccessibleName(name)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidgetItem,
-    QPushButton,
     QScrollArea,
     QTimeEdit,
     QVBoxLayout,
@@ -24,7 +23,7 @@ from db.services import agenda, agenda_views
 from db.services.access import Permission
 from db.services.agenda import KIND_LABELS, AvailabilityInput
 from db.services.agenda_views import AdviserChoice, AgendaChoices
-from desktop.admin.common import Section, WeekSection, list_widget
+from desktop.admin.common import EntriesSection, WeekSection
 from desktop.admin.sites import WEEKDAY_CHOICES
 from desktop.context import AppContext
 from widgets.choice_box import ChoiceBox
@@ -88,9 +87,10 @@ class AvailabilitySection(WeekSection):
                    {"availability"})
 
 
-class AbsencesSection(Section):
+class AbsencesSection(EntriesSection):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(ctx, "Absences", Permission.PLAN_AGENDA, None, parent)
+        super().__init__(ctx, "Absences", "absence", "Ajouter l'a&bsence",
+                         "Retirer l'absence &choisie", {"absence"}, parent)
         self.adviser: AdviserChoice | None = None
         self.starts_day, self.ends_day = DateField(), DateField()
         self.starts_time, self.ends_time = QTimeEdit(QTime(8, 0)), QTimeEdit(QTime(18, 0))
@@ -110,18 +110,7 @@ class AbsencesSection(Section):
         self.label = QLineEdit()
         self.label.setPlaceholderText("Formation, congés… (aucun détail de santé)")
         self.form.add("label", "&Motif", self.label)
-        self.add_button = QPushButton("Ajouter l'a&bsence", self)
-        self.add_button.clicked.connect(self.save)
-        self.list = list_widget("Absences à venir", self)
-        self.remove_button = QPushButton("Retirer l'absence &choisie", self)
-        self.remove_button.clicked.connect(self.remove)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch()
-        self.body.addLayout(buttons)
-        self.body.addWidget(self.list)
-        self.finish()
+        self.finish_entries()
 
     def _zone(self) -> ZoneInfo:
         return ZoneInfo(self.adviser.time_zone if self.adviser else "Europe/Paris")
@@ -135,19 +124,13 @@ class AbsencesSection(Section):
         if self.adviser is None:
             return
         staff_id, now = self.adviser.id, utcnow()
-        self.query(lambda s: agenda.absences(s, staff_id, now), self._show)
+        self.query(lambda s: agenda.absences(s, staff_id, now), self.show_entries)
 
-    def _show(self, rows: list) -> None:
-        self.list.clear()
+    def describe(self, row) -> str:
         zone = self._zone()
-        for row in rows:
-            starts, ends = row.starts_at.astimezone(zone), row.ends_at.astimezone(zone)
-            text = f"du {starts:%d/%m/%Y %H:%M} au {ends:%d/%m/%Y %H:%M}"
-            item = QListWidgetItem(f"{text} — {row.label}" if row.label else text)
-            item.setData(Qt.ItemDataRole.UserRole, (row.id, row.version))
-            self.list.addItem(item)
-        if not rows:
-            self.list.addItem("Aucune absence à venir.")
+        starts, ends = row.starts_at.astimezone(zone), row.ends_at.astimezone(zone)
+        text = f"du {starts:%d/%m/%Y %H:%M} au {ends:%d/%m/%Y %H:%M}"
+        return f"{text} — {row.label}" if row.label else text
 
     def _moment(self, day_field: DateField, time_field: QTimeEdit, name: str,
                 errors: dict[str, str]) -> datetime | None:
@@ -163,39 +146,25 @@ class AbsencesSection(Section):
         local = datetime.combine(day, time(moment.hour(), moment.minute()), self._zone())
         return local.astimezone(UTC)
 
-    def save(self) -> None:
+    def add_work(self):
         if self.adviser is None:
-            return
+            return None
         errors: dict[str, str] = {}
         starts = self._moment(self.starts_day, self.starts_time, "starts_at", errors)
         ends = self._moment(self.ends_day, self.ends_time, "ends_at", errors)
         if errors:
             self.show_errors(errors)
-            return
+            return None
         actor, staff_id, label = self.ctx.actor, self.adviser.id, self.label.text()
+        return lambda s: agenda.add_absence(s, actor, staff_id, starts, ends, label)
 
-        def added(_absence_id) -> None:
-            for field in (self.starts_day, self.ends_day, self.label):
-                field.clear()
-            self.reload()
+    def remove_work(self, absence_id: uuid.UUID, version: int):
+        actor = self.ctx.actor
+        return lambda s: agenda.remove_absence(s, actor, absence_id, version)
 
-        self.write(lambda s: agenda.add_absence(s, actor, staff_id, starts, ends, label),
-                   {"absence"}, added)
-
-    def remove(self) -> None:
-        item = self.list.currentItem()
-        chosen = item.data(Qt.ItemDataRole.UserRole) if item else None
-        if chosen is None:
-            return
-        actor, (absence_id, version) = self.ctx.actor, chosen
-        self.write(lambda s: agenda.remove_absence(s, actor, absence_id, version),
-                   {"absence"}, lambda _r: self.reload())
-
-    def set_editable(self, editable: bool) -> None:
-        for name in ("starts_at", "ends_at", "label"):
-            self.form.set_visible(name, editable)
-        self.add_button.setVisible(editable)
-        self.remove_button.setVisible(editable)
+    def clear_form(self) -> None:
+        for field in (self.starts_day, self.ends_day, self.label):
+            field.clear()
 
 
 class PlanningTab(QScrollArea):

@@ -7,11 +7,8 @@ from datetime import date, time, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidgetItem,
-    QPushButton,
     QWidget,
 )
 
@@ -27,7 +24,7 @@ from db.services.staff import (
     SiteInput,
 )
 from db.workdays import WorkingCalendar
-from desktop.admin.common import RecordsTab, Section, WeekSection, list_widget, spin_box
+from desktop.admin.common import EntriesSection, RecordsTab, Section, WeekSection, spin_box
 from desktop.context import AppContext
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
@@ -190,12 +187,13 @@ class HoursSection(WeekSection):
         self.write(lambda s: agenda.set_opening_hours(s, actor, site_id, week), {"site_hours"})
 
 
-class ClosedDaysSection(Section):
+class ClosedDaysSection(EntriesSection):
     """Exceptional closures (inventory, a bridge day…), from today on."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(ctx, "Fermetures exceptionnelles", Permission.PLAN_AGENDA, None,
-                         parent)
+        super().__init__(ctx, "Fermetures exceptionnelles", "fermeture exceptionnelle",
+                         "Ajouter la &fermeture", "Retirer la fermeture &choisie",
+                         {"site_hours"}, parent)
         self.site_id: uuid.UUID | None = None
         self.today = date.today()
         self.day = DateField()
@@ -203,18 +201,7 @@ class ClosedDaysSection(Section):
         self.label.setPlaceholderText("Inventaire, pont…")
         self.form.add("day", "&Jour", self.day)
         self.form.add("label", "&Motif de la fermeture", self.label)
-        self.add_button = QPushButton("Ajouter la &fermeture", self)
-        self.add_button.clicked.connect(self.save)
-        self.list = list_widget("Fermetures exceptionnelles à venir", self)
-        self.remove_button = QPushButton("Retirer la fermeture &choisie", self)
-        self.remove_button.clicked.connect(self.remove)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch()
-        self.body.addLayout(buttons)
-        self.body.addWidget(self.list)
-        self.finish()
+        self.finish_entries()
 
     def show_site(self, site_id: uuid.UUID | None) -> None:
         self.site_id = site_id
@@ -225,53 +212,31 @@ class ClosedDaysSection(Section):
         if self.site_id is None:
             return
         site_id, today = self.site_id, self.today
-        self.query(lambda s: agenda.closed_days(s, site_id, today), self._show)
+        self.query(lambda s: agenda.closed_days(s, site_id, today), self.show_entries)
 
-    def _show(self, rows: list) -> None:
-        self.list.clear()
-        for row in rows:
-            text = f"{WEEKDAYS[row.day.weekday()]} {row.day:%d/%m/%Y}"
-            item = QListWidgetItem(f"{text} — {row.label}" if row.label else text)
-            item.setData(Qt.ItemDataRole.UserRole, (row.id, row.version))
-            self.list.addItem(item)
-        if not rows:
-            self.list.addItem("Aucune fermeture exceptionnelle prévue.")
+    def describe(self, row) -> str:
+        text = f"{WEEKDAYS[row.day.weekday()]} {row.day:%d/%m/%Y}"
+        return f"{text} — {row.label}" if row.label else text
 
-    def save(self) -> None:
+    def add_work(self):
         try:
             day = self.day.date()
         except ValueError as error:
             self.show_errors({"day": str(error)})
-            return
+            return None
         if day is None:
             self.show_errors({"day": "Indiquez le jour de la fermeture (jj/mm/aaaa)."})
-            return
+            return None
         actor, site_id, label = self.ctx.actor, self.site_id, self.label.text()
+        return lambda s: agenda.add_closed_day(s, actor, site_id, day, label)
 
-        def added(_closed_id) -> None:
-            self.day.clear()
-            self.label.clear()
-            self.reload()
+    def remove_work(self, closed_id: uuid.UUID, version: int):
+        actor = self.ctx.actor
+        return lambda s: agenda.remove_closed_day(s, actor, closed_id, version)
 
-        self.write(lambda s: agenda.add_closed_day(s, actor, site_id, day, label),
-                   {"site_hours"}, added)
-
-    def remove(self) -> None:
-        item = self.list.currentItem()
-        chosen = item.data(Qt.ItemDataRole.UserRole) if item else None
-        if chosen is None:
-            return
-        actor, (closed_id, version) = self.ctx.actor, chosen
-        self.write(lambda s: agenda.remove_closed_day(s, actor, closed_id, version),
-                   {"site_hours"}, lambda _r: self.reload())
-
-    def set_editable(self, editable: bool) -> None:
-        for widget in (self.day, self.label):
-            widget.setReadOnly(not editable)
-        self.form.set_visible("day", editable)
-        self.form.set_visible("label", editable)
-        self.add_button.setVisible(editable)
-        self.remove_button.setVisible(editable)
+    def clear_form(self) -> None:
+        self.day.clear()
+        self.label.clear()
 
 
 class SitesTab(RecordsTab):

@@ -260,6 +260,36 @@ def test_availability_and_absences_of_an_adviser(qtbot, setup, open_page, sqlite
                     and "Formation" in absences.list.item(0).text(), timeout=5000)
     assert absences.list.item(0).text() == ("du 18/03/2030 08:00 au 18/03/2030 18:00 — "
                                             "Formation")
+    assert absences.label.text() == ""  # the form is ready for the next one
+    absences.list.setCurrentRow(0)
+    qtbot.mouseClick(absences.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: absences.list.item(0).text() == "Aucune absence à venir.",
+                    timeout=5000)
+
+
+def test_an_exceptional_closure_is_added_and_removed(qtbot, setup, open_page, sqlite_store):
+    page = open_page()
+    closed = page.sites.closed
+    qtbot.waitUntil(lambda: closed.list.count() == 1, timeout=5000)
+    assert closed.list.item(0).text() == "Aucune fermeture exceptionnelle à venir."
+    closed.day.setText("31/02/2030")
+    qtbot.mouseClick(closed.add_button, Qt.MouseButton.LeftButton)
+    assert closed.form.field("day").error_text() == (
+        "Date invalide : saisissez-la sous la forme jj/mm/aaaa.")
+    closed.day.set_date(date(2030, 5, 31))
+    type_text(qtbot, closed.label, "Inventaire")
+    qtbot.mouseClick(closed.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Inventaire" in closed.list.item(0).text(), timeout=5000)
+    assert closed.list.item(0).text() == "vendredi 31/05/2030 — Inventaire"
+    with sqlite_store.session() as session:
+        assert [c.label for c in agenda.closed_days(session, setup.site_id,
+                                                    date(2030, 1, 1))] == ["Inventaire"]
+    closed.list.setCurrentRow(0)
+    qtbot.mouseClick(closed.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: closed.list.item(0).text()
+                    == "Aucune fermeture exceptionnelle à venir.", timeout=5000)
+    with sqlite_store.session() as session:
+        assert agenda.closed_days(session, setup.site_id, date(2030, 1, 1)) == []
 
 
 def test_the_main_window_opens_administration_for_managers_and_admins(qtbot, make_context):
