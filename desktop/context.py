@@ -7,10 +7,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from db.errors import GuichetError, ValidationError
+from db.errors import ConflictError, GuichetError, ValidationError
 from db.services.access import Actor
 from db.store import Store
 from desktop.operations import TaskManager
+from widgets.banner import Banner
 from widgets.form import Form
 
 
@@ -47,6 +48,21 @@ class AppContext(QObject):
             return True
         self.report_error(error, parent)
         return False
+
+    def show_record_refusal(self, error: BaseException, banner: Banner,
+                            parent: QWidget | None = None) -> bool:
+        """A service's answer to an action on a record shown without a form: a refusal in
+        red in the banner, the unexpected in its dialog. True when the record changed
+        meanwhile, so the caller shows it again."""
+        if not isinstance(error, GuichetError):
+            self.report_error(error, parent)
+            return False
+        if isinstance(error, ValidationError):
+            banner.say("Rien n'a été enregistré : " + " ".join(error.field_errors.values()),
+                       error=True)
+        else:
+            banner.say(str(error), error=True)
+        return isinstance(error, ConflictError)
 
     def report_error(self, error: BaseException, parent: QWidget | None = None) -> None:
         """A refusal gets its French message; anything else the unexpected-error dialog."""

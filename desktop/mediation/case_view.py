@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import ConflictError, GuichetError, ValidationError
 from db.models import CaseEventKind, CaseStatus, LetterKind
 from db.services import mediation, mediation_letters
 from db.services.mediation import (
@@ -318,15 +317,7 @@ class CaseView(QWidget):
         self.reload()
 
     def _refused(self, error: BaseException) -> None:
-        if not isinstance(error, GuichetError):
-            self._ctx.report_error(error, self)
-            return
-        if isinstance(error, ValidationError):
-            message = "Rien n'a été enregistré : " + " ".join(error.field_errors.values())
-        else:
-            message = str(error)
-        self.banner.say(message, error=True)
-        if isinstance(error, ConflictError):
+        if self._ctx.show_record_refusal(error, self.banner, self):
             self.reload()
 
     def take_step(self, step: Step) -> None:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import ConflictError, GuichetError, ValidationError
 from db.models import AppointmentKind, AttemptResult, PathwayOutcome, PathwayStatus
 from db.services import agenda
 from db.services import pathway_worklists as worklists
@@ -276,15 +275,7 @@ class EntryView(QWidget):
         self.changed.emit()
 
     def _refused(self, error: BaseException) -> None:
-        if not isinstance(error, GuichetError):
-            self._ctx.report_error(error, self)
-            return
-        if isinstance(error, ValidationError):
-            message = "Rien n'a été enregistré : " + " ".join(error.field_errors.values())
-        else:
-            message = str(error)
-        self.banner.say(message, error=True)
-        if isinstance(error, ConflictError):
+        if self._ctx.show_record_refusal(error, self.banner, self):
             self.reload()
 
     def record_attempt(self) -> None:
