@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,7 @@ from desktop.preparation.dialogs import PdfPrompt
 from desktop.preparation.form import PreparationDialog
 from widgets.banner import Banner
 from widgets.form import Form
+from widgets.scrolling import lay_out_dialog
 
 _OPEN = (AppointmentStatus.BOOKED,)
 _OUTCOME_ALLOWED = (AppointmentStatus.BOOKED, AppointmentStatus.HONOURED,
@@ -173,17 +173,10 @@ class AppointmentDialog(QDialog):
         column.addWidget(self.cancel_box)
         column.addWidget(self.move_box)
         column.addStretch()
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(content)
         buttons = QDialogButtonBox(self)
         close = buttons.addButton("&Fermer", QDialogButtonBox.ButtonRole.RejectRole)
         close.clicked.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(buttons)
+        lay_out_dialog(self, self.banner, content, buttons)
 
     def _button(self, text: str, layout: QHBoxLayout, action) -> QPushButton:
         button = QPushButton(text, self)

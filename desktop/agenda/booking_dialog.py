@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +40,7 @@ from desktop.settings import Settings
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.form import Form
+from widgets.scrolling import lay_out_dialog
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,8 @@ class BookingDialog(QDialog):
         self._motives: list[MotiveRow] = []
         self._sector_sites: dict[str, list[uuid.UUID]] = {}  # sectors of several sites
         self.setWindowTitle("Nouveau rendez-vous")
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+        # Wide enough for a slot line with its adviser and its site.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 100)
         self._build(channel)
         self._load()
 
@@ -131,15 +132,11 @@ class BookingDialog(QDialog):
         self.kind.currentIndexChanged.connect(self.refresh_slots)
         self.site.currentIndexChanged.connect(self.refresh_slots)
 
-        scroll = QScrollArea(self)  # at 200 % the form is taller than the screen
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.form)
         column.addStretch()  # extra height below the form, not between its rows
-        scroll.setWidget(content)
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton("&Enregistrer",
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
@@ -148,10 +145,7 @@ class BookingDialog(QDialog):
         cancel = self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
         cancel.clicked.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.buttons)
+        lay_out_dialog(self, self.banner, content, self.buttons)
         self.save_button.setEnabled(False)
 
     # -- set-up ------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from desktop.people.picker import FIRST_NAME, NAME, PHONE, PersonPicker
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.form import Form
+from widgets.scrolling import lay_out_dialog
 
 NO_MOTIVE = "— Aucun —"
 
@@ -94,11 +94,7 @@ class TakeCallbackDialog(QDialog):
         column.addWidget(self.form)
         column.addWidget(self.due)
         column.addStretch()
-        scroll = QScrollArea(self)  # at 200 % scaling the form may be taller than the screen
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self._scroll, self._content = scroll, content
+        self._content = content
 
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton("En&registrer la demande",
@@ -108,11 +104,7 @@ class TakeCallbackDialog(QDialog):
         cancel = self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
         cancel.clicked.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.buttons)
+        self._scroll = lay_out_dialog(self, self.banner, content, self.buttons)
 
     def _person_changed(self, person: PersonRow | None) -> None:
         self.form.set_visible("contact_name", person is None)

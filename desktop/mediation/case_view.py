@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -55,6 +54,7 @@ from desktop.mediation.dialogs import (
 from desktop.mediation.wording import day, delay_lines
 from widgets.banner import Banner
 from widgets.heading import Heading
+from widgets.scrolling import scrolling
 from widgets.timeline import TimelineItem, TimelineView
 
 CHANGES = {"mediation_case"}
@@ -170,10 +170,7 @@ class CaseView(QWidget):
         for box in (self.requester, self.request, self.delays):
             column.addWidget(box)
         column.addStretch()
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(details)
+        scroll = scrolling(details, self)
         scroll.setAccessibleName("Détails du dossier")
 
         self.timeline = TimelineView(self)

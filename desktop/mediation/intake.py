@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLineEdit,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -29,6 +28,7 @@ from desktop.people.search import COLUMNS, person_cell
 from widgets.banner import Banner
 from widgets.date_field import DateField
 from widgets.form import Form
+from widgets.scrolling import lay_out_dialog
 
 
 def describe_requester(person: PersonRow | None) -> str:
@@ -107,10 +107,6 @@ class IntakeDialog(QDialog):
         # All the height to the form: sized to its hint only, its height-for-width sharing
         # (wrapped error messages) squeezed the result list onto the line below it.
         column.addWidget(form, 1)
-        scroll = QScrollArea(self)  # at 200 % the form is taller than the screen
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(content)
 
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton("&Enregistrer la saisine",
@@ -119,10 +115,7 @@ class IntakeDialog(QDialog):
         self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.buttons)
+        lay_out_dialog(self, self.banner, content, self.buttons)
 
     # -- motives ------------------------------------------------------------------------------
     def _offer_motives(self) -> None:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +43,7 @@ from desktop.pathways.offers import OffersBox
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.heading import Heading
+from widgets.scrolling import scrolling
 
 OUTCOME_BUTTONS = {
     PathwayOutcome.BOOKED: ("&RDV pris…", "Prendre le rendez-vous téléphonique (motif du "
@@ -169,10 +169,7 @@ class EntryView(QWidget):
             column.addWidget(box)
         column.addWidget(self.offers)
         column.addStretch()
-        scroll = QScrollArea(self)  # at 200 % the line is taller than the window
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(left)
+        scroll = scrolling(left, self)  # at 200 % the line is taller than the window
 
         head = QHBoxLayout()
         head.addWidget(self.back_button)

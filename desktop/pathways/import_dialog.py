@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +36,7 @@ from desktop.pathways.common import IMPORT_CHANGES, day, fill_rows, month_choice
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.form import Form
+from widgets.scrolling import lay_out_dialog
 
 PREVIEW_ROWS = 20
 PREVIEW_COLUMNS = ("Ligne", "NIR", "Nom", "Prénom", "Naissance", "Téléphone", "E-mail",
@@ -172,10 +172,6 @@ class ImportDialog(QDialog):
                        self.report_label):
             column.addWidget(widget)
         column.addStretch()
-        scroll = QScrollArea(self)  # at 200 % the preview is taller than the screen
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(content)
 
         self.buttons = QDialogButtonBox(self)
         self.import_button = self.buttons.addButton("&Importer",
@@ -185,10 +181,7 @@ class ImportDialog(QDialog):
                                                    QDialogButtonBox.ButtonRole.RejectRole)
         self.import_button.clicked.connect(self.run_import)
         self.close_button.clicked.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.buttons)
+        lay_out_dialog(self, self.banner, content, self.buttons)
 
     def show_errors(self, errors: list[LineError]) -> None:
         fill_rows(self.errors_model, ("Ligne", "Motif"),

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +27,7 @@ from desktop.context import AppContext
 from widgets.banner import Banner
 from widgets.date_field import DateField
 from widgets.form import Form
+from widgets.scrolling import lay_out_dialog
 
 # The form's text fields: (PersonInput field, label) in tab order.
 _TEXT_FIELDS = (
@@ -145,10 +145,6 @@ class PersonDialog(QDialog):
             if permission is None or self._ctx.actor.can(permission):
                 column.addWidget(self._section(title, QLabel(line)))
         column.addStretch()
-        scroll = QScrollArea(self)  # at 200 % scaling the record is taller than the screen
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(
@@ -158,11 +154,7 @@ class PersonDialog(QDialog):
             "Fermer", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.buttons)
+        lay_out_dialog(self, self.banner, content, self.buttons)
 
     def _appointments(self) -> QWidget:
         if self._record is None:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from desktop.agenda.common import day_text
 from desktop.context import AppContext
 from widgets.banner import Banner
 from widgets.form import Form
+from widgets.scrolling import lay_out_dialog
 from widgets.timeline import TimelineItem, TimelineView
 
 PAST_SHOWN = 8  # the latest past appointments; older ones are on the person's record
@@ -138,19 +138,10 @@ class PreparationDialog(QDialog):
         column.addWidget(self.call_box)
         column.addWidget(self.message_box)
         column.addStretch()
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        # Everything wraps: a sideways scroll bar would only hide the end of the lines.
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
         buttons = QDialogButtonBox(self)
         close = buttons.addButton("&Fermer", QDialogButtonBox.ButtonRole.RejectRole)
         close.clicked.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(buttons)
+        lay_out_dialog(self, self.banner, content, buttons, wrap=True)
 
     # -- data --------------------------------------------------------------------------------
     def load(self) -> None:
