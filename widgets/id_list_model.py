@@ -13,7 +13,10 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QTableView
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from widgets.form import error_color
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -152,6 +155,28 @@ def read_only_rows(view: QTableView, *, alternating: bool = True,
     view.setWordWrap(False)
     view.setTabKeyNavigation(False)
     fix_row_height(view)
+
+
+def size_columns(view: QTableView, samples: Sequence[str]) -> None:
+    """Columns as wide as their sample text, the last one taking what is left; the user may
+    still resize them."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    metrics = view.fontMetrics()
+    for column, sample in enumerate(samples):
+        view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+
+
+def late_row_look(column: int, role: int, bold_column: int) -> Any:
+    """A ``role_data`` answer for a late row: red text, and ``bold_column`` in bold."""
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return error_color(QGuiApplication.palette())
+    if role == Qt.ItemDataRole.FontRole and column == bold_column:
+        font = QFont()
+        font.setBold(True)
+        return font
+    return None
 
 
 def enter_list(view: QTableView) -> None:

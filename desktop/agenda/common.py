@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHeaderView,
     QMessageBox,
     QTableView,
     QWidget,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from db.models import AppointmentKind, AppointmentStatus
 from db.services.agenda import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, WEEKDAYS
 from db.services.booking import AgendaRow
-from widgets.id_list_model import IdListModel, read_only_rows
+from widgets.id_list_model import IdListModel, read_only_rows, size_columns
 
 # One hue per kind; the calendar adjusts each one to stand out in light and dark mode.
 KIND_COLOURS = {
@@ -110,12 +109,7 @@ class AppointmentTable(QTableView):
                                   parent=self, role_data=self._role)
         self.setModel(self.model_)
         read_only_rows(self)
-        header = self.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        metrics = self.fontMetrics()
-        for column, sample in enumerate(_SAMPLES):
-            self.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+        size_columns(self, _SAMPLES)
         self.activated.connect(self._activated)
 
     def set_ids(self, ids: list[uuid.UUID]) -> None:

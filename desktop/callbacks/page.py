@@ -7,10 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -23,7 +21,6 @@ from db.models.base import utcnow
 from db.services import callbacks
 from db.services.callbacks import CallbackRow
 from desktop import operations as ops
-from desktop import theme
 from desktop.callbacks.choices import CHOICE_KINDS, CallbackChoices, load_choices
 from desktop.callbacks.form import TakeCallbackDialog
 from desktop.callbacks.handle import HandleCallbackDialog
@@ -31,7 +28,7 @@ from desktop.callbacks.wording import delay_text, short_moment
 from desktop.context import AppContext
 from widgets.choice_box import ChoiceBox
 from widgets.heading import Heading
-from widgets.id_list_model import IdListModel, read_only_rows
+from widgets.id_list_model import IdListModel, late_row_look, read_only_rows, size_columns
 
 COLUMNS = ("Échéance", "État", "Personne", "Téléphone", "Motif", "Lieu", "Prise par",
            "Demande")
@@ -89,15 +86,7 @@ class CallbackQueueModel(IdListModel):
                 return row.reason
 
     def _role_data(self, row: CallbackRow, column: int, role: int):
-        if not row.overdue:
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return theme.error_color(QGuiApplication.palette())
-        if role == Qt.ItemDataRole.FontRole and column == _STATE:
-            font = QFont()
-            font.setBold(True)
-            return font
-        return None
+        return late_row_look(column, role, _STATE) if row.overdue else None
 
 
 class CallbacksPage(QWidget):
@@ -144,12 +133,7 @@ class CallbacksPage(QWidget):
         self.table.setModel(self.model)
         self.table.setAccessibleName("Demandes de rappel, par échéance")
         read_only_rows(self.table)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        metrics = self.table.fontMetrics()
-        for column, sample in enumerate(_COLUMN_SAMPLES):
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+        size_columns(self.table, _COLUMN_SAMPLES)
         self.table.setColumnHidden(_TAKEN_BY, self._partner)
         self.table.activated.connect(self.open_request)
         hint = QLabel("Entrée ou double-clic ouvre la demande : noter l'issue de l'appel ou "

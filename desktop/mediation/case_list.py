@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -28,7 +27,7 @@ from desktop import theme
 from desktop.context import AppContext
 from desktop.mediation.wording import day, next_due_text, thousands
 from widgets.choice_box import ChoiceBox
-from widgets.id_list_model import IdListModel, enter_list, read_only_rows
+from widgets.id_list_model import IdListModel, enter_list, read_only_rows, size_columns
 from widgets.search_field import SearchField
 
 COLUMNS = ("Référence", "Alerte", "Reçue le", "Demandeur", "Motif", "État", "Médiateur",
@@ -204,12 +203,7 @@ class CaseList(QWidget):
         self.table.setModel(self.search.model)
         self.table.setAccessibleName("Dossiers de médiation")
         read_only_rows(self.table)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        metrics = self.table.fontMetrics()
-        for column, sample in enumerate(_COLUMN_SAMPLES):
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+        size_columns(self.table, _COLUMN_SAMPLES)
         self.table.activated.connect(
             lambda index: self.open_requested.emit(self.search.model.key_at(index)))
 

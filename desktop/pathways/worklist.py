@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -30,7 +29,7 @@ from desktop.context import AppContext
 from desktop.pathways.common import ENTRY_CHANGES, day, moment
 from widgets.chip_bar import ChipBar
 from widgets.choice_box import ChoiceBox
-from widgets.id_list_model import IdListModel, read_only_rows
+from widgets.id_list_model import IdListModel, read_only_rows, size_columns
 
 COLUMNS = ("Nom", "Prénom", "NIR", "Naissance", "Téléphone", "Entrée", "État", "Tentatives",
            "Dernière tentative", "Conseiller")
@@ -170,12 +169,7 @@ class WorklistView(QWidget):
         self.table.setAccessibleName("Liste de travail")
         read_only_rows(self.table, selection=QAbstractItemView.SelectionMode.ExtendedSelection
                        if self.manages else QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        metrics = self.table.fontMetrics()
-        for column, sample in enumerate(_COLUMN_SAMPLES):
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+        size_columns(self.table, _COLUMN_SAMPLES)
         self.table.activated.connect(
             lambda index: self.open_requested.emit(self.search.model.key_at(index)))
         self.open_button = QPushButton("&Ouvrir la ligne", self)

@@ -7,7 +7,6 @@ import uuid
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QStackedWidget,
@@ -23,7 +22,7 @@ from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.people.dialog import PersonDialog
 from desktop.people.search import PeopleSearch, count_line
-from widgets.id_list_model import enter_list, read_only_rows
+from widgets.id_list_model import enter_list, read_only_rows, size_columns
 from widgets.search_field import SearchField
 
 HINT = (
@@ -69,12 +68,7 @@ class PeoplePage(QWidget):
         self.table.setModel(self.search.model)
         self.table.setAccessibleName("Résultats de la recherche")
         read_only_rows(self.table)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        metrics = self.table.fontMetrics()
-        for column, sample in enumerate(_COLUMN_SAMPLES):
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+        size_columns(self.table, _COLUMN_SAMPLES)
         self.table.activated.connect(self.open_person)
 
         self.hint = QLabel(HINT, self)

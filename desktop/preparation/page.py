@@ -4,16 +4,14 @@ words), the conclusive rate, and the day sheet to print."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -34,7 +32,6 @@ from db.services.preparation import (
     TaskState,
 )
 from desktop import operations as ops
-from desktop import theme
 from desktop.agenda.common import moment_text
 from desktop.context import AppContext
 from desktop.documents import day_sheet, write_atomically
@@ -42,7 +39,7 @@ from desktop.preparation.dialogs import DaySheetDialog, PdfPrompt, SettingsDialo
 from desktop.preparation.form import PreparationDialog
 from widgets.choice_box import ChoiceBox
 from widgets.heading import Heading
-from widgets.id_list_model import IdListModel, read_only_rows
+from widgets.id_list_model import IdListModel, late_row_look, read_only_rows, size_columns
 
 COLUMNS = ("Échéance", "État", "Rendez-vous", "Personne", "Téléphone", "Motif", "Lieu",
            "Conseiller", "Appels")
@@ -85,15 +82,7 @@ class TaskListModel(IdListModel):
 
     @staticmethod
     def _role_data(row: TaskRow, column: int, role: int):
-        if not row.overdue:
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return theme.error_color(QGuiApplication.palette())
-        if role == Qt.ItemDataRole.FontRole and column == _STATE:
-            font = QFont()
-            font.setBold(True)
-            return font
-        return None
+        return late_row_look(column, role, _STATE) if row.overdue else None
 
 
 class RateModel(IdListModel):
@@ -119,14 +108,12 @@ class RateModel(IdListModel):
                 row.rate_text)[column]
 
 
-def _table(model, name: str) -> QTableView:
+def _table(model, name: str, samples: Sequence[str]) -> QTableView:
     table = QTableView()
     table.setModel(model)
     table.setAccessibleName(name)
     read_only_rows(table)
-    header = table.horizontalHeader()
-    header.setStretchLastSection(True)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    size_columns(table, samples)
     return table
 
 
@@ -194,10 +181,7 @@ class PreparationPage(QWidget):
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.hide()
-        self.table = _table(self.model, "Préparations, par échéance")
-        metrics = self.table.fontMetrics()
-        for column, sample in enumerate(_SAMPLES):
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+        self.table = _table(self.model, "Préparations, par échéance", _SAMPLES)
         self.table.setColumnHidden(COLUMNS.index("Conseiller"), not self._manager)
         self.table.activated.connect(self.open_task)
         hint = QLabel("Entrée ou double-clic ouvre la préparation : la vue à 360° de la "
@@ -210,11 +194,10 @@ class PreparationPage(QWidget):
         self.rate_group.set_choices([(RateGroup.ADVISER, "par conseiller"),
                                      (RateGroup.SITE, "par lieu")])
         self.rate_group.currentIndexChanged.connect(lambda _i: self.reload_rates())
-        self.rate_table = _table(self.rates, "Taux de préparations conclusives par mois")
+        self.rate_table = _table(self.rates, "Taux de préparations conclusives par mois",
+                                 ("septembre 0000", "Point conseil de Bourgoin", "Préparées",
+                                  "Conclusives"))
         self.rate_table.setMaximumHeight(self.rate_table.fontMetrics().height() * 12)
-        for column, sample in enumerate(("septembre 0000", "Point conseil de Bourgoin",
-                                         "Préparées", "Conclusives")):
-            self.rate_table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
         self.rate_hint = QLabel(rates_box)
         self.rate_hint.setWordWrap(True)
         rates_layout = QVBoxLayout(rates_box)
