@@ -32,7 +32,13 @@ from db.models import (
 )
 from db.services import audit
 from db.services.access import Actor, Permission
-from db.services.rows import check_version, flush_or_conflict, load, soft_delete
+from db.services.rows import (
+    check_version,
+    create_or_update,
+    flush_or_conflict,
+    load,
+    soft_delete,
+)
 from db.services.staff import load_site
 
 KIND_LABELS = {
@@ -92,8 +98,11 @@ def load_adviser(session: Session, staff_id: uuid.UUID) -> Staff:
     return staff
 
 
+_NO_MOTIVE = "Ce motif n'existe pas ou a été supprimé."
+
+
 def load_motive(session: Session, motive_id: uuid.UUID) -> Motive:
-    return load(session, Motive, motive_id, "Ce motif n'existe pas ou a été supprimé.")
+    return load(session, Motive, motive_id, _NO_MOTIVE)
 
 
 def ids(**values: uuid.UUID | None) -> dict[str, str]:
@@ -252,20 +261,8 @@ def save_motive(
     """Create a motive, or edit ``motive_id`` as it was at ``expected_version``."""
     actor.require(Permission.ADMINISTER)
     values = _motive_values(session, data, motive_id)
-    if motive_id is None:
-        motive = Motive(**values)
-        session.add(motive)
-        session.flush()
-        audit.record(session, actor, "create", "motive", motive.id)
-        return motive.id
-    motive = load_motive(session, motive_id)
-    check_version(motive, expected_version, "ce motif")
-    changed = sorted(k for k, v in values.items() if getattr(motive, k) != v)
-    for key in changed:
-        setattr(motive, key, values[key])
-    flush_or_conflict(session, "ce motif")
-    audit.record(session, actor, "update", "motive", motive.id, fields=changed)
-    return motive.id
+    return create_or_update(session, actor, Motive, values, motive_id, expected_version,
+                            entity="motive", what="ce motif", not_found=_NO_MOTIVE)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ from db.services import audit
 from db.services import mediation_deadlines as deadlines
 from db.services.access import Actor, Permission
 from db.services.people import KIND_LABELS, display_name
+from db.services.rows import set_changed
 from db.workdays import WorkingCalendar
 
 ENTITY = "mediation_case"
@@ -591,11 +592,9 @@ def update_intake(session: Session, actor: Actor, case_id: uuid.UUID, expected_v
     person, motive = values.pop("_person"), values.pop("_motive")
     if values["site_id"] is None:
         values.pop("site_id")
-    changed = sorted(k for k, v in values.items() if getattr(case, k) != v)
+    changed = set_changed(case, values)
     if not changed:
         return case.version
-    for key in changed:
-        setattr(case, key, values[key])
     case.search_text = _search_text(case, person, motive)
     _refresh(session, case)
     _flush(session)

@@ -29,6 +29,7 @@ from db.models.base import utcnow
 from db.services import audit
 from db.services.access import Actor, Permission
 from db.services.pathways import check_version
+from db.services.rows import set_changed
 
 
 @dataclass(frozen=True)
@@ -141,10 +142,8 @@ def update_offer(
     offer = _get(session, Offer, offer_id, "Cette offre n'existe pas.")
     check_version(offer, expected_version)
     values = _clean(label, description) | {"active": active}
-    changed = sorted(k for k, v in values.items() if getattr(offer, k) != v)
+    changed = set_changed(offer, values)
     if changed:
-        for key in changed:
-            setattr(offer, key, values[key])
         session.flush()
         audit.record(session, actor, "update", "rebound_offer", offer.id, fields=changed)
     return offer.version

@@ -25,6 +25,7 @@ from db.models import (
 )
 from db.services import audit
 from db.services.access import Actor, Permission
+from db.services.rows import set_changed
 
 MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                "septembre", "octobre", "novembre", "décembre")
@@ -145,10 +146,8 @@ def update_kind(
     if motive_id is not None and session.get(Motive, motive_id) is None:
         raise ValidationError({"motive_id": "Ce motif de rendez-vous n'existe pas."})
     values = {"label": _clean_label(label), "active": active, "motive_id": motive_id}
-    changed = sorted(k for k, v in values.items() if getattr(kind, k) != v)
+    changed = set_changed(kind, values)
     if changed:
-        for key in changed:
-            setattr(kind, key, values[key])
         session.flush()
         audit.record(session, actor, "update", "pathway_kind", kind.id, fields=changed)
     return kind.version

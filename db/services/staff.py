@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 from db import validation
 from db.errors import NotFound, ValidationError
 from db.models import Role, Site, SiteKind, Staff
-from db.services import audit
 from db.services.access import ROLE_LABELS, Actor, Permission
-from db.services.rows import check_version, flush_or_conflict, load
+from db.services.rows import create_or_update, load
 
 SITE_KIND_LABELS = {
     SiteKind.AGENCY: "Agence",
@@ -98,8 +97,11 @@ class SiteDetail:
     data: SiteInput
 
 
+_NO_SITE = "Ce lieu d'accueil n'existe pas ou a été supprimé."
+
+
 def load_site(session: Session, site_id: uuid.UUID) -> Site:
-    return load(session, Site, site_id, "Ce lieu d'accueil n'existe pas ou a été supprimé.")
+    return load(session, Site, site_id, _NO_SITE)
 
 
 def get_site(session: Session, site_id: uuid.UUID) -> SiteDetail:
@@ -159,18 +161,6 @@ def save_site(
     """Create a site, or edit ``site_id`` as it was at ``expected_version``."""
     actor.require(Permission.ADMINISTER)
     values = _site_values(session, data, site_id)
-    if site_id is None:
-        site = Site(**values)
-        session.add(site)
-        session.flush()
-        audit.record(session, actor, "create", "site", site.id)
-        return site.id
-    site = load_site(session, site_id)
-    check_version(site, expected_version, "ce lieu d'accueil")
-    changed = sorted(k for k, v in values.items() if getattr(site, k) != v)
-    for key in changed:
-        setattr(site, key, values[key])
-    flush_or_conflict(session, "ce lieu d'accueil")
-    audit.record(session, actor, "update", "site", site.id, fields=changed)
-    return site.id
+    return create_or_update(session, actor, Site, values, site_id, expected_version,
+                            entity="site", what="ce lieu d'accueil", not_found=_NO_SITE)
 
