@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
@@ -64,6 +66,20 @@ class Form(QWidget):
         self._fields[name] = field
         self._layout.addRow(field.label, field)
         return field
+
+    def add_facts(self, fields: Iterable[tuple[str, str]]) -> dict[str, QLabel]:
+        """Read-only fields, (name, label) each: wrapped text one can select, reached and
+        read aloud with Tab. Returns their labels by name, to fill."""
+        values = {}
+        for name, label in fields:
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            value.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            self.add(name, label, value)
+            values[name] = value
+        return values
 
     def field(self, name: str) -> FormField:
         return self._fields[name]

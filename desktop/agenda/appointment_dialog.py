@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -87,20 +86,12 @@ class AppointmentDialog(QDialog):
         self.banner = Banner(self, framed=True)
 
         self.facts = Form(self)
-        self.values: dict[str, QLabel] = {}
-        for name, label in (("person", "Personne"), ("contact", "Contact"),
-                            ("motive", "Motif"), ("documents", "Pièces à apporter"),
-                            ("kind", "Type"), ("when", "Date et heure"), ("site", "Lieu"),
-                            ("adviser", "Conseiller"), ("channel", "Canal"),
-                            ("note", "Note"), ("status", "Statut"),
-                            ("history", "Historique"), ("reference", "Identifiant")):
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-            value.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # read aloud on Tab
-            self.facts.add(name, label, value)
-            self.values[name] = value
+        self.values = self.facts.add_facts((
+            ("person", "Personne"), ("contact", "Contact"), ("motive", "Motif"),
+            ("documents", "Pièces à apporter"), ("kind", "Type"), ("when", "Date et heure"),
+            ("site", "Lieu"), ("adviser", "Conseiller"), ("channel", "Canal"),
+            ("note", "Note"), ("status", "Statut"), ("history", "Historique"),
+            ("reference", "Identifiant")))
 
         actions = QHBoxLayout()
         self.honoured_button = self._button("&Honoré", actions,

@@ -61,19 +61,11 @@ class PreparationDialog(QDialog):
         self.banner = Banner(self, framed=True)
 
         self.facts = Form(self)
-        self.values: dict[str, QLabel] = {}
-        for name, label in (("state", "État"), ("appointment", "Rendez-vous"),
-                            ("person", "Personne"), ("motive", "Motif"),
-                            ("documents", "Pièces attendues"), ("note", "Note du rendez-vous"),
-                            ("pathways", "Parcours en cours"), ("mediation", "Médiation"),
-                            ("past", "Rendez-vous passés")):
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-            value.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # read aloud on Tab
-            self.facts.add(name, label, value)
-            self.values[name] = value
+        self.values = self.facts.add_facts((
+            ("state", "État"), ("appointment", "Rendez-vous"), ("person", "Personne"),
+            ("motive", "Motif"), ("documents", "Pièces attendues"),
+            ("note", "Note du rendez-vous"), ("pathways", "Parcours en cours"),
+            ("mediation", "Médiation"), ("past", "Rendez-vous passés")))
 
         self.attempts_box = QGroupBox("Appels", self)
         self.attempts = TimelineView(self.attempts_box)
