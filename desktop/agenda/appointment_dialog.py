@@ -36,8 +36,8 @@ from desktop.documents import confirmation_letter, ical, write_atomically
 from desktop.preparation.dialogs import PdfPrompt
 from desktop.preparation.form import PreparationDialog
 from widgets.banner import Banner
+from widgets.dialog_layout import lay_out_dialog
 from widgets.form import Form
-from widgets.scrolling import lay_out_dialog
 
 _OPEN = (AppointmentStatus.BOOKED,)
 _OUTCOME_ALLOWED = (AppointmentStatus.BOOKED, AppointmentStatus.HONOURED,

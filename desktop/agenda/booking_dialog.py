@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -39,8 +38,8 @@ from desktop.people.picker import PersonPicker
 from desktop.settings import Settings
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
+from widgets.dialog_layout import lay_out_dialog, save_and_cancel
 from widgets.form import Form
-from widgets.scrolling import lay_out_dialog
 
 
 @dataclass(frozen=True)
@@ -137,14 +136,7 @@ class BookingDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.form)
         column.addStretch()  # extra height below the form, not between its rows
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton("&Enregistrer",
-                                                  QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        self.save_button.setAutoDefault(False)
-        cancel = self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
+        self.buttons, self.save_button = save_and_cancel(self, "&Enregistrer", self.save)
         lay_out_dialog(self, self.banner, content, self.buttons)
         self.save_button.setEnabled(False)
 

@@ -9,7 +9,6 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -28,8 +27,8 @@ from desktop.context import AppContext
 from desktop.people.picker import FIRST_NAME, NAME, PHONE, PersonPicker
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
+from widgets.dialog_layout import lay_out_dialog, save_and_cancel
 from widgets.form import Form
-from widgets.scrolling import lay_out_dialog
 
 NO_MOTIVE = "— Aucun —"
 
@@ -96,14 +95,8 @@ class TakeCallbackDialog(QDialog):
         column.addStretch()
         self._content = content
 
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton("En&registrer la demande",
-                                                  QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        self.save_button.setAutoDefault(False)
-        cancel = self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
+        self.buttons, self.save_button = save_and_cancel(self, "En&registrer la demande",
+                                                         self.save)
         self._scroll = lay_out_dialog(self, self.banner, content, self.buttons)
 
     def _person_changed(self, person: PersonRow | None) -> None:

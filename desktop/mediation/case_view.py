@@ -53,8 +53,8 @@ from desktop.mediation.dialogs import (
 )
 from desktop.mediation.wording import day, delay_lines
 from widgets.banner import Banner
+from widgets.dialog_layout import scrolling
 from widgets.heading import Heading
-from widgets.scrolling import scrolling
 from widgets.timeline import TimelineItem, TimelineView
 
 CHANGES = {"mediation_case"}

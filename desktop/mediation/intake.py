@@ -27,8 +27,8 @@ from desktop.people.picker import BORN, CITY, KIND, NAME, PersonPicker
 from desktop.people.search import COLUMNS, person_cell
 from widgets.banner import Banner
 from widgets.date_field import DateField
+from widgets.dialog_layout import lay_out_dialog
 from widgets.form import Form
-from widgets.scrolling import lay_out_dialog
 
 
 def describe_requester(person: PersonRow | None) -> str:

@@ -42,8 +42,8 @@ from desktop.pathways.common import ENTRY_CHANGES, age, day, moment
 from desktop.pathways.offers import OffersBox
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
+from widgets.dialog_layout import scrolling
 from widgets.heading import Heading
-from widgets.scrolling import scrolling
 
 OUTCOME_BUTTONS = {
     PathwayOutcome.BOOKED: ("&RDV pris…", "Prendre le rendez-vous téléphonique (motif du "

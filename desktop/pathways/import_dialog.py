@@ -35,8 +35,8 @@ from desktop.context import AppContext
 from desktop.pathways.common import IMPORT_CHANGES, day, fill_rows, month_choices, rows_table
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
+from widgets.dialog_layout import lay_out_dialog
 from widgets.form import Form
-from widgets.scrolling import lay_out_dialog
 
 PREVIEW_ROWS = 20
 PREVIEW_COLUMNS = ("Ligne", "NIR", "Nom", "Prénom", "Naissance", "Téléphone", "E-mail",

@@ -26,8 +26,8 @@ from desktop import operations as ops
 from desktop.context import AppContext
 from widgets.banner import Banner
 from widgets.date_field import DateField
+from widgets.dialog_layout import lay_out_dialog
 from widgets.form import Form
-from widgets.scrolling import lay_out_dialog
 
 # The form's text fields: (PersonInput field, label) in tab order.
 _TEXT_FIELDS = (

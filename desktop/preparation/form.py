@@ -33,8 +33,8 @@ from desktop import operations as ops
 from desktop.agenda.common import day_text
 from desktop.context import AppContext
 from widgets.banner import Banner
+from widgets.dialog_layout import lay_out_dialog
 from widgets.form import Form
-from widgets.scrolling import lay_out_dialog
 from widgets.timeline import TimelineItem, TimelineView
 
 PAST_SHOWN = 8  # the latest past appointments; older ones are on the person's record
