@@ -57,6 +57,18 @@ class IdListModel(QAbstractTableModel):
         self._blocks.clear()
         self.endResetModel()
 
+    def extend_keys(self, keys: Sequence[Hashable]) -> None:
+        """Add keys after the present ones (the rest of an answer whose first page is
+        shown): the rows shown, the selection and the scroll position stay as they are."""
+        if not keys:
+            return
+        first = len(self._keys)
+        if first % self._block_size:  # the last block fetched was short: fetch it again
+            self._blocks.pop(first // self._block_size, None)
+        self.beginInsertRows(QModelIndex(), first, first + len(keys) - 1)
+        self._keys.extend(keys)
+        self.endInsertRows()
+
     def keys(self) -> list[Hashable]:
         return list(self._keys)
 

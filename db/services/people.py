@@ -42,6 +42,9 @@ PROFESSIONS = {
 }
 
 SEARCH_LIMIT = 2000
+# The rows a list shows before any scrolling: searched first, so the screen fills before
+# the rest of the answer (up to SEARCH_LIMIT) has been sorted and counted.
+FIRST_PAGE = 64
 _NIR_PREFIX = re.compile(r"^[1278][0-9AB]+$")
 _PHONE_PREFIX = re.compile(r"^(\+|0)[0-9]+$")
 _WORD = re.compile(r"\w+")
@@ -292,20 +295,21 @@ def _name_query(session: Session, words: list[str]):
         return text(
             "SELECT p.id FROM person_fts f JOIN person p ON p.rowid = f.rowid "
             "WHERE person_fts MATCH :match AND p.deleted_at IS NULL "
-            "ORDER BY p.sort_key LIMIT :limit"
+            "ORDER BY p.sort_key, p.id LIMIT :limit"
         ).bindparams(match=match).columns(id=Uuid())
     query = " & ".join(f"{w}:*" for w in words)
     return text(
         "SELECT id FROM person "
         "WHERE search_vector @@ to_tsquery('guichet_names', :query) AND deleted_at IS NULL "
-        "ORDER BY sort_key LIMIT :limit"
+        "ORDER BY sort_key, id LIMIT :limit"
     ).bindparams(query=query).columns(id=Uuid())
 
 
 def search_people(
     session: Session, actor: Actor, query: str, limit: int = SEARCH_LIMIT
 ) -> list[uuid.UUID]:
-    """Ids of the people matching, in name order.
+    """Ids of the first ``limit`` people matching, in name order (namesakes by id, so that
+    the first page of an answer is the start of the whole answer).
 
     ``query`` is a name prefix (accents and case ignored, several words narrow down),
     a NIR prefix (spaces ignored) or a phone number prefix (« 06 12 », « +33 6 12 »).
@@ -324,7 +328,8 @@ def search_people(
         if not words:
             return []
         return list(session.scalars(_name_query(session, words), {"limit": limit}))
-    statement = statement.where(Person.deleted_at.is_(None)).order_by(Person.sort_key)
+    statement = statement.where(Person.deleted_at.is_(None)).order_by(Person.sort_key,
+                                                                        Person.id)
     return list(session.scalars(statement.limit(limit)))
 
 

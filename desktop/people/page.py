@@ -46,6 +46,7 @@ class PeoplePage(QWidget):
         self._select_after_search: uuid.UUID | None = None
         self.search = PeopleSearch(ctx, self)
         self._build()
+        self.search.listed.connect(self._show_list)
         self.search.searched.connect(self._show_results)
         ctx.changes.connect(self._on_changes)
 
@@ -100,8 +101,10 @@ class PeoplePage(QWidget):
             self._show_dialog(None)
 
     # -- results ---------------------------------------------------------------------------
-    def _show_results(self, text: str, count: int) -> None:
+    def _show_list(self, text: str) -> None:
         self.stack.setCurrentWidget(self.table if text else self.hint)
+
+    def _show_results(self, text: str, count: int) -> None:
         self.count.setText(count_line(count) if text else "")
         if self._select_after_search is not None:
             row = self.search.model.row_of(self._select_after_search)

@@ -91,7 +91,7 @@ class PersonPicker(QWidget):
         # Enter chooses here and goes no further: in a dialog it would also press a button.
         self.table.installEventFilter(self)
         self.table.hide()
-        self.search.searched.connect(lambda text, _count: self.table.setVisible(bool(text)))
+        self.search.listed.connect(lambda text: self.table.setVisible(bool(text)))
 
         self.summary = QLabel(self)
         self.summary.setAccessibleName("Personne choisie")

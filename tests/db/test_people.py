@@ -51,6 +51,21 @@ def test_search_orders_by_name_and_ignores_deleted(store, actors):
     assert search(store, adviser, "mar") == [marchand, martin]
 
 
+def test_a_first_page_is_the_start_of_the_whole_answer(store, actors):
+    adviser = actors[Role.ADVISER]
+    namesakes = [create(store, adviser, PersonInput(
+        kind=PersonKind.HEALTH_PROFESSIONAL, last_name="Mérand", first_name="Zoé",
+        profession="nurse")) for _ in range(4)]
+    earlier = create(store, adviser, PersonInput(
+        kind=PersonKind.HEALTH_PROFESSIONAL, last_name="Merand", first_name="Anne",
+        profession="nurse"))
+    with store.session() as session:
+        whole = people.search_people(session, adviser, "MER")
+        first = people.search_people(session, adviser, "mér", limit=3)
+    assert whole == [earlier, *sorted(namesakes)]  # namesakes in the order of their ids
+    assert first == whole[:3]
+
+
 def test_invalid_input_lists_every_field_and_writes_nothing(store, actors):
     with pytest.raises(ValidationError) as refused:
         create(store, actors[Role.ADVISER], beneficiary(

@@ -169,6 +169,27 @@ def test_list_masks_nirs_and_shows_a_hint_when_the_search_is_empty(
     assert "précisez la recherche" in count_line(people.SEARCH_LIMIT)
 
 
+def test_a_broad_search_fills_the_screen_then_lists_and_counts_every_match(
+        qtbot, open_page, sqlite_store, gui_actors):
+    many = people.FIRST_PAGE + 6
+    with sqlite_store.session() as session:
+        for number in range(many):
+            people.create_person(session, gui_actors[Role.ADVISER], PersonInput(
+                kind=PersonKind.HEALTH_PROFESSIONAL, last_name=f"Martin{number:03d}",
+                first_name="Zoé", profession="nurse"))
+    page = open_page()
+    listed = []
+    page.search.listed.connect(lambda text: listed.append(page.search.model.rowCount()))
+    with qtbot.waitSignal(page.search.searched, timeout=5000):
+        page.search.search("mart")
+    assert listed == [people.FIRST_PAGE]  # the first page was shown before the rest came
+    model = page.search.model
+    assert [model.data(model.index(row, 0)) for row in (0, many - 1)] == [
+        "MARTIN000", f"MARTIN{many - 1:03d}"]
+    assert page.count.text() == f"{many} personnes"
+    assert page.stack.currentWidget() is page.table
+
+
 def test_a_later_search_wins_over_an_earlier_answer(qtbot, open_page, sqlite_store, gui_actors):
     lefevre = add_person(sqlite_store, gui_actors[Role.ADVISER])
     page = open_page()

@@ -111,3 +111,24 @@ def test_other_roles_come_from_the_same_cached_row(qtmodeltester):
     assert model.data(model.index(2, 1), Qt.ItemDataRole.ToolTipRole) is None
     assert model.data(model.index(3, 1)) == "ligne 3"
     assert len(source.fetches) == 1  # one block fetched for every role
+
+
+def test_keys_added_after_the_first_page_keep_what_is_shown(qtbot, qtmodeltester):
+    source = Source()
+    model = make_model(source, block_size=10)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    model.set_keys(range(15))  # a first page ending inside a block
+    model.data(model.index(3, 0))
+    model.data(model.index(12, 0))
+    view.selectRow(3)
+    model.extend_keys(range(15, 40))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 40 and model.key_at(model.index(39, 0)) == 39
+    assert view.currentIndex().row() == 3  # the selection stays on its row
+    assert model.data(model.index(14, 1)) == "ligne 14"
+    assert model.data(model.index(15, 1)) == "ligne 15"  # the short block fetched again
+    assert source.fetches == [list(range(10)), list(range(10, 15)), list(range(10, 20))]
+    model.data(model.index(5, 0))
+    assert len(source.fetches) == 3  # the full block before stayed cached
