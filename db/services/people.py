@@ -298,10 +298,13 @@ def _name_query(session: Session, words: list[str]):
             "ORDER BY p.sort_key, p.id LIMIT :limit"
         ).bindparams(match=match).columns(id=Uuid())
     query = " & ".join(f"{w}:*" for w in words)
+    # The matches apart (MATERIALIZED), then sorted: under a small LIMIT the planner would
+    # rather walk the name index in order and test each row, which reads half the table
+    # for a prefix whose matches all lie further down the alphabet (« lef »: 30 ms, not 5).
     return text(
-        "SELECT id FROM person "
-        "WHERE search_vector @@ to_tsquery('guichet_names', :query) AND deleted_at IS NULL "
-        "ORDER BY sort_key, id LIMIT :limit"
+        "WITH matches AS MATERIALIZED (SELECT id, sort_key FROM person "
+        "WHERE search_vector @@ to_tsquery('guichet_names', :query) AND deleted_at IS NULL) "
+        "SELECT id FROM matches ORDER BY sort_key, id LIMIT :limit"
     ).bindparams(query=query).columns(id=Uuid())
 
 
