@@ -263,7 +263,8 @@ def test_availability_and_absences_of_an_adviser(qtbot, setup, open_page, sqlite
     assert absences.label.text() == ""  # the form is ready for the next one
     absences.list.setCurrentRow(0)
     qtbot.mouseClick(absences.remove_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: absences.list.item(0).text() == "Aucune absence à venir.",
+    qtbot.waitUntil(lambda: absences.list.count() == 1
+                    and absences.list.item(0).text() == "Aucune absence à venir.",
                     timeout=5000)
 
 
@@ -279,14 +280,15 @@ def test_an_exceptional_closure_is_added_and_removed(qtbot, setup, open_page, sq
     closed.day.set_date(date(2030, 5, 31))
     type_text(qtbot, closed.label, "Inventaire")
     qtbot.mouseClick(closed.add_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Inventaire" in closed.list.item(0).text(), timeout=5000)
+    qtbot.waitUntil(lambda: closed.list.count() == 1
+                    and "Inventaire" in closed.list.item(0).text(), timeout=5000)
     assert closed.list.item(0).text() == "vendredi 31/05/2030 — Inventaire"
     with sqlite_store.session() as session:
         assert [c.label for c in agenda.closed_days(session, setup.site_id,
                                                     date(2030, 1, 1))] == ["Inventaire"]
     closed.list.setCurrentRow(0)
     qtbot.mouseClick(closed.remove_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: closed.list.item(0).text()
+    qtbot.waitUntil(lambda: closed.list.count() == 1 and closed.list.item(0).text()
                     == "Aucune fermeture exceptionnelle à venir.", timeout=5000)
     with sqlite_store.session() as session:
         assert agenda.closed_days(session, setup.site_id, date(2030, 1, 1)) == []
