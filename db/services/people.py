@@ -16,6 +16,7 @@ from db.errors import ConflictError, NotFound, ValidationError
 from db.models import Person, PersonKind, Staff
 from db.services import audit
 from db.services.access import Actor, Permission
+from db.services.rows import set_changed
 
 KIND_LABELS = {
     PersonKind.BENEFICIARY: "Assuré(e)",
@@ -210,11 +211,9 @@ def update_person(
         # The form showed this role the NIR masked: it keeps the stored one, unchanged.
         data = replace(data, nir=person.nir or "")
     values = _validate(session, data, person_id)
-    changed = sorted(k for k, v in values.items() if getattr(person, k) != v)
+    changed = set_changed(person, values)
     if not changed:
         return person.version
-    for key in changed:
-        setattr(person, key, values[key])
     try:
         session.flush()
     except StaleDataError:
