@@ -183,6 +183,37 @@ def _open_store(args, create: bool = True):
     return open_store(url) if create else Store(url)
 
 
+def _in_session(args, work: Callable):
+    """``work(session)`` in one unit of work on the command's database, then let it go."""
+    store = _open_store(args)
+    try:
+        with store.session() as session:
+            return work(session)
+    finally:
+        store.dispose()
+
+
+def _output(args, command: str) -> Path:
+    """The file an export writes, in a folder that must exist (else a usage error)."""
+    output = Path(args.output)
+    if not output.parent.is_dir():
+        raise UsageError(f"guichet {command} : dossier introuvable : {output.parent}")
+    return output
+
+
+def _login(session, login: str | None, command: str):
+    """The account ``--login`` names (an unknown one is a usage error), or None."""
+    from db.errors import NotFound
+    from db.services import staff
+
+    if not login:
+        return None
+    try:
+        return staff.sign_in(session, login)
+    except NotFound as error:
+        raise UsageError(f"guichet {command} : {error}") from None
+
+
 def cmd_db_upgrade(args) -> int:
     from db.store import SchemaState, Store
     from desktop.settings import Settings, database_url
@@ -221,31 +252,24 @@ def cmd_import_pathway(args) -> int:
     Without ``--login`` the import is the unattended batch job: no account, the audit trail
     records the import with no actor; with it, that account's permission is checked.
     """
-    from db.errors import NotFound
-    from db.services import pathway_import, pathways, staff
+    from db.services import pathway_import, pathways
 
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"guichet import pathway : fichier introuvable : {path}")
     data = path.read_bytes()
-    store = _open_store(args)
-    try:
-        with store.session() as session:
-            codes = [kind.code for kind in pathways.list_kinds(session)]
-            if args.kind.strip().lower() not in codes:
-                raise UsageError(f"guichet import pathway : type de parcours inconnu "
-                                 f"« {args.kind} » (possibles : {', '.join(codes)})")
-            actor = None
-            if args.login:
-                try:
-                    actor = staff.sign_in(session, args.login)
-                except NotFound as error:
-                    raise UsageError(f"guichet import pathway : {error}") from None
-            report = pathway_import.import_extract(
-                session, actor, args.kind, data, month=args.month, file_name=path.name,
-                progress=_print_progress)
-    finally:
-        store.dispose()
+
+    def work(session):
+        codes = [kind.code for kind in pathways.list_kinds(session)]
+        if args.kind.strip().lower() not in codes:
+            raise UsageError(f"guichet import pathway : type de parcours inconnu "
+                             f"« {args.kind} » (possibles : {', '.join(codes)})")
+        actor = _login(session, args.login, "import pathway")
+        return pathway_import.import_extract(
+            session, actor, args.kind, data, month=args.month, file_name=path.name,
+            progress=_print_progress)
+
+    report = _in_session(args, work)
     if sys.stderr.isatty():
         print(file=sys.stderr)  # ends the progress line
     print(report.describe())
@@ -262,17 +286,14 @@ def cmd_export_ics(args) -> int:
     from db.services import booking, staff
     from desktop.documents import ical, write_atomically
 
-    output = Path(args.output)
-    if not output.parent.is_dir():
-        raise UsageError(f"guichet export ics : dossier introuvable : {output.parent}")
-    store = _open_store(args)
-    try:
-        with store.session() as session:
-            adviser = staff.sign_in(session, args.adviser)
-            entries = booking.calendar_entries(session, adviser, args.adviser, args.first_day,
-                                               args.last_day)
-    finally:
-        store.dispose()
+    output = _output(args, "export ics")
+
+    def work(session):
+        adviser = staff.sign_in(session, args.adviser)
+        return adviser, booking.calendar_entries(session, adviser, args.adviser,
+                                                 args.first_day, args.last_day)
+
+    adviser, entries = _in_session(args, work)
     write_atomically(output, ical.publish(entries, name=f"Guichet — {adviser.display_name}"))
     print(f"{len(entries)} rendez-vous exportés dans {output}")
     return EXIT_OK
@@ -280,31 +301,22 @@ def cmd_export_ics(args) -> int:
 
 def cmd_export_pdf_case(args) -> int:
     """Write the summary PDF of a mediation case, or nothing at all."""
-    from db.errors import NotFound, ValidationError
-    from db.services import mediation, staff
+    from db.errors import ValidationError
+    from db.services import mediation
     from desktop.documents import mediation_pdf, write_atomically
 
-    output = Path(args.output)
-    if not output.parent.is_dir():
-        raise UsageError(f"guichet export pdf case : dossier introuvable : {output.parent}")
-    store = _open_store(args)
-    try:
-        with store.session() as session:
-            actor = None
-            if args.login:
-                try:
-                    actor = staff.sign_in(session, args.login)
-                except NotFound as error:
-                    raise UsageError(f"guichet export pdf case : {error}") from None
-            try:
-                case_id = mediation.find_reference(session, actor, args.reference)
-            except ValidationError as error:
-                raise UsageError(f"guichet export pdf case : {error}") from None
-            content = mediation_pdf.case_summary(session, actor, case_id,
-                                                 include_internal_notes=args.internal_notes)
-    finally:
-        store.dispose()
-    write_atomically(output, content)
+    output = _output(args, "export pdf case")
+
+    def work(session) -> bytes:
+        actor = _login(session, args.login, "export pdf case")
+        try:
+            case_id = mediation.find_reference(session, actor, args.reference)
+        except ValidationError as error:
+            raise UsageError(f"guichet export pdf case : {error}") from None
+        return mediation_pdf.case_summary(session, actor, case_id,
+                                          include_internal_notes=args.internal_notes)
+
+    write_atomically(output, _in_session(args, work))
     print(f"Dossier {args.reference.strip().upper()} exporté dans {output}")
     return EXIT_OK
 
@@ -316,29 +328,18 @@ def cmd_export_pdf_report(args) -> int:
     figures, so it is edited as a manager would see it, in the name of no one."""
     import uuid
 
-    from db.errors import NotFound
     from db.models import Role
-    from db.services import staff
     from db.services.access import Actor
     from desktop.documents import monthly_report, write_atomically
 
-    output = Path(args.output)
-    if not output.parent.is_dir():
-        raise UsageError(f"guichet export pdf report : dossier introuvable : {output.parent}")
-    store = _open_store(args)
-    try:
-        with store.session() as session:
-            if args.login:
-                try:
-                    actor = staff.sign_in(session, args.login)
-                except NotFound as error:
-                    raise UsageError(f"guichet export pdf report : {error}") from None
-            else:
-                actor = Actor(uuid.UUID(int=0), "", "Rapport automatique", Role.MANAGER)
-            content = monthly_report.monthly_report(session, actor, args.month)
-    finally:
-        store.dispose()
-    write_atomically(output, content)
+    output = _output(args, "export pdf report")
+
+    def work(session) -> bytes:
+        actor = (_login(session, args.login, "export pdf report")
+                 or Actor(uuid.UUID(int=0), "", "Rapport automatique", Role.MANAGER))
+        return monthly_report.monthly_report(session, actor, args.month)
+
+    write_atomically(output, _in_session(args, work))
     print(f"Rapport d'activité — {monthly_report.month_label(args.month)} — exporté dans "
           f"{output}")
     return EXIT_OK
@@ -349,17 +350,13 @@ def cmd_export_pdf_day_sheet(args) -> int:
     from db.services import staff
     from desktop.documents import day_sheet, write_atomically
 
-    output = Path(args.output)
-    if not output.parent.is_dir():
-        raise UsageError(f"guichet export pdf day-sheet : dossier introuvable : "
-                         f"{output.parent}")
-    store = _open_store(args)
-    try:
-        with store.session() as session:
-            adviser = staff.sign_in(session, args.adviser)
-            content = day_sheet.day_sheet(session, adviser, args.adviser, args.day)
-    finally:
-        store.dispose()
+    output = _output(args, "export pdf day-sheet")
+
+    def work(session):
+        adviser = staff.sign_in(session, args.adviser)
+        return adviser, day_sheet.day_sheet(session, adviser, args.adviser, args.day)
+
+    adviser, content = _in_session(args, work)
     write_atomically(output, content)
     print(f"Feuille de journée du {args.day:%d/%m/%Y} — {adviser.display_name} — exportée "
           f"dans {output}")
@@ -368,24 +365,15 @@ def cmd_export_pdf_day_sheet(args) -> int:
 
 def cmd_export_pdf_letter(args) -> int:
     """Write the confirmation letter of a booked appointment, or nothing at all."""
-    from db.errors import NotFound
-    from db.services import staff
     from desktop.documents import confirmation_letter, write_atomically
 
-    output = Path(args.output)
-    if not output.parent.is_dir():
-        raise UsageError(f"guichet export pdf letter : dossier introuvable : {output.parent}")
-    store = _open_store(args)
-    try:
-        with store.session() as session:
-            try:
-                actor = staff.sign_in(session, args.login)
-            except NotFound as error:
-                raise UsageError(f"guichet export pdf letter : {error}") from None
-            content = confirmation_letter.confirmation_letter(session, actor, args.appointment)
-    finally:
-        store.dispose()
-    write_atomically(output, content)
+    output = _output(args, "export pdf letter")
+
+    def work(session) -> bytes:
+        actor = _login(session, args.login, "export pdf letter")
+        return confirmation_letter.confirmation_letter(session, actor, args.appointment)
+
+    write_atomically(output, _in_session(args, work))
     print(f"Lettre de confirmation exportée dans {output}")
     return EXIT_OK
 
