@@ -33,10 +33,9 @@ from db.models import (
 from db.services import audit
 from db.services.access import Actor, Permission
 from db.services.rows import (
-    check_version,
     create_or_update,
-    flush_or_conflict,
     load,
+    remove,
     soft_delete,
 )
 from db.services.staff import load_site
@@ -199,11 +198,8 @@ def remove_closed_day(
     session: Session, actor: Actor, closed_day_id: uuid.UUID, expected_version: int
 ) -> None:
     actor.require(Permission.PLAN_AGENDA)
-    closed = load(session, ClosedDay, closed_day_id, "Cette fermeture n'existe pas.")
-    check_version(closed, expected_version, "cette fermeture")
-    soft_delete(session, [closed])
-    flush_or_conflict(session, "cette fermeture")
-    audit.record(session, actor, "delete", "closed_day", closed_day_id)
+    remove(session, actor, ClosedDay, closed_day_id, expected_version, entity="closed_day",
+           what="cette fermeture", not_found="Cette fermeture n'existe pas.")
 
 
 # -- motives -------------------------------------------------------------------------------
@@ -426,8 +422,5 @@ def remove_absence(
     session: Session, actor: Actor, absence_id: uuid.UUID, expected_version: int
 ) -> None:
     actor.require(Permission.PLAN_AGENDA)
-    absence = load(session, Absence, absence_id, "Cette absence n'existe pas.")
-    check_version(absence, expected_version, "cette absence")
-    soft_delete(session, [absence])
-    flush_or_conflict(session, "cette absence")
-    audit.record(session, actor, "delete", "absence", absence_id)
+    remove(session, actor, Absence, absence_id, expected_version, entity="absence",
+           what="cette absence", not_found="Cette absence n'existe pas.")

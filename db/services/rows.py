@@ -66,6 +66,19 @@ def create_or_update(
     return row.id
 
 
+def remove(
+    session: Session, actor: Actor, model, row_id: uuid.UUID, expected_version: int, *,
+    entity: str, what: str, not_found: str,
+) -> None:
+    """Soft-delete ``row_id`` as it was at ``expected_version`` (refused if it moved on),
+    audited as ``entity``."""
+    row = load(session, model, row_id, not_found)
+    check_version(row, expected_version, what)
+    soft_delete(session, [row])
+    flush_or_conflict(session, what)
+    audit.record(session, actor, "delete", entity, row_id)
+
+
 def stale(what: str) -> ConflictError:
     return ConflictError(
         f"Quelqu'un d'autre a modifié {what} entre-temps. Rien n'a été enregistré : "
