@@ -52,9 +52,8 @@ from desktop.mediation.dialogs import (
     requests_of,
 )
 from desktop.mediation.wording import day, delay_lines
-from widgets.banner import Banner
 from widgets.dialog_layout import scrolling
-from widgets.heading import Heading
+from widgets.record_header import RecordHeader
 from widgets.timeline import TimelineItem, TimelineView
 
 CHANGES = {"mediation_case"}
@@ -120,16 +119,11 @@ class CaseView(QWidget):
 
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.back_button = QPushButton("← &Liste des dossiers", self)
-        self.back_button.setToolTip("Revenir à la liste (Échap)")
+        self.header = RecordHeader(self, "← &Liste des dossiers", "État du dossier")
+        header = self.header
+        self.back_button, self.title = header.back_button, header.title
+        self.status, self.banner = header.status, header.banner
         self.back_button.clicked.connect(self.back_requested)
-        self.title = Heading(parent=self, level=2)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status = QLabel(self)
-        self.status.setAccessibleName("État du dossier")
-        self.status.setWordWrap(True)
-        self.banner = Banner(self, framed=True)
-        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.steps_label = QLabel("Étapes possibles :", self)
         self.steps_bar = QHBoxLayout()
@@ -202,14 +196,9 @@ class CaseView(QWidget):
         scroll.setMinimumWidth(width * 30)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-        head = QHBoxLayout()
-        head.addWidget(self.back_button)
-        head.addWidget(self.title, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(head)
-        layout.addWidget(self.status)
-        layout.addWidget(self.banner)
+        self.header.add_to(layout)
         layout.addLayout(self.steps_bar)
         layout.addLayout(actions)
         layout.addWidget(splitter, 1)

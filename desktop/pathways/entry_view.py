@@ -40,10 +40,9 @@ from desktop.agenda.booking_dialog import BookingDialog
 from desktop.context import AppContext
 from desktop.pathways.common import ENTRY_CHANGES, age, day, moment
 from desktop.pathways.offers import OffersBox
-from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.dialog_layout import scrolling
-from widgets.heading import Heading
+from widgets.record_header import RecordHeader
 
 OUTCOME_BUTTONS = {
     PathwayOutcome.BOOKED: ("&RDV pris…", "Prendre le rendez-vous téléphonique (motif du "
@@ -99,15 +98,11 @@ class EntryView(QWidget):
 
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.back_button = QPushButton("← &Liste de travail", self)
-        self.back_button.setToolTip("Revenir à la liste (Échap)")
+        self.header = RecordHeader(self, "← &Liste de travail", "État de la ligne")
+        header = self.header
+        self.back_button, self.title = header.back_button, header.title
+        self.status, self.banner = header.status, header.banner
         self.back_button.clicked.connect(self.back_requested)
-        self.title = Heading(parent=self, level=2)
-        self.status = QLabel(self)
-        self.status.setAccessibleName("État de la ligne")
-        self.status.setWordWrap(True)
-        self.banner = Banner(self, framed=True)
-        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.person_box = QGroupBox("Personne", self)
         self.person_form = QFormLayout(self.person_box)
@@ -171,14 +166,9 @@ class EntryView(QWidget):
         column.addStretch()
         scroll = scrolling(left, self)  # at 200 % the line is taller than the window
 
-        head = QHBoxLayout()
-        head.addWidget(self.back_button)
-        head.addWidget(self.title, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(head)
-        layout.addWidget(self.status)
-        layout.addWidget(self.banner)
+        self.header.add_to(layout)
         layout.addWidget(scroll, 1)
 
     # -- loading ---------------------------------------------------------------------------
