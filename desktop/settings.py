@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from PySide6.QtCore import QSettings
 from sqlalchemy.engine import URL
 
 from db.store import normalise_url
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "Guichet"
 THEMES = {"system": "Celui du système", "light": "Clair", "dark": "Sombre"}
@@ -84,7 +87,13 @@ def database_url(settings: Settings, override: str | None = None) -> URL:
     if url.get_backend_name() == "postgresql" and url.password is None:
         from desktop import credentials  # keyring takes ~0.3 s to import: servers only
 
-        password = credentials.server_password(server_account(url))
+        try:
+            password = credentials.server_password(server_account(url))
+        except credentials.CredentialsUnavailable:
+            # A machine without a keyring (a nightly job on a server): libpq's PGPASSWORD
+            # or ~/.pgpass then apply, and the application asks for the password.
+            log.warning("no keyring to read the server password from")
+            password = None
         if password:
             url = url.set(password=password)
     return url

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import keyring
+import keyring.backends.fail
 import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
@@ -26,6 +28,17 @@ def test_guichet_db_environment_variable_names_the_database(tmp_path, monkeypatc
     monkeypatch.setenv("GUICHET_DB", str(path))
     assert main(["db", "upgrade"]) == 0
     assert str(path) in capsys.readouterr().out
+
+
+@pytest.mark.postgres
+def test_a_server_is_reached_without_a_keyring(postgres_database, capsys, caplog):
+    """A nightly job on a machine with no keyring: the password, if any, is libpq's own
+    (PGPASSWORD, ~/.pgpass); the keyring's absence is logged, not fatal."""
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    url = make_url(postgres_database).set(drivername="postgresql")
+    assert main(["--db", url.render_as_string(hide_password=False), "db", "upgrade"]) == 0
+    assert "Schéma déjà à jour" in capsys.readouterr().out
+    assert "no keyring to read the server password from" in caplog.text
 
 
 @pytest.mark.postgres
