@@ -30,19 +30,9 @@ def test_guichet_db_environment_variable_names_the_database(tmp_path, monkeypatc
     assert str(path) in capsys.readouterr().out
 
 
-@pytest.mark.postgres
-def test_a_server_is_reached_without_a_keyring(postgres_database, capsys, caplog):
-    """A nightly job on a machine with no keyring: the password, if any, is libpq's own
-    (PGPASSWORD, ~/.pgpass); the keyring's absence is logged, not fatal."""
-    keyring.set_keyring(keyring.backends.fail.Keyring())
-    url = make_url(postgres_database).set(drivername="postgresql")
-    assert main(["--db", url.render_as_string(hide_password=False), "db", "upgrade"]) == 0
-    assert "Schéma déjà à jour" in capsys.readouterr().out
-    assert "no keyring to read the server password from" in caplog.text
-
-
-@pytest.mark.postgres
-def test_db_upgrade_on_an_empty_postgresql_database(capsys):
+@pytest.fixture
+def empty_postgres_database():
+    """A new, empty database on the test server (URL without driver), dropped afterwards."""
     if not POSTGRES_URL:
         pytest.skip("no PostgreSQL test server")
     server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
@@ -50,17 +40,31 @@ def test_db_upgrade_on_an_empty_postgresql_database(capsys):
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = server.set(database=name).render_as_string(hide_password=False)
-        assert main(["--db", url, "db", "upgrade"]) == 0
-        assert "Schéma créé : Serveur : 127.0.0.1" in capsys.readouterr().out
-        engine = create_engine(server.set(database=name))
-        assert {"person", "staff", "site", "audit_event"} <= set(inspect(engine).get_table_names())
-        engine.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield server.set(drivername="postgresql", database=name)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_db_upgrade_on_an_empty_postgresql_database(empty_postgres_database, capsys):
+    url = empty_postgres_database.render_as_string(hide_password=False)
+    assert main(["--db", url, "db", "upgrade"]) == 0
+    assert "Schéma créé : Serveur : 127.0.0.1" in capsys.readouterr().out
+    engine = create_engine(empty_postgres_database.set(drivername="postgresql+psycopg"))
+    assert {"person", "staff", "site", "audit_event"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_server_is_reached_without_a_keyring(empty_postgres_database, capsys, caplog):
+    """A nightly job on a machine with no keyring: the password, if any, is libpq's own
+    (PGPASSWORD, ~/.pgpass); the keyring's absence is logged, not fatal."""
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    url = empty_postgres_database.render_as_string(hide_password=False)
+    assert main(["--db", url, "db", "upgrade"]) == 0
+    assert "Schéma créé" in capsys.readouterr().out
+    assert "no keyring to read the server password from" in caplog.text
 
 
 @pytest.mark.parametrize("argv, expected", [
