@@ -67,14 +67,21 @@ def test_another_applications_sqlite_file_is_refused_untouched(tmp_path):
 
 
 def test_a_database_from_a_newer_guichet_is_refused(store):
-    with store.engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
-    with pytest.raises(DatabaseRefused) as refused:
-        Store(store.url).upgrade()
-    assert "version plus récente de Guichet" in str(refused.value)
-    with store.engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
-            "9999_future")
+    def stamp(revision: str) -> None:
+        with store.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = :revision"),
+                               {"revision": revision})
+
+    stamp("9999_future")
+    try:
+        with pytest.raises(DatabaseRefused) as refused:
+            Store(store.url).upgrade()
+        assert "version plus récente de Guichet" in str(refused.value)
+        with store.engine.connect() as connection:
+            assert connection.execute(
+                text("SELECT version_num FROM alembic_version")).scalar() == "9999_future"
+    finally:
+        stamp(schema.HEAD)  # the PostgreSQL database is shared by the tests that follow
 
 
 def test_backup_copies_the_whole_file_aside(tmp_path, sqlite_template):
