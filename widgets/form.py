@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 # Readable on light and on dark windows (contrast ≥ 4.5:1 on either).
 _ERROR_ON_LIGHT, _ERROR_ON_DARK = "#b3261e", "#ff8a80"
@@ -110,13 +110,17 @@ class Form(QWidget):
         return first
 
     def _make_room(self) -> None:
-        """Grow the window (never shrink it) when the messages need more height than it has:
-        a window does not follow the height its wrapped labels need at its width."""
+        """Grow a dialog (never shrink it, never past the screen) when the messages need more
+        height than it has: a window does not follow the height its wrapped labels need at
+        its width. The main window is left alone: its pages scroll."""
         window = self.window()
         layout = window.layout()
-        if layout is None or not layout.hasHeightForWidth():
+        if not isinstance(window, QDialog) or layout is None or not layout.hasHeightForWidth():
             return
         wanted = layout.totalHeightForWidth(window.width())
+        screen = window.screen()
+        if screen is not None:
+            wanted = min(wanted, screen.availableGeometry().height())
         if wanted > window.height():
             window.resize(window.width(), wanted)
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
 
 from widgets.date_field import DateField
 from widgets.form import Form
@@ -35,6 +35,26 @@ def test_errors_show_below_their_fields_and_the_first_faulty_one_gets_the_focus(
         == ["Invisible.", "Autre."]
     form.clear_errors()
     assert not form.field("phone").error.isVisible()
+
+
+def test_a_dialog_grows_to_show_a_long_message_whole(qtbot):
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    form = Form(dialog)
+    form.add("starts_at", "&Heure", QLineEdit())
+    QVBoxLayout(dialog).addWidget(form)
+    dialog.resize(320, form.sizeHint().height() + 20)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    before = dialog.height()
+
+    form.show_errors({"starts_at": "« Agence de Grenoble » n'est pas ouvert le 30/11/2026 de "
+                                   "11:00 à 13:00 : choisissez une heure dans ses horaires "
+                                   "d'ouverture."})
+
+    error = form.field("starts_at").error
+    qtbot.waitUntil(lambda: error.height() >= error.heightForWidth(error.width()))
+    assert dialog.height() > before and dialog.width() == 320
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
