@@ -1,7 +1,9 @@
 """The store: one engine and its sessions, on SQLite (embedded default) or PostgreSQL.
 
 Opening a database checks that it is a Guichet database of a known schema revision;
-migrating copies a non-empty SQLite file aside first.
+migrating copies a non-empty SQLite file aside first. The ORM (``sqlalchemy.orm``) is
+imported when the first session is asked for: the schema check, signing in and the first
+screen use Core connections only (cold-start budget).
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from db import schema
 from db.errors import DatabaseBusy, DatabaseRefused
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # How long a write waits for another computer's write to the same SQLite file to finish.
@@ -69,7 +75,6 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_on_connect)
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     # -- description -------------------------------------------------------------------
     @property
@@ -86,7 +91,14 @@ class Store:
         port = f":{self.url.port}" if self.url.port else ""
         return f"Serveur : {host}{port}/{self.url.database}"
 
-    # -- sessions ----------------------------------------------------------------------
+    # -- units of work ---------------------------------------------------------------
+    @cached_property
+    def _sessions(self) -> sessionmaker[Session]:
+        """Made with the first session: the ORM is imported then."""
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed on success, rolled back on any error."""
@@ -96,18 +108,32 @@ class Store:
             session.commit()
         except OperationalError as error:
             session.rollback()
-            if self.is_sqlite and "database is locked" in str(error.orig):
-                raise DatabaseBusy(
-                    "La base de données est occupée par un autre poste depuis plusieurs "
-                    "secondes : rien n'a été enregistré. Réessayez dans un instant ; si cela "
-                    "se répète, plusieurs postes travaillent sur le même fichier et un serveur "
-                    "PostgreSQL conviendrait mieux.") from error
+            self._raise_if_busy(error)
             raise
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A unit of work in SQLAlchemy Core, without the ORM: committed on success, rolled
+        back on any error."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except OperationalError as error:
+            self._raise_if_busy(error)
+            raise
+
+    def _raise_if_busy(self, error: OperationalError) -> None:
+        if self.is_sqlite and "database is locked" in str(error.orig):
+            raise DatabaseBusy(
+                "La base de données est occupée par un autre poste depuis plusieurs "
+                "secondes : rien n'a été enregistré. Réessayez dans un instant ; si cela "
+                "se répète, plusieurs postes travaillent sur le même fichier et un serveur "
+                "PostgreSQL conviendrait mieux.") from error
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Entity
+from db.roles import Role
 
 
 class SiteKind(enum.StrEnum):
@@ -16,15 +17,6 @@ class SiteKind(enum.StrEnum):
     LOCAL_POINT = "local_point"
     FRANCE_SERVICES = "france_services"
     PHONE_PLATFORM = "phone_platform"
-
-
-class Role(enum.StrEnum):
-    ADVISER = "adviser"
-    MEDIATOR = "mediator"
-    MEDIATION_ASSISTANT = "mediation_assistant"
-    MANAGER = "manager"
-    PARTNER = "partner"
-    ADMIN = "admin"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:

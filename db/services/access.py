@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from db.errors import PermissionDenied
-from db.models import Role
+from db.roles import Role
 
 
 class Permission(enum.Enum):

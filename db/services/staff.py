@@ -11,8 +11,11 @@ from sqlalchemy.orm import Session
 
 from db import validation
 from db.errors import NotFound, ValidationError
-from db.models import Role, Site, SiteKind, Staff
-from db.services.access import ROLE_LABELS, Actor, Permission
+from db.models import Site, SiteKind
+from db.services.access import Actor, Permission
+
+# Signing in needs no mapped class (cold start): Core queries, re-exported here.
+from db.services.accounts import Account, list_accounts, sign_in  # noqa: F401
 from db.services.rows import create_or_update, load
 
 SITE_KIND_LABELS = {
@@ -31,39 +34,11 @@ _DEPARTMENT = re.compile(r"0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-8]")
 
 
 @dataclass(frozen=True)
-class Account:
-    login: str
-    display_name: str
-    role_label: str
-    site_name: str
-
-
-@dataclass(frozen=True)
 class SiteSummary:
     id: uuid.UUID
     name: str
     kind_label: str
     city: str
-
-
-def list_accounts(session: Session) -> list[Account]:
-    """Active accounts for the sign-in picker, by role then name."""
-    order = {role: index for index, role in enumerate(Role)}
-    rows = session.scalars(
-        select(Staff).where(Staff.active, Staff.deleted_at.is_(None)).order_by(Staff.login)
-    ).all()
-    rows = sorted(rows, key=lambda s: (order[s.role], s.login))
-    return [
-        Account(s.login, s.display_name, ROLE_LABELS[s.role], s.site.name if s.site else "")
-        for s in rows
-    ]
-
-
-def sign_in(session: Session, login: str) -> Actor:
-    staff = session.scalar(select(Staff).where(Staff.login == login.strip().lower()))
-    if staff is None or not staff.active or staff.deleted_at is not None:
-        raise NotFound(f"Le compte « {login} » n'existe pas ou est désactivé.")
-    return Actor(staff.id, staff.login, staff.display_name, staff.role, staff.site_id)
 
 
 def list_sites(session: Session) -> list[SiteSummary]:
