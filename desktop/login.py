@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services import staff
+from db.services import accounts
 from db.services.access import Actor
+from db.services.accounts import Account
 from desktop import operations as ops
 from desktop import theme
 from widgets.heading import Heading
@@ -45,7 +46,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def accounts_model(accounts: list[staff.Account], parent: QObject | None = None
+def accounts_model(accounts: list[Account], parent: QObject | None = None
                    ) -> QStandardItemModel:
     model = QStandardItemModel(0, len(COLUMNS), parent)
     model.setHorizontalHeaderLabels(list(COLUMNS))
@@ -149,10 +150,12 @@ class LoginDialog(QDialog):
         self.filter_edit.textChanged.connect(self._filter)
         self.filter_edit.installEventFilter(self)
         self.filter_edit.setFocus()
-        ops.query(ctx, staff.list_accounts).on_success(self.set_accounts).owned_by(self).run()
+        # Core queries: the ORM is not loaded for the picker (it loads behind the main window).
+        ops.core_query(ctx, accounts.list_accounts).on_success(self.set_accounts) \
+            .owned_by(self).run()
 
     # -- accounts ------------------------------------------------------------------------
-    def set_accounts(self, accounts: list[staff.Account]) -> None:
+    def set_accounts(self, accounts: list[Account]) -> None:
         self.proxy.setSourceModel(accounts_model(accounts, self))
         if not accounts:
             self._show_message(self._empty_hint or "Aucun compte n'est enregistré dans cette "
@@ -206,7 +209,7 @@ class LoginDialog(QDialog):
         if login is None:
             return
         self.sign_in_button.setEnabled(False)
-        ops.query(self._ctx, lambda session: staff.sign_in(session, login)) \
+        ops.core_query(self._ctx, lambda connection: accounts.sign_in(connection, login)) \
             .on_success(self._signed_in).on_failure(self._refused).owned_by(self).run()
 
     def _signed_in(self, actor: Actor) -> None:

@@ -9,13 +9,18 @@ else goes to the error dialog.
         .on_success(model.set_ids).run()
     ops.write(ctx, lambda s: people.create_person(s, ctx.actor, data), changes={"person"}) \
         .on_success(opened).with_progress("Enregistrement…", parent).run()
+
+``ops.core_query`` hands its work a Core ``Connection`` instead of a ``Session``, and
+``ops.task`` nothing at all (work that opens the database itself): the start-up (schema check,
+signing in) runs before the ORM is loaded.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any, Generic, Literal, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
@@ -43,15 +48,16 @@ class _Signals(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, store, work: Callable, signals: _Signals):
+    def __init__(self, unit: Callable[[], AbstractContextManager], work: Callable,
+                 signals: _Signals):
         super().__init__()
-        self._store, self._work, self._signals = store, work, signals
+        self._unit, self._work, self._signals = unit, work, signals
 
     def run(self) -> None:
         _current.signals = self._signals
         try:
-            with self._store.session() as session:
-                result = self._work(session)
+            with self._unit() as session_or_connection:
+                result = self._work(session_or_connection)
         except BaseException as error:
             self._signals.failed.emit(error)
         else:
@@ -69,12 +75,15 @@ class TaskManager(QObject):
         self._pool.setMaxThreadCount(1)
         self._running: set[_Signals] = set()
 
-    def start(self, store, work: Callable, signals: _Signals) -> None:
+    def start(self, unit: Callable[[], AbstractContextManager], work: Callable,
+              signals: _Signals) -> None:
+        """Run ``work`` on the worker thread inside ``unit()`` (the store's session or
+        connection), then deliver through ``signals``."""
         self._running.add(signals)  # keeps the signals alive until the result is delivered
         queued = Qt.ConnectionType.QueuedConnection
         signals.finished.connect(lambda _r: self._running.discard(signals), queued)
         signals.failed.connect(lambda _e: self._running.discard(signals), queued)
-        self._pool.start(_Runnable(store, work, signals))
+        self._pool.start(_Runnable(unit, work, signals))
 
     def idle(self) -> bool:
         return not self._running
@@ -86,8 +95,9 @@ class TaskManager(QObject):
 class Op(Generic[T]):
     """One piece of database work, configured fluently and then ``run()``."""
 
-    def __init__(self, ctx, work: Callable[[Any], T], changes: frozenset[str] = frozenset()):
-        self._ctx, self._work, self._changes = ctx, work, changes
+    def __init__(self, ctx, work: Callable[[Any], T], changes: frozenset[str] = frozenset(),
+                 unit: Literal["session", "connection"] | None = "session"):
+        self._ctx, self._work, self._changes, self._unit = ctx, work, changes, unit
         self._on_success: Callable[[T], None] | None = None
         self._on_failure: Callable[[BaseException], None] | None = None
         self._progress_label: str | None = None
@@ -146,7 +156,10 @@ class Op(Generic[T]):
 
         signals.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
         signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
-        self._ctx.tasks.start(self._ctx.store, self._work, signals)
+        store = self._ctx.store
+        unit = {"session": store.session, "connection": store.connection}.get(
+            self._unit, nullcontext)
+        self._ctx.tasks.start(unit, self._work, signals)
 
 
 class _Progress:
@@ -192,6 +205,18 @@ class _Progress:
 def query(ctx, work: Callable[[Any], T]) -> Op[T]:
     """A read: no change is announced."""
     return Op(ctx, work)
+
+
+def core_query(ctx, work: Callable[[Any], T]) -> Op[T]:
+    """A read in SQLAlchemy Core: ``work`` gets a ``Connection``, and the ORM need not be
+    loaded."""
+    return Op(ctx, work, unit="connection")
+
+
+def task(ctx, work: Callable[[None], T]) -> Op[T]:
+    """Work on the worker thread that opens no unit of work (it gets None): checking or
+    migrating the schema, which must look at a file before connecting to it."""
+    return Op(ctx, work, unit=None)
 
 
 def write(ctx, work: Callable[[Any], T], changes: set[str]) -> Op[T]:

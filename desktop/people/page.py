@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -15,15 +16,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services import people
 from db.services.access import Permission
-from db.services.people import PersonRecord
 from desktop import operations as ops
 from desktop.context import AppContext
-from desktop.people.dialog import PersonDialog
 from desktop.people.search import PeopleSearch, count_line
 from widgets.id_list_model import enter_list, read_only_rows, size_columns
 from widgets.search_field import SearchField
+
+if TYPE_CHECKING:  # the record and its service load on first use, not with the first screen
+    from db.services.people import PersonRecord
+    from desktop.people.dialog import PersonDialog
 
 HINT = (
     "Tapez le début d'un nom (« lef élo » : plusieurs mots précisent), "
@@ -123,10 +125,17 @@ class PeoplePage(QWidget):
         if person_id is None:
             return
         actor = self._ctx.actor
-        ops.query(self._ctx, lambda session: people.get_person(session, actor, person_id)) \
-            .on_success(self._show_dialog).run()
+
+        def work(session) -> PersonRecord:
+            from db.services import people
+
+            return people.get_person(session, actor, person_id)
+
+        ops.query(self._ctx, work).on_success(self._show_dialog).run()
 
     def _show_dialog(self, record: PersonRecord | None) -> None:
+        from desktop.people.dialog import PersonDialog
+
         if self._dialog is not None:
             self._dialog.close()
         self._dialog = PersonDialog(self._ctx, record, self)

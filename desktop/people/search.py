@@ -1,17 +1,24 @@
-"""The search behind the people list: queries off the GUI thread, rows fetched by block."""
+"""The search behind the people list: queries off the GUI thread, rows fetched by block.
+
+The people service (and with it the ORM) is imported on first use, on the worker thread: the
+people page is built before the ORM is loaded (cold start), which the start-up then warms up
+behind the first screen.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from db.services import people
-from db.services.people import PersonRow
 from desktop import operations as ops
 from desktop.context import AppContext
 from widgets.id_list_model import IdListModel
+
+if TYPE_CHECKING:
+    from db.services.people import PersonRow
 
 COLUMNS = ("Nom", "Prénom", "Type", "NIR", "Né(e) le", "Téléphone", "Commune")
 
@@ -40,11 +47,19 @@ def _thousands(number: int) -> str:
 
 
 def count_line(count: int) -> str:
+    from db.services import people
+
     if count >= people.SEARCH_LIMIT:
         return f"Plus de {_thousands(people.SEARCH_LIMIT)} résultats : précisez la recherche"
     if count == 0:
         return "Aucune personne ne correspond à cette recherche."
     return f"{_thousands(count)} personne{'s' if count > 1 else ''}"
+
+
+def _first_page() -> int:
+    from db.services import people  # loaded by then: the search ran on the worker thread
+
+    return people.FIRST_PAGE
 
 
 class PeopleSearch(QObject):
@@ -79,15 +94,19 @@ class PeopleSearch(QObject):
         if not text:
             self._show_first_page(ticket, text, [])
             return
-        self._query(ticket, text, people.FIRST_PAGE, self._show_first_page)
+        self._query(ticket, text, False, self._show_first_page)
 
-    def _query(self, ticket: int, text: str, limit: int,
+    def _query(self, ticket: int, text: str, whole: bool,
                then: Callable[[int, str, list[uuid.UUID]], None]) -> None:
+        """The first page of the answer, or the ``whole`` of it."""
         actor = self._ctx.actor
 
         def work(session) -> list[uuid.UUID] | None:
+            from db.services import people
+
             if ticket != self._latest:  # overtaken while it waited in the queue
                 return None
+            limit = people.SEARCH_LIMIT if whole else people.FIRST_PAGE
             return people.search_people(session, actor, text, limit)
 
         def deliver(ids: list[uuid.UUID] | None) -> None:
@@ -99,10 +118,10 @@ class PeopleSearch(QObject):
     def _show_first_page(self, ticket: int, text: str, ids: list[uuid.UUID]) -> None:
         self.model.set_keys(ids)
         self.listed.emit(text)
-        if len(ids) < people.FIRST_PAGE:  # that was the whole answer
+        if not ids or len(ids) < _first_page():  # that was the whole answer
             self.searched.emit(text, len(ids))
         else:
-            self._query(ticket, text, people.SEARCH_LIMIT, self._show_all)
+            self._query(ticket, text, True, self._show_all)
 
     def _show_all(self, _ticket: int, text: str, ids: list[uuid.UUID]) -> None:
         shown = self.model.keys()
@@ -113,5 +132,7 @@ class PeopleSearch(QObject):
         self.searched.emit(text, len(ids))
 
     def _fetch_rows(self, ids: list[uuid.UUID]) -> list[PersonRow]:
+        from db.services import people
+
         with self._ctx.store.session() as session:
             return people.people_rows(session, self._ctx.actor, ids)

@@ -4,6 +4,7 @@ demo data, and GUICHET_LOGIN / GUICHET_QUIT_WHEN_READY drive a start without any
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import sys
 
 import pytest
@@ -12,12 +13,13 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy.engine import make_url
 
 from db import demo
-from db.models import Person
+from db.models import Person, Role
 from db.store import Store
 from desktop import app as app_module
 from desktop import errors, operations
 from desktop.app import EXIT_OK, EXIT_REFUSED, needs_password, run_gui
 from desktop.settings import Settings
+from tests.gui.test_people import add_person
 
 
 @pytest.fixture(autouse=True)
@@ -135,14 +137,14 @@ def test_ready_is_said_once_the_main_window_is_painted_and_idle(
             return False
 
     paints, at_ready = PaintCounter(), []
-    original = app_module.Startup._quit_once_idle
+    original = app_module.Startup._painted
 
-    def quit_once_idle(startup, ctx):
+    def painted(startup, ctx):
         at_ready.append((startup.window.current_area(), startup.window.isVisible(),
                          ctx.actor.login, ctx.tasks.idle(), paints.count > 0))
         original(startup, ctx)
 
-    monkeypatch.setattr(app_module.Startup, "_quit_once_idle", quit_once_idle)
+    monkeypatch.setattr(app_module.Startup, "_painted", painted)
     qapp.installEventFilter(paints)
     try:
         assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_OK
@@ -150,6 +152,46 @@ def test_ready_is_said_once_the_main_window_is_painted_and_idle(
         qapp.removeEventFilter(paints)
     assert capsys.readouterr().out == "ready\n"
     assert at_ready[-1] == ("people", True, "conseiller01", True, True)
+
+
+# Run in a process of its own: the test process has long imported the ORM.
+_FIRST_SCREEN_SCRIPT = """
+import sys
+from desktop import app
+
+seen = {}
+painted = app.Startup._painted
+
+
+def search_at_once(startup, ctx):
+    seen["orm at first paint"] = "sqlalchemy.orm" in sys.modules
+    painted(startup, ctx)  # queues the warm-up
+    page = startup.window.page("people")
+    page.search.searched.connect(lambda text, count: (seen.update(found=count, text=text),
+                                                      startup.quit(app.EXIT_OK)))
+    page.search_field.setText("lefèvre")
+    page.search_field.flush()
+
+
+app.Startup._painted = search_at_once
+code = app.run_gui(sys.argv[1])
+print(code, seen["orm at first paint"], seen.get("text"), seen.get("found"),
+      "sqlalchemy.orm" in sys.modules)
+"""
+
+
+def test_the_first_screen_needs_no_orm_and_a_search_right_away_works(
+        sqlite_store, gui_actors, monkeypatch):
+    """The main window is painted, signed in, on the people page before the ORM is imported
+    (cold-start budget); a search typed at that very moment waits for the warm-up and
+    finds its people."""
+    add_person(sqlite_store, gui_actors[Role.ADVISER])  # Éloïse Lefèvre
+    monkeypatch.setenv("GUICHET_LOGIN", "conseiller01")
+    result = subprocess.run(
+        [sys.executable, "-c", _FIRST_SCREEN_SCRIPT, str(sqlite_store.sqlite_path)],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "False", "lefèvre", "1", "True"]
 
 
 def test_the_picker_is_shown_without_guichet_login(qtbot, sqlite_store, gui_actors,
