@@ -261,8 +261,6 @@ class Startup(QObject):
     def open_main_window(self, actor: Actor) -> None:
         from desktop.main_window import MainWindow
 
-        if actor.login != self.settings.last_login:  # a write to disk otherwise for nothing
-            self.settings.save(last_login=actor.login)
         log.info("signed in as %s (%s)", actor.login, actor.role.value)
         ctx = AppContext(self.store, actor)
         self.window = MainWindow(ctx)
@@ -280,6 +278,9 @@ class Startup(QObject):
                 return
             print("ready", flush=True)  # the benchmark's mark: shown and usable
             QTimer.singleShot(0, lambda: self.quit(EXIT_OK))
+        # Once the window is up: writing the settings syncs them to disk (tens of ms).
+        if ctx.actor.login != self.settings.last_login:
+            self.settings.save(last_login=ctx.actor.login)
         warm_up(ctx)
 
     def switch_user(self) -> None:
