@@ -226,7 +226,8 @@ class SessionDialog(QDialog):
         question = (f"Annuler la session du {french_moment(row.starts_at, self._zone)} ? "
                     + (f"Ses {people} inscrits et personnes en attente perdront leur place."
                        if people > 1 else
-                       "La personne inscrite perdra sa place." if people else
+                       "La personne inscrite perdra sa place." if row.seats_taken else
+                       "La personne en attente perdra sa place." if row.waiting else
                        "Personne n'y est inscrit."))
         if not Prompts.confirm(self, question):
             return
