@@ -32,6 +32,7 @@ from db.services.access import Actor
 from db.services.accounts import Account
 from desktop import operations as ops
 from desktop import theme
+from widgets.form import error_color
 from widgets.heading import Heading
 
 _LOGIN_ROLE = Qt.ItemDataRole.UserRole
@@ -226,5 +227,5 @@ class LoginDialog(QDialog):
 
     def _show_message(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        color = theme.error_color(self.palette()).name() if error else ""
+        color = error_color(self.palette()).name() if error else ""
         self.message.setStyleSheet(f"color: {color}" if color else "")

@@ -34,6 +34,7 @@ from db.services import staff
 from desktop import credentials, theme
 from desktop import operations as ops
 from desktop.settings import THEMES, Settings, server_account
+from widgets.form import error_color
 
 DEFAULT_PORT = 5432
 
@@ -80,7 +81,7 @@ class SettingsDialog(QDialog):
         focus = focus or widget
         focus.setAccessibleName(accessible)
         error = QLabel(self)  # one short sentence: no word wrap, which would clip it
-        error.setStyleSheet(f"color: {theme.error_color(self.palette()).name()}")
+        error.setStyleSheet(f"color: {error_color(self.palette()).name()}")
         error.setAccessibleName(f"Erreur : {accessible}")
         error.hide()
         self._errors[key] = error

@@ -121,12 +121,6 @@ def _palette(palette: QPalette, colors: dict, disabled_text: str) -> QPalette:
     return palette
 
 
-def error_color(palette: QPalette) -> QColor:
-    """The red of messages beside a field, readable on the window background."""
-    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    return QColor("#ff8a80" if dark else "#b3261e")
-
-
 @cache
 def _svg_source(name: str) -> str:
     return (ICONS / f"{name}.svg").read_text(encoding="utf-8")

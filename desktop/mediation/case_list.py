@@ -23,10 +23,10 @@ from db.services import mediation
 from db.services.mediation import STATUS_LABELS, CaseFilter, CaseRow, MotiveRecord
 from db.services.mediation_deadlines import OPEN_STATUSES
 from desktop import operations as ops
-from desktop import theme
 from desktop.context import AppContext
 from desktop.mediation.wording import day, next_due_text, thousands
 from widgets.choice_box import ChoiceBox
+from widgets.form import error_color
 from widgets.id_list_model import IdListModel, enter_list, read_only_rows, size_columns
 from widgets.search_field import SearchField
 
@@ -84,7 +84,7 @@ def case_style(row: CaseRow, column: int, role: int):
     if column not in (0, ALERT_COLUMN):
         return None
     if role == Qt.ItemDataRole.ForegroundRole and row.overdue:
-        return theme.error_color(QGuiApplication.palette())
+        return error_color(QGuiApplication.palette())
     if role == Qt.ItemDataRole.FontRole and (row.overdue or row.urgent):
         font = QFont()
         font.setBold(True)

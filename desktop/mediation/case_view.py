@@ -39,7 +39,6 @@ from db.services.mediation import (
     today_in_office,
 )
 from desktop import operations as ops
-from desktop import theme
 from desktop.context import AppContext
 from desktop.documents import mediation_pdf, write_atomically
 from desktop.mediation.dialogs import (
@@ -53,6 +52,7 @@ from desktop.mediation.dialogs import (
 )
 from desktop.mediation.wording import day, delay_lines
 from widgets.dialog_layout import scrolling
+from widgets.form import error_color
 from widgets.record_header import RecordHeader
 from widgets.timeline import TimelineItem, TimelineView
 
@@ -93,7 +93,7 @@ class _Details(QGroupBox):
                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
             text.setAccessibleName(label)
             if value.startswith("EN RETARD") or label == "En retard":
-                text.setStyleSheet(f"color: {theme.error_color(self.palette()).name()};"
+                text.setStyleSheet(f"color: {error_color(self.palette()).name()};"
                                    " font-weight: bold;")
             self._layout.addRow(f"{label} :", text)
 

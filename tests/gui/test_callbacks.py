@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QDialog
 from db.models import Appointment, CallbackOutcome, CallbackRequest, Channel, Role
 from db.services import callbacks
 from db.services.callbacks import CallbackInput
-from desktop import theme
 from desktop.callbacks.booking import booking_available
 from desktop.callbacks.form import TakeCallbackDialog
 from desktop.callbacks.handle import HandleCallbackDialog
@@ -21,6 +20,7 @@ from desktop.callbacks.page import COLUMNS, CallbacksPage
 from desktop.callbacks.wording import delay_text, duration_text
 from tests.db.agenda_setup import make_agenda
 from tests.gui.test_people import type_text
+from widgets.form import error_color
 
 FRIDAY = date(2026, 3, 13)
 MONDAY = date(2026, 3, 16)
@@ -167,7 +167,7 @@ def test_an_overdue_request_is_red_and_says_so(qtbot, setup, open_page, sqlite_s
     assert cells(page, 0)["État"] == "En retard de 3 h"
     assert cells(page, 1)["État"] == "À rappeler dans 23 h"
     red = page.model.data(page.model.index(0, 1), Qt.ItemDataRole.ForegroundRole)
-    assert QColor(red) == theme.error_color(page.palette())
+    assert QColor(red) == error_color(page.palette())
     assert page.model.data(page.model.index(1, 1), Qt.ItemDataRole.ForegroundRole) is None
     assert page.count.text() == "2 demandes en attente, dont 1 en retard"
 

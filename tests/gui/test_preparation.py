@@ -19,13 +19,13 @@ from db.models import (
 )
 from db.services import booking, slots
 from db.services.preparation import TaskState
-from desktop import theme
 from desktop.agenda.appointment_dialog import AppointmentDialog
 from desktop.preparation.dialogs import DaySheetDialog, PdfPrompt
 from desktop.preparation.form import PreparationDialog
 from desktop.preparation.page import COLUMNS, PreparationPage
 from tests.db.agenda_setup import make_agenda
 from tests.desktop.test_mediation_pdf import read
+from widgets.form import error_color
 
 BOOKED_AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 FRIDAY = datetime(2026, 3, 13, 9, 0, tzinfo=UTC)  # Monday's visits were due on Thursday
@@ -81,7 +81,7 @@ def test_the_list_is_by_due_day_and_late_ones_stand_out(qtbot, qtmodeltester, op
     assert first["Rendez-vous"] == "lun. 16/03/2026 09:00"  # the site's time, not UTC
     assert second["État"] == "À appeler aujourd'hui"
     late = page.model.index(0, COLUMNS.index("Personne"))
-    assert page.model.data(late, Qt.ItemDataRole.ForegroundRole) == theme.error_color(
+    assert page.model.data(late, Qt.ItemDataRole.ForegroundRole) == error_color(
         QGuiApplication.palette())
     assert page.model.data(page.model.index(1, 0), Qt.ItemDataRole.ForegroundRole) is None
     assert page.count.text() == "2 préparations à faire, dont 1 en retard"
