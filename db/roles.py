@@ -1,5 +1,5 @@
 """The roles of the staff, free of the ORM: signing in and the first screen need them before
-the mapped classes are loaded (cold-start budget). ``db.models`` re-exports ``Role``."""
+the mapped classes are loaded (cold-start budget). ``db.org.models`` re-exports ``Role``."""
 
 from __future__ import annotations
 

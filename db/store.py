@@ -1,9 +1,10 @@
-"""The store: one engine and its sessions, on SQLite (embedded default) or PostgreSQL.
+"""The store: one engine and its units of work, on SQLite (embedded default) or PostgreSQL.
 
 Opening a database checks that it is a Guichet database of a known schema revision;
-migrating copies a non-empty SQLite file aside first. The ORM (``sqlalchemy.orm``) is
-imported when the first session is asked for: the schema check, signing in and the first
-screen use Core connections only (cold-start budget).
+migrating copies a non-empty SQLite file aside first. Writes go through ``unit(actor)``
+(``db.unit``); ``session()`` is for reading. The ORM (``sqlalchemy.orm``) is imported when
+the first unit or session is asked for: the schema check, signing in and the first screen
+use Core connections only (cold-start budget).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from db.errors import DatabaseBusy, DatabaseRefused
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
+
+    from db.unit.unit import Actor, Unit
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # How long a write waits for another computer's write to the same SQLite file to finish.
@@ -94,14 +97,28 @@ class Store:
     # -- units of work ---------------------------------------------------------------
     @cached_property
     def _sessions(self) -> sessionmaker[Session]:
-        """Made with the first session: the ORM is imported then."""
-        from sqlalchemy.orm import sessionmaker
+        """Made with the first unit or session: the ORM is imported then."""
+        from db.unit.unit import make_sessions
 
-        return sessionmaker(self.engine, expire_on_commit=False)
+        return make_sessions(self.engine)
+
+    @contextmanager
+    def unit(self, actor: Actor | None) -> Iterator[Unit]:
+        """A unit of work of ``actor`` (None: a system job): committed on success, rolled
+        back on any error, a race lost refused in French."""
+        from db.unit.unit import unit_of_work
+
+        try:
+            with unit_of_work(self._sessions, actor) as unit:
+                yield unit
+        except OperationalError as error:
+            self._raise_if_busy(error)
+            raise
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed on success, rolled back on any error."""
+        """A session to read with (tests, checks): committed on success, rolled back on any
+        error. Services take a unit instead."""
         session = self._sessions()
         try:
             yield session
@@ -208,7 +225,7 @@ class Store:
             return state
         if state is SchemaState.OUTDATED:
             self.backup_sqlite()
-        from db.migrations.runner import upgrade_to_head  # Alembic only when needed
+        from db.migrate import upgrade_to_head  # Alembic only when needed
 
         upgrade_to_head(self.engine)
         if self.is_sqlite:

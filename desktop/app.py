@@ -32,8 +32,8 @@ import sqlalchemy.dialects.sqlite  # noqa: F401
 
 import desktop.logs  # noqa: F401
 from db.errors import GuichetError
-from db.services import accounts
-from db.services.access import Actor
+from db.org import accounts
+from db.org.access import Actor
 from db.store import SchemaState, Store
 
 # isort: split
@@ -214,9 +214,9 @@ class Startup(QObject):
                   lambda _summary: self.sign_in())
 
     def _generate_demo(self):
-        from db import demo
+        from db.demo import generate as demo_generate
 
-        summary = demo.generate(self.store, size=DEMO_SIZE, seed=DEMO_SEED,
+        summary = demo_generate.generate(self.store, size=DEMO_SIZE, seed=DEMO_SEED,
                                 progress=ops.report_progress)
         log.info("demo data generated in %s", self.store.describe())
         return summary
@@ -376,10 +376,10 @@ class Startup(QObject):
         self.store = self.boot = None
 
 
-def _load_orm_and_people_service(_session) -> None:
+def _load_orm_and_people_service(_unit) -> None:
     from sqlalchemy.orm import configure_mappers
 
-    importlib.import_module("db.services.people")
+    importlib.import_module("db.people.search")
     configure_mappers()
 
 

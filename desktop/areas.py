@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
-from db.services.access import Permission
+from db.org.access import Permission
 from desktop.context import AppContext
 
 

@@ -65,7 +65,7 @@ def _size(value: str) -> str:
 
 
 def _month(value: str):
-    from db.services.pathways import parse_month
+    from db.pathways.months import parse_month
 
     try:
         return parse_month(value)
@@ -183,12 +183,15 @@ def _open_store(args, create: bool = True):
     return open_store(url) if create else Store(url)
 
 
-def _in_session(args, work: Callable):
-    """``work(session)`` in one unit of work on the command's database, then let it go."""
+def _in_unit(args, work: Callable, account: Callable = lambda _connection: None):
+    """``work(unit)`` in one unit of work on the command's database, then let it go. The
+    unit's actor is ``account(connection)``; None is a system job."""
     store = _open_store(args)
     try:
-        with store.session() as session:
-            return work(session)
+        with store.connection() as connection:
+            actor = account(connection)
+        with store.unit(actor) as unit:
+            return work(unit)
     finally:
         store.dispose()
 
@@ -201,17 +204,27 @@ def _output(args, command: str) -> Path:
     return output
 
 
-def _login(session, login: str | None, command: str):
+def _login(login: str | None, command: str) -> Callable:
     """The account ``--login`` names (an unknown one is a usage error), or None."""
     from db.errors import NotFound
-    from db.services import staff
+    from db.org import accounts
 
-    if not login:
-        return None
-    try:
-        return staff.sign_in(session, login)
-    except NotFound as error:
-        raise UsageError(f"guichet {command} : {error}") from None
+    def account(connection):
+        if not login:
+            return None
+        try:
+            return accounts.sign_in(connection, login)
+        except NotFound as error:
+            raise UsageError(f"guichet {command} : {error}") from None
+
+    return account
+
+
+def _adviser(login: str) -> Callable:
+    """The adviser's own account, for the exports of their own agenda."""
+    from db.org import accounts
+
+    return lambda connection: accounts.sign_in(connection, login)
 
 
 def cmd_db_upgrade(args) -> int:
@@ -233,12 +246,12 @@ def cmd_db_upgrade(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from db import demo
+    from db.demo import generate as demo_generate
 
     store = _open_store(args)
     try:
-        summary = demo.generate(store, size=args.size, seed=args.seed,
-                                progress=_print_progress)
+        summary = demo_generate.generate(store, size=args.size, seed=args.seed,
+                                         progress=_print_progress)
     finally:
         store.dispose()
     print(f"\nDonnées de démonstration créées dans {store.describe()} :", file=sys.stderr)
@@ -252,24 +265,24 @@ def cmd_import_pathway(args) -> int:
     Without ``--login`` the import is the unattended batch job: no account, the audit trail
     records the import with no actor; with it, that account's permission is checked.
     """
-    from db.services import pathway_import, pathways
+    from db.pathways import extract_import
+    from db.pathways import kinds as pathways_kinds
 
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"guichet import pathway : fichier introuvable : {path}")
     data = path.read_bytes()
 
-    def work(session):
-        codes = [kind.code for kind in pathways.list_kinds(session)]
+    def work(unit):
+        codes = [kind.code for kind in pathways_kinds.list_kinds(unit)]
         if args.kind.strip().lower() not in codes:
             raise UsageError(f"guichet import pathway : type de parcours inconnu "
                              f"« {args.kind} » (possibles : {', '.join(codes)})")
-        actor = _login(session, args.login, "import pathway")
-        return pathway_import.import_extract(
-            session, actor, args.kind, data, month=args.month, file_name=path.name,
+        return extract_import.import_extract(
+            unit, args.kind, data, month=args.month, file_name=path.name,
             progress=_print_progress)
 
-    report = _in_session(args, work)
+    report = _in_unit(args, work, _login(args.login, "import pathway"))
     if sys.stderr.isatty():
         print(file=sys.stderr)  # ends the progress line
     print(report.describe())
@@ -283,17 +296,16 @@ def _print_progress(done: int, total: int, label: str = "") -> None:
 
 def cmd_export_ics(args) -> int:
     """Write an adviser's appointments as one .ics file, or nothing at all."""
-    from db.services import booking, staff
+    from db.agenda import appointments
     from desktop.documents import ical, write_atomically
 
     output = _output(args, "export ics")
 
-    def work(session):
-        adviser = staff.sign_in(session, args.adviser)
-        return adviser, booking.calendar_entries(session, adviser, args.adviser,
-                                                 args.first_day, args.last_day)
+    def work(unit):
+        return unit.actor, appointments.calendar_entries(unit, args.adviser, args.first_day,
+                                                         args.last_day)
 
-    adviser, entries = _in_session(args, work)
+    adviser, entries = _in_unit(args, work, _adviser(args.adviser))
     write_atomically(output, ical.publish(entries, name=f"Guichet — {adviser.display_name}"))
     print(f"{len(entries)} rendez-vous exportés dans {output}")
     return EXIT_OK
@@ -302,21 +314,20 @@ def cmd_export_ics(args) -> int:
 def cmd_export_pdf_case(args) -> int:
     """Write the summary PDF of a mediation case, or nothing at all."""
     from db.errors import ValidationError
-    from db.services import mediation
+    from db.mediation import reading as mediation_reading
     from desktop.documents import mediation_pdf, write_atomically
 
     output = _output(args, "export pdf case")
 
-    def work(session) -> bytes:
-        actor = _login(session, args.login, "export pdf case")
+    def work(unit) -> bytes:
         try:
-            case_id = mediation.find_reference(session, actor, args.reference)
+            case_id = mediation_reading.find_reference(unit, args.reference)
         except ValidationError as error:
             raise UsageError(f"guichet export pdf case : {error}") from None
-        return mediation_pdf.case_summary(session, actor, case_id,
+        return mediation_pdf.case_summary(unit, case_id,
                                           include_internal_notes=args.internal_notes)
 
-    write_atomically(output, _in_session(args, work))
+    write_atomically(output, _in_unit(args, work, _login(args.login, "export pdf case")))
     print(f"Dossier {args.reference.strip().upper()} exporté dans {output}")
     return EXIT_OK
 
@@ -328,18 +339,18 @@ def cmd_export_pdf_report(args) -> int:
     figures, so it is edited as a manager would see it, in the name of no one."""
     import uuid
 
-    from db.models import Role
-    from db.services.access import Actor
+    from db.org.access import Actor
+    from db.roles import Role
     from desktop.documents import monthly_report, write_atomically
 
     output = _output(args, "export pdf report")
 
-    def work(session) -> bytes:
-        actor = (_login(session, args.login, "export pdf report")
-                 or Actor(uuid.UUID(int=0), "", "Rapport automatique", Role.MANAGER))
-        return monthly_report.monthly_report(session, actor, args.month)
+    def account(connection):
+        return (_login(args.login, "export pdf report")(connection)
+                or Actor(uuid.UUID(int=0), "", "Rapport automatique", Role.MANAGER))
 
-    write_atomically(output, _in_session(args, work))
+    write_atomically(output, _in_unit(
+        args, lambda unit: monthly_report.monthly_report(unit, args.month), account))
     print(f"Rapport d'activité — {monthly_report.month_label(args.month)} — exporté dans "
           f"{output}")
     return EXIT_OK
@@ -347,16 +358,14 @@ def cmd_export_pdf_report(args) -> int:
 
 def cmd_export_pdf_day_sheet(args) -> int:
     """Write an adviser's day sheet, signed in as that adviser, or nothing at all."""
-    from db.services import staff
     from desktop.documents import day_sheet, write_atomically
 
     output = _output(args, "export pdf day-sheet")
 
-    def work(session):
-        adviser = staff.sign_in(session, args.adviser)
-        return adviser, day_sheet.day_sheet(session, adviser, args.adviser, args.day)
+    def work(unit):
+        return unit.actor, day_sheet.day_sheet(unit, args.adviser, args.day)
 
-    adviser, content = _in_session(args, work)
+    adviser, content = _in_unit(args, work, _adviser(args.adviser))
     write_atomically(output, content)
     print(f"Feuille de journée du {args.day:%d/%m/%Y} — {adviser.display_name} — exportée "
           f"dans {output}")
@@ -369,11 +378,9 @@ def cmd_export_pdf_letter(args) -> int:
 
     output = _output(args, "export pdf letter")
 
-    def work(session) -> bytes:
-        actor = _login(session, args.login, "export pdf letter")
-        return confirmation_letter.confirmation_letter(session, actor, args.appointment)
-
-    write_atomically(output, _in_session(args, work))
+    write_atomically(output, _in_unit(
+        args, lambda unit: confirmation_letter.confirmation_letter(unit, args.appointment),
+        _login(args.login, "export pdf letter")))
     print(f"Lettre de confirmation exportée dans {output}")
     return EXIT_OK
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from db.errors import ConflictError, GuichetError, ValidationError
-from db.services.access import Actor
+from db.org.access import Actor
 from db.store import Store
 from desktop.operations import TaskManager
 from widgets.banner import Banner

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services import accounts
-from db.services.access import Actor
-from db.services.accounts import Account
+from db.org import accounts
+from db.org.access import Actor
+from db.org.accounts import Account
 from desktop import operations as ops
 from desktop import theme
 from widgets.form import error_color

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services.access import Permission
+from db.org.access import Permission
 from desktop import theme
 from desktop.areas import Area, visible_areas
 from desktop.context import AppContext

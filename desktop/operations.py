@@ -1,16 +1,17 @@
 """Database work off the GUI thread, in the manner of Anki's ``CollectionOp`` / ``QueryOp``.
 
 Every operation runs on one worker thread (so database work is serialised), inside one unit of
-work of the store. Its result comes back on the GUI thread; a write then tells every screen which
-kinds of records changed. Refusals (``GuichetError``) are shown as a French message; anything
-else goes to the error dialog.
+work of the store for the signed-in actor. Its result comes back on the GUI thread; a write then
+tells every screen what it changed — the kinds of records the unit of work recorded as it wrote
+(``db.unit``), never a list the caller declares. Refusals (``GuichetError``) are shown as a
+French message; anything else goes to the error dialog.
 
-    ops.query(ctx, lambda s: people.search_people(s, ctx.actor, text)) \
+    ops.query(ctx, lambda unit: search.search_people(unit, text)) \
         .on_success(model.set_ids).run()
-    ops.write(ctx, lambda s: people.create_person(s, ctx.actor, data), changes={"person"}) \
+    ops.write(ctx, lambda unit: records.create_person(unit, data)) \
         .on_success(opened).with_progress("Enregistrement…", parent).run()
 
-``ops.core_query`` hands its work a Core ``Connection`` instead of a ``Session``, and
+``ops.core_query`` hands its work a Core ``Connection`` instead of a unit, and
 ``ops.task`` nothing at all (work that opens the database itself): the start-up (schema check,
 signing in) runs before the ORM is loaded.
 """
@@ -20,13 +21,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from db.errors import GuichetError
+
+if TYPE_CHECKING:  # the first window does without the ORM (cold-start budget)
+    from db.unit import Unit
 
 T = TypeVar("T")
 
@@ -42,7 +46,7 @@ def report_progress(done: int, total: int, label: str = "") -> None:
 
 class _Signals(QObject):
     # Lives on the GUI thread; the worker emits, Qt queues the calls back to the GUI thread.
-    finished = Signal(object)
+    finished = Signal(object, object)  # the result, the kinds of records written
     failed = Signal(object)
     progress = Signal(int, int, str)
 
@@ -56,12 +60,14 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         _current.signals = self._signals
         try:
-            with self._unit() as session_or_connection:
-                result = self._work(session_or_connection)
+            with self._unit() as opened:
+                result = self._work(opened)
         except BaseException as error:
             self._signals.failed.emit(error)
         else:
-            self._signals.finished.emit(result)
+            # Read once committed: a unit of work knows what it wrote.
+            changes = getattr(opened, "changes", None)
+            self._signals.finished.emit(result, changes.kinds if changes else frozenset())
         finally:
             _current.signals = None
 
@@ -81,7 +87,7 @@ class TaskManager(QObject):
         connection), then deliver through ``signals``."""
         self._running.add(signals)  # keeps the signals alive until the result is delivered
         queued = Qt.ConnectionType.QueuedConnection
-        signals.finished.connect(lambda _r: self._running.discard(signals), queued)
+        signals.finished.connect(lambda _r, _c: self._running.discard(signals), queued)
         signals.failed.connect(lambda _e: self._running.discard(signals), queued)
         self._pool.start(_Runnable(unit, work, signals))
 
@@ -95,9 +101,9 @@ class TaskManager(QObject):
 class Op(Generic[T]):
     """One piece of database work, configured fluently and then ``run()``."""
 
-    def __init__(self, ctx, work: Callable[[Any], T], changes: frozenset[str] = frozenset(),
-                 unit: Literal["session", "connection"] | None = "session"):
-        self._ctx, self._work, self._changes, self._unit = ctx, work, changes, unit
+    def __init__(self, ctx, work: Callable[[Any], T], *, publishes: bool = False,
+                 unit: Literal["unit", "connection"] | None = "unit"):
+        self._ctx, self._work, self._publishes, self._unit = ctx, work, publishes, unit
         self._on_success: Callable[[T], None] | None = None
         self._on_failure: Callable[[BaseException], None] | None = None
         self._progress_label: str | None = None
@@ -136,11 +142,11 @@ class Op(Generic[T]):
             progress = _Progress(self._progress_label, self._parent)
             signals.progress.connect(progress.report, Qt.ConnectionType.QueuedConnection)
 
-        def finished(result: T) -> None:
+        def finished(result: T, changes: frozenset[str]) -> None:
             if progress is not None:
                 progress.close()
-            if self._changes:
-                self._ctx.changes.emit(set(self._changes))
+            if self._publishes and changes:
+                self._ctx.changes.emit(set(changes))
             if self._on_success is not None and not self._owner_gone():
                 self._on_success(result)
 
@@ -156,10 +162,10 @@ class Op(Generic[T]):
 
         signals.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
         signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
-        store = self._ctx.store
-        unit = {"session": store.session, "connection": store.connection}.get(
+        store, actor = self._ctx.store, self._ctx.actor
+        opens = {"unit": lambda: store.unit(actor), "connection": store.connection}.get(
             self._unit, nullcontext)
-        self._ctx.tasks.start(unit, self._work, signals)
+        self._ctx.tasks.start(opens, self._work, signals)
 
 
 class _Progress:
@@ -202,8 +208,8 @@ class _Progress:
         self._dialog.setLabelText(self._label)
 
 
-def query(ctx, work: Callable[[Any], T]) -> Op[T]:
-    """A read: no change is announced."""
+def query(ctx, work: Callable[[Unit], T]) -> Op[T]:
+    """A read in a unit of work of the signed-in actor: no change is announced."""
     return Op(ctx, work)
 
 
@@ -219,9 +225,10 @@ def task(ctx, work: Callable[[None], T]) -> Op[T]:
     return Op(ctx, work, unit=None)
 
 
-def write(ctx, work: Callable[[Any], T], changes: set[str]) -> Op[T]:
-    """A write through a ``db`` service; ``changes`` names the kinds of records it touches."""
-    return Op(ctx, work, frozenset(changes))
+def write(ctx, work: Callable[[Unit], T]) -> Op[T]:
+    """A write through a ``db`` service; once committed, every screen hears what it
+    changed."""
+    return Op(ctx, work, publishes=True)
 
 
 def is_refusal(error: BaseException) -> bool:

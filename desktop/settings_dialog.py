@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import URL, make_url
 
 from db.errors import GuichetError
-from db.services import staff
+from db.org import sites
 from desktop import credentials, theme
 from desktop import operations as ops
 from desktop.settings import THEMES, Settings, server_account
@@ -185,10 +185,10 @@ class SettingsDialog(QDialog):
             self.site_combo.setToolTip("La liste des sites est disponible une fois connecté.")
             return
         self.site_combo.setEnabled(False)
-        ops.query(ctx, staff.list_sites).on_success(self.set_sites).owned_by(self).run()
+        ops.query(ctx, sites.list_sites).on_success(self.set_sites).owned_by(self).run()
 
-    def set_sites(self, sites: list[staff.SiteSummary]) -> None:
-        for site in sites:
+    def set_sites(self, summaries: list[sites.SiteSummary]) -> None:
+        for site in summaries:
             self.site_combo.addItem(f"{site.name} ({site.kind_label})", str(site.id))
         chosen = self.site_combo.findData(self.settings.default_site_id)
         self.site_combo.setCurrentIndex(max(0, chosen))

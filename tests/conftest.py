@@ -26,8 +26,11 @@ from keyring.backend import KeyringBackend  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from db.models import Base, Role, Site, SiteKind, Staff, load_all  # noqa: E402
-from db.services.access import Actor  # noqa: E402
+from db.base import Base  # noqa: E402
+from db.metadata import load_all  # noqa: E402
+from db.org.access import Actor  # noqa: E402
+from db.org.models import Site, SiteKind, Staff  # noqa: E402
+from db.roles import Role  # noqa: E402
 from db.store import Store, open_store  # noqa: E402
 
 POSTGRES_URL = os.environ.get("GUICHET_TEST_POSTGRES_URL")

@@ -40,18 +40,22 @@ import icalendar  # noqa: E402
 from sqlalchemy import exists, func, select  # noqa: E402
 from stdnum.fr import nir as stdnum_nir  # noqa: E402
 
-from db import demo  # noqa: E402
-from db.models import AppointmentKind, CaseEventKind, Motive, Person, Role, Staff  # noqa: E402
-from db.services import (  # noqa: E402
-    booking,
-    dashboard,
-    mediation,
-    pathway_import,
-    people,
-    slots,
-    staff,
-)
-from db.services.access import Actor  # noqa: E402
+from db.agenda import appointments, slots  # noqa: E402
+from db.agenda.models import AppointmentKind, Motive  # noqa: E402
+from db.dashboard import figures as dashboard_figures  # noqa: E402
+from db.demo import context as demo_context  # noqa: E402
+from db.demo import generate as demo_generate  # noqa: E402
+from db.mediation import files as mediation_files  # noqa: E402
+from db.mediation import reading as mediation_reading  # noqa: E402
+from db.mediation import records as mediation_records  # noqa: E402
+from db.mediation.models import CaseEventKind  # noqa: E402
+from db.org import accounts  # noqa: E402
+from db.org.access import Actor  # noqa: E402
+from db.org.models import Staff  # noqa: E402
+from db.pathways import extract_import  # noqa: E402
+from db.people import search as people_search  # noqa: E402
+from db.people.models import Person  # noqa: E402
+from db.roles import Role  # noqa: E402
 from db.store import Store, open_store  # noqa: E402
 from desktop.documents import day_sheet, ical, mediation_pdf, monthly_report  # noqa: E402
 
@@ -149,7 +153,7 @@ register(FLOOR, lambda bench, run: time_to_ready([sys.executable, "-c", FLOOR_SC
 # ORM is warmed up on the worker thread after the first paint), but the first search does.
 register("démarrage minimal (plancher + ORM, modèles)",
          lambda bench, run: time_to_ready([sys.executable, "-c", FLOOR_SCRIPT.replace(
-             "import sqlalchemy\n", "import sqlalchemy\nimport db.services.people\n")]))
+             "import sqlalchemy\n", "import sqlalchemy\nimport db.people.search\n")]))
 register(
     "démarrage à froid (fenêtre principale prête)",
     lambda bench, run: time_to_ready(
@@ -172,10 +176,10 @@ def search_and_fill(queries: list[str]) -> Callable[[Bench, int], object]:
     """What the people screen shows first for one query: the first page of ids, then the
     rows of the first screenful. The rest of the answer and its count follow (timed apart)."""
     def run(bench: Bench, index: int) -> object:
-        with bench.store.session() as session:
-            ids = people.search_people(session, bench.actor, queries[index % len(queries)],
-                                       limit=people.FIRST_PAGE)
-            return people.people_rows(session, bench.actor, ids[:SCREENFUL])
+        with bench.store.unit(bench.actor) as unit:
+            ids = people_search.search_people(unit, queries[index % len(queries)],
+                                       limit=people_search.FIRST_PAGE)
+            return people_search.people_rows(unit, ids[:SCREENFUL])
 
     return run
 
@@ -184,8 +188,8 @@ def whole_answer(queries: list[str]) -> Callable[[Bench, int], object]:
     """The second step: every id of the answer (up to SEARCH_LIMIT), which the list adds
     after the first page and counts."""
     def run(bench: Bench, index: int) -> object:
-        with bench.store.session() as session:
-            return people.search_people(session, bench.actor, queries[index % len(queries)])
+        with bench.store.unit(bench.actor) as unit:
+            return people_search.search_people(unit, queries[index % len(queries)])
 
     return run
 
@@ -205,18 +209,18 @@ def _monday(bench: Bench, weeks_back: int) -> date:
 
 def week_of_adviser(bench: Bench, index: int) -> object:
     """One adviser's week, a different week each run (the data spans a year)."""
-    starts, ends = booking.week_bounds(_monday(bench, index % 50), demo.TIME_ZONE)
-    with bench.store.session() as session:
-        return booking.agenda_rows(session, bench.actor, starts, ends,
+    starts, ends = appointments.week_bounds(_monday(bench, index % 50), demo_context.TIME_ZONE)
+    with bench.store.unit(bench.actor) as unit:
+        return appointments.agenda_rows(unit, starts, ends,
                                    adviser_id=bench.actor.id)
 
 
 def free_slots_four_weeks(bench: Bench, index: int) -> object:
     """The booking dialog's search: one motive at the adviser's site over four weeks."""
-    with bench.store.session() as session:
-        motive = session.scalar(select(Motive.id).where(Motive.code == "IJ"))
+    with bench.store.unit(bench.actor) as unit:
+        motive = unit.session.scalar(select(Motive.id).where(Motive.code == "IJ"))
         first = date.today() + timedelta(days=index % 7)
-        return slots.free_slots(session, bench.actor, motive, AppointmentKind.PHYSICAL,
+        return slots.free_slots(unit, motive, AppointmentKind.PHYSICAL,
                                 [bench.actor.site_id], first, first + timedelta(days=27))
 
 
@@ -228,8 +232,8 @@ def _year_entries(bench: Bench) -> list:
     """About a year of one adviser's appointments, fetched once for both measures."""
     if not _year:
         today = date.today()
-        with bench.store.session() as session:
-            entries = booking.calendar_entries(session, bench.actor, bench.actor.login,
+        with bench.store.unit(bench.actor) as unit:
+            entries = appointments.calendar_entries(unit, bench.actor.login,
                                                today - timedelta(days=365), today)
         _year.extend(entries[-YEAR_OF_EVENTS:])
     return _year
@@ -276,8 +280,8 @@ def busiest_day(bench: Bench) -> date:
     """The adviser's fullest day of the coming weeks (found once): the sheet worth timing."""
     if not _busiest:
         today = date.today()
-        with bench.store.session() as session:
-            entries = booking.calendar_entries(session, bench.actor, bench.actor.login, today,
+        with bench.store.unit(bench.actor) as unit:
+            entries = appointments.calendar_entries(unit, bench.actor.login, today,
                                                today + timedelta(days=28))
         days = [e.starts_at.astimezone(ZoneInfo(e.time_zone)).date() for e in entries]
         _busiest.append(max(set(days), key=days.count) if days else today)
@@ -286,8 +290,8 @@ def busiest_day(bench: Bench) -> date:
 
 def day_sheet_pdf(bench: Bench, run: int) -> bytes:
     """The whole day sheet: the day's appointments and preparations, laid out as a PDF."""
-    with bench.store.session() as session:
-        return day_sheet.day_sheet(session, bench.actor, bench.actor.login, busiest_day(bench))
+    with bench.store.unit(bench.actor) as unit:
+        return day_sheet.day_sheet(unit, bench.actor.login, busiest_day(bench))
 
 
 register("feuille de journée d'un conseiller (PDF)", day_sheet_pdf, budget_ms=100)
@@ -315,9 +319,9 @@ def pathway_extract(rows: int = 10_000) -> bytes:
 
 def import_pathway_extract(bench: Bench, run: int) -> object:
     """The whole import (parse, check, match, write), rolled back: every run is the same."""
-    with bench.store.session() as session:
-        report = pathway_import.import_extract(session, bench.actor, "ald", pathway_extract())
-        session.rollback()
+    with bench.store.unit(bench.actor) as unit:
+        report = extract_import.import_extract(unit, "ald", pathway_extract())
+        unit.session.rollback()
     return report
 
 
@@ -338,13 +342,13 @@ def _last_month() -> date:
 
 
 def dashboard_refresh(bench: Bench, index: int) -> object:
-    with bench.store.session() as session:
-        return dashboard.dashboard(session, _manager(bench), _last_month())
+    with bench.store.unit(_manager(bench)) as unit:
+        return dashboard_figures.dashboard(unit, _last_month())
 
 
 def month_report(bench: Bench, index: int) -> bytes:
-    with bench.store.session() as session:
-        return monthly_report.monthly_report(session, _manager(bench), _last_month())
+    with bench.store.unit(_manager(bench)) as unit:
+        return monthly_report.monthly_report(unit, _last_month())
 
 
 register("tableau de bord du mois (tous les sites)", dashboard_refresh, budget_ms=300)
@@ -358,32 +362,32 @@ _MEDIATORS: dict[str, Actor] = {}
 
 def _mediator(bench: Bench) -> Actor:
     if bench.url not in _MEDIATORS:
-        with bench.store.session() as session:
-            _MEDIATORS[bench.url] = staff.sign_in(session, "mediateur01")
+        with bench.store.unit(None) as unit:
+            _MEDIATORS[bench.url] = accounts.sign_in(unit.session, "mediateur01")
     return _MEDIATORS[bench.url]
 
 
 def case_list_first_page(bench: Bench, run: int) -> object:
     """The case list as the Médiation screen opens it: the ids, then the first screenful."""
     mediator = _mediator(bench)
-    with bench.store.session() as session:
-        ids = mediation.search_cases(session, mediator)
-        return mediation.case_rows(session, mediator, ids[:64])
+    with bench.store.unit(mediator) as unit:
+        ids = mediation_reading.search_cases(unit)
+        return mediation_reading.case_rows(unit, ids[:64])
 
 
 def case_pdf_with_100_entries(bench: Bench, run: int) -> Elapsed:
     """A case's summary PDF once its timeline holds 100 entries (added, then rolled back)."""
     mediator = _mediator(bench)
-    with bench.store.session() as session:
-        case_id = mediation.search_cases(session, mediator, limit=1)[0]
+    with bench.store.unit(mediator) as unit:
+        case_id = mediation_reading.search_cases(unit, limit=1)[0]
         for number in range(100):
-            mediation.add_entry(session, mediator, case_id, mediation.EntryInput(
+            mediation_files.add_entry(unit, case_id, mediation_records.EntryInput(
                 kind=CaseEventKind.NOTE, text=f"Relance n° {number} du service."))
-        session.flush()
+        unit.session.flush()
         start = time.perf_counter()
-        mediation_pdf.case_summary(session, mediator, case_id)
+        mediation_pdf.case_summary(unit, case_id)
         elapsed = Elapsed((time.perf_counter() - start) * 1000)
-        session.rollback()
+        unit.session.rollback()
     return elapsed
 
 
@@ -429,9 +433,9 @@ def prepare(url: str | None, directory: Path) -> tuple[Store, str, float | None]
     """The database to measure; the generation time when this run filled it."""
     target = url or str(directory / "guichet-benchmark.sqlite3")
     store = open_store(target)
-    with store.session() as session:
-        filled = session.scalar(select(exists().select_from(Staff)))
-        count = session.scalar(select(func.count()).select_from(Person)) if filled else 0
+    with store.unit(None) as unit:
+        filled = unit.session.scalar(select(exists().select_from(Staff)))
+        count = unit.session.scalar(select(func.count()).select_from(Person)) if filled else 0
     if filled:
         print(f"Base existante réutilisée ({count:,} personnes) : {store.describe()}"
               .replace(",", "\u202f"))
@@ -444,7 +448,7 @@ def prepare(url: str | None, directory: Path) -> tuple[Store, str, float | None]
         print(f"\r{label} {done}/{total}", end="", file=sys.stderr, flush=True)
 
     start = time.perf_counter()
-    demo.generate(store, size="large", progress=progress)
+    demo_generate.generate(store, size="large", progress=progress)
     elapsed = time.perf_counter() - start
     print(file=sys.stderr)
     # The foundation's budget is for sites, accounts and people; the areas' steps follow.
@@ -494,8 +498,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="guichet-benchmark-") as directory:
         store, url, generation = prepare(args.db, Path(directory))
         try:
-            with store.session() as session:
-                actor = staff.sign_in(session, "conseiller01")
+            with store.unit(None) as unit:
+                actor = accounts.sign_in(unit.session, "conseiller01")
             bench = Bench(store, url, actor)
             print(f"{describe_engine(store)} · Python {platform.python_version()} · "
                   f"{os.cpu_count()} cœurs · {args.repeat} mesures par opération\n")

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from db.models import load_all
+from db.metadata import load_all
 
 config = context.config
 engine = config.attributes["engine"]

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import ConflictError, PermissionDenied, ValidationError
-from db.services.access import Permission
+from db.org.access import Permission
 from desktop import operations as ops
 from desktop.context import AppContext
 from widgets.form import Form
@@ -43,7 +43,7 @@ class Section(QGroupBox):
     """A titled part of an administration page, editable with ``permission``.
 
     Subclasses build their editors into ``self.form`` (and ``self.body``), implement
-    ``reload()`` and ``set_editable(bool)``, and save with ``self.write(work, changes)``.
+    ``reload()`` and ``set_editable(bool)``, and save with ``self.write(work)``.
     """
 
     def __init__(self, ctx: AppContext, title: str, permission: Permission,
@@ -87,7 +87,7 @@ class Section(QGroupBox):
         raise NotImplementedError
 
     # -- shared behaviour ----------------------------------------------------------------------
-    def write(self, work: Callable[[Any], Any], changes: set[str],
+    def write(self, work: Callable[[Any], Any],
               on_success: Callable[[Any], None] | None = None) -> None:
         self.form.clear_errors()
         self.banner.hide()
@@ -101,7 +101,7 @@ class Section(QGroupBox):
             if on_success is not None:
                 on_success(result)
 
-        ops.write(self.ctx, work, changes=changes).on_success(done) \
+        ops.write(self.ctx, work).on_success(done) \
             .on_failure(self.refused).owned_by(self).run()
 
     def query(self, work: Callable[[Any], Any], on_success: Callable[[Any], None]) -> None:
@@ -159,9 +159,9 @@ class WeekSection(Section):
                   if not key.startswith("weekday_")}
         super().show_errors({"week": "\n".join(by_day), **others})
 
-    def write(self, work, changes, on_success=None) -> None:
+    def write(self, work, on_success=None) -> None:
         self.editor.mark_rows(set())
-        super().write(work, changes, on_success)
+        super().write(work, on_success)
 
     def set_editable(self, editable: bool) -> None:
         self.editor.set_read_only(not editable)
@@ -174,9 +174,9 @@ class EntriesSection(Section):
     the list with rows that have ``id`` and ``version``."""
 
     def __init__(self, ctx: AppContext, title: str, noun: str, add_text: str,
-                 remove_text: str, changes: set[str], parent: QWidget | None = None):
+                 remove_text: str, parent: QWidget | None = None):
         super().__init__(ctx, title, Permission.PLAN_AGENDA, None, parent)
-        self._noun, self._changes = noun, changes
+        self._noun = noun
         self.add_button = QPushButton(add_text, self)
         self.add_button.clicked.connect(self.save)
         self.list = list_widget(f"{title} à venir", self)
@@ -224,14 +224,14 @@ class EntriesSection(Section):
             self.clear_form()
             self.reload()
 
-        self.write(work, self._changes, added)
+        self.write(work, added)
 
     def remove(self) -> None:
         item = self.list.currentItem()
         chosen = item.data(Qt.ItemDataRole.UserRole) if item else None
         if chosen is None:
             return
-        self.write(self.remove_work(*chosen), self._changes, lambda _r: self.reload())
+        self.write(self.remove_work(*chosen), lambda _r: self.reload())
 
     def set_editable(self, editable: bool) -> None:
         for name in self.form.names():

@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import AppointmentKind
-from db.services import agenda
-from db.services.access import Permission
-from db.services.agenda import KIND_LABELS, MotiveDetail, MotiveInput
+from db.agenda import setup as agenda_setup
+from db.agenda.labels import KIND_LABELS
+from db.agenda.models import AppointmentKind
+from db.agenda.setup import MotiveDetail, MotiveInput
+from db.org.access import Permission
 from desktop.admin.common import RecordsTab, Section, spin_box
 from desktop.context import AppContext
 from widgets.date_field import DateField
@@ -82,7 +83,7 @@ class MotiveSection(Section):
     def reload(self) -> None:
         if self.detail is not None:
             motive_id = self.detail.id
-            self.query(lambda s: agenda.get_motive(s, motive_id), self.show_motive)
+            self.query(lambda unit: agenda_setup.get_motive(unit, motive_id), self.show_motive)
 
     def save(self) -> None:
         errors = {}
@@ -101,10 +102,10 @@ class MotiveSection(Section):
             documents=self.documents.toPlainText().splitlines(),
             min_notice_hours=self.notice.value(), max_horizon_days=self.horizon.value(),
             **dates)
-        actor, detail = self.ctx.actor, self.detail
+        detail = self.detail
         motive_id = detail.id if detail else None
         version = detail.version if detail else None
-        self.write(lambda s: agenda.save_motive(s, actor, data, motive_id, version), {"motive"},
+        self.write(lambda unit: agenda_setup.save_motive(unit, data, motive_id, version),
                    self.saved.emit)
 
     def set_editable(self, editable: bool) -> None:
@@ -126,11 +127,11 @@ class MotivesTab(RecordsTab):
         self.load()
 
     def load(self) -> None:
-        self.section.query(agenda.list_motives, lambda motives: self.show_records(
+        self.section.query(agenda_setup.list_motives, lambda motives: self.show_records(
             (m.id, f"{m.label} ({m.code})", "") for m in motives))
 
     def record_chosen(self, motive_id: uuid.UUID) -> None:
-        self.section.query(lambda s: agenda.get_motive(s, motive_id),
+        self.section.query(lambda unit: agenda_setup.get_motive(unit, motive_id),
                            self.choice.only_if_latest(self.section.show_motive))
 
     def new_record(self) -> None:

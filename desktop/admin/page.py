@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from db.services.access import Permission
+from db.org.access import Permission
 from desktop.admin.motives import MotivesTab
 from desktop.admin.planning import PlanningTab
 from desktop.admin.sites import SitesTab

@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import AppointmentKind
-from db.models.base import utcnow
-from db.services import agenda, agenda_views
-from db.services.access import Permission
-from db.services.agenda import KIND_LABELS, AvailabilityInput
-from db.services.agenda_views import AdviserChoice, AgendaChoices
+from db.agenda import setup as agenda_setup
+from db.agenda import views
+from db.agenda.labels import KIND_LABELS
+from db.agenda.models import AppointmentKind
+from db.agenda.setup import AvailabilityInput
+from db.agenda.views import AdviserChoice, AgendaChoices
+from db.base import utcnow
+from db.org.access import Permission
 from desktop.admin.common import EntriesSection, WeekSection
 from desktop.admin.sites import WEEKDAY_CHOICES
 from desktop.context import AppContext
@@ -71,7 +73,7 @@ class AvailabilitySection(WeekSection):
             self.editor.set_values([])
             return
         staff_id = self.adviser.id
-        self.query(lambda s: agenda.availability(s, staff_id), self._show)
+        self.query(lambda unit: agenda_setup.availability(unit, staff_id), self._show)
 
     def _show(self, week: list[AvailabilityInput]) -> None:
         self.editor.set_values([(r.weekday, r.site_id, r.kind, r.starts, r.ends)
@@ -82,15 +84,14 @@ class AvailabilitySection(WeekSection):
             return
         week = [AvailabilityInput(site_id, kind, day, starts, ends)
                 for day, site_id, kind, starts, ends in self.editor.values()]
-        actor, staff_id = self.ctx.actor, self.adviser.id
-        self.write(lambda s: agenda.set_availability(s, actor, staff_id, week),
-                   {"availability"})
+        staff_id = self.adviser.id
+        self.write(lambda unit: agenda_setup.set_availability(unit, staff_id, week))
 
 
 class AbsencesSection(EntriesSection):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, "Absences", "absence", "Ajouter l'a&bsence",
-                         "Retirer l'absence &choisie", {"absence"}, parent)
+                         "Retirer l'absence &choisie", parent)
         self.adviser: AdviserChoice | None = None
         self.starts_day, self.ends_day = DateField(), DateField()
         self.starts_time, self.ends_time = QTimeEdit(QTime(8, 0)), QTimeEdit(QTime(18, 0))
@@ -124,7 +125,7 @@ class AbsencesSection(EntriesSection):
         if self.adviser is None:
             return
         staff_id, now = self.adviser.id, utcnow()
-        self.query(lambda s: agenda.absences(s, staff_id, now), self.show_entries)
+        self.query(lambda unit: agenda_setup.absences(unit, staff_id, now), self.show_entries)
 
     def describe(self, row) -> str:
         zone = self._zone()
@@ -155,12 +156,11 @@ class AbsencesSection(EntriesSection):
         if errors:
             self.show_errors(errors)
             return None
-        actor, staff_id, label = self.ctx.actor, self.adviser.id, self.label.text()
-        return lambda s: agenda.add_absence(s, actor, staff_id, starts, ends, label)
+        staff_id, label = self.adviser.id, self.label.text()
+        return lambda unit: agenda_setup.add_absence(unit, staff_id, starts, ends, label)
 
     def remove_work(self, absence_id: uuid.UUID, version: int):
-        actor = self.ctx.actor
-        return lambda s: agenda.remove_absence(s, actor, absence_id, version)
+        return lambda unit: agenda_setup.remove_absence(unit, absence_id, version)
 
     def clear_form(self) -> None:
         for field in (self.starts_day, self.ends_day, self.label):
@@ -196,8 +196,7 @@ class PlanningTab(QScrollArea):
         self.load()
 
     def load(self) -> None:
-        actor = self.ctx.actor
-        self.availability.query(lambda s: agenda_views.agenda_choices(s, actor), self._loaded)
+        self.availability.query(lambda unit: views.agenda_choices(unit), self._loaded)
 
     def _loaded(self, choices: AgendaChoices) -> None:
         self.choices = choices

@@ -12,17 +12,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import SiteKind
-from db.services import agenda, staff
-from db.services.access import Permission
-from db.services.agenda import WEEKDAYS
-from db.services.staff import (
-    MAX_BREAK_MINUTES,
-    SITE_KIND_LABELS,
-    SITE_TIME_ZONES,
-    SiteDetail,
-    SiteInput,
-)
+from db.agenda import setup as agenda_setup
+from db.org import sites
+from db.org.access import Permission
+from db.org.models import SiteKind
+from db.org.sites import MAX_BREAK_MINUTES, SITE_KIND_LABELS, SITE_TIME_ZONES, SiteDetail, SiteInput
+from db.wording import WEEKDAYS, weekday_day
 from db.workdays import WorkingCalendar
 from desktop.admin.common import EntriesSection, RecordsTab, Section, WeekSection, spin_box
 from desktop.context import AppContext
@@ -95,16 +90,16 @@ class SiteSection(Section):
     def reload(self) -> None:
         if self.detail is not None:
             site_id = self.detail.id
-            self.query(lambda s: staff.get_site(s, site_id), self.show_site)
+            self.query(lambda unit: sites.get_site(unit, site_id), self.show_site)
 
     def save(self) -> None:
         data = SiteInput(kind=self.kind.value(), time_zone=self.time_zone.value(),
                          break_minutes=self.break_minutes.value(),
                          **{name: editor.text() for name, editor in self.editors.items()})
-        actor, detail = self.ctx.actor, self.detail
+        detail = self.detail
         site_id = detail.id if detail else None
         version = detail.version if detail else None
-        self.write(lambda s: staff.save_site(s, actor, data, site_id, version), {"site"},
+        self.write(lambda unit: sites.save_site(unit, data, site_id, version),
                    self.saved.emit)
 
     def set_editable(self, editable: bool) -> None:
@@ -132,7 +127,7 @@ class HolidaysSection(Section):
             self.list.setText("Indiquez le département du lieu : ses jours fériés "
                               "s'appliqueront d'eux-mêmes.")
             return
-        lines = [f"{WEEKDAYS[day.weekday()]} {day:%d/%m/%Y} — {name}"
+        lines = [f"{weekday_day(day)} — {name}"
                  for day, name in upcoming_holidays(department, today)]
         self.list.setText(f"Jours fériés du département {department}, appliqués d'eux-mêmes "
                           "(aucun rendez-vous ni délai ne court ces jours-là) :\n"
@@ -172,7 +167,7 @@ class HoursSection(WeekSection):
         if self.site_id is None:
             return
         site_id = self.site_id
-        self.query(lambda s: agenda.opening_hours(s, site_id), self._show)
+        self.query(lambda unit: agenda_setup.opening_hours(unit, site_id), self._show)
 
     def _show(self, week: dict) -> None:
         self.editor.set_values([(day, opens, closes) for day, intervals in sorted(week.items())
@@ -183,8 +178,8 @@ class HoursSection(WeekSection):
         week: dict[int, list[tuple[time, time]]] = {}
         for day, opens, closes in rows:
             week.setdefault(day, []).append((opens, closes))
-        actor, site_id = self.ctx.actor, self.site_id
-        self.write(lambda s: agenda.set_opening_hours(s, actor, site_id, week), {"site_hours"})
+        site_id = self.site_id
+        self.write(lambda unit: agenda_setup.set_opening_hours(unit, site_id, week))
 
 
 class ClosedDaysSection(EntriesSection):
@@ -192,8 +187,7 @@ class ClosedDaysSection(EntriesSection):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, "Fermetures exceptionnelles", "fermeture exceptionnelle",
-                         "Ajouter la &fermeture", "Retirer la fermeture &choisie",
-                         {"site_hours"}, parent)
+                         "Ajouter la &fermeture", "Retirer la fermeture &choisie", parent)
         self.site_id: uuid.UUID | None = None
         self.today = date.today()
         self.day = DateField()
@@ -212,10 +206,10 @@ class ClosedDaysSection(EntriesSection):
         if self.site_id is None:
             return
         site_id, today = self.site_id, self.today
-        self.query(lambda s: agenda.closed_days(s, site_id, today), self.show_entries)
+        self.query(lambda unit: agenda_setup.closed_days(unit, site_id, today), self.show_entries)
 
     def describe(self, row) -> str:
-        text = f"{WEEKDAYS[row.day.weekday()]} {row.day:%d/%m/%Y}"
+        text = weekday_day(row.day)
         return f"{text} — {row.label}" if row.label else text
 
     def add_work(self):
@@ -227,12 +221,11 @@ class ClosedDaysSection(EntriesSection):
         if day is None:
             self.show_errors({"day": "Indiquez le jour de la fermeture (jj/mm/aaaa)."})
             return None
-        actor, site_id, label = self.ctx.actor, self.site_id, self.label.text()
-        return lambda s: agenda.add_closed_day(s, actor, site_id, day, label)
+        site_id, label = self.site_id, self.label.text()
+        return lambda unit: agenda_setup.add_closed_day(unit, site_id, day, label)
 
     def remove_work(self, closed_id: uuid.UUID, version: int):
-        actor = self.ctx.actor
-        return lambda s: agenda.remove_closed_day(s, actor, closed_id, version)
+        return lambda unit: agenda_setup.remove_closed_day(unit, closed_id, version)
 
     def clear_form(self) -> None:
         self.day.clear()
@@ -255,12 +248,12 @@ class SitesTab(RecordsTab):
         self.load()
 
     def load(self) -> None:
-        self.description.query(staff.list_sites, lambda sites: self.show_records(
+        self.description.query(sites.list_sites, lambda sites: self.show_records(
             (site.id, site.name, site.kind_label)
             for site in sorted(sites, key=lambda s: s.name)))
 
     def record_chosen(self, site_id: uuid.UUID) -> None:
-        self.description.query(lambda s: staff.get_site(s, site_id),
+        self.description.query(lambda unit: sites.get_site(unit, site_id),
                                self.choice.only_if_latest(self._show_detail))
         for section in (self.hours, self.closed):
             section.setEnabled(True)

@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.agenda import appointments, booking
+from db.agenda.appointments import AppointmentDetail
+from db.agenda.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS
+from db.agenda.models import AppointmentKind, AppointmentStatus, CancelledBy
 from db.errors import ValidationError
-from db.models import AppointmentKind, AppointmentStatus, CancelledBy
-from db.services import booking, preparation
-from db.services.access import Permission
-from db.services.agenda import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, french_moment
-from db.services.booking import AppointmentDetail
+from db.org.access import Permission
+from db.preparation import tasks
+from db.wording import moment as french_moment
 from desktop import operations as ops
 from desktop.agenda.common import TO_FILL, Prompts, time_text, to_fill
 from desktop.agenda.slot_list import SlotList
@@ -55,9 +57,9 @@ def status_text(detail: AppointmentDetail, now: datetime) -> str:
     return text
 
 
-def write_invitation(session, actor, appointment_id: uuid.UUID, path: Path) -> None:
+def write_invitation(unit, appointment_id: uuid.UUID, path: Path) -> None:
     """The person's invitation file: REQUEST while the appointment holds, CANCEL after."""
-    invitation = booking.invitation(session, actor, appointment_id)
+    invitation = appointments.invitation(unit, appointment_id)
     data = (ical.invitation_cancel(invitation) if invitation.entry.cancelled
             else ical.invitation_request(invitation))
     write_atomically(path, data)
@@ -178,9 +180,7 @@ class AppointmentDialog(QDialog):
 
     # -- data --------------------------------------------------------------------------------
     def load(self, appointment_id: uuid.UUID) -> None:
-        actor = self._ctx.actor
-        ops.query(self._ctx, lambda session: booking.get_appointment(session, actor,
-                                                                     appointment_id)) \
+        ops.query(self._ctx, lambda unit: appointments.get_appointment(unit, appointment_id)) \
             .on_success(self._show).owned_by(self).run()
 
     def _show(self, detail: AppointmentDetail) -> None:
@@ -235,7 +235,7 @@ class AppointmentDialog(QDialog):
     # -- actions -----------------------------------------------------------------------------
     def _write(self, work, then=None) -> None:
         self.banner.hide()
-        ops.write(self._ctx, work, changes={"appointment"}) \
+        ops.write(self._ctx, work) \
             .on_success(lambda result: self._written(
                 then(result) if then else self.detail.row.id)) \
             .on_failure(self._refused).owned_by(self).run()
@@ -245,8 +245,8 @@ class AppointmentDialog(QDialog):
         self.load(appointment_id)
 
     def record(self, outcome: AppointmentStatus) -> None:
-        row, actor = self.detail.row, self._ctx.actor
-        self._write(lambda session: booking.record_outcome(session, actor, row.id,
+        row = self.detail.row
+        self._write(lambda unit: booking.record_outcome(unit, row.id,
                                                            row.version, outcome))
 
     def show_cancel(self) -> None:
@@ -256,10 +256,10 @@ class AppointmentDialog(QDialog):
         self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def cancel(self) -> None:
-        row, actor = self.detail.row, self._ctx.actor
+        row = self.detail.row
         by = CancelledBy.PERSON if self.by_person.isChecked() else CancelledBy.SERVICE
         reason = self.reason.text()
-        self._write(lambda session: booking.cancel_appointment(session, actor, row.id,
+        self._write(lambda unit: booking.cancel_appointment(unit, row.id,
                                                                row.version, by, reason))
 
     def show_move(self) -> None:
@@ -275,40 +275,40 @@ class AppointmentDialog(QDialog):
         if slot is None:
             self.move_form.show_errors({"starts_at": "Choisissez le nouveau créneau."})
             return
-        row, actor = self.detail.row, self._ctx.actor
-        self._write(lambda session: booking.reschedule_appointment(
-            session, actor, row.id, row.version, slot.starts_at, adviser_id=slot.adviser_id,
+        row = self.detail.row
+        self._write(lambda unit: booking.reschedule_appointment(
+            unit, row.id, row.version, slot.starts_at, adviser_id=slot.adviser_id,
             site_id=slot.site_id), then=lambda new_id: new_id)
 
     def export_invitation(self) -> None:
-        row, actor = self.detail.row, self._ctx.actor
+        row = self.detail.row
         path = Prompts.save_path(self, "Exporter l'invitation",
                                  f"rendez-vous-{row.starts_at:%Y-%m-%d}.ics")
         if not path:
             return
-        ops.query(self._ctx, lambda session: write_invitation(session, actor, row.id,
+        ops.query(self._ctx, lambda unit: write_invitation(unit, row.id,
                                                               Path(path))) \
             .on_success(lambda _none: self.banner.say(
                 f"Invitation enregistrée : {path}")) \
             .on_failure(self._refused).owned_by(self).run()
 
     def export_letter(self) -> None:
-        row, actor = self.detail.row, self._ctx.actor
+        row = self.detail.row
         path = PdfPrompt.save_path(self, "Enregistrer la lettre de confirmation",
                                    f"confirmation-rendez-vous-"
                                    f"{row.starts_at.astimezone(ZoneInfo(self.detail.time_zone)):%Y-%m-%d}.pdf")
         if not path:
             return
-        ops.query(self._ctx, lambda session: write_atomically(
-            Path(path), confirmation_letter.confirmation_letter(session, actor, row.id))) \
+        ops.query(self._ctx, lambda unit: write_atomically(
+            Path(path), confirmation_letter.confirmation_letter(unit, row.id))) \
             .on_success(lambda _none: self.banner.say(
                 f"Lettre de confirmation enregistrée : {path}")) \
             .on_failure(self._refused).owned_by(self).run()
 
     def open_preparation(self) -> None:
-        row, actor = self.detail.row, self._ctx.actor
-        ops.query(self._ctx, lambda session: preparation.task_for_appointment(
-            session, actor, row.id)).on_success(self._show_preparation).owned_by(self).run()
+        row = self.detail.row
+        ops.query(self._ctx, lambda unit: tasks.task_for_appointment(
+            unit, row.id)).on_success(self._show_preparation).owned_by(self).run()
 
     def _show_preparation(self, task_id: uuid.UUID | None) -> None:
         if task_id is None:

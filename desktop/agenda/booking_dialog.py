@@ -3,14 +3,18 @@ note → Enregistrer.
 
 Reusable from anywhere that knows the person (their record, a call-back): open
 ``BookingDialog(ctx, person_id, channel=Channel.CALLBACK, motive_code="IJ")`` and connect
-``saved(appointment_id)``. The agenda passes the slot that was double-clicked.
+``saved(appointment_id)``. The agenda passes the slot that was double-clicked. A caller that
+books on behalf of something (a call-back, a pathway worklist line) passes the service that
+books and records that in one unit of work (``write``), so a refusal writes nothing.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,13 +28,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.agenda import booking, views
+from db.agenda import setup as agenda_setup
+from db.agenda.booking import BookingRequest
+from db.agenda.labels import CHANNEL_LABELS, KIND_LABELS
+from db.agenda.models import AppointmentKind, Channel
+from db.agenda.setup import MotiveRow
+from db.agenda.slots import Slot
+from db.agenda.views import SiteChoice
 from db.errors import ConflictError, ValidationError
-from db.models import AppointmentKind, Channel, Role
-from db.services import agenda, agenda_views, booking, people
-from db.services.agenda import CHANNEL_LABELS, KIND_LABELS, MotiveRow
-from db.services.agenda_views import SiteChoice
-from db.services.booking import BookingRequest
-from db.services.slots import Slot
+from db.people import records as people_records
+from db.roles import Role
 from desktop import operations as ops
 from desktop.agenda.slot_list import SlotList
 from desktop.context import AppContext
@@ -40,6 +48,9 @@ from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.dialog_layout import lay_out_dialog, save_and_cancel
 from widgets.form import Form
+
+if TYPE_CHECKING:
+    from db.unit import Unit
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,8 @@ class BookingDialog(QDialog):
     ``slots_shown(count)`` fires when the free slots of the chosen motive, kind and site are
     listed; ``saved(appointment_id)`` when the appointment is booked (the dialog then closes).
     A refusal shows the service's French message beside its field and writes nothing.
+    ``write(unit, request)`` books (by default ``booking.book_appointment``) and returns the
+    appointment's id.
     """
 
     saved = Signal(uuid.UUID)
@@ -63,9 +76,13 @@ class BookingDialog(QDialog):
 
     def __init__(self, ctx: AppContext, person_id: uuid.UUID | None = None, *,
                  channel: Channel | None = None, motive_code: str | None = None,
-                 slot: Slot | None = None, parent: QWidget | None = None):
+                 kind: AppointmentKind | None = None, slot: Slot | None = None,
+                 write: Callable[[Unit, BookingRequest], uuid.UUID] = booking.book_appointment,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self._ctx = ctx
+        self._write = write
+        self._kind = kind
         self._person_id = person_id
         self._motive_code = motive_code
         self._preset = slot
@@ -142,15 +159,15 @@ class BookingDialog(QDialog):
 
     # -- set-up ------------------------------------------------------------------------------
     def _load(self) -> None:
-        actor, person_id = self._ctx.actor, self._person_id
+        person_id = self._person_id
 
-        def work(session) -> _Setup:
+        def work(unit) -> _Setup:
             person = None
             if person_id is not None:
-                record = people.get_person(session, actor, person_id)
+                record = people_records.get_person(unit, person_id)
                 person = (record.display_name, record.phone_display, record.data.email)
-            return _Setup(agenda.list_motives(session, on=date.today()),
-                          agenda_views.agenda_choices(session, actor).sites, person)
+            return _Setup(agenda_setup.list_motives(unit, on=date.today()),
+                          views.agenda_choices(unit).sites, person)
 
         ops.query(self._ctx, work).on_success(self._loaded).owned_by(self).run()
 
@@ -176,6 +193,8 @@ class BookingDialog(QDialog):
         self.motive.blockSignals(False)
         self.save_button.setEnabled(True)
         self._motive_changed()
+        if self._kind is not None and self.kind.findData(self._kind) >= 0:
+            self.choose_kind(self._kind)
         if self._person_id is None:
             self.picker.field.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
@@ -186,10 +205,9 @@ class BookingDialog(QDialog):
     def set_person(self, person_id: uuid.UUID) -> None:
         """Book for this person (what choosing in the search does)."""
         self._person_id = person_id
-        actor = self._ctx.actor
 
-        def work(session):
-            record = people.get_person(session, actor, person_id)
+        def work(unit):
+            record = people_records.get_person(unit, person_id)
             return record.display_name, record.phone_display, record.data.email
 
         ops.query(self._ctx, work).on_success(self._show_person).owned_by(self).run()
@@ -275,17 +293,10 @@ class BookingDialog(QDialog):
             person_id=self._person_id, adviser_id=slot.adviser_id, site_id=slot.site_id,
             motive_id=motive.id, kind=kind, starts_at=slot.starts_at,
             channel=Channel(self.channel.currentData()), note=self.note.toPlainText())
-        actor, book = self._ctx.actor, self.book
+        write = self._write
         self.save_button.setEnabled(False)
-        ops.write(self._ctx, lambda session: book(session, actor, request),
-                  changes={"appointment"}).on_success(self._saved) \
+        ops.write(self._ctx, lambda unit: write(unit, request)).on_success(self._saved) \
             .on_failure(self._refused).owned_by(self).run()
-
-    def book(self, session, actor, request: BookingRequest) -> uuid.UUID:
-        """The write behind « Enregistrer » (on the worker thread); returns the appointment's
-        id. A caller booking on behalf of something (a call-back, a pathway worklist line)
-        overrides it to record that in the same unit of work, so a refusal writes nothing."""
-        return booking.book_appointment(session, actor, request)
 
     def _saved(self, appointment_id: uuid.UUID) -> None:
         self.save_button.setEnabled(True)

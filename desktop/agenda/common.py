@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import AppointmentKind, AppointmentStatus
-from db.services.agenda import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, WEEKDAYS
-from db.services.booking import AgendaRow
+from db.agenda.appointments import AgendaRow
+from db.agenda.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS
+from db.agenda.models import AppointmentKind, AppointmentStatus
+from db.wording import short_weekday_day
 from widgets.id_list_model import IdListModel, read_only_rows, size_columns
 
 # One hue per kind; the calendar adjusts each one to stand out in light and dark mode.
@@ -47,7 +48,7 @@ def instant(wall_clock: datetime, time_zone: str) -> datetime:
 def day_text(moment: datetime, time_zone: str) -> str:
     """« lun. 16/03/2026 » in the site's time zone."""
     shown = moment.astimezone(ZoneInfo(time_zone))
-    return f"{WEEKDAYS[shown.weekday()][:3]}. {shown:%d/%m/%Y}"
+    return short_weekday_day(shown)
 
 
 def time_text(moment: datetime, time_zone: str) -> str:

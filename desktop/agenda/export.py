@@ -15,16 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services import booking
+from db.agenda import appointments
 from desktop.documents import ical, write_atomically
 from widgets.date_field import DateField
 from widgets.form import Form
 
 
-def export_agenda(session, actor, login: str, name: str, first_day: date, last_day: date,
+def export_agenda(unit, login: str, name: str, first_day: date, last_day: date,
                   path: Path) -> int:
     """Write the adviser's appointments of those days to ``path``; returns how many."""
-    entries = booking.calendar_entries(session, actor, login, first_day, last_day)
+    entries = appointments.calendar_entries(unit, login, first_day, last_day)
     write_atomically(path, ical.publish(entries, name=f"Guichet — {name}"))
     return len(entries)
 

@@ -8,12 +8,12 @@ from datetime import date, datetime, time, timedelta
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from db.agenda import appointments
+from db.agenda.appointments import LIST_LIMIT, AgendaRow, AppointmentFilter
+from db.agenda.labels import KIND_LABELS, STATUS_LABELS
+from db.agenda.models import AppointmentKind, AppointmentStatus
+from db.agenda.views import DEFAULT_TIME_ZONE, AgendaChoices
 from db.errors import ValidationError
-from db.models import AppointmentKind, AppointmentStatus
-from db.services import booking
-from db.services.agenda import KIND_LABELS, STATUS_LABELS
-from db.services.agenda_views import DEFAULT_TIME_ZONE, AgendaChoices
-from db.services.booking import LIST_LIMIT, AgendaRow, AppointmentFilter
 from desktop import operations as ops
 from desktop.agenda.common import AppointmentTable, instant
 from desktop.context import AppContext
@@ -83,8 +83,8 @@ class AppointmentList(QWidget):
 
     def _fetch_rows(self, ids: list[uuid.UUID]) -> list[AgendaRow]:
         # The visible block only, on the GUI thread, as the people list does.
-        with self._ctx.store.session() as session:
-            return booking.appointment_rows(session, self._ctx.actor, ids)
+        with self._ctx.store.unit(self._ctx.actor) as unit:
+            return appointments.appointment_rows(unit, ids)
 
     def search(self) -> None:
         for field in self.fields.values():
@@ -107,8 +107,8 @@ class AppointmentList(QWidget):
             status=(AppointmentStatus(self.status.currentData())
                     if self.status.currentData() else None))
         self._ticket += 1
-        ticket, actor = self._ticket, self._ctx.actor
-        ops.query(self._ctx, lambda session: booking.find_appointments(session, actor, wanted)) \
+        ticket = self._ticket
+        ops.query(self._ctx, lambda unit: appointments.find_appointments(unit, wanted)) \
             .on_success(lambda ids: self._show(ticket, ids)) \
             .on_failure(self._refused).owned_by(self).run()
 

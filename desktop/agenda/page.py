@@ -25,14 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import AppointmentKind, AppointmentStatus, Role
-from db.services import agenda_views, booking, workshops
-from db.services.access import Permission
-from db.services.agenda import KIND_LABELS, STATUS_LABELS, french_moment
-from db.services.agenda_views import AdviserChoice, AgendaChoices, Closure, SiteChoice
-from db.services.booking import AgendaRow
-from db.services.slots import Slot
-from db.services.workshops import SessionRow
+from db.agenda import appointments, booking, views, workshops
+from db.agenda.appointments import AgendaRow
+from db.agenda.labels import KIND_LABELS, STATUS_LABELS
+from db.agenda.models import AppointmentKind, AppointmentStatus
+from db.agenda.slots import Slot
+from db.agenda.views import AdviserChoice, AgendaChoices, Closure, SiteChoice
+from db.agenda.workshops import SessionRow
+from db.org.access import Permission
+from db.roles import Role
+from db.wording import moment as french_moment
 from desktop import operations as ops
 from desktop.agenda.appointment_dialog import AppointmentDialog
 from desktop.agenda.booking_dialog import BookingDialog, default_site
@@ -59,6 +61,9 @@ from widgets.calendar_view import (
 )
 
 ADVISER_VIEW, SITE_VIEW = "adviser", "site"
+# What the agenda shows, as ``ctx.changes`` names it: a write to one of these redraws it.
+AGENDA_KINDS = {"appointment", "workshop_session", "waiting_list_entry", "opening_hours",
+                "closed_day", "availability", "absence"}
 _FIRST_HOUR, _LAST_HOUR, _GRID_MINUTES = time(8, 0), time(18, 0), 15
 
 
@@ -112,7 +117,7 @@ class AgendaPage(QWidget):
         self.dialog: QWidget | None = None
         self._build()
         ctx.changes.connect(self._on_changes)
-        ops.query(ctx, lambda session: agenda_views.agenda_choices(session, ctx.actor)) \
+        ops.query(ctx, lambda unit: views.agenda_choices(unit)) \
             .on_success(self._chosen).owned_by(self).run()
 
     # -- layout ------------------------------------------------------------------------------
@@ -263,16 +268,16 @@ class AgendaPage(QWidget):
 
     def zone(self) -> str:
         shown = self.who.currentData()
-        return shown.time_zone if shown is not None else agenda_views.DEFAULT_TIME_ZONE
+        return shown.time_zone if shown is not None else views.DEFAULT_TIME_ZONE
 
     def _now_here(self) -> datetime:
         """The view's clock: now, at the place shown."""
-        zone = self.zone() if hasattr(self, "who") else agenda_views.DEFAULT_TIME_ZONE
+        zone = self.zone() if hasattr(self, "who") else views.DEFAULT_TIME_ZONE
         return local(datetime.now(UTC), zone)
 
     def _zone_of_row(self, row: AgendaRow) -> str:
         zones = {site.id: site.time_zone for site in self._choices.sites}
-        return zones.get(row.site_id, agenda_views.DEFAULT_TIME_ZONE)
+        return zones.get(row.site_id, views.DEFAULT_TIME_ZONE)
 
     def _adviser_name(self, adviser_id: uuid.UUID) -> str:
         return next((a.name for a in self._choices.advisers if a.id == adviser_id), "")
@@ -284,29 +289,29 @@ class AgendaPage(QWidget):
         if shown is None:
             return
         self._ticket += 1
-        ticket, actor, zone, mode = self._ticket, self._ctx.actor, self.zone(), self.mode()
+        ticket, zone, mode = self._ticket, self.zone(), self.mode()
         first, end = self.view.period()
         starts, ends = instant(first, zone), instant(end, zone)
         first_day, last_day = first.date(), end.date() - timedelta(days=1)
 
-        def work(session) -> _Period | None:
+        def work(unit) -> _Period | None:
             if ticket != self._ticket:  # overtaken while it waited in the queue
                 return None
             if mode == ADVISER_VIEW:
-                rows = booking.agenda_rows(session, actor, starts, ends, adviser_id=shown.id,
+                rows = appointments.agenda_rows(unit, starts, ends, adviser_id=shown.id,
                                            include_cancelled=True)
-                sessions = workshops.sessions_between(session, actor, None, starts, ends,
+                sessions = workshops.sessions_between(unit, None, starts, ends,
                                                       host_id=shown.id)
-                closures = agenda_views.closures(session, actor, shown.site_id, first_day,
+                closures = views.closures(unit, shown.site_id, first_day,
                                                  last_day, (shown.id,)) \
                     if shown.site_id else []
                 return _Period(rows, sessions, closures)
-            advisers = agenda_views.site_advisers(session, actor, shown.id)
+            advisers = views.site_advisers(unit, shown.id)
             return _Period(
-                booking.agenda_rows(session, actor, starts, ends, site_id=shown.id,
+                appointments.agenda_rows(unit, starts, ends, site_id=shown.id,
                                     include_cancelled=True),
-                workshops.sessions_between(session, actor, shown.id, starts, ends),
-                agenda_views.closures(session, actor, shown.id, first_day, last_day,
+                workshops.sessions_between(unit, shown.id, starts, ends),
+                views.closures(unit, shown.id, first_day, last_day,
                                       tuple(a.id for a in advisers)),
                 advisers)
 
@@ -345,9 +350,8 @@ class AgendaPage(QWidget):
         if adviser_id is None:
             self._show_to_fill([])
             return
-        actor = self._ctx.actor
-        ops.query(self._ctx, lambda session: booking.appointments_to_fill(
-            session, actor, adviser_id)).on_success(self._show_to_fill).owned_by(self).run()
+        ops.query(self._ctx, lambda unit: appointments.appointments_to_fill(
+            unit, adviser_id)).on_success(self._show_to_fill).owned_by(self).run()
 
     def _show_to_fill(self, rows: list[AgendaRow]) -> None:
         self._to_fill = {row.id: row for row in rows}
@@ -356,7 +360,7 @@ class AgendaPage(QWidget):
         self.tabs.setTabText(2, f"Passés à &renseigner ({len(rows)})")
 
     def _on_changes(self, kinds: set) -> None:
-        if kinds & {"appointment", "workshop", "agenda"}:
+        if kinds & AGENDA_KINDS:
             self.refresh()
             self.refresh_to_fill()
             if self.list is not None:
@@ -439,7 +443,6 @@ class AgendaPage(QWidget):
         if not Prompts.confirm(self, f"Déplacer le rendez-vous de {row.person_name} au "
                                      f"{french_moment(starts_at, zone)}{other} ?"):
             return
-        actor = self._ctx.actor
 
         def refused(error: BaseException) -> None:
             if not ops.is_refusal(error):
@@ -448,9 +451,9 @@ class AgendaPage(QWidget):
             Prompts.tell(self, str(error))
             self.refresh()  # show what is really there now
 
-        ops.write(self._ctx, lambda session: booking.reschedule_appointment(
-            session, actor, row.id, row.version, starts_at, adviser_id=adviser_id),
-            changes={"appointment"}).on_failure(refused).owned_by(self).run()
+        ops.write(self._ctx, lambda unit: booking.reschedule_appointment(
+            unit, row.id, row.version, starts_at, adviser_id=adviser_id)) \
+            .on_failure(refused).owned_by(self).run()
 
     # -- export ------------------------------------------------------------------------------
     def export(self) -> None:
@@ -465,9 +468,8 @@ class AgendaPage(QWidget):
                                  f"agenda-{adviser.login}-{period[0]:%Y-%m-%d}.ics")
         if not path:
             return
-        actor = self._ctx.actor
-        ops.query(self._ctx, lambda session: export_agenda(
-            session, actor, adviser.login, adviser.name, *period, Path(path))) \
+        ops.query(self._ctx, lambda unit: export_agenda(
+            unit, adviser.login, adviser.name, *period, Path(path))) \
             .on_success(lambda count: self._exported(path, count)) \
             .with_progress("Export de l'agenda…", self).owned_by(self).run()
 

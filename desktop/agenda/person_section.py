@@ -7,9 +7,9 @@ import uuid
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from db.services import agenda_views, booking
-from db.services.agenda_views import DEFAULT_TIME_ZONE
-from db.services.booking import AgendaRow
+from db.agenda import appointments, views
+from db.agenda.appointments import AgendaRow
+from db.agenda.views import DEFAULT_TIME_ZONE
 from desktop import operations as ops
 from desktop.agenda.appointment_dialog import AppointmentDialog
 from desktop.agenda.booking_dialog import BookingDialog
@@ -46,11 +46,11 @@ class PersonAppointments(QWidget):
         self.load()
 
     def load(self) -> None:
-        actor, person_id = self._ctx.actor, self._person_id
+        person_id = self._person_id
 
-        def work(session):
-            return (booking.person_appointments(session, actor, person_id),
-                    agenda_views.agenda_choices(session, actor))
+        def work(unit):
+            return (appointments.person_appointments(unit, person_id),
+                    views.agenda_choices(unit))
 
         ops.query(self._ctx, work).on_success(self._show).owned_by(self).run()
 

@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.agenda import setup as agenda_setup
+from db.agenda import workshops
+from db.agenda.models import AppointmentKind
+from db.agenda.views import AgendaChoices
 from db.errors import ValidationError
-from db.models import AppointmentKind
-from db.services import agenda, workshops
-from db.services.agenda_views import AgendaChoices
 from desktop import operations as ops
 from desktop.context import AppContext
 from widgets.banner import Banner
@@ -81,8 +82,8 @@ class PlanSessionDialog(QDialog):
         layout.addWidget(self.form)
         layout.addWidget(buttons)
 
-        ops.query(ctx, lambda session: agenda.list_motives(
-            session, kind=AppointmentKind.WORKSHOP)).on_success(self._show_motives) \
+        ops.query(ctx, lambda unit: agenda_setup.list_motives(
+            unit, kind=AppointmentKind.WORKSHOP)).on_success(self._show_motives) \
             .owned_by(self).run()
 
     def _show_motives(self, motives: list) -> None:
@@ -120,12 +121,10 @@ class PlanSessionDialog(QDialog):
         except ValidationError as error:
             self._refused(error)
             return
-        actor = self._ctx.actor
         motive_id, site_id, host_id = self.motive.value(), self.site.value(), self.host.value()
         capacity = self.capacity.value()
-        ops.write(self._ctx, lambda session: workshops.schedule_session(
-            session, actor, motive_id, site_id, host_id, starts_at, capacity),
-            changes={"workshop"}) \
+        ops.write(self._ctx, lambda unit: workshops.schedule_session(
+            unit, motive_id, site_id, host_id, starts_at, capacity)) \
             .on_success(self._planned).on_failure(self._refused).owned_by(self).run()
 
     def _planned(self, session_id: uuid.UUID) -> None:

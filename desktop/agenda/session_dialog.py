@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import AppointmentStatus, CancelledBy, Channel, Role
-from db.services import booking, workshops
-from db.services.access import Permission
-from db.services.agenda import STATUS_LABELS, french_moment
-from db.services.workshops import Participant, SessionRow, ToNotify
+from db.agenda import booking, workshops
+from db.agenda.labels import STATUS_LABELS
+from db.agenda.models import AppointmentStatus, CancelledBy, Channel
+from db.agenda.workshops import Participant, SessionRow, ToNotify
+from db.org.access import Permission
+from db.roles import Role
+from db.wording import moment as french_moment
 from desktop import operations as ops
 from desktop.agenda.common import Prompts
 from desktop.context import AppContext
@@ -114,13 +116,13 @@ class SessionDialog(QDialog):
 
     # -- data --------------------------------------------------------------------------------
     def load(self) -> None:
-        actor, row = self._ctx.actor, self.state.session
+        row = self.state.session
 
-        def work(session) -> _State:
+        def work(unit) -> _State:
             (fresh,) = [s for s in workshops.sessions_between(
-                session, actor, row.site_id, row.starts_at,
+                unit, row.site_id, row.starts_at,
                 row.starts_at + timedelta(seconds=1)) if s.id == row.id]
-            return _State(fresh, workshops.participants(session, actor, row.id))
+            return _State(fresh, workshops.participants(unit, row.id))
 
         ops.query(self._ctx, work).on_success(self._show).owned_by(self).run()
 
@@ -179,7 +181,7 @@ class SessionDialog(QDialog):
             self.changed.emit()
             self.load()
 
-        ops.write(self._ctx, work, changes={"appointment", "workshop"}) \
+        ops.write(self._ctx, work) \
             .on_success(written).on_failure(self._refused).owned_by(self).run()
 
     def _show_picker(self) -> None:
@@ -192,21 +194,21 @@ class SessionDialog(QDialog):
         actor, session_id = self._ctx.actor, self.state.session.id
         channel = Channel.FRANCE_SERVICES if actor.role is Role.PARTNER else Channel.RECEPTION
 
-        def work(session) -> workshops.Registration:
-            return workshops.register(session, actor, session_id, person_id, channel)
+        def work(unit) -> workshops.Registration:
+            return workshops.register(unit, session_id, person_id, channel)
 
         self._write(work)
 
     def withdraw(self) -> None:
-        participant, actor = self.selected(), self._ctx.actor
-        self._write(lambda session: workshops.withdraw_from_waiting_list(
-            session, actor, participant.waiting_entry_id, participant.version))
+        participant = self.selected()
+        self._write(lambda unit: workshops.withdraw_from_waiting_list(
+            unit, participant.waiting_entry_id, participant.version))
 
     def unregister(self) -> None:
-        participant, actor = self.selected(), self._ctx.actor
+        participant = self.selected()
         reason = self.reason.text()
-        self._write(lambda session: booking.cancel_appointment(
-            session, actor, participant.appointment_id, participant.version,
+        self._write(lambda unit: booking.cancel_appointment(
+            unit, participant.appointment_id, participant.version,
             CancelledBy.PERSON, reason),
             done="Inscription annulée ; la place revient à la première personne en attente, "
                  "s'il y en a une.")
@@ -215,13 +217,13 @@ class SessionDialog(QDialog):
         present = {self.people.item(row).data(Qt.ItemDataRole.UserRole).person_id
                    for row in range(self.people.count())
                    if self.people.item(row).checkState() == Qt.CheckState.Checked}
-        actor, session_id = self._ctx.actor, self.state.session.id
-        self._write(lambda session: workshops.record_attendance(session, actor, session_id,
+        session_id = self.state.session.id
+        self._write(lambda unit: workshops.record_attendance(unit, session_id,
                                                                 present),
                     done="Présence enregistrée.")
 
     def cancel_session(self) -> None:
-        row, actor, reason = self.state.session, self._ctx.actor, self.reason.text()
+        row, reason = self.state.session, self.reason.text()
         people = row.seats_taken + row.waiting
         question = (f"Annuler la session du {french_moment(row.starts_at, self._zone)} ? "
                     + (f"Ses {people} inscrits et personnes en attente perdront leur place."
@@ -231,8 +233,8 @@ class SessionDialog(QDialog):
                        "Personne n'y est inscrit."))
         if not Prompts.confirm(self, question):
             return
-        self._write(lambda session: workshops.cancel_session(
-            session, actor, row.id, row.version, reason), done=self._whom_to_warn)
+        self._write(lambda unit: workshops.cancel_session(
+            unit, row.id, row.version, reason), done=self._whom_to_warn)
 
     @staticmethod
     def _whom_to_warn(notified: list[ToNotify]) -> str:

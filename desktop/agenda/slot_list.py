@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from db.models import AppointmentKind
-from db.services import slots
-from db.services.slots import Slot
+from db.agenda import slots
+from db.agenda.models import AppointmentKind
+from db.agenda.slots import Slot
 from desktop import operations as ops
 from desktop.agenda.common import moment_text
 from desktop.context import AppContext
@@ -48,12 +48,12 @@ class SlotList(QListWidget):
         if motive_id is None or kind is None or not site_ids:
             return
         self.addItem("Recherche des créneaux libres…")
-        actor, today = self._ctx.actor, date.today()
+        today = date.today()
 
-        def work(session) -> list[Slot] | None:
+        def work(unit) -> list[Slot] | None:
             if ticket != self._ticket:  # overtaken while it waited in the queue
                 return None
-            return slots.free_slots(session, actor, motive_id, kind, site_ids, today,
+            return slots.free_slots(unit, motive_id, kind, site_ids, today,
                                     today + timedelta(weeks=SLOT_WEEKS),
                                     adviser_id=adviser_id, limit=SLOT_LIMIT)
 

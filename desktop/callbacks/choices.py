@@ -7,8 +7,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from db.services import agenda, staff
-from db.services.agenda import MotiveRow
+from db.agenda import setup as agenda_setup
+from db.agenda.setup import MotiveRow
+from db.org import sites
 
 
 @dataclass(frozen=True)
@@ -28,14 +29,14 @@ class CallbackChoices:
         return next((s for s in self.sites if s.id == site_id), None)
 
 
-def load_choices(session) -> CallbackChoices:
-    sites = []
-    for summary in staff.list_sites(session):
-        detail = staff.get_site(session, summary.id)
-        sites.append(SiteInfo(summary.id, summary.name, detail.data.time_zone,
+def load_choices(unit) -> CallbackChoices:
+    found = []
+    for summary in sites.list_sites(unit):
+        detail = sites.get_site(unit, summary.id)
+        found.append(SiteInfo(summary.id, summary.name, detail.data.time_zone,
                               detail.data.department))
-    return CallbackChoices(sorted(sites, key=lambda s: s.name),
-                           agenda.list_motives(session, on=date.today()))
+    return CallbackChoices(sorted(found, key=lambda s: s.name),
+                           agenda_setup.list_motives(unit, on=date.today()))
 
 
 # The kinds of records whose change calls for reading the choices again.

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.callbacks import requests
+from db.callbacks.requests import CallbackInput
 from db.errors import PermissionDenied
-from db.models import Role
-from db.services import callbacks
-from db.services.callbacks import CallbackInput
-from db.services.people import PersonRow
+from db.people.search import PersonRow
+from db.roles import Role
 from desktop import operations as ops
 from desktop.callbacks.choices import CallbackChoices
 from desktop.callbacks.wording import due_line
@@ -112,7 +112,7 @@ class TakeCallbackDialog(QDialog):
         if site is None:
             self.due.setText("Aucun lieu d'accueil n'est décrit : voyez l'administrateur.")
             return
-        due_at = callbacks.due_time(self._clock(), site.time_zone, site.department)
+        due_at = requests.due_time(self._clock(), site.time_zone, site.department)
         self.due.setText(f"{due_line(due_at, site.time_zone)} (24 heures ouvrées).")
 
     def _input(self) -> CallbackInput:
@@ -127,10 +127,10 @@ class TakeCallbackDialog(QDialog):
     def save(self) -> None:
         if not self.save_button.isEnabled():
             return
-        data, actor, now = self._input(), self._ctx.actor, self._clock()
+        data, now = self._input(), self._clock()
         self.save_button.setEnabled(False)
-        ops.write(self._ctx, lambda s: callbacks.take_callback(s, actor, data, now=now),
-                  changes={"callback"}).on_success(self._saved).on_failure(self._refused).run()
+        ops.write(self._ctx, lambda unit: requests.take_callback(unit, data, now=now)) \
+            .on_success(self._saved).on_failure(self._refused).run()
 
     def _saved(self, callback_id: uuid.UUID) -> None:
         self.save_button.setEnabled(True)

@@ -18,15 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.callbacks import requests
+from db.callbacks.labels import CALLBACK_OUTCOME_LABELS
+from db.callbacks.models import CallbackOutcome
+from db.callbacks.requests import CallbackRow
 from db.errors import ConflictError
-from db.models import CallbackOutcome, Role
-from db.services import callbacks
-from db.services.agenda import CALLBACK_OUTCOME_LABELS
-from db.services.callbacks import CallbackRow
+from db.roles import Role
+from db.wording import short_moment
 from desktop import operations as ops
-from desktop.callbacks.booking import booking_available, open_callback_booking
+from desktop.callbacks.booking import open_callback_booking
 from desktop.callbacks.choices import SiteInfo
-from desktop.callbacks.wording import delay_text, due_line, short_moment
+from desktop.callbacks.wording import delay_text, due_line
 from desktop.context import AppContext
 
 # The outcomes a button records at once, with its mnemonic; an appointment has its own way.
@@ -45,6 +47,7 @@ class HandleCallbackDialog(QDialog):
     """
 
     handled = Signal()
+    stale = Signal()
 
     def __init__(self, ctx: AppContext, row: CallbackRow, site: SiteInfo | None,
                  clock: Callable[[], datetime], parent: QWidget | None = None):
@@ -82,10 +85,6 @@ class HandleCallbackDialog(QDialog):
         self.book_button = self.buttons.addButton("Prendre un &rendez-vous…",
                                                   QDialogButtonBox.ButtonRole.ActionRole)
         self.book_button.clicked.connect(self.book)
-        if not booking_available():
-            self.book_button.setEnabled(False)
-            self.book_button.setToolTip("La prise de rendez-vous depuis un rappel n'est pas "
-                                        "encore disponible dans cette version.")
         close = self.buttons.addButton("&Fermer", QDialogButtonBox.ButtonRole.RejectRole)
         close.clicked.connect(self.reject)
 
@@ -109,22 +108,17 @@ class HandleCallbackDialog(QDialog):
         self.note.show()
 
     def close_with(self, outcome: CallbackOutcome) -> None:
-        actor, row = self._ctx.actor, self.row
+        row = self.row
         self._set_busy(True)
-        ops.write(self._ctx, lambda s: callbacks.close_callback(s, actor, row.id, row.version,
-                                                               outcome),
-                  changes={"callback"}).on_success(lambda _r: self._done()) \
+        ops.write(self._ctx, lambda unit: requests.close_callback(
+            unit, row.id, row.version, outcome)).on_success(lambda _r: self._done()) \
             .on_failure(self._refused).owned_by(self).run()
 
     def book(self) -> None:
         """The agenda's booking dialog, channel « rappel »: booked and closed in one step."""
         self.booking = open_callback_booking(self._ctx, self.row, parent=self)
-        self.booking.saved.connect(lambda _appointment_id: self._booked())
+        self.booking.saved.connect(lambda _appointment_id: self._done())
         self.booking.open()
-
-    def _booked(self) -> None:
-        self._ctx.changes.emit({"callback"})  # the dialog announced the appointment only
-        self._done()
 
     def _done(self) -> None:
         self.handled.emit()
@@ -134,7 +128,7 @@ class HandleCallbackDialog(QDialog):
         self._set_busy(False)
         if isinstance(error, ConflictError):
             QMessageBox.warning(self, "Guichet", str(error))
-            self._ctx.changes.emit({"callback"})  # the queue reloads the request as it is
+            self.stale.emit()
             self.reject()
         else:
             self._ctx.report_error(error, self)

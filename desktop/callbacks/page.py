@@ -16,15 +16,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import Role
-from db.models.base import utcnow
-from db.services import callbacks
-from db.services.callbacks import CallbackRow
+from db.base import utcnow
+from db.callbacks import requests
+from db.callbacks.requests import CallbackRow
+from db.roles import Role
+from db.wording import short_moment
 from desktop import operations as ops
 from desktop.callbacks.choices import CHOICE_KINDS, CallbackChoices, load_choices
 from desktop.callbacks.form import TakeCallbackDialog
 from desktop.callbacks.handle import HandleCallbackDialog
-from desktop.callbacks.wording import delay_text, short_moment
+from desktop.callbacks.wording import delay_text
 from desktop.context import AppContext
 from widgets.choice_box import ChoiceBox
 from widgets.heading import Heading
@@ -180,8 +181,8 @@ class CallbacksPage(QWidget):
         actor, now = self._ctx.actor, self.clock()
         taken_by = actor.id if kind == MINE else None
 
-        def work(session) -> list[CallbackRow]:
-            return callbacks.callback_queue(session, actor, site_id=site_id,
+        def work(unit) -> list[CallbackRow]:
+            return requests.callback_queue(unit, site_id=site_id,
                                             taken_by_id=taken_by, now=now)
 
         # The answer may come back after the page was closed (sign-out, end of a test).
@@ -207,7 +208,7 @@ class CallbacksPage(QWidget):
     def _on_changes(self, kinds: set) -> None:
         if kinds & CHOICE_KINDS:
             self._load_choices()
-        elif "callback" in kinds:
+        elif "callback_request" in kinds:
             self.reload()
 
     # -- actions ---------------------------------------------------------------------------
@@ -224,6 +225,7 @@ class CallbacksPage(QWidget):
             return
         self._open(HandleCallbackDialog(self._ctx, row, self.choices.site(row.site_id),
                                         self.clock, self))
+        self.dialog.stale.connect(self.reload)  # show the request as it is now
 
     def _open(self, dialog) -> None:
         if self.dialog is not None:

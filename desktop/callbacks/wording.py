@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from db.services.agenda import french_moment
+from db.wording import moment as french_moment
 
 
 def duration_text(span: timedelta) -> str:
@@ -27,11 +26,6 @@ def delay_text(due_at: datetime, now: datetime, closed: bool = False) -> str:
     if due_at <= now:
         return f"En retard de {duration_text(now - due_at)}"
     return f"À rappeler dans {duration_text(due_at - now)}"
-
-
-def short_moment(moment: datetime, time_zone: str) -> str:
-    """« 16/03/2026 15:00 » on the site's wall clock."""
-    return moment.astimezone(ZoneInfo(time_zone)).strftime("%d/%m/%Y %H:%M")
 
 
 def due_line(due_at: datetime, time_zone: str) -> str:

@@ -16,14 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services import booking, dashboard, pathway_worklists, preparation
-from db.services.agenda_views import DEFAULT_TIME_ZONE
-from db.services.dashboard import Drill, Figure, Source
+from db.agenda import appointments
+from db.agenda.views import DEFAULT_TIME_ZONE
+from db.dashboard import drill as dashboard_drill
+from db.dashboard.model import Drill, Figure, Source
+from db.pathways import worklists
+from db.preparation import tasks
+from db.wording import day
 from desktop import operations as ops
 from desktop.agenda.common import AppointmentTable, moment_text
 from desktop.context import AppContext
 from desktop.documents.monthly_report import figure_text
-from desktop.mediation.wording import day
 from widgets.id_list_model import IdListModel, read_only_rows
 
 # For each kind of record: the columns, how to read the rows of some ids, and their cells.
@@ -87,13 +90,13 @@ class DrillDialog(QDialog):
 
     def _fetch(self, ids: list[uuid.UUID]) -> list:
         # The visible block only, on the GUI thread, as the agenda list does.
-        readers = {Source.APPOINTMENTS: booking.appointment_rows,
-                   Source.PREPARATIONS: preparation.task_rows,
-                   Source.CALLBACKS: dashboard.callback_lines,
-                   Source.PATHWAYS: pathway_worklists.worklist_rows,
-                   Source.CASES: dashboard.case_lines}
-        with self._ctx.store.session() as session:
-            return readers[self.figure.drill.source](session, self._ctx.actor, ids)
+        readers = {Source.APPOINTMENTS: appointments.appointment_rows,
+                   Source.PREPARATIONS: tasks.task_rows,
+                   Source.CALLBACKS: dashboard_drill.callback_lines,
+                   Source.PATHWAYS: worklists.worklist_rows,
+                   Source.CASES: dashboard_drill.case_lines}
+        with self._ctx.store.unit(self._ctx.actor) as unit:
+            return readers[self.figure.drill.source](unit, ids)
 
     def _table(self, source: Source) -> QTableView:
         if source is Source.APPOINTMENTS:
@@ -112,8 +115,7 @@ class DrillDialog(QDialog):
 
     def load(self) -> None:
         drill: Drill = self.figure.drill
-        actor = self._ctx.actor
-        ops.query(self._ctx, lambda session: dashboard.drill_ids(session, actor, drill)) \
+        ops.query(self._ctx, lambda unit: dashboard_drill.drill_ids(unit, drill)) \
             .on_success(self._show).owned_by(self).run()
 
     def _show(self, ids: list[uuid.UUID]) -> None:

@@ -1,7 +1,7 @@
 """« Tableau de bord »: a month and a site to choose, then each section's figures (each one
 opens the list behind it), charts and tables; the monthly report in PDF from the same figures.
 
-One service call (``dashboard.dashboard``) feeds the screen, the report and — through each
+One service call (``dashboard_figures.dashboard``) feeds the screen, the report and — through each
 figure's ``Drill`` — the lists, so the three say the same numbers.
 """
 
@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services import dashboard, staff
-from db.services.dashboard import Dashboard, Figure, Section, Table
-from db.services.mediation import OFFICE_TIME_ZONE
-from db.services.pathways import month_label
+from db.dashboard import figures as dashboard_figures
+from db.dashboard import model as dashboard_model
+from db.dashboard.model import Dashboard, Figure, Section, Table
+from db.mediation.common import OFFICE_TIME_ZONE
+from db.org import sites
+from db.wording import month_label
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.dashboard.drill import DrillDialog
@@ -100,7 +102,7 @@ class DashboardPage(QWidget):
         self.month.setAccessibleName("Mois")
         self.site = ChoiceBox(self)
         self.site.setAccessibleName("Site")
-        self.site.set_choices([], empty=dashboard.ALL_SITES)
+        self.site.set_choices([], empty=dashboard_model.ALL_SITES)
         month_label_ = QLabel("&Mois :")
         month_label_.setBuddy(self.month)
         site_label = QLabel("&Site :")
@@ -136,17 +138,17 @@ class DashboardPage(QWidget):
     # -- loading -------------------------------------------------------------------------------
     def _load_sites(self) -> None:
         def show(sites) -> None:
-            self.site.set_choices([(s.id, s.name) for s in sites], empty=dashboard.ALL_SITES)
+            self.site.set_choices([(s.id, s.name) for s in sites], empty=dashboard_model.ALL_SITES)
 
-        ops.query(self._ctx, staff.list_sites).on_success(show).owned_by(self).run()
+        ops.query(self._ctx, sites.list_sites).on_success(show).owned_by(self).run()
 
     def refresh(self) -> None:
         self._ticket += 1
-        ticket, actor = self._ticket, self._ctx.actor
+        ticket = self._ticket
         month, site_id = self.month.value(), self.site.value()
         self.state.setText("Calcul en cours…")
         self.report_button.setEnabled(False)
-        ops.query(self._ctx, lambda session: dashboard.dashboard(session, actor, month, site_id)) \
+        ops.query(self._ctx, lambda unit: dashboard_figures.dashboard(unit, month, site_id)) \
             .on_success(lambda board: self._show(ticket, board)).owned_by(self).run()
 
     def _show(self, ticket: int, board: Dashboard) -> None:

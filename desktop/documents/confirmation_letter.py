@@ -9,12 +9,11 @@ from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
-from sqlalchemy.orm import Session
 
-from db.models import AppointmentKind
-from db.services import preparation
-from db.services.access import Actor
-from db.services.preparation import Confirmation
+from db.agenda.models import AppointmentKind
+from db.preparation import documents as preparation_documents
+from db.preparation.documents import Confirmation
+from db.unit import Unit
 from desktop.documents import pdf
 from desktop.documents.day_sheet import long_day
 
@@ -98,8 +97,8 @@ def confirmation_pdf(letter: Confirmation, *, author: str, printed_at: datetime)
     return pdf.build_pdf(info, story)
 
 
-def confirmation_letter(session: Session, actor: Actor, appointment_id: uuid.UUID) -> bytes:
+def confirmation_letter(unit: Unit, appointment_id: uuid.UUID) -> bytes:
     """The letter as the appointment screen's button produces it."""
-    letter = preparation.confirmation(session, actor, appointment_id)
-    return confirmation_pdf(letter, author=actor.display_name,
+    letter = preparation_documents.confirmation(unit, appointment_id)
+    return confirmation_pdf(letter, author=unit.actor.display_name,
                             printed_at=datetime.now(ZoneInfo(letter.time_zone)))

@@ -8,13 +8,12 @@ from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
-from sqlalchemy.orm import Session
 
-from db.models import AppointmentStatus
-from db.services import preparation
-from db.services.access import Actor
-from db.services.agenda import WEEKDAYS
-from db.services.preparation import DaySheet
+from db.agenda.models import AppointmentStatus
+from db.preparation import documents as preparation_documents
+from db.preparation.documents import DaySheet
+from db.unit import Unit
+from db.wording import weekday_day
 from desktop.documents import pdf
 
 COLUMNS = ("Heure", "Type", "Personne", "Motif et pièces à apporter", "Préparation", "Notes")
@@ -23,7 +22,7 @@ WIDTHS = (13 * mm, 23 * mm, 35 * mm, 44 * mm, 28 * mm, pdf.TEXT_WIDTH - 143 * mm
 
 def long_day(day: date) -> str:
     """« lundi 16/03/2026 »."""
-    return f"{WEEKDAYS[day.weekday()]} {day:%d/%m/%Y}"
+    return weekday_day(day)
 
 
 def filename(sheet: DaySheet) -> str:
@@ -67,8 +66,8 @@ def day_sheet_pdf(sheet: DaySheet, *, author: str, printed_at: datetime) -> byte
     return pdf.build_pdf(info, story)
 
 
-def day_sheet(session: Session, actor: Actor, adviser_login: str, day: date) -> bytes:
+def day_sheet(unit: Unit, adviser_login: str, day: date) -> bytes:
     """The sheet as the screen's button and the command line produce it."""
-    sheet = preparation.day_sheet(session, actor, adviser_login, day)
-    return day_sheet_pdf(sheet, author=actor.display_name,
+    sheet = preparation_documents.day_sheet(unit, adviser_login, day)
+    return day_sheet_pdf(sheet, author=unit.actor.display_name,
                          printed_at=datetime.now(ZoneInfo(sheet.time_zone)))

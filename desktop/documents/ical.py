@@ -8,7 +8,7 @@ for us is done here:
   misreads the long RDATE lists that ``add_missing_timezones()`` produces;
 - DTSTAMP and LAST-MODIFIED are UTC with ``Z``, never ``TZID=UTC``;
 - nothing that could identify a person's health or identity: the entries come from
-  ``db.services.booking.CalendarEntry``, which holds no NIR, no note and no full name.
+  ``db.agenda.appointments.CalendarEntry``, which holds no NIR, no note and no full name.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from icalendar import (
     vCalAddress,
 )
 
-from db.models import AppointmentKind
-from db.services.booking import CalendarEntry, Invitation
+from db.agenda.appointments import CalendarEntry, Invitation
+from db.agenda.models import AppointmentKind
 
 PRODUCT_ID = "-//Assurance Maladie//Guichet//FR"
 

@@ -7,26 +7,22 @@ from datetime import date, datetime
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
-from sqlalchemy.orm import Session
 
-from db.models import LetterKind
-from db.services import mediation, mediation_letters
-from db.services.access import Actor
-from db.services.mediation import OFFICE_TIME_ZONE, CaseRecord
-from db.services.mediation_letters import LetterDraft
+from db import wording
+from db.mediation import files as mediation_files
+from db.mediation import letters
+from db.mediation import reading as mediation_reading
+from db.mediation.common import OFFICE_TIME_ZONE
+from db.mediation.letters import LetterDraft
+from db.mediation.models import LetterKind
+from db.mediation.records import CaseRecord
+from db.unit import Unit
 from desktop.documents import pdf
-
-
-def _day(value: date | None, empty: str = "—") -> str:
-    return f"{value:%d/%m/%Y}" if value else empty
 
 
 def _yes_no(value: bool) -> str:
     return "oui" if value else "non"
 
-
-def _days(count: int) -> str:
-    return f"{count} jour{'s' if abs(count) > 1 else ''}"
 
 
 def case_summary_pdf(record: CaseRecord, *, author: str, printed_at: datetime,
@@ -57,11 +53,11 @@ def case_summary_pdf(record: CaseRecord, *, author: str, printed_at: datetime,
 
     story.append(pdf.paragraph("Demande", style.heading))
     story.append(pdf.key_values([
-        ("Reçue le", _day(data.received_on)),
+        ("Reçue le", wording.day(data.received_on)),
         ("Canal", record.channel_label),
         ("Motif", record.motive_label),
         ("Décision contestée", data.contested_decision or "—"),
-        ("Notifiée le", _day(data.decision_notified_on)),
+        ("Notifiée le", wording.day(data.decision_notified_on)),
         ("Démarche préalable", _yes_no(data.prior_step_done)),
         ("Recours contentieux en cours", _yes_no(data.court_action_pending)),
         ("Médiateur", record.mediator_name or "non attribué"),
@@ -72,17 +68,17 @@ def case_summary_pdf(record: CaseRecord, *, author: str, printed_at: datetime,
     story.append(pdf.paragraph("Délais", style.heading))
     paused = ", horloge suspendue : attente du demandeur" if due.handling_paused else ""
     delays = [
-        ("Ancienneté", f"{_days(due.age_days)} (dont {_days(due.handling_days)} de "
+        ("Ancienneté", f"{wording.days(due.age_days)} (dont {wording.days(due.handling_days)} de "
                        f"traitement{paused})"),
-        ("Accusé de réception", f"attendu le {_day(due.acknowledgement_due_on)} — "
-                                + (f"fait le {_day(due.acknowledged_on)}"
+        ("Accusé de réception", f"attendu le {wording.day(due.acknowledgement_due_on)} — "
+                                + (f"fait le {wording.day(due.acknowledged_on)}"
                                    if due.acknowledged_on else "pas encore fait")),
-        ("Objectif de traitement", f"le {_day(due.handling_due_on)} — "
-                                   + (f"traité le {_day(due.handled_on)}" if due.handled_on
+        ("Objectif de traitement", f"le {wording.day(due.handling_due_on)} — "
+                                   + (f"traité le {wording.day(due.handled_on)}" if due.handled_on
                                       else "en cours")),
     ]
     if due.follow_up_on:
-        delays.append(("Prochaine relance", _day(due.follow_up_on)))
+        delays.append(("Prochaine relance", wording.day(due.follow_up_on)))
     if due.overdue:
         delays.append(("En retard", ", ".join(due.overdue)))
     if due.cra:
@@ -92,11 +88,11 @@ def case_summary_pdf(record: CaseRecord, *, author: str, printed_at: datetime,
     story.append(pdf.paragraph("Issue", style.heading))
     outcome = [("État", record.status_label)]
     if record.admitted_on:
-        outcome.append(("Recevable le", _day(record.admitted_on)))
+        outcome.append(("Recevable le", wording.day(record.admitted_on)))
     if record.recommendation_on:
-        outcome.append(("Recommandation le", _day(record.recommendation_on)))
+        outcome.append(("Recommandation le", wording.day(record.recommendation_on)))
     if record.outcome:
-        outcome += [("Issue", record.outcome_label), ("Clôturé le", _day(record.closed_on))]
+        outcome += [("Issue", record.outcome_label), ("Clôturé le", wording.day(record.closed_on))]
     if record.reopen_count:
         outcome.append(("Réouvertures", str(record.reopen_count)))
     story.append(pdf.key_values(outcome))
@@ -152,7 +148,7 @@ def letter_pdf(draft: LetterDraft, *, printed_at: datetime) -> bytes:
         story += [Spacer(1, 4 * mm), KeepTogether([pdf.paragraph(paragraphs[-1].strip())])]
     info = pdf.DocumentInfo(title=f"{draft.title} — {draft.reference}", author=draft.author,
                             site_name=draft.site_name, printed_at=printed_at,
-                            subject=mediation_letters.LETTER_LABELS[draft.kind])
+                            subject=letters.LETTER_LABELS[draft.kind])
     return pdf.build_pdf(info, story)
 
 
@@ -160,22 +156,22 @@ def now_in_office() -> datetime:
     return datetime.now(OFFICE_TIME_ZONE)
 
 
-def issue_letter(session: Session, actor: Actor, case_id: uuid.UUID, kind: LetterKind,
+def issue_letter(unit: Unit, case_id: uuid.UUID, kind: LetterKind,
                  text: str = "", *, today: date | None = None) -> uuid.UUID:
     """Merge, lay out and keep a letter in the case's timeline (what the screen's button
     does); an acknowledgement also records the case as acknowledged. Returns the entry's id."""
-    draft = mediation_letters.merge_letter(session, actor, case_id, kind, text, today=today)
+    draft = letters.merge_letter(unit, case_id, kind, text, today=today)
     content = letter_pdf(draft, printed_at=now_in_office())
-    return mediation.record_letter(
-        session, actor, case_id, draft.title, draft.filename, content,
+    return mediation_files.record_letter(
+        unit, case_id, draft.title, draft.filename, content,
         acknowledgement=kind is LetterKind.ACKNOWLEDGEMENT, today=today)
 
 
-def case_summary(session: Session, actor: Actor | None, case_id: uuid.UUID, *,
+def case_summary(unit: Unit, case_id: uuid.UUID, *,
                  include_internal_notes: bool = True, today: date | None = None) -> bytes:
     """The summary PDF of a case, as the screen's button and the command line produce it
-    (``actor`` None: an unattended export of the command line)."""
-    record = mediation.open_case(session, actor, case_id, today=today)
-    return case_summary_pdf(record, author=actor.display_name if actor else "Ligne de commande",
-                            printed_at=now_in_office(),
+    (a system unit: an unattended export of the command line)."""
+    record = mediation_reading.open_case(unit, case_id, today=today)
+    author = unit.actor.display_name if unit.actor else "Ligne de commande"
+    return case_summary_pdf(record, author=author, printed_at=now_in_office(),
                             include_internal_notes=include_internal_notes)

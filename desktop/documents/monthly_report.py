@@ -1,5 +1,5 @@
 """The monthly activity report (PDF, Qt-free): the dashboard's figures, charts and tables for
-one month, as ``db.services.dashboard`` computes them — the screen says the same words."""
+one month, as ``db.dashboard`` computes them — the screen says the same words."""
 
 from __future__ import annotations
 
@@ -11,29 +11,23 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Spacer
-from sqlalchemy.orm import Session
 
-from db.services import dashboard
-from db.services.access import Actor
-from db.services.dashboard import Chart, Dashboard, Figure, Section, Table
-from db.services.mediation import OFFICE_TIME_ZONE
-from db.services.pathways import month_label
+from db import wording
+from db.dashboard import figures as dashboard_figures
+from db.dashboard.model import Chart, Dashboard, Figure, Section, Table
+from db.mediation.common import OFFICE_TIME_ZONE
+from db.unit import Unit
+from db.wording import month_label, thousands
 from desktop.documents import pdf
-from desktop.mediation.wording import thousands
 
 # -- the words shared with the screen -------------------------------------------------------
-
-
-def share_text(share: float | None) -> str:
-    """« 12,5 % » (no-break spaces), « — » when there is nothing to divide by."""
-    return "—" if share is None else f"{share * 100:.1f}\u00a0%".replace(".", ",")
 
 
 def figure_text(figure: Figure) -> str:
     """« 1 234 » or, when the figure is a share of a total, « 42 (12,5 %) »."""
     if figure.of is None:
         return thousands(figure.count)
-    return f"{thousands(figure.count)} ({share_text(figure.share)})"
+    return f"{thousands(figure.count)} ({wording.share_percent(figure.share)})"
 
 
 def report_title(month: date) -> str:
@@ -134,9 +128,9 @@ def monthly_report_pdf(board: Dashboard, *, author: str, printed_at: datetime) -
     return pdf.build_pdf(info, story)
 
 
-def monthly_report(session: Session, actor: Actor, month: date,
+def monthly_report(unit: Unit, month: date,
                    site_id: uuid.UUID | None = None, *, now: datetime | None = None) -> bytes:
     """Compute the month's figures and lay them out (the command line's entry point)."""
-    board = dashboard.dashboard(session, actor, month, site_id, now=now)
+    board = dashboard_figures.dashboard(unit, month, site_id, now=now)
     printed_at = (now or datetime.now(OFFICE_TIME_ZONE)).astimezone(OFFICE_TIME_ZONE)
-    return monthly_report_pdf(board, author=actor.display_name, printed_at=printed_at)
+    return monthly_report_pdf(board, author=unit.actor.display_name, printed_at=printed_at)

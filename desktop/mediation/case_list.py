@@ -19,12 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services import mediation
-from db.services.mediation import STATUS_LABELS, CaseFilter, CaseRow, MotiveRecord
-from db.services.mediation_deadlines import OPEN_STATUSES
+from db.mediation import reading as mediation_reading
+from db.mediation.deadlines import OPEN_STATUSES
+from db.mediation.labels import STATUS_LABELS
+from db.mediation.records import CaseFilter, CaseRow
+from db.mediation.setup import MotiveRecord
+from db.wording import day, thousands
 from desktop import operations as ops
 from desktop.context import AppContext
-from desktop.mediation.wording import day, next_due_text, thousands
+from desktop.mediation.wording import next_due_text
 from widgets.choice_box import ChoiceBox
 from widgets.form import error_color
 from widgets.id_list_model import IdListModel, enter_list, read_only_rows, size_columns
@@ -130,15 +133,15 @@ class CaseSearch(QObject):
 
     def search(self, filters: CaseFilter) -> None:
         self._latest += 1
-        ticket, actor = self._latest, self._ctx.actor
+        ticket = self._latest
         self.filters = filters
 
-        def work(session) -> Answer | None:
+        def work(unit) -> Answer | None:
             if ticket != self._latest:  # overtaken while it waited in the queue
                 return None
-            ids = mediation.search_cases(session, actor, filters)
-            total = (len(ids) if len(ids) < mediation.SEARCH_LIMIT
-                     else mediation.count_cases(session, actor, filters))
+            ids = mediation_reading.search_cases(unit, filters)
+            total = (len(ids) if len(ids) < mediation_reading.SEARCH_LIMIT
+                     else mediation_reading.count_cases(unit, filters))
             return Answer(filters, ids, total)
 
         def show(answer: Answer | None) -> None:
@@ -150,8 +153,8 @@ class CaseSearch(QObject):
             .owned_by(self).run()
 
     def _fetch_rows(self, ids: list[uuid.UUID]) -> list[CaseRow]:
-        with self._ctx.store.session() as session:
-            return mediation.case_rows(session, self._ctx.actor, ids)
+        with self._ctx.store.unit(self._ctx.actor) as unit:
+            return mediation_reading.case_rows(unit, ids)
 
 
 class CaseList(QWidget):

@@ -1,6 +1,6 @@
 """One case file: who asks what, its delays, the steps it may take, and its timeline.
 
-Everything shown comes from ``mediation.open_case`` (which audits the opening); every action is
+Everything shown comes from ``reading.open_case`` (which audits the opening); every action is
 a service call through ``ops.write``, after which the case is read again. A refusal (a
 forbidden step, a colleague's change meanwhile) is said in the banner at the top; a conflict
 also reloads the case, so the user sees what changed.
@@ -27,17 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import CaseEventKind, CaseStatus, LetterKind
-from db.services import mediation, mediation_letters
-from db.services.mediation import (
-    INADMISSIBLE_LABELS,
-    OFFICE_TIME_ZONE,
-    REDIRECTION_LABELS,
-    STEP_LABELS,
-    CaseRecord,
-    Step,
-    today_in_office,
-)
+from db.mediation import files as mediation_files
+from db.mediation import letters, lifecycle
+from db.mediation import reading as mediation_reading
+from db.mediation.common import OFFICE_TIME_ZONE, today_in_office
+from db.mediation.labels import INADMISSIBLE_LABELS, REDIRECTION_LABELS
+from db.mediation.models import CaseEventKind, CaseStatus, LetterKind
+from db.mediation.records import CaseRecord
+from db.mediation.rules import STEP_LABELS, Step
+from db.wording import day
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.documents import mediation_pdf, write_atomically
@@ -50,7 +48,7 @@ from desktop.mediation.dialogs import (
     acknowledge_explanation,
     requests_of,
 )
-from desktop.mediation.wording import day, delay_lines
+from desktop.mediation.wording import delay_lines
 from widgets.dialog_layout import scrolling
 from widgets.form import error_color
 from widgets.record_header import RecordHeader
@@ -206,11 +204,10 @@ class CaseView(QWidget):
     # -- loading ---------------------------------------------------------------------------
     def load(self, case_id: uuid.UUID) -> None:
         """Read the case (audited by the service) and show it."""
-        actor = self._ctx.actor
 
-        def work(session):
-            return (mediation.open_case(session, actor, case_id),
-                    mediation_letters.letters_for_case(session, actor, case_id))
+        def work(unit):
+            return (mediation_reading.open_case(unit, case_id),
+                    letters.letters_for_case(unit, case_id))
 
         ops.query(self._ctx, work).on_success(lambda answer: self.show_record(*answer)) \
             .on_failure(self._refused).owned_by(self).run()
@@ -292,7 +289,7 @@ class CaseView(QWidget):
 
     # -- actions ---------------------------------------------------------------------------
     def _write(self, work, progress: str | None = None) -> None:
-        operation = ops.write(self._ctx, work, changes=CHANGES) \
+        operation = ops.write(self._ctx, work) \
             .on_success(lambda _result: self._done()).on_failure(self._refused).owned_by(self)
         if progress:
             operation.with_progress(progress, self)
@@ -313,8 +310,7 @@ class CaseView(QWidget):
         data = StepDialog.ask(self, step, record)
         if data is None:
             return
-        actor = self._ctx.actor
-        self._write(lambda session: mediation.advance(session, actor, record.id,
+        self._write(lambda unit: lifecycle.advance(unit, record.id,
                                                       record.version, data))
 
     def add_entry(self, kind: CaseEventKind) -> None:
@@ -323,19 +319,17 @@ class CaseView(QWidget):
             return
         data = EntryDialog.ask(self, kind, requests_of(record))
         if data is not None:
-            actor = self._ctx.actor
-            self._write(lambda session: mediation.add_entry(session, actor, record.id, data))
+            self._write(lambda unit: mediation_files.add_entry(unit, record.id, data))
 
     def attach_file(self) -> None:
         record = self.record
         path = self.choose_file(self) if record else None
         if not path:
             return
-        actor = self._ctx.actor
 
-        def work(session):
+        def work(unit):
             file = Path(path)
-            return mediation.attach_document(session, actor, record.id, file.name,
+            return mediation_files.attach_document(unit, record.id, file.name,
                                              file.read_bytes())
 
         self._write(work, "Enregistrement du fichier…")
@@ -345,10 +339,9 @@ class CaseView(QWidget):
         if record is None or item is None or not item.attachment:
             return
         document_id = next(e.document_id for e in record.timeline if e.id == item.key)
-        actor = self._ctx.actor
 
-        def work(session) -> Path:
-            document = mediation.read_document(session, actor, document_id)
+        def work(unit) -> Path:
+            document = mediation_files.read_document(unit, document_id)
             # A folder of its own, readable by this user only (mkdtemp): the viewer gets the
             # file's own name.
             path = Path(tempfile.mkdtemp(prefix="guichet-")) / document.filename
@@ -365,8 +358,7 @@ class CaseView(QWidget):
         if choice is None:
             return
         kind, text = choice
-        actor = self._ctx.actor
-        self._write(lambda session: mediation_pdf.issue_letter(session, actor, record.id, kind,
+        self._write(lambda unit: mediation_pdf.issue_letter(unit, record.id, kind,
                                                                text),
                     "Production du courrier…")
 
@@ -377,8 +369,7 @@ class CaseView(QWidget):
         on = DateDialog.ask(self, "Accusé de réception", "&Fait le", today_in_office(),
                             acknowledge_explanation(record))
         if on is not None:
-            actor = self._ctx.actor
-            self._write(lambda session: mediation.acknowledge(session, actor, record.id, on))
+            self._write(lambda unit: lifecycle.acknowledge(unit, record.id, on))
 
     def move_follow_up(self) -> None:
         record = self.record
@@ -388,8 +379,7 @@ class CaseView(QWidget):
                             record.deadlines.follow_up_on,
                             "La relance de l'attente en cours est reportée à cette date.")
         if on is not None:
-            actor = self._ctx.actor
-            self._write(lambda session: mediation.set_follow_up(session, actor, record.id,
+            self._write(lambda unit: lifecycle.set_follow_up(unit, record.id,
                                                                 record.version, on))
 
     def export_pdf(self, include_internal_notes: bool) -> None:
@@ -400,11 +390,11 @@ class CaseView(QWidget):
         path = self.ask_save_path(self, f"{record.reference}{suffix}.pdf")
         if not path:
             return
-        actor, case_id = self._ctx.actor, record.id
+        case_id = record.id
 
-        def work(session) -> Path:
+        def work(unit) -> Path:
             content = mediation_pdf.case_summary(
-                session, actor, case_id, include_internal_notes=include_internal_notes)
+                unit, case_id, include_internal_notes=include_internal_notes)
             write_atomically(Path(path), content)
             return Path(path)
 

@@ -22,24 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import CaseEventKind, LetterKind
-from db.services import mediation_letters
-from db.services.mediation import (
-    CLOSING_OUTCOMES,
-    INADMISSIBLE_LABELS,
-    OFFICE_TIME_ZONE,
-    OUTCOME_LABELS,
-    REDIRECTION_LABELS,
-    STEP_LABELS,
-    CaseRecord,
-    EntryInput,
-    InadmissibleReason,
-    Step,
-    StepInput,
-)
+from db.mediation import letters
+from db.mediation.common import OFFICE_TIME_ZONE
+from db.mediation.labels import INADMISSIBLE_LABELS, OUTCOME_LABELS, REDIRECTION_LABELS
+from db.mediation.models import CaseEventKind, InadmissibleReason, LetterKind
+from db.mediation.records import CaseRecord, EntryInput, StepInput
+from db.mediation.rules import CLOSING_OUTCOMES, STEP_LABELS, Step
+from db.wording import day
 from desktop import operations as ops
 from desktop.context import AppContext
-from desktop.mediation.wording import day, waiting_choices
+from desktop.mediation.wording import waiting_choices
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
 from widgets.form import Form
@@ -270,7 +262,7 @@ class LetterDialog(FormDialog):
                  parent: QWidget | None = None):
         super().__init__("Préparer un courrier", "&Produire le PDF", parent)
         self._ctx, self._case_id = ctx, case_id
-        self.kind = combo({k: mediation_letters.LETTER_LABELS[k] for k in kinds})
+        self.kind = combo({k: letters.LETTER_LABELS[k] for k in kinds})
         self.form.add("kind", "&Modèle", self.kind)
         self.text = comment_editor(4)
         self.text.setPlaceholderText("Paragraphe propre à ce courrier (champ {texte} du modèle)")
@@ -294,7 +286,7 @@ class LetterDialog(FormDialog):
     def refresh_preview(self) -> None:
         self._asked += 1
         ticket, kind, text = self._asked, self.kind.value(), self.text.toPlainText()
-        actor, case_id = self._ctx.actor, self._case_id
+        case_id = self._case_id
         if kind is None:
             return
 
@@ -304,8 +296,8 @@ class LetterDialog(FormDialog):
                     "\n".join(draft.recipient) + f"\n\n{draft.place_and_date}\n\n"
                     f"Objet : {draft.title}\nRéférence : {draft.reference}\n\n{draft.body}")
 
-        ops.query(self._ctx, lambda session: mediation_letters.merge_letter(
-            session, actor, case_id, kind, text)).on_success(merged).owned_by(self).run()
+        ops.query(self._ctx, lambda unit: letters.merge_letter(
+            unit, case_id, kind, text)).on_success(merged).owned_by(self).run()
 
     def value(self) -> tuple[LetterKind, str]:
         return self.kind.value(), self.text.toPlainText().strip()

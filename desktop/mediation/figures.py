@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services import mediation_figures
-from db.services.mediation import today_in_office
-from db.services.mediation_figures import YearFigures
+from db import wording
+from db.mediation import figures as mediation_figures
+from db.mediation.common import today_in_office
+from db.mediation.figures import YearFigures
+from db.wording import thousands
 from desktop import operations as ops
 from desktop.context import AppContext
-from desktop.mediation.wording import thousands
 from widgets.id_list_model import read_only_rows
 
 FIRST_YEAR = 2000
@@ -34,28 +35,21 @@ TABLES = (("by_motive", "Demandes par motif", "Motif"),
           ("outcomes", "Issues des dossiers clôturés", "Issue"))
 
 
-def percent(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.1f}\u00a0%".replace(".", ",")
-
-
-def mean_days(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}\u00a0jours".replace(".", ",")
-
-
 def summary_lines(figures: YearFigures) -> list[tuple[str, str]]:
     received = figures.received
     return [
         ("Demandes reçues", f"{thousands(received)} (dont {thousands(figures.urgent)} "
                             "urgentes)"),
         ("Prises en charge dans le délai",
-         f"{percent(figures.share_acknowledged_in_time)} "
+         f"{wording.share_percent(figures.share_acknowledged_in_time)} "
          f"({thousands(figures.acknowledged_in_time)} sur {thousands(received)})"),
-        ("Délai moyen d'accusé de réception", mean_days(figures.mean_days_to_acknowledge)),
+        ("Délai moyen d'accusé de réception",
+         wording.decimal_days(figures.mean_days_to_acknowledge)),
         ("Traitées dans l'objectif",
-         f"{percent(figures.share_handled_in_time)} "
+         f"{wording.share_percent(figures.share_handled_in_time)} "
          f"({thousands(figures.handled_in_time)} sur {thousands(received)})"),
         ("Dossiers clôturés", thousands(figures.closed)),
-        ("Délai moyen de clôture", mean_days(figures.mean_days_to_close)),
+        ("Délai moyen de clôture", wording.decimal_days(figures.mean_days_to_close)),
         ("Encore ouverts", thousands(figures.open_cases)),
     ]
 
@@ -67,7 +61,7 @@ def fill_table(model: QStandardItemModel, heading: str, counts: list[tuple[str, 
     total = sum(count for _label, count in counts)
     for label, count in counts:
         cells = [QStandardItem(label), QStandardItem(thousands(count)),
-                 QStandardItem(percent(count / total if total else None))]
+                 QStandardItem(wording.share_percent(count / total if total else None))]
         for cell in cells[1:]:
             cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         for cell in cells:
@@ -132,15 +126,15 @@ class FiguresView(QScrollArea):
 
     def load(self) -> None:
         self._asked += 1
-        ticket, year, actor = self._asked, self.year.value(), self._ctx.actor
+        ticket, year = self._asked, self.year.value()
         self.state.setText("Calcul en cours…")
 
         def show(figures: YearFigures) -> None:
             if ticket == self._asked:
                 self.show_figures(figures)
 
-        ops.query(self._ctx, lambda session: mediation_figures.yearly_figures(
-            session, actor, year)).on_success(show).owned_by(self).run()
+        ops.query(self._ctx, lambda unit: mediation_figures.yearly_figures(
+            unit, year)).on_success(show).owned_by(self).run()
 
     def show_figures(self, figures: YearFigures) -> None:
         self.figures = figures

@@ -17,9 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import ValidationError
-from db.services import mediation
-from db.services.mediation import CHANNEL_LABELS, CaseCreated, CaseInput, MotiveRecord
-from db.services.people import PersonRow
+from db.mediation import common as mediation_common
+from db.mediation import intake
+from db.mediation.labels import CHANNEL_LABELS
+from db.mediation.records import CaseCreated, CaseInput
+from db.mediation.setup import MotiveRecord
+from db.people.search import PersonRow
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.mediation.dialogs import combo, comment_editor
@@ -55,7 +58,7 @@ class IntakeDialog(QDialog):
         self.setWindowTitle("Nouvelle saisine")
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
         self._build(team)
-        self.received_on.set_date(mediation.today_in_office())
+        self.received_on.set_date(mediation_common.today_in_office())
         self._offer_motives()
 
     def _build(self, team: list[tuple[uuid.UUID, str]]) -> None:
@@ -121,9 +124,9 @@ class IntakeDialog(QDialog):
     def _offer_motives(self) -> None:
         """The motives in force on the day received (all of today's when it is unreadable)."""
         try:
-            on = self.received_on.date() or mediation.today_in_office()
+            on = self.received_on.date() or mediation_common.today_in_office()
         except ValueError:
-            on = mediation.today_in_office()
+            on = mediation_common.today_in_office()
         self.motive.set_choices(
             ((m.id, m.label) for m in self._motives
              if m.valid_from <= on and (m.valid_until is None or on <= m.valid_until)),
@@ -137,7 +140,7 @@ class IntakeDialog(QDialog):
     # -- saving ---------------------------------------------------------------------------------
     def _input(self) -> tuple[CaseInput, dict[str, str]]:
         errors: dict[str, str] = {}
-        today = mediation.today_in_office()
+        today = mediation_common.today_in_office()
 
         def read(field: DateField, name: str) -> date | None:
             try:
@@ -165,11 +168,10 @@ class IntakeDialog(QDialog):
 
     def save(self) -> None:
         data, local_errors = self._input()
-        actor = self._ctx.actor
 
-        def work(session) -> CaseCreated:
+        def work(unit) -> CaseCreated:
             try:
-                created = mediation.create_case(session, actor, data)
+                created = intake.create_case(unit, data)
             except ValidationError as refused:
                 raise ValidationError({**refused.field_errors, **local_errors}) from None
             if local_errors:  # a date the form could not read: refuse, nothing is kept
@@ -177,7 +179,7 @@ class IntakeDialog(QDialog):
             return created
 
         self.save_button.setEnabled(False)
-        ops.write(self._ctx, work, changes={"mediation_case"}).on_success(self._saved) \
+        ops.write(self._ctx, work).on_success(self._saved) \
             .on_failure(self._refused).run()
 
     def _saved(self, created: CaseCreated) -> None:

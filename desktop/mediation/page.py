@@ -14,8 +14,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from db.errors import GuichetError
-from db.services import mediation
-from db.services.mediation import CaseCreated
+from db.mediation import setup as mediation_setup
+from db.mediation.records import CaseCreated
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.mediation.case_list import CaseList
@@ -30,7 +30,7 @@ class MediationPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self._ctx = ctx
-        self.motives: list[mediation.MotiveRecord] = []
+        self.motives: list[mediation_setup.MotiveRecord] = []
         self.team: list[tuple[uuid.UUID, str]] = []
         self.intake: IntakeDialog | None = None
         self.setAccessibleName("Médiation")
@@ -65,11 +65,10 @@ class MediationPage(QWidget):
     # -- loading ---------------------------------------------------------------------------
     def _load_choices(self) -> None:
         """The motives and the team (filters, intake), then the list."""
-        actor = self._ctx.actor
 
-        def work(session):
-            return (mediation.list_motives(session, actor),
-                    mediation.team_members(session, actor))
+        def work(unit):
+            return (mediation_setup.list_motives(unit),
+                    mediation_setup.team_members(unit))
 
         ops.query(self._ctx, work).on_success(self._choices_loaded) \
             .on_failure(self._refused).run()

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from db.services.mediation import WAITING_LABELS, CaseRecord
-from db.services.mediation_deadlines import CRA_MONTHS, NextDue
-
-
-def day(value: date | None, empty: str = "—") -> str:
-    return f"{value:%d/%m/%Y}" if value else empty
-
-
-def days(count: int) -> str:
-    return f"{count}\u00a0jour{'s' if abs(count) > 1 else ''}"
-
-
-def thousands(number: int) -> str:
-    """« 20 000 » with a no-break space, as French writes numbers."""
-    return f"{number:,}".replace(",", "\u00a0")
+from db.mediation.deadlines import CRA_MONTHS, NextDue
+from db.mediation.labels import WAITING_LABELS
+from db.mediation.records import CaseRecord
+from db.wording import day, days
 
 
 def next_due_text(due: NextDue | None) -> str:

@@ -21,13 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.agenda import setup as agenda_setup
 from db.errors import GuichetError, ValidationError
-from db.services import agenda, pathway_offers, pathways
-from db.services.pathway_offers import OfferView, SegmentView
-from db.services.pathways import KindView
+from db.pathways import kinds as pathways_kinds
+from db.pathways import offers as pathways_offers
+from db.pathways.kinds import KindView
+from db.pathways.offers import OfferView, SegmentView
 from desktop import operations as ops
 from desktop.context import AppContext
-from desktop.pathways.common import KIND_CHANGES, OFFER_CHANGES, fill_rows, rows_table
+from desktop.pathways.common import fill_rows, rows_table
 from widgets.choice_box import ChoiceBox
 from widgets.form import Form
 
@@ -41,17 +43,16 @@ class _Editor(QGroupBox):
 
     written = Signal()
 
-    def __init__(self, ctx: AppContext, title: str, changes: set[str],
-                 parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None):
         super().__init__(title, parent)
-        self._ctx, self._changes = ctx, changes
+        self._ctx = ctx
         self.form = Form(self)
         self.state = QLabel(self)
         self.state.setWordWrap(True)
         self.state.setAccessibleName(f"{title} : message")
 
     def write(self, work, done: str) -> None:
-        ops.write(self._ctx, work, changes=self._changes) \
+        ops.write(self._ctx, work) \
             .on_success(lambda _r: self._written(done)).on_failure(self._refused) \
             .owned_by(self).run()
 
@@ -81,7 +82,7 @@ class KindsEditor(_Editor):
     """Pathway kinds: label, active, the motive preset of booking; new kinds by code."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(ctx, "Types de parcours", KIND_CHANGES, parent)
+        super().__init__(ctx, "Types de parcours", parent)
         self.kinds: list[KindView] = []
         self._motives: dict = {}
         self.model = QStandardItemModel(self)
@@ -110,9 +111,9 @@ class KindsEditor(_Editor):
         layout.addLayout(buttons)
 
     def load(self) -> None:
-        def work(session):
-            return (pathways.list_kinds(session, include_inactive=True),
-                    agenda.list_motives(session))
+        def work(unit):
+            return (pathways_kinds.list_kinds(unit, include_inactive=True),
+                    agenda_setup.list_motives(unit))
 
         ops.query(self._ctx, work).on_success(lambda answer: self._loaded(*answer)) \
             .owned_by(self).run()
@@ -144,17 +145,17 @@ class KindsEditor(_Editor):
         self.save_button.setEnabled(kind is not None)
 
     def save(self) -> None:
-        kind, actor = self.current(), self._ctx.actor
+        kind = self.current()
         if kind is None:
             return
         label, active, motive_id = self.label.text(), self.active.isChecked(), self.motive.value()
-        self.write(lambda session: pathways.update_kind(
-            session, actor, kind.id, kind.version, label, active, motive_id),
+        self.write(lambda unit: pathways_kinds.update_kind(
+            unit, kind.id, kind.version, label, active, motive_id),
             f"Type « {kind.code} » enregistré.")
 
     def add(self) -> None:
-        code, label, actor = self.code.text(), self.label.text(), self._ctx.actor
-        self.write(lambda session: pathways.create_kind(session, actor, code, label),
+        code, label = self.code.text(), self.label.text()
+        self.write(lambda unit: pathways_kinds.create_kind(unit, code, label),
                    f"Type « {code.strip().lower()} » ajouté.")
 
 
@@ -162,7 +163,7 @@ class OffersEditor(_Editor):
     """The segments (renamed) and their offers (label, description, active; new ones)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(ctx, "Segments et offres sur rebond", OFFER_CHANGES, parent)
+        super().__init__(ctx, "Segments et offres sur rebond", parent)
         self.segments: list[SegmentView] = []
         self.segment = ChoiceBox(self)
         self.segment.setAccessibleName("Segment")
@@ -202,8 +203,8 @@ class OffersEditor(_Editor):
         layout.addLayout(buttons)
 
     def load(self) -> None:
-        ops.query(self._ctx, lambda session: pathway_offers.list_segments(
-            session, include_inactive=True)).on_success(self._loaded).owned_by(self).run()
+        ops.query(self._ctx, lambda unit: pathways_offers.list_segments(
+            unit, include_inactive=True)).on_success(self._loaded).owned_by(self).run()
 
     def _loaded(self, segments: list[SegmentView]) -> None:
         chosen = self.current_offer()
@@ -237,28 +238,28 @@ class OffersEditor(_Editor):
         self.save_button.setEnabled(offer is not None)
 
     def rename(self) -> None:
-        segment, label, actor = self.current_segment(), self.segment_name.text(), self._ctx.actor
+        segment, label = self.current_segment(), self.segment_name.text()
         if segment is not None:
-            self.write(lambda session: pathway_offers.update_segment(
-                session, actor, segment.id, segment.version, label), "Segment renommé.")
+            self.write(lambda unit: pathways_offers.update_segment(
+                unit, segment.id, segment.version, label), "Segment renommé.")
 
     def save(self) -> None:
-        offer, actor = self.current_offer(), self._ctx.actor
+        offer = self.current_offer()
         if offer is None:
             return
         label, description = self.label.text(), self.description.text()
         active = self.active.isChecked()
-        self.write(lambda session: pathway_offers.update_offer(
-            session, actor, offer.id, offer.version, label, description, active),
+        self.write(lambda unit: pathways_offers.update_offer(
+            unit, offer.id, offer.version, label, description, active),
             "Offre enregistrée.")
 
     def add(self) -> None:
-        segment, actor = self.current_segment(), self._ctx.actor
+        segment = self.current_segment()
         if segment is None:
             return
         label, description = self.label.text(), self.description.text()
-        self.write(lambda session: pathway_offers.create_offer(
-            session, actor, segment.id, label, description), "Offre ajoutée.")
+        self.write(lambda unit: pathways_offers.create_offer(
+            unit, segment.id, label, description), "Offre ajoutée.")
 
 
 class PathwaySettings(QScrollArea):

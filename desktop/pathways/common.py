@@ -8,16 +8,13 @@ from datetime import date, datetime
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QHeaderView, QTableView
 
-from db.services.pathways import first_of_month, month_label
+from db.pathways.months import first_of_month
+from db.wording import month_label
 from widgets.id_list_model import read_only_rows
 
-# The kinds of records a pathway write touches (``ctx.changes``). The screens also listen to
-# « appointment »: an honoured appointment changes the funnel.
-ENTRY_CHANGES = {"pathway_entry"}
-IMPORT_CHANGES = {"pathway_import", "pathway_entry", "person"}
+# The kinds of records (tables) the pathway screens show, as ``ctx.changes`` names them. They
+# also listen to « appointment »: an honoured appointment changes the funnel.
 KIND_CHANGES = {"pathway_kind"}
-OFFER_CHANGES = {"rebound_offer"}
-PERSON_OFFER_CHANGES = {"person_offer"}
 MONTHS_BACK = 24  # how far back the month selectors go
 
 
@@ -42,10 +39,6 @@ def worked_month(today: date) -> date:
     return add_months(first_of_month(today), -1)
 
 
-def day(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
 def moment(value: datetime | None) -> str:
     """Stored in UTC; shown in this computer's time zone."""
     return value.astimezone().strftime("%d/%m/%Y %H:%M") if value else ""
@@ -58,8 +51,6 @@ def age(born: date | None, today: date) -> str:
     return f"{years} ans"
 
 
-def percent(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}\u00a0%" if whole else "—"
 
 
 def fill_rows(model: QStandardItemModel, headers: Sequence[str],

@@ -25,20 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import AppointmentKind, AttemptResult, PathwayOutcome, PathwayStatus
-from db.services import agenda
-from db.services import pathway_worklists as worklists
-from db.services.pathway_worklists import (
-    RESULT_LABELS,
-    STATUS_LABELS,
-    EntryRecord,
-    WorklistRow,
-)
+from db.agenda import setup as agenda_setup
+from db.pathways import worklists
+from db.pathways.labels import RESULT_LABELS, STATUS_LABELS
+from db.pathways.models import AttemptResult, PathwayOutcome, PathwayStatus
+from db.pathways.worklists import EntryRecord, WorklistRow
+from db.wording import day
 from desktop import operations as ops
 from desktop.agenda.appointment_dialog import AppointmentDialog
 from desktop.agenda.booking_dialog import BookingDialog
 from desktop.context import AppContext
-from desktop.pathways.common import ENTRY_CHANGES, age, day, moment
+from desktop.pathways.common import age, moment
 from desktop.pathways.offers import OffersBox
 from widgets.choice_box import ChoiceBox
 from widgets.dialog_layout import scrolling
@@ -60,25 +57,21 @@ class Opened:
     person: WorklistRow | None
 
 
-class PathwayBookingDialog(BookingDialog):
+def pathway_booking_dialog(ctx: AppContext, record: EntryRecord,
+                           preset: worklists.BookingPreset, motive_code: str | None,
+                           parent: QWidget | None = None) -> BookingDialog:
     """The agenda's booking dialog, whose write also records « RDV pris » on the line."""
 
-    def __init__(self, ctx: AppContext, record: EntryRecord, preset: worklists.BookingPreset,
-                 motive_code: str | None, parent: QWidget | None = None):
-        self._record = record
-        super().__init__(ctx, preset.person_id, channel=preset.channel, motive_code=motive_code,
-                         parent=parent)
-        self.setWindowTitle(f"Rendez-vous du parcours — {record.title}")
-        self.ready.connect(lambda: self._choose_kind(preset.kind))
-
-    def _choose_kind(self, kind: AppointmentKind) -> None:
-        if self.kind.findData(kind) >= 0:
-            self.choose_kind(kind)
-
-    def book(self, session, actor, request) -> uuid.UUID:
+    def write(unit, request) -> uuid.UUID:
         appointment_id, _version = worklists.book_from_worklist(
-            session, actor, self._record.id, self._record.version, request)
+            unit, record.id, record.version, request)
         return appointment_id
+
+    dialog = BookingDialog(ctx, preset.person_id, channel=preset.channel,
+                           motive_code=motive_code, kind=preset.kind, write=write,
+                           parent=parent)
+    dialog.setWindowTitle(f"Rendez-vous du parcours — {record.title}")
+    return dialog
 
 
 class EntryView(QWidget):
@@ -173,11 +166,10 @@ class EntryView(QWidget):
 
     # -- loading ---------------------------------------------------------------------------
     def load(self, entry_id: uuid.UUID) -> None:
-        actor = self._ctx.actor
 
-        def work(session) -> Opened:
-            record = worklists.get_entry(session, actor, entry_id)
-            person = worklists.worklist_rows(session, actor, [entry_id])
+        def work(unit) -> Opened:
+            record = worklists.get_entry(unit, entry_id)
+            person = worklists.worklist_rows(unit, [entry_id])
             return Opened(record, person[0] if person else None)
 
         ops.query(self._ctx, work).on_success(self.show_entry).on_failure(self._refused) \
@@ -253,7 +245,7 @@ class EntryView(QWidget):
 
     # -- actions ---------------------------------------------------------------------------
     def _write(self, work) -> None:
-        ops.write(self._ctx, work, changes=ENTRY_CHANGES).on_success(lambda _r: self._done()) \
+        ops.write(self._ctx, work).on_success(lambda _r: self._done()) \
             .on_failure(self._refused).owned_by(self).run()
 
     def _done(self) -> None:
@@ -269,9 +261,8 @@ class EntryView(QWidget):
         record, result = self.record, self.result.value()
         if record is None or not record.can_attempt or result is None:
             return
-        actor = self._ctx.actor
-        self._write(lambda session: worklists.record_attempt(
-            session, actor, record.id, record.version, AttemptResult(result)))
+        self._write(lambda unit: worklists.record_attempt(
+            unit, record.id, record.version, AttemptResult(result)))
 
     def choose_outcome(self, outcome: PathwayOutcome) -> None:
         record = self.record
@@ -280,27 +271,25 @@ class EntryView(QWidget):
         if outcome is PathwayOutcome.BOOKED:
             self.book()
             return
-        actor = self._ctx.actor
-        self._write(lambda session: worklists.set_outcome(session, actor, record.id,
+        self._write(lambda unit: worklists.set_outcome(unit, record.id,
                                                           record.version, outcome))
 
     def close_entry(self) -> None:
         record = self.record
         if record is None or not record.can_close:
             return
-        actor = self._ctx.actor
-        self._write(lambda session: worklists.close_entry(session, actor, record.id,
+        self._write(lambda unit: worklists.close_entry(unit, record.id,
                                                           record.version))
 
     def book(self) -> None:
         """Open the booking dialog on the pathway's motive (``booking_preset``)."""
-        record, actor = self.record, self._ctx.actor
+        record = self.record
         if record is None:
             return
 
-        def work(session):
-            preset = worklists.booking_preset(session, actor, record.id)
-            codes = {m.id: m.code for m in agenda.list_motives(session)}
+        def work(unit):
+            preset = worklists.booking_preset(unit, record.id)
+            codes = {m.id: m.code for m in agenda_setup.list_motives(unit)}
             return preset, codes.get(preset.motive_id)
 
         ops.query(self._ctx, work) \
@@ -309,7 +298,7 @@ class EntryView(QWidget):
 
     def _open_booking(self, record: EntryRecord, preset: worklists.BookingPreset,
                       motive_code: str | None) -> None:
-        dialog = PathwayBookingDialog(self._ctx, record, preset, motive_code, self)
+        dialog = pathway_booking_dialog(self._ctx, record, preset, motive_code, self)
         dialog.saved.connect(lambda _appointment_id: self._done())
         self._keep(dialog)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from db.services import pathways
-from db.services.pathways import Funnel, month_label
+from db.pathways import funnel as pathways_funnel
+from db.pathways.funnel import Funnel
+from db.wording import month_label, percent
 from desktop import operations as ops
 from desktop.context import AppContext
-from desktop.pathways.common import percent
 from widgets.bar_chart import Bar, BarChart
 
 
@@ -62,13 +62,13 @@ class FunnelView(QScrollArea):
 
     def load(self, kind_code: str, month) -> None:
         self._asked += 1
-        ticket, actor = self._asked, self._ctx.actor
+        ticket = self._asked
 
         def show(funnel: Funnel) -> None:
             if ticket == self._asked:
                 self.show_funnel(funnel)
 
-        ops.query(self._ctx, lambda session: pathways.funnel(session, actor, kind_code, month)) \
+        ops.query(self._ctx, lambda unit: pathways_funnel.funnel(unit, kind_code, month)) \
             .on_success(show).owned_by(self).run()
 
     def show_funnel(self, funnel: Funnel) -> None:

@@ -1,6 +1,6 @@
 """Importing a monthly extract: choose the file, preview it, choose the pathway and month, import.
 
-The preview is ``pathway_import.parse_extract`` (pure, run on the worker thread as the file may
+The preview is ``extract_import.parse_extract`` (pure, run on the worker thread as the file may
 hold thousands of rows): detected encoding and separator, which column fills which field, the
 first rows with their NIR masked, and every faulty line with its number and French reason. A
 file with errors cannot be imported (the service would refuse it whole anyway). The import
@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 
 from db import validation
 from db.errors import ConflictError, GuichetError
-from db.services import pathway_import
-from db.services.pathway_import import ImportRefused, ImportReport, LineError, ParsedExtract
-from db.services.pathways import KindView
+from db.pathways import extract_import
+from db.pathways.extract_import import ImportRefused, ImportReport, LineError, ParsedExtract
+from db.pathways.kinds import KindView
+from db.wording import day
 from desktop import operations as ops
 from desktop.context import AppContext
-from desktop.pathways.common import IMPORT_CHANGES, day, fill_rows, month_choices, rows_table
+from desktop.pathways.common import fill_rows, month_choices, rows_table
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.dialog_layout import lay_out_dialog
@@ -56,7 +57,7 @@ class Extract:
     parsed: ParsedExtract
 
 
-def preview_cells(row: pathway_import.ExtractRow) -> list[str]:
+def preview_cells(row: extract_import.ExtractRow) -> list[str]:
     """One preview line; the NIR masked as in every list."""
     phone = validation.format_phone(row.phone) if row.phone else ""
     return [str(row.line), validation.mask_nir(row.nir), row.last_name, row.first_name,
@@ -66,7 +67,7 @@ def preview_cells(row: pathway_import.ExtractRow) -> list[str]:
 def mapping_text(header: list[str]) -> str:
     """« NIR → NIR ; Prénom → prénom ; Commentaire : ignorée »."""
     parts = [f"« {name} » → {FIELD_LABELS[field]}" if field else f"« {name} » : ignorée"
-             for name, field in pathway_import.header_mapping(header)]
+             for name, field in extract_import.header_mapping(header)]
     return " ; ".join(parts)
 
 
@@ -113,7 +114,7 @@ class ImportDialog(QDialog):
 
         def work(_session) -> Extract:
             data = Path(path).read_bytes()
-            return Extract(Path(path).name, data, pathway_import.parse_extract(data))
+            return Extract(Path(path).name, data, extract_import.parse_extract(data))
 
         ops.query(ctx, work).with_progress("Lecture du fichier…", parent) \
             .on_success(lambda extract: opened(cls(ctx, extract, kinds, kind_code, parent))) \
@@ -194,11 +195,11 @@ class ImportDialog(QDialog):
         kind_code, month = self.kind.value(), self.month.value()
         if not self.import_button.isEnabled() or kind_code is None:
             return
-        actor, data, name = self._ctx.actor, self.extract.data, self.extract.name
+        data, name = self.extract.data, self.extract.name
         self.import_button.setEnabled(False)
-        ops.write(self._ctx, lambda session: pathway_import.import_extract(
-            session, actor, kind_code, data, month=month, file_name=name,
-            progress=ops.report_progress), changes=IMPORT_CHANGES) \
+        ops.write(self._ctx, lambda unit: extract_import.import_extract(
+            unit, kind_code, data, month=month, file_name=name,
+            progress=ops.report_progress)) \
             .with_progress("Import du fichier…", self) \
             .on_success(lambda report: self._imported(kind_code, report)) \
             .on_failure(self._refused).owned_by(self).run()

@@ -1,7 +1,7 @@
 """Rebound offers during a pathway call: the person's segment, its offers, two ticks each.
 
 The ticks of the whole call (every segment looked at) are kept together and saved at once
-with ``pathway_offers.record_offers``, which takes the whole set: an offer un-ticked is
+with ``pathways_offers.record_offers``, which takes the whole set: an offer un-ticked is
 withdrawn. « Acceptée » implies « proposée »: ticking it ticks both, un-ticking « proposée »
 un-ticks both.
 """
@@ -24,11 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services import pathway_offers
-from db.services.pathway_offers import OfferView, SegmentView
+from db.pathways import offers as pathways_offers
+from db.pathways.offers import OfferView, SegmentView
 from desktop import operations as ops
 from desktop.context import AppContext
-from desktop.pathways.common import PERSON_OFFER_CHANGES
 from widgets.choice_box import ChoiceBox
 from widgets.id_list_model import fix_row_height
 
@@ -178,14 +177,13 @@ class OffersBox(QGroupBox):
 
     def load(self, entry_id: uuid.UUID, read_only: bool) -> None:
         """The segments and what this call already ticked."""
-        actor = self._ctx.actor
         self.entry_id = entry_id
         self.model.read_only = read_only
         self.save_button.setVisible(not read_only)
 
-        def work(session):
-            return (pathway_offers.list_segments(session),
-                    pathway_offers.offers_for_entry(session, actor, entry_id))
+        def work(unit):
+            return (pathways_offers.list_segments(unit),
+                    pathways_offers.offers_for_entry(unit, entry_id))
 
         ops.query(self._ctx, work).on_success(lambda answer: self._loaded(*answer)) \
             .owned_by(self).run()
@@ -212,9 +210,9 @@ class OffersBox(QGroupBox):
     def save(self) -> None:
         if self.entry_id is None or self.model.read_only:
             return
-        entry_id, ticks, actor = self.entry_id, dict(self.model.ticks), self._ctx.actor
-        ops.write(self._ctx, lambda session: pathway_offers.record_offers(
-            session, actor, entry_id, ticks), changes=PERSON_OFFER_CHANGES) \
+        entry_id, ticks = self.entry_id, dict(self.model.ticks)
+        ops.write(self._ctx, lambda unit: pathways_offers.record_offers(
+            unit, entry_id, ticks)) \
             .on_success(lambda _r: self._saved(len(ticks))).with_progress(
                 "Enregistrement…", self).owned_by(self).run()
 

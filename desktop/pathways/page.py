@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services import pathways
-from db.services.access import Permission
-from db.services.pathways import KindView
+from db.org.access import Permission
+from db.pathways import kinds as pathways_kinds
+from db.pathways.kinds import KindView
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.pathways.admin import PathwaySettings
@@ -103,7 +103,7 @@ class PathwaysPage(QWidget):
 
     # -- selection -------------------------------------------------------------------------
     def _load_kinds(self) -> None:
-        ops.query(self._ctx, pathways.list_kinds).on_success(self._kinds_loaded) \
+        ops.query(self._ctx, pathways_kinds.list_kinds).on_success(self._kinds_loaded) \
             .owned_by(self).run()
 
     def _kinds_loaded(self, kinds: list[KindView]) -> None:

@@ -7,10 +7,10 @@ import uuid
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from db.services import pathway_offers
-from db.services import pathway_worklists as worklists
-from db.services.pathway_offers import PersonOfferRow
-from db.services.pathway_worklists import PersonEntryRow
+from db.pathways import offers as pathways_offers
+from db.pathways import worklists
+from db.pathways.offers import PersonOfferRow
+from db.pathways.worklists import PersonEntryRow
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.pathways.common import moment
@@ -54,11 +54,11 @@ class PersonPathways(QWidget):
         self.load()
 
     def load(self) -> None:
-        actor, person_id = self._ctx.actor, self._person_id
+        person_id = self._person_id
 
-        def work(session):
-            return (worklists.entries_for_person(session, actor, person_id),
-                    pathway_offers.offers_for_person(session, actor, person_id))
+        def work(unit):
+            return (worklists.entries_for_person(unit, person_id),
+                    pathways_offers.offers_for_person(unit, person_id))
 
         ops.query(self._ctx, work).on_success(lambda answer: self._show(*answer)) \
             .owned_by(self).run()

@@ -20,13 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import PathwayStatus, Role
-from db.services import agenda_views
-from db.services import pathway_worklists as worklists
-from db.services.pathway_worklists import STATUS_LABELS, WorklistRow
+from db.agenda import views
+from db.pathways import worklists
+from db.pathways.labels import STATUS_LABELS
+from db.pathways.models import PathwayStatus
+from db.pathways.worklists import WorklistRow
+from db.roles import Role
+from db.wording import day
 from desktop import operations as ops
 from desktop.context import AppContext
-from desktop.pathways.common import ENTRY_CHANGES, day, moment
+from desktop.pathways.common import moment
 from widgets.chip_bar import ChipBar
 from widgets.choice_box import ChoiceBox
 from widgets.id_list_model import IdListModel, read_only_rows, size_columns
@@ -109,14 +112,14 @@ class WorklistSearch(QObject):
         self._latest += 1
         ticket, actor = self._latest, self._ctx.actor
 
-        def work(session) -> Answer | None:
+        def work(unit) -> Answer | None:
             if ticket != self._latest:  # overtaken while it waited in the queue
                 return None
             ids = worklists.search_worklist(
-                session, actor, query.kind_id, query.month, status=query.status,
+                unit, query.kind_id, query.month, status=query.status,
                 adviser_id=actor.id if query.scope == MINE else None,
                 unassigned=query.scope == UNASSIGNED)
-            return Answer(query, ids, worklists.status_counts(session, actor, query.kind_id,
+            return Answer(query, ids, worklists.status_counts(unit, query.kind_id,
                                                               query.month))
 
         def show(answer: Answer | None) -> None:
@@ -127,8 +130,8 @@ class WorklistSearch(QObject):
         ops.query(self._ctx, work).on_success(show).owned_by(self).run()
 
     def _fetch_rows(self, ids: list[uuid.UUID]) -> list[WorklistRow]:
-        with self._ctx.store.session() as session:
-            return worklists.worklist_rows(session, self._ctx.actor, ids)
+        with self._ctx.store.unit(self._ctx.actor) as unit:
+            return worklists.worklist_rows(unit, ids)
 
 
 class WorklistView(QWidget):
@@ -250,8 +253,7 @@ class WorklistView(QWidget):
 
     # -- assignment (managers) -------------------------------------------------------------
     def _load_advisers(self) -> None:
-        actor = self._ctx.actor
-        ops.query(self._ctx, lambda session: agenda_views.agenda_choices(session, actor)) \
+        ops.query(self._ctx, lambda unit: views.agenda_choices(unit)) \
             .on_success(lambda choices: self.adviser.set_choices(
                 [(a.id, a.name) for a in choices.advisers],
                 empty="Personne (retirer l'attribution)")).owned_by(self).run()
@@ -266,7 +268,7 @@ class WorklistView(QWidget):
         if not rows:
             return
         versions = {row.id: row.version for row in rows}
-        adviser_id, actor = self.adviser.value(), self._ctx.actor
-        ops.write(self._ctx, lambda session: worklists.assign_entries(
-            session, actor, versions, adviser_id), changes=ENTRY_CHANGES) \
+        adviser_id = self.adviser.value()
+        ops.write(self._ctx, lambda unit: worklists.assign_entries(
+            unit, versions, adviser_id)) \
             .on_success(lambda _r: self.refresh()).owned_by(self).run()

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import ConflictError, PermissionDenied, ValidationError
-from db.models import PersonKind
-from db.services import people
-from db.services.access import Permission
-from db.services.people import PersonInput, PersonRecord
+from db.org.access import Permission
+from db.people import labels as people_labels
+from db.people import records as people_records
+from db.people.models import PersonKind
+from db.people.records import PersonInput, PersonRecord
 from desktop import operations as ops
 from desktop.context import AppContext
 from widgets.banner import Banner
@@ -98,7 +99,7 @@ class PersonDialog(QDialog):
 
         self.form = Form(self)
         self.kind = QComboBox()
-        for kind, label in people.KIND_LABELS.items():
+        for kind, label in people_labels.KIND_LABELS.items():
             self.kind.addItem(label, kind)
         self.form.add("kind", "T&ype", self.kind)
         self.civility = QLabel("—")
@@ -114,7 +115,7 @@ class PersonDialog(QDialog):
         self.form.add("birth_date", "&Date de naissance", self.birth_date)
         self.profession = QComboBox()
         self.profession.addItem("— Choisir —", "")
-        for code, label in people.PROFESSIONS.items():
+        for code, label in people_labels.PROFESSIONS.items():
             self.profession.addItem(label, code)
         self.form.add("profession", "Pro&fession", self.profession)
         self.editors["rpps"] = QLineEdit()
@@ -232,14 +233,14 @@ class PersonDialog(QDialog):
         if not self.save_button.isVisible() or not self.save_button.isEnabled():
             return
         data, local_errors = self._input()
-        actor, record = self._ctx.actor, self._record
+        record = self._record
 
-        def work(session) -> uuid.UUID:
+        def work(unit) -> uuid.UUID:
             try:
                 if record is None:
-                    person_id = people.create_person(session, actor, data)
+                    person_id = people_records.create_person(unit, data)
                 else:
-                    people.update_person(session, actor, record.id, record.version, data)
+                    people_records.update_person(unit, record.id, record.version, data)
                     person_id = record.id
             except ValidationError as refused:
                 raise ValidationError({**refused.field_errors, **local_errors}) from None
@@ -249,7 +250,7 @@ class PersonDialog(QDialog):
             return person_id
 
         self.save_button.setEnabled(False)
-        ops.write(self._ctx, work, changes={"person"}).on_success(self._saved) \
+        ops.write(self._ctx, work).on_success(self._saved) \
             .on_failure(self._refused).run()
 
     def _saved(self, person_id: uuid.UUID) -> None:
@@ -273,8 +274,8 @@ class PersonDialog(QDialog):
         """Show the record as it is now in the database (the user's edits are dropped)."""
         if self._record is None:
             return
-        person_id, actor = self._record.id, self._ctx.actor
-        ops.query(self._ctx, lambda session: people.get_person(session, actor, person_id)) \
+        person_id = self._record.id
+        ops.query(self._ctx, lambda unit: people_records.get_person(unit, person_id)) \
             .on_success(self._fill).run()
 
     @classmethod

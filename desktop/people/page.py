@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services.access import Permission
+from db.org.access import Permission
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.people.search import PeopleSearch, count_line
@@ -24,7 +24,7 @@ from widgets.id_list_model import enter_list, read_only_rows, size_columns
 from widgets.search_field import SearchField
 
 if TYPE_CHECKING:  # the record and its service load on first use, not with the first screen
-    from db.services.people import PersonRecord
+    from db.people.records import PersonRecord
     from desktop.people.dialog import PersonDialog
 
 HINT = (
@@ -124,12 +124,11 @@ class PeoplePage(QWidget):
         person_id = self.search.model.key_at(index)
         if person_id is None:
             return
-        actor = self._ctx.actor
 
-        def work(session) -> PersonRecord:
-            from db.services import people
+        def work(unit) -> PersonRecord:
+            from db.people import records as people_records
 
-            return people.get_person(session, actor, person_id)
+            return people_records.get_person(unit, person_id)
 
         ops.query(self._ctx, work).on_success(self._show_dialog).run()
 

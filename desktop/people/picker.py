@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services.people import PersonRow
+from db.people.search import PersonRow
 from desktop.context import AppContext
 from desktop.people.search import COLUMNS, PeopleSearch
 from widgets.id_list_model import enter_list, read_only_rows

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from db import wording
 from desktop import operations as ops
 from desktop.context import AppContext
 from widgets.id_list_model import IdListModel
 
 if TYPE_CHECKING:
-    from db.services.people import PersonRow
+    from db.people.search import PersonRow
 
 COLUMNS = ("Nom", "Prénom", "Type", "NIR", "Né(e) le", "Téléphone", "Commune")
 
@@ -41,25 +42,21 @@ def person_cell(row: PersonRow, column: int) -> str:
             return row.city
 
 
-def _thousands(number: int) -> str:
-    """« 2 000 » with a no-break space, as French writes numbers."""
-    return f"{number:,}".replace(",", "\u00a0")
-
-
 def count_line(count: int) -> str:
-    from db.services import people
+    from db.people import search as people_search
 
-    if count >= people.SEARCH_LIMIT:
-        return f"Plus de {_thousands(people.SEARCH_LIMIT)} résultats : précisez la recherche"
+    if count >= people_search.SEARCH_LIMIT:
+        return (f"Plus de {wording.thousands(people_search.SEARCH_LIMIT)} résultats : "
+                "précisez la recherche")
     if count == 0:
         return "Aucune personne ne correspond à cette recherche."
-    return f"{_thousands(count)} personne{'s' if count > 1 else ''}"
+    return wording.count(count, "personne")
 
 
 def _first_page() -> int:
-    from db.services import people  # loaded by then: the search ran on the worker thread
+    from db.people import search as people_search
 
-    return people.FIRST_PAGE
+    return people_search.FIRST_PAGE
 
 
 class PeopleSearch(QObject):
@@ -99,15 +96,14 @@ class PeopleSearch(QObject):
     def _query(self, ticket: int, text: str, whole: bool,
                then: Callable[[int, str, list[uuid.UUID]], None]) -> None:
         """The first page of the answer, or the ``whole`` of it."""
-        actor = self._ctx.actor
 
-        def work(session) -> list[uuid.UUID] | None:
-            from db.services import people
+        def work(unit) -> list[uuid.UUID] | None:
+            from db.people import search as people_search
 
             if ticket != self._latest:  # overtaken while it waited in the queue
                 return None
-            limit = people.SEARCH_LIMIT if whole else people.FIRST_PAGE
-            return people.search_people(session, actor, text, limit)
+            limit = people_search.SEARCH_LIMIT if whole else people_search.FIRST_PAGE
+            return people_search.search_people(unit, text, limit)
 
         def deliver(ids: list[uuid.UUID] | None) -> None:
             if ids is not None and ticket == self._latest:
@@ -132,7 +128,7 @@ class PeopleSearch(QObject):
         self.searched.emit(text, len(ids))
 
     def _fetch_rows(self, ids: list[uuid.UUID]) -> list[PersonRow]:
-        from db.services import people
+        from db.people import search as people_search
 
-        with self._ctx.store.session() as session:
-            return people.people_rows(session, self._ctx.actor, ids)
+        with self._ctx.store.unit(self._ctx.actor) as unit:
+            return people_search.people_rows(unit, ids)

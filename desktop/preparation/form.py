@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import PreparationOutcome
-from db.models.base import utcnow
-from db.services import preparation
-from db.services.agenda import KIND_LABELS, STATUS_LABELS, french_moment
-from db.services.preparation import CallInput, PreparationRecord
+from db.agenda.labels import KIND_LABELS, STATUS_LABELS
+from db.base import utcnow
+from db.preparation import tasks
+from db.preparation.models import PreparationOutcome
+from db.preparation.tasks import CallInput, PreparationRecord
+from db.wording import moment as french_moment
 from desktop import operations as ops
 from desktop.agenda.common import day_text
 from desktop.context import AppContext
@@ -137,8 +138,8 @@ class PreparationDialog(QDialog):
 
     # -- data --------------------------------------------------------------------------------
     def load(self) -> None:
-        actor, task_id, now = self._ctx.actor, self._task_id, self._clock()
-        ops.query(self._ctx, lambda session: preparation.open_task(session, actor, task_id,
+        task_id, now = self._task_id, self._clock()
+        ops.query(self._ctx, lambda unit: tasks.open_task(unit, task_id,
                                                                    now=now)) \
             .on_success(self._show).owned_by(self).run()
 
@@ -195,13 +196,11 @@ class PreparationDialog(QDialog):
         return CallInput(outcome is not None, outcome, self.note.toPlainText())
 
     def record_call(self) -> None:
-        task, actor, call, now = self.record.task, self._ctx.actor, self.call_input(), \
-            self._clock()
+        task, call, now = self.record.task, self.call_input(), self._clock()
         self.banner.hide()
         self.call_form.clear_errors()
-        ops.write(self._ctx, lambda session: preparation.record_call(
-            session, actor, task.id, task.version, call, now=now),
-            changes={"preparation", "appointment"}) \
+        ops.write(self._ctx, lambda unit: tasks.record_call(
+            unit, task.id, task.version, call, now=now)) \
             .on_success(self._recorded).on_failure(self._refused).owned_by(self).run()
 
     def _recorded(self, _result) -> None:

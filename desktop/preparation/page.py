@@ -19,18 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models.base import utcnow
-from db.services import preparation
-from db.services.access import Permission
-from db.services.pathways import month_label
-from db.services.preparation import (
-    Choice,
-    RateGroup,
-    RateRow,
-    TaskFilter,
-    TaskRow,
-    TaskState,
-)
+from db.base import utcnow
+from db.org.access import Permission
+from db.preparation import rates as preparation_rates
+from db.preparation import scope, tasks
+from db.preparation import settings as preparation_settings
+from db.preparation.rates import RateGroup, RateRow
+from db.preparation.tasks import Choice, TaskFilter, TaskRow, TaskState
+from db.wording import month_label
 from desktop import operations as ops
 from desktop.agenda.common import moment_text
 from desktop.context import AppContext
@@ -124,7 +120,7 @@ class PreparationPage(QWidget):
                  clock: Callable[[], datetime] = utcnow):
         super().__init__(parent)
         self._ctx, self.clock = ctx, clock
-        self._manager = preparation.sees_everyone(ctx.actor)
+        self._manager = scope.sees_everyone(ctx.actor)
         self.advisers: list[Choice] = []
         self.dialog: PreparationDialog | None = None
         self.loaded_once = False
@@ -133,7 +129,7 @@ class PreparationPage(QWidget):
         self._build()
         ctx.changes.connect(self._on_changes)
         if self._manager:
-            ops.query(ctx, lambda session: preparation.filter_choices(session, ctx.actor)) \
+            ops.query(ctx, lambda unit: tasks.filter_choices(unit)) \
                 .on_success(self._set_choices).owned_by(self).run()
         else:
             self.reload()
@@ -234,15 +230,15 @@ class PreparationPage(QWidget):
 
     def _fetch_rows(self, ids: list[uuid.UUID]) -> list[TaskRow]:
         # Short reads of the block a view paints, as the agenda's list does.
-        with self._ctx.store.session() as session:
-            return preparation.task_rows(session, self._ctx.actor, ids, now=self.clock())
+        with self._ctx.store.unit(self._ctx.actor) as unit:
+            return tasks.task_rows(unit, ids, now=self.clock())
 
     def reload(self) -> None:
-        actor, wanted, now = self._ctx.actor, self._wanted(), self.clock()
+        wanted, now = self._wanted(), self.clock()
 
-        def work(session) -> tuple[list[uuid.UUID], int]:
-            found = preparation.find_tasks(session, actor, wanted, now=now)
-            late = sum(r.overdue for r in preparation.task_rows(session, actor, found, now=now))
+        def work(unit) -> tuple[list[uuid.UUID], int]:
+            found = tasks.find_tasks(unit, wanted, now=now)
+            late = sum(r.overdue for r in tasks.task_rows(unit, found, now=now))
             return found, late
 
         ops.query(self._ctx, work).on_success(self._show).owned_by(self).run()
@@ -267,11 +263,11 @@ class PreparationPage(QWidget):
         self.loaded_once = True
 
     def reload_rates(self) -> None:
-        actor, group = self._ctx.actor, self.rate_group.value() or RateGroup.ADVISER
+        group = self.rate_group.value() or RateGroup.ADVISER
         today = self.clock().date()
         first = (today.replace(day=1) - timedelta(days=31 * (RATE_MONTHS - 1))).replace(day=1)
-        ops.query(self._ctx, lambda session: preparation.conclusive_rates(
-            session, actor, first, today, group)) \
+        ops.query(self._ctx, lambda unit: preparation_rates.conclusive_rates(
+            unit, first, today, group)) \
             .on_success(lambda rows: self._show_rates(rows, group)).owned_by(self).run()
 
     def _show_rates(self, rows: list[RateRow], group: RateGroup) -> None:
@@ -282,12 +278,12 @@ class PreparationPage(QWidget):
             f"Sur {RATE_MONTHS} mois : {conclusive} conclusive{'s' if conclusive > 1 else ''} "
             f"sur {prepared} préparation{'s' if prepared > 1 else ''} menée"
             f"{'s' if prepared > 1 else ''} à terme "
-            f"({preparation.rate_text(conclusive, prepared)}). "
+            f"({preparation_rates.rate_text(conclusive, prepared)}). "
             "Dans les caisses, de 3 % à 20 % des préparations sont conclusives."
             if prepared else "Aucune préparation menée à terme ces derniers mois.")
 
     def _on_changes(self, kinds: set) -> None:
-        if kinds & {"preparation", "appointment"}:
+        if kinds & {"preparation_task", "appointment"}:
             self.reload()
 
     # -- actions -----------------------------------------------------------------------------
@@ -322,8 +318,8 @@ class PreparationPage(QWidget):
         if not path:
             return
 
-        def work(session) -> Path:
-            write_atomically(Path(path), day_sheet.day_sheet(session, actor, login, day))
+        def work(unit) -> Path:
+            write_atomically(Path(path), day_sheet.day_sheet(unit, login, day))
             return Path(path)
 
         ops.query(self._ctx, work).with_progress("Production du PDF…", self) \
@@ -331,7 +327,7 @@ class PreparationPage(QWidget):
                 f"Feuille de journée enregistrée : {written}")).owned_by(self).run()
 
     def edit_settings(self) -> None:
-        ops.query(self._ctx, lambda session: _settings_values(preparation.settings(session))) \
+        ops.query(self._ctx, lambda unit: _settings_values(preparation_settings.settings(unit))) \
             .on_success(self._ask_settings).owned_by(self).run()
 
     def _ask_settings(self, values: tuple[int, int, int]) -> None:
@@ -339,10 +335,9 @@ class PreparationPage(QWidget):
         chosen = SettingsDialog.ask(self, lead, attempts)
         if chosen is None:
             return
-        actor, (lead, attempts) = self._ctx.actor, chosen
-        ops.write(self._ctx, lambda session: preparation.update_settings(
-            session, actor, version, lead_working_days=lead, max_attempts=attempts),
-            changes={"preparation"}) \
+        lead, attempts = chosen
+        ops.write(self._ctx, lambda unit: preparation_settings.update_settings(
+            unit, version, lead_working_days=lead, max_attempts=attempts)) \
             .on_success(lambda _version: self._tell("Réglages des préparations enregistrés.")) \
             .owned_by(self).run()
 

@@ -8,12 +8,18 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from db.models import AppointmentKind, Channel, PersonKind, Role, Site, SiteKind
-from db.services import agenda, people, staff
-from db.services.access import Actor
-from db.services.agenda import AvailabilityInput, MotiveInput
-from db.services.booking import BookingRequest
-from db.services.people import PersonInput
+from db.agenda import setup as agenda_setup
+from db.agenda.booking import BookingRequest
+from db.agenda.models import AppointmentKind, Channel
+from db.agenda.setup import AvailabilityInput, MotiveInput
+from db.org import sites
+from db.org.access import Actor
+from db.org.models import Site, SiteKind
+from db.people import records as people_records
+from db.people.models import PersonKind
+from db.people.records import PersonInput
+from db.roles import Role
+from db.unit import Unit
 
 MORNING_AND_AFTERNOON = [(time(8, 30), time(12, 0)), (time(13, 30), time(16, 30))]
 
@@ -35,9 +41,9 @@ class Agenda:
 
     def set_break(self, store, minutes: int) -> None:
         """Keep ``minutes`` free after each appointment at the site, as an administrator."""
-        with store.session() as session:
-            site = staff.get_site(session, self.site_id)
-            staff.save_site(session, self.admin, replace(site.data, break_minutes=minutes),
+        with store.unit(self.admin) as unit:
+            site = sites.get_site(unit, self.site_id)
+            sites.save_site(unit, replace(site.data, break_minutes=minutes),
                             self.site_id, site.version)
 
     def request(self, starts_at: datetime, **changes) -> BookingRequest:
@@ -61,25 +67,25 @@ def make_agenda(
         site.time_zone, site.department, site.kind = time_zone, department, SiteKind.AGENCY
         site.email = "accueil.test@cpam-isere.exemple.fr"
         session.flush()
-        agenda.set_opening_hours(session, admin, site.id,
+        agenda_setup.set_opening_hours(Unit(session, admin), site.id,
                                  {day: MORNING_AND_AFTERNOON for day in weekdays})
-        agenda.set_availability(session, admin, adviser.id, [
+        agenda_setup.set_availability(Unit(session, admin), adviser.id, [
             AvailabilityInput(site.id, kind, day, time(8, 0), time(17, 0))
             for day in weekdays for kind in kinds
         ])
-        motive_id = agenda.save_motive(session, admin, MotiveInput(
+        motive_id = agenda_setup.save_motive(Unit(session, admin), MotiveInput(
             code="IJ", label="Indemnités journalières", default_minutes=30,
             kinds=[AppointmentKind.PHONE, AppointmentKind.PHYSICAL],
             documents=["Attestation de salaire", "Arrêt de travail"],
             max_horizon_days=400))
-        video_motive_id = agenda.save_motive(session, admin, MotiveInput(
+        video_motive_id = agenda_setup.save_motive(Unit(session, admin), MotiveInput(
             code="AMELI", label="Ouverture du compte ameli", default_minutes=20,
             kinds=[AppointmentKind.VIDEO], max_horizon_days=400))
-        person_id = people.create_person(session, adviser, PersonInput(
+        person_id = people_records.create_person(Unit(session, adviser), PersonInput(
             kind=PersonKind.BENEFICIARY, last_name="Dupont", first_name="Marie",
             birth_date=date(1984, 12, 3), nir="2 84 12 76 451 089 " + _key("2841276451089"),
             phone="06 12 34 56 78", email="marie.dupont@exemple.fr"))
-        bare_person_id = people.create_person(session, adviser, PersonInput(
+        bare_person_id = people_records.create_person(Unit(session, adviser), PersonInput(
             kind=PersonKind.BENEFICIARY, last_name="Martin", first_name="Luc",
             birth_date=date(1982, 4, 14), nir="1 82 04 71 045 445 44"))
         site_id = site.id

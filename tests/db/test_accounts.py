@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from db.errors import NotFound
-from db.models import Role, Staff
-from db.services import accounts, staff
+from db.org import accounts
+from db.org.models import Staff
+from db.roles import Role
 from tests.conftest import add_staff
 
 
@@ -20,7 +21,7 @@ def test_signing_in_through_a_connection_or_a_session_gives_the_same_actor(store
     with store.connection() as connection:
         through_core = accounts.sign_in(connection, " Conseiller01 ")
     with store.session() as session:
-        through_session = staff.sign_in(session, "conseiller01")
+        through_session = accounts.sign_in(session, "conseiller01")
     assert through_core == through_session == actors[Role.ADVISER]
     assert isinstance(through_core.role, Role)
 
@@ -48,7 +49,7 @@ def test_the_picker_lists_active_accounts_by_role_then_login(store, actors):
     with store.connection() as connection:
         listed = accounts.list_accounts(connection)
     with store.session() as session:
-        assert staff.list_accounts(session) == listed
+        assert accounts.list_accounts(session) == listed
     assert [a.login for a in listed] == ["conseiller00", "conseiller01", "mediateur01",
                                          "assistant01", "responsable01", "admin"]
     assert listed[0] == accounts.Account("conseiller00", "Zoé Sans-Site", "Conseiller", "")
@@ -62,7 +63,7 @@ def test_checking_the_schema_and_signing_in_import_no_orm(sqlite_store):
     script = (
         "import sys\n"
         "from db.store import Store\n"
-        "from db.services import accounts\n"
+        "from db.org import accounts\n"
         "store = Store(sys.argv[1])\n"
         "store.schema_state()\n"
         "with store.connection() as connection:\n"

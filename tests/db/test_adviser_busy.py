@@ -12,11 +12,13 @@ import pytest
 from alembic import command
 from sqlalchemy import func, select
 
+from db.agenda import booking, workshops
+from db.agenda import setup as agenda_setup
+from db.agenda.models import AdviserBusy, Appointment, AppointmentKind, CancelledBy, WorkshopSession
+from db.agenda.setup import MotiveInput
 from db.errors import ConflictError
-from db.migrations.runner import alembic_config
-from db.models import AdviserBusy, Appointment, AppointmentKind, CancelledBy, WorkshopSession
-from db.services import agenda, booking, workshops
-from db.services.agenda import MotiveInput
+from db.migrate import alembic_config
+from db.unit import Unit
 from tests.db.agenda_setup import make_agenda
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -31,15 +33,15 @@ def unchecked(monkeypatch):
 
 
 def workshop_motive(store, setup):
-    with store.session() as session:
-        return agenda.save_motive(session, setup.admin, MotiveInput(
+    with store.unit(setup.admin) as unit:
+        return agenda_setup.save_motive(unit, MotiveInput(
             code="ATN", label="Atelier numérique", default_minutes=120,
             kinds=[AppointmentKind.WORKSHOP]))
 
 
 def schedule(store, setup, motive_id, hour: int, minute: int = 0):
-    with store.session() as session:
-        return workshops.schedule_session(session, setup.admin, motive_id, setup.site_id,
+    with store.unit(setup.admin) as unit:
+        return workshops.schedule_session(unit, motive_id, setup.site_id,
                                           setup.adviser.id, setup.at(MONDAY, hour, minute), 8,
                                           now=NOW)
 
@@ -47,7 +49,7 @@ def schedule(store, setup, motive_id, hour: int, minute: int = 0):
 def book(store, setup, hour: int, minute: int = 0):
     with store.session() as session:
         return booking.book_appointment(
-            session, setup.adviser, setup.request(setup.at(MONDAY, hour, minute)), now=NOW)
+            Unit(session, setup.adviser), setup.request(setup.at(MONDAY, hour, minute)), now=NOW)
 
 
 def rows(store) -> tuple[int, int]:
@@ -85,12 +87,12 @@ def test_the_sites_break_is_held_by_the_database(store, actors, unchecked):
 def test_busy_time_follows_cancellations_moves_and_cancelled_sessions(store, actors):
     setup = make_agenda(store, actors)
     first = book(store, setup, 9)
-    with store.session() as session:
-        moved = booking.reschedule_appointment(session, setup.adviser, first, 1,
+    with store.unit(setup.adviser) as unit:
+        moved = booking.reschedule_appointment(unit, first, 1,
                                                setup.at(MONDAY, 10), now=NOW)
     book(store, setup, 9)  # the old time was given back
-    with store.session() as session:
-        booking.cancel_appointment(session, setup.adviser, moved, 1, CancelledBy.PERSON,
+    with store.unit(setup.adviser) as unit:
+        booking.cancel_appointment(unit, moved, 1, CancelledBy.PERSON,
                                    "Empêchement")
     motive_id = workshop_motive(store, setup)
     session_id = schedule(store, setup, motive_id, 10)  # where the cancelled one was

@@ -10,18 +10,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from db.agenda import appointments, booking
+from db.agenda import setup as agenda_setup
+from db.agenda.models import Appointment, AppointmentKind, AppointmentStatus, CancelledBy, Channel
+from db.agenda.setup import MotiveInput
 from db.errors import ConflictError, PermissionDenied, ValidationError
-from db.models import (
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-    AuditEvent,
-    CancelledBy,
-    Channel,
-    Role,
-)
-from db.services import agenda, booking, staff
-from db.services.agenda import MotiveInput
+from db.org import sites
+from db.roles import Role
+from db.unit import Unit
+from db.unit.audit import AuditEvent
 from tests.db.agenda_setup import make_agenda
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -29,9 +26,8 @@ MONDAY = date(2026, 3, 16)
 
 
 def book(store, setup, request, actor=None, **options):
-    with store.session() as session:
-        return booking.book_appointment(session, actor or setup.adviser, request,
-                                        now=options.pop("now", NOW), **options)
+    with store.unit(actor or setup.adviser) as unit:
+        return booking.book_appointment(unit, request, now=options.pop("now", NOW), **options)
 
 
 def counts(store) -> tuple[int, int]:
@@ -44,14 +40,14 @@ def counts(store) -> tuple[int, int]:
 def test_book_then_read_the_week_and_the_audit_trail(store, actors):
     setup = make_agenda(store, actors)
     appointment_id = book(store, setup, setup.request(setup.at(MONDAY, 9), note="Dossier IJ"))
-    with store.session() as session:
-        starts, ends = booking.week_bounds(MONDAY, setup.time_zone)
-        (row,) = booking.agenda_rows(session, setup.adviser, starts, ends,
+    with store.unit(setup.adviser) as unit:
+        starts, ends = appointments.week_bounds(MONDAY, setup.time_zone)
+        (row,) = appointments.agenda_rows(unit, starts, ends,
                                      adviser_id=setup.adviser.id)
-        assert booking.agenda_rows(session, setup.adviser, starts, ends,
+        assert appointments.agenda_rows(unit, starts, ends,
                                    site_id=setup.site_id) == [row]
-        detail = booking.get_appointment(session, setup.adviser, appointment_id)
-        (event,) = session.scalars(select(AuditEvent).where(
+        detail = appointments.get_appointment(unit, appointment_id)
+        (event,) = unit.session.scalars(select(AuditEvent).where(
             AuditEvent.entity_id == appointment_id))
     assert row.person_name == "DUPONT Marie" and row.motive_code == "IJ"
     assert row.status is AppointmentStatus.BOOKED and row.version == 1
@@ -97,8 +93,8 @@ def test_each_refusal_in_french_and_nothing_written(store, actors, change, field
 
 def test_inactive_motive_is_refused(store, actors):
     setup = make_agenda(store, actors)
-    with store.session() as session:
-        motive_id = agenda.save_motive(session, setup.admin, MotiveInput(
+    with store.unit(setup.admin) as unit:
+        motive_id = agenda_setup.save_motive(unit, MotiveInput(
             code="CV", label="Carte Vitale", default_minutes=15,
             kinds=[AppointmentKind.PHYSICAL], active_to=date(2026, 3, 13)))
     with pytest.raises(ValidationError) as refused:
@@ -162,18 +158,18 @@ def test_two_sessions_booking_the_same_slot_at_the_same_instant(store, actors, m
 def test_move_keeps_the_calendar_uid_and_links_the_original(store, actors):
     setup = make_agenda(store, actors)
     first = book(store, setup, setup.request(setup.at(MONDAY, 9)))
-    with store.session() as session:
+    with store.unit(setup.adviser) as unit:
         # A quarter of an hour later: overlaps its own old time, which it releases.
-        moved = booking.reschedule_appointment(session, setup.adviser, first, 1,
+        moved = booking.reschedule_appointment(unit, first, 1,
                                                setup.at(MONDAY, 9, 15), now=NOW)
-    with store.session() as session:
-        old, new = session.get(Appointment, first), session.get(Appointment, moved)
-        detail = booking.get_appointment(session, setup.adviser, first)
+    with store.unit(setup.adviser) as unit:
+        old, new = unit.session.get(Appointment, first), unit.session.get(Appointment, moved)
+        detail = appointments.get_appointment(unit, first)
     assert old.status is AppointmentStatus.RESCHEDULED and detail.rescheduled_to_id == moved
     assert new.rescheduled_from_id == first and new.ical_uid == old.ical_uid
     assert new.ical_sequence == old.ical_sequence == 1
     with pytest.raises(ConflictError), store.session() as session:
-        booking.reschedule_appointment(session, setup.adviser, first, 1,
+        booking.reschedule_appointment(Unit(session, setup.adviser), first, 1,
                                        setup.at(MONDAY, 10), now=NOW)
 
 
@@ -181,10 +177,10 @@ def test_cancel_needs_a_reason_and_frees_the_slot(store, actors):
     setup = make_agenda(store, actors)
     first = book(store, setup, setup.request(setup.at(MONDAY, 9)))
     with pytest.raises(ValidationError) as refused, store.session() as session:
-        booking.cancel_appointment(session, setup.adviser, first, 1, CancelledBy.PERSON, "  ")
+        booking.cancel_appointment(Unit(session, setup.adviser), first, 1, CancelledBy.PERSON, "  ")
     assert refused.value.field_errors == {"reason": "Indiquez le motif de l'annulation."}
-    with store.session() as session:
-        booking.cancel_appointment(session, setup.adviser, first, 1, CancelledBy.PERSON,
+    with store.unit(setup.adviser) as unit:
+        booking.cancel_appointment(unit, first, 1, CancelledBy.PERSON,
                                    "Empêchement")
     second = book(store, setup, setup.request(setup.at(MONDAY, 9)))
     with store.session() as session:
@@ -198,24 +194,24 @@ def test_outcomes_only_for_past_appointments_and_the_to_fill_list(store, actors)
     first = book(store, setup, setup.request(setup.at(MONDAY, 9)))
     second = book(store, setup, setup.request(setup.at(MONDAY, 10)))
     with pytest.raises(ValidationError) as refused, store.session() as session:
-        booking.record_outcome(session, setup.adviser, first, 1, AppointmentStatus.HONOURED,
+        booking.record_outcome(Unit(session, setup.adviser), first, 1, AppointmentStatus.HONOURED,
                                now=NOW)
     assert "une fois son heure passée" in str(refused.value)
     later = setup.at(MONDAY, 18)
-    with store.session() as session:
-        to_fill = booking.appointments_to_fill(session, setup.adviser, setup.adviser.id,
+    with store.unit(setup.adviser) as unit:
+        to_fill = appointments.appointments_to_fill(unit, setup.adviser.id,
                                                now=later)
         assert [r.id for r in to_fill] == [first, second]
-        booking.record_outcome(session, setup.adviser, first, 1, AppointmentStatus.NO_SHOW,
+        booking.record_outcome(unit, first, 1, AppointmentStatus.NO_SHOW,
                                now=later)
     with store.session() as session:
-        assert [r.id for r in booking.appointments_to_fill(
-            session, setup.adviser, setup.adviser.id, now=later)] == [second]
+        assert [r.id for r in appointments.appointments_to_fill(
+            Unit(session, setup.adviser), setup.adviser.id, now=later)] == [second]
         assert session.get(Appointment, first).status is AppointmentStatus.NO_SHOW
 
 
 def test_week_bounds_span_the_local_week_across_the_change():
-    starts, ends = booking.week_bounds(date(2026, 3, 23), "Europe/Paris")
+    starts, ends = appointments.week_bounds(date(2026, 3, 23), "Europe/Paris")
     assert ends - starts == timedelta(days=7) - timedelta(hours=1)
 
 
@@ -224,19 +220,19 @@ def test_an_invitation_is_organised_by_the_sites_address(store, actors):
     appointment_id = book(store, setup, setup.request(setup.at(MONDAY, 9)))
     bare = book(store, setup,
                 setup.request(setup.at(MONDAY, 10), person_id=setup.bare_person_id))
-    with store.session() as session:
-        invitation = booking.invitation(session, setup.adviser, appointment_id)
+    with store.unit(setup.adviser) as unit:
+        invitation = appointments.invitation(unit, appointment_id)
         with pytest.raises(ValidationError) as no_person_email:
-            booking.invitation(session, setup.adviser, bare)
+            appointments.invitation(unit, bare)
     assert (invitation.organizer_name, invitation.organizer_email) == (
         "Agence de Grenoble", "accueil.test@cpam-isere.exemple.fr")
     assert invitation.attendee_email == "marie.dupont@exemple.fr"
     assert "MARTIN Luc n'a pas d'adresse e-mail" in no_person_email.value.field_errors["email"]
-    with store.session() as session:
-        site = staff.get_site(session, setup.site_id)
-        staff.save_site(session, setup.admin, replace(site.data, email=""), setup.site_id,
+    with store.unit(setup.admin) as unit:
+        site = sites.get_site(unit, setup.site_id)
+        sites.save_site(unit, replace(site.data, email=""), setup.site_id,
                         site.version)
     with pytest.raises(ValidationError) as no_site_email, store.session() as session:
-        booking.invitation(session, setup.adviser, appointment_id)
+        appointments.invitation(Unit(session, setup.adviser), appointment_id)
     assert no_site_email.value.field_errors["email"].startswith(
         "Le lieu « Agence de Grenoble » n'a pas d'adresse e-mail")

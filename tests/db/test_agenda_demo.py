@@ -7,22 +7,22 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from db import demo
-from db.models import (
+from db.agenda.models import (
     Appointment,
     AppointmentKind,
     AppointmentStatus,
-    CallbackRequest,
     Motive,
     OpeningHours,
     WorkshopSession,
 )
+from db.callbacks.models import CallbackRequest
+from db.demo import generate as demo_generate
 
 TODAY = date(2026, 3, 16)
 
 
 def test_demo_agenda_has_every_kind_and_outcome_without_double_booking(store):
-    summary = demo.generate(store, seed=3, today=TODAY, people_count=2_000)
+    summary = demo_generate.generate(store, seed=3, today=TODAY, people_count=2_000)
     with store.session() as session:
         kinds = set(session.scalars(select(Appointment.kind).distinct()))
         statuses = set(session.scalars(select(Appointment.status).distinct()))

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from db.models import AppointmentKind, AppointmentStatus, CancelledBy, Role
-from db.services import agenda, agenda_views, booking, workshops
-from db.services.agenda import MotiveInput
-from db.services.booking import AppointmentFilter
+from db.agenda import appointments, booking, views, workshops
+from db.agenda import setup as agenda_setup
+from db.agenda.appointments import AppointmentFilter
+from db.agenda.models import AppointmentKind, AppointmentStatus, CancelledBy
+from db.agenda.setup import MotiveInput
+from db.roles import Role
+from db.unit import Unit
 from tests.db.agenda_setup import make_agenda
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -16,18 +19,18 @@ MONDAY = date(2026, 3, 30)  # the week of Easter Monday 06/04 is the next one
 
 
 def book(store, setup, starts_at, **changes):
-    with store.session() as session:
-        return booking.book_appointment(session, setup.adviser,
+    with store.unit(setup.adviser) as unit:
+        return booking.book_appointment(unit,
                                         setup.request(starts_at, **changes), now=NOW)
 
 
 def test_closures_name_holidays_lunch_weekends_and_absences(store, actors):
     setup = make_agenda(store, actors)
     with store.session() as session:
-        agenda.add_absence(session, setup.admin, setup.adviser.id, setup.at(MONDAY, 9),
+        agenda_setup.add_absence(Unit(session, setup.admin), setup.adviser.id, setup.at(MONDAY, 9),
                            setup.at(MONDAY, 11), "Formation")
-        agenda.add_closed_day(session, setup.admin, setup.site_id, date(2026, 4, 1), "")
-        found = agenda_views.closures(session, setup.adviser, setup.site_id, MONDAY,
+        agenda_setup.add_closed_day(Unit(session, setup.admin), setup.site_id, date(2026, 4, 1), "")
+        found = views.closures(Unit(session, setup.adviser), setup.site_id, MONDAY,
                                       date(2026, 4, 6), (setup.adviser.id,))
     local = [(c.starts_at.replace(tzinfo=None), c.ends_at.replace(tzinfo=None), c.label,
               c.staff_id) for c in found]
@@ -44,9 +47,9 @@ def test_closures_name_holidays_lunch_weekends_and_absences(store, actors):
 
 def test_choices_and_the_advisers_of_a_site(store, actors):
     setup = make_agenda(store, actors)
-    with store.session() as session:
-        choices = agenda_views.agenda_choices(session, setup.adviser)
-        advisers = agenda_views.site_advisers(session, setup.adviser, setup.site_id)
+    with store.unit(setup.adviser) as unit:
+        choices = views.agenda_choices(unit)
+        advisers = views.site_advisers(unit, setup.site_id)
     assert [a.id for a in choices.advisers] == [setup.adviser.id]
     assert choices.advisers[0].time_zone == "Europe/Paris"
     assert [s.id for s in choices.sites] == [setup.site_id]
@@ -57,24 +60,24 @@ def test_filtered_list_rows_and_a_persons_appointments(store, actors):
     setup = make_agenda(store, actors)
     first = book(store, setup, setup.at(MONDAY, 9))
     phone = book(store, setup, setup.at(MONDAY, 10), kind=AppointmentKind.PHONE)
-    with store.session() as session:
-        moved = booking.reschedule_appointment(session, setup.adviser, first, 1,
+    with store.unit(setup.adviser) as unit:
+        moved = booking.reschedule_appointment(unit, first, 1,
                                                setup.at(MONDAY, 14), now=NOW)
-        booking.cancel_appointment(session, setup.adviser, phone, 1, CancelledBy.SERVICE,
+        booking.cancel_appointment(unit, phone, 1, CancelledBy.SERVICE,
                                    "Conseiller en formation", now=NOW)
-    starts, ends = booking.week_bounds(MONDAY, setup.time_zone)
-    with store.session() as session:
-        every = booking.find_appointments(session, setup.adviser,
+    starts, ends = appointments.week_bounds(MONDAY, setup.time_zone)
+    with store.unit(setup.adviser) as unit:
+        every = appointments.find_appointments(unit,
                                           AppointmentFilter(starts, ends))
-        cancelled = booking.find_appointments(session, setup.adviser, AppointmentFilter(
+        cancelled = appointments.find_appointments(unit, AppointmentFilter(
             starts, ends, site_id=setup.site_id, status=AppointmentStatus.CANCELLED))
-        phones = booking.find_appointments(session, setup.adviser, AppointmentFilter(
+        phones = appointments.find_appointments(unit, AppointmentFilter(
             starts, ends, adviser_id=setup.adviser.id, kind=AppointmentKind.PHONE))
-        rows = booking.appointment_rows(session, setup.adviser, [moved, phone])
-        mine = booking.person_appointments(session, setup.adviser, setup.person_id)
-        detail = booking.get_appointment(session, setup.adviser, moved)
-        original = booking.get_appointment(session, setup.adviser, first)
-        cancelled_detail = booking.get_appointment(session, setup.adviser, phone)
+        rows = appointments.appointment_rows(unit, [moved, phone])
+        mine = appointments.person_appointments(unit, setup.person_id)
+        detail = appointments.get_appointment(unit, moved)
+        original = appointments.get_appointment(unit, first)
+        cancelled_detail = appointments.get_appointment(unit, phone)
     assert every == [first, phone, moved] and cancelled == phones == [phone]
     assert {row.id for row in rows} == {moved, phone}
     assert [row.id for row in mine] == [moved, phone]  # the moved original is left out
@@ -92,16 +95,16 @@ def test_filtered_list_rows_and_a_persons_appointments(store, actors):
 def test_a_hosts_sessions_are_found_without_the_site(store, actors):
     setup = make_agenda(store, actors)
     with store.session() as session:
-        motive_id = agenda.save_motive(session, setup.admin, MotiveInput(
+        motive_id = agenda_setup.save_motive(Unit(session, setup.admin), MotiveInput(
             code="ATL", label="Atelier flash ameli", default_minutes=30,
             kinds=[AppointmentKind.WORKSHOP]))
-        session_id = workshops.schedule_session(session, setup.admin, motive_id,
+        session_id = workshops.schedule_session(Unit(session, setup.admin), motive_id,
                                                 setup.site_id, setup.adviser.id,
                                                 setup.at(MONDAY, 14), 8, now=NOW)
-        starts, ends = booking.week_bounds(MONDAY, setup.time_zone)
-        (row,) = workshops.sessions_between(session, setup.adviser, None, starts, ends,
+        starts, ends = appointments.week_bounds(MONDAY, setup.time_zone)
+        (row,) = workshops.sessions_between(Unit(session, setup.adviser), None, starts, ends,
                                             host_id=setup.adviser.id)
-        assert workshops.sessions_between(session, actors[Role.ADMIN], None, starts, ends,
+        assert workshops.sessions_between(Unit(session, actors[Role.ADMIN]), None, starts, ends,
                                           host_id=setup.admin.id) == []
     assert (row.id, row.host_id, row.site_id, row.seats_left) == (
         session_id, setup.adviser.id, setup.site_id, 8)

@@ -9,23 +9,26 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from db.errors import ConflictError, PermissionDenied, ValidationError
-from db.models import (
+from db.agenda import booking, workshops
+from db.agenda import setup as agenda_setup
+from db.agenda.models import (
     Appointment,
     AppointmentKind,
     AppointmentStatus,
-    CallbackOutcome,
-    CallbackRequest,
     CancelledBy,
     Channel,
-    PersonKind,
-    Role,
     WorkshopSession,
 )
-from db.services import agenda, booking, callbacks, people, workshops
-from db.services.agenda import MotiveInput
-from db.services.callbacks import CallbackInput
-from db.services.people import PersonInput
+from db.agenda.setup import MotiveInput
+from db.callbacks import requests
+from db.callbacks.models import CallbackOutcome, CallbackRequest
+from db.callbacks.requests import CallbackInput
+from db.errors import ConflictError, PermissionDenied, ValidationError
+from db.people import records as people_records
+from db.people.models import PersonKind
+from db.people.records import PersonInput
+from db.roles import Role
+from db.unit import Unit
 from tests.db.agenda_setup import make_agenda
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -35,13 +38,13 @@ MONDAY = date(2026, 3, 16)
 def workshop(store, setup, capacity: int) -> tuple:
     """An « atelier flash ameli » session and four more people."""
     with store.session() as session:
-        motive_id = agenda.save_motive(session, setup.admin, MotiveInput(
+        motive_id = agenda_setup.save_motive(Unit(session, setup.admin), MotiveInput(
             code="ATL", label="Atelier flash ameli", default_minutes=30,
             kinds=[AppointmentKind.WORKSHOP]))
-        session_id = workshops.schedule_session(session, setup.admin, motive_id,
+        session_id = workshops.schedule_session(Unit(session, setup.admin), motive_id,
                                                 setup.site_id, setup.adviser.id,
                                                 setup.at(MONDAY, 14), capacity, now=NOW)
-        extra = [people.create_person(session, setup.adviser, PersonInput(
+        extra = [people_records.create_person(Unit(session, setup.adviser), PersonInput(
             kind=PersonKind.EMPLOYER, organisation_name=f"Boulangerie {n}",
             siret=siret)) for n, siret in enumerate(
                 ("73282932000074", "55210055400013", "44306184100047", "35600000000048"))]
@@ -49,8 +52,8 @@ def workshop(store, setup, capacity: int) -> tuple:
 
 
 def register(store, setup, session_id, person_id, now=NOW):
-    with store.session() as session:
-        return workshops.register(session, setup.adviser, session_id, person_id,
+    with store.unit(setup.adviser) as unit:
+        return workshops.register(unit, session_id, person_id,
                                   Channel.RECEPTION, now=now)
 
 
@@ -63,14 +66,14 @@ def test_capacity_waiting_list_and_promotion_on_cancellation(store, actors):
     with pytest.raises(ValidationError) as refused:
         register(store, setup, session_id, persons[2])
     assert "déjà inscrit(e) à cette session" in str(refused.value)
-    with store.session() as session:
-        booking.cancel_appointment(session, setup.adviser, first.appointment_id, 1,
+    with store.unit(setup.adviser) as unit:
+        booking.cancel_appointment(unit, first.appointment_id, 1,
                                    CancelledBy.PERSON, "Empêchement", now=NOW)
-    with store.session() as session:
-        listed = workshops.participants(session, setup.adviser, session_id)
-        (row,) = workshops.sessions_between(session, setup.adviser, setup.site_id,
+    with store.unit(setup.adviser) as unit:
+        listed = workshops.participants(unit, session_id)
+        (row,) = workshops.sessions_between(unit, setup.site_id,
                                             setup.at(MONDAY, 0), setup.at(MONDAY, 23))
-        seats = session.get(WorkshopSession, session_id)
+        seats = unit.session.get(WorkshopSession, session_id)
     assert {p.person_id for p in listed if p.appointment_id} == {persons[1], persons[2]}
     assert [p.person_id for p in listed if p.waiting_entry_id] == [persons[3]]
     assert (row.seats_taken, row.capacity, row.waiting) == (2, 2, 1)
@@ -82,10 +85,10 @@ def test_attendance_is_recorded_after_the_session(store, actors):
     session_id, persons = workshop(store, setup, capacity=8)
     for person in persons[:3]:
         register(store, setup, session_id, person)
-    with store.session() as session:
-        workshops.record_attendance(session, setup.adviser, session_id, {persons[0]},
+    with store.unit(setup.adviser) as unit:
+        workshops.record_attendance(unit, session_id, {persons[0]},
                                     now=setup.at(MONDAY, 15))
-        statuses = sorted(session.scalars(select(Appointment.status).where(
+        statuses = sorted(unit.session.scalars(select(Appointment.status).where(
             Appointment.workshop_session_id == session_id)))
     assert statuses == [AppointmentStatus.HONOURED, AppointmentStatus.NO_SHOW,
                         AppointmentStatus.NO_SHOW]
@@ -103,12 +106,12 @@ def test_attendance_is_recorded_after_the_session(store, actors):
 def test_a_session_is_planned_while_the_site_is_open(store, actors, day, hour, minute,
                                                      message):
     setup = make_agenda(store, actors)
-    with store.session() as session:
-        motive_id = agenda.save_motive(session, setup.admin, MotiveInput(
+    with store.unit(setup.admin) as unit:
+        motive_id = agenda_setup.save_motive(unit, MotiveInput(
             code="ATL", label="Atelier flash ameli", default_minutes=30,
             kinds=[AppointmentKind.WORKSHOP]))
     with pytest.raises(ValidationError) as refused, store.session() as session:
-        workshops.schedule_session(session, setup.admin, motive_id, setup.site_id,
+        workshops.schedule_session(Unit(session, setup.admin), motive_id, setup.site_id,
                                    setup.adviser.id, setup.at(day, hour, minute), 8, now=NOW)
     assert refused.value.field_errors["starts_at"].startswith(message)
     with store.session() as session:
@@ -122,9 +125,9 @@ def test_cancelling_a_whole_session_tells_whom_to_warn_and_frees_the_host(store,
         register(store, setup, session_id, person)
 
     def cancel(actor, reason, version=None, now=NOW):
-        with store.session() as session:
-            version = version or session.get(WorkshopSession, session_id).version
-            return workshops.cancel_session(session, actor, session_id, version, reason,
+        with store.unit(actor) as unit:
+            version = version or unit.session.get(WorkshopSession, session_id).version
+            return workshops.cancel_session(unit, session_id, version, reason,
                                             now=now)
 
     with pytest.raises(ValidationError) as no_reason:
@@ -143,12 +146,12 @@ def test_cancelling_a_whole_session_tells_whom_to_warn_and_frees_the_host(store,
     assert [(n.name, n.phone, n.was_waiting) for n in notified] == [
         ("DUPONT Marie", "06 12 34 56 78", False), ("MARTIN Luc", "", False),
         ("Boulangerie 0", "", True)]
-    with store.session() as session:
-        registrations = session.scalars(select(Appointment).where(
+    with store.unit(setup.adviser) as unit:
+        registrations = unit.session.scalars(select(Appointment).where(
             Appointment.workshop_session_id == session_id)).all()
-        (row,) = workshops.sessions_between(session, setup.adviser, setup.site_id,
+        (row,) = workshops.sessions_between(unit, setup.site_id,
                                             setup.at(MONDAY, 0), setup.at(MONDAY, 23))
-        assert workshops.participants(session, setup.adviser, session_id) == []
+        assert workshops.participants(unit, session_id) == []
     assert {(a.status, a.cancelled_by, a.cancel_reason, a.ical_sequence)
             for a in registrations} == {(AppointmentStatus.CANCELLED, CancelledBy.SERVICE,
                                          "Animateur absent", 1)}
@@ -157,8 +160,8 @@ def test_cancelling_a_whole_session_tells_whom_to_warn_and_frees_the_host(store,
         register(store, setup, session_id, persons[3])
     assert closed.value.field_errors == {"session": "Cette session d'atelier a été annulée."}
     # The host is free again at that hour.
-    with store.session() as session:
-        booking.book_appointment(session, setup.adviser, setup.request(setup.at(MONDAY, 14)),
+    with store.unit(setup.adviser) as unit:
+        booking.book_appointment(unit, setup.request(setup.at(MONDAY, 14)),
                                  now=NOW)
 
 
@@ -172,9 +175,9 @@ def test_two_sessions_taking_the_last_seat_at_the_same_instant(store, actors):
     results = []
 
     def attempt(person_id):
-        with store.session() as session:
+        with store.unit(setup.adviser) as unit:
             barrier.wait()
-            results.append(workshops.register(session, setup.adviser, session_id, person_id,
+            results.append(workshops.register(unit, session_id, person_id,
                                               Channel.RECEPTION, now=NOW))
 
     threads = [threading.Thread(target=attempt, args=(p,)) for p in persons[:2]]
@@ -205,7 +208,7 @@ def test_call_back_due_within_24_working_hours(requested, due):
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo("Europe/Paris")
-    found = callbacks.due_time(requested.replace(tzinfo=zone), "Europe/Paris", "38")
+    found = requests.due_time(requested.replace(tzinfo=zone), "Europe/Paris", "38")
     assert found.astimezone(zone).replace(tzinfo=None) == due
     assert found.tzinfo is UTC
 
@@ -214,7 +217,7 @@ def test_call_back_good_friday_counts_in_alsace():
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo("Europe/Paris")
-    found = callbacks.due_time(datetime(2026, 4, 2, 9, 30, tzinfo=zone), "Europe/Paris", "67")
+    found = requests.due_time(datetime(2026, 4, 2, 9, 30, tzinfo=zone), "Europe/Paris", "67")
     assert found.astimezone(zone).replace(tzinfo=None) == datetime(2026, 4, 7, 9, 30)
 
 
@@ -222,41 +225,41 @@ def test_call_back_queue_overdue_outcome_and_appointment_in_one_step(store, acto
     setup = make_agenda(store, actors)
     partner = actors[Role.PARTNER]
     friday = setup.at(date(2026, 3, 13), 15)
-    with store.session() as session:
+    with store.unit(partner) as unit:
         with pytest.raises(ValidationError) as refused:
-            callbacks.take_callback(session, partner, CallbackInput(site_id=setup.site_id))
+            requests.take_callback(unit, CallbackInput(site_id=setup.site_id))
         assert refused.value.field_errors == {
             "contact_name": "Indiquez le nom de la personne à rappeler.",
             "contact_phone": "Indiquez le numéro où rappeler."}
-        stranger = callbacks.take_callback(session, partner, CallbackInput(
+        stranger = requests.take_callback(unit, CallbackInput(
             site_id=setup.site_id, contact_name="Mme Roux", contact_phone="04 76 12 34 56",
             reason="Question sur un remboursement"), now=friday)
-        known = callbacks.take_callback(session, partner, CallbackInput(
+        known = requests.take_callback(unit, CallbackInput(
             site_id=setup.site_id, person_id=setup.person_id, motive_id=setup.motive_id),
             now=friday)
     monday_evening = setup.at(date(2026, 3, 16), 18)
-    with store.session() as session:
-        queue = callbacks.callback_queue(session, setup.adviser, now=monday_evening)
+    with store.unit(setup.adviser) as unit:
+        queue = requests.callback_queue(unit, now=monday_evening)
     assert [r.id for r in queue] == [stranger, known]
     assert all(r.overdue for r in queue)
     assert queue[0].phone == "04 76 12 34 56" and queue[1].name == "DUPONT Marie"
     assert queue[1].motive_code == "IJ"
 
-    with store.session() as session:
-        callbacks.close_callback(session, setup.adviser, stranger, 1,
+    with store.unit(setup.adviser) as unit:
+        requests.close_callback(unit, stranger, 1,
                                  CallbackOutcome.SETTLED)
     # A refused booking leaves the request open and writes nothing.
     with pytest.raises(ValidationError), store.session() as session:
-        callbacks.callback_to_appointment(session, setup.adviser, known, 1,
+        requests.callback_to_appointment(Unit(session, setup.adviser), known, 1,
                                           setup.request(setup.at(date(2026, 4, 6), 9)),
                                           now=NOW)
     with store.session() as session:
         assert session.get(CallbackRequest, known).outcome is None
-        appointment_id = callbacks.callback_to_appointment(
-            session, setup.adviser, known, 1, setup.request(setup.at(MONDAY, 9)), now=NOW)
-    with store.session() as session:
-        request = session.get(CallbackRequest, known)
+        appointment_id = requests.callback_to_appointment(
+            Unit(session, setup.adviser), known, 1, setup.request(setup.at(MONDAY, 9)), now=NOW)
+    with store.unit(setup.adviser) as unit:
+        request = unit.session.get(CallbackRequest, known)
         assert request.outcome is CallbackOutcome.APPOINTMENT
         assert request.appointment_id == appointment_id
-        assert session.get(Appointment, appointment_id).channel is Channel.CALLBACK
-        assert callbacks.callback_queue(session, setup.adviser, now=monday_evening) == []
+        assert unit.session.get(Appointment, appointment_id).channel is Channel.CALLBACK
+        assert requests.callback_queue(unit, now=monday_evening) == []

@@ -11,28 +11,29 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from db.agenda import appointments, booking
+from db.agenda.models import AppointmentKind, AppointmentStatus, CancelledBy, Channel
+from db.callbacks import requests
+from db.callbacks.models import CallbackOutcome
+from db.callbacks.requests import CallbackInput
+from db.dashboard import drill as dashboard_drill
+from db.dashboard import figures as dashboard_figures
+from db.dashboard import mediation as dashboard_mediation
+from db.dashboard import model as dashboard_model
+from db.dashboard.model import Drill, Source
 from db.errors import PermissionDenied
-from db.models import (
-    AppointmentKind,
-    AppointmentStatus,
-    CallbackOutcome,
-    CancelledBy,
-    CaseOutcome,
-    Channel,
-    PathwayOutcome,
-    PreparationOutcome,
-    PreparationTask,
-    Role,
-    Site,
-    SiteKind,
-)
-from db.services import booking, callbacks, dashboard, pathways, preparation
-from db.services import pathway_worklists as worklists
-from db.services.callbacks import CallbackInput
-from db.services.dashboard import Drill, Source
-from db.services.mediation import Step
-from db.services.pathway_import import import_extract
-from db.services.preparation import CallInput
+from db.mediation.models import CaseOutcome
+from db.mediation.rules import Step
+from db.org.models import Site, SiteKind
+from db.pathways import kinds as pathways_kinds
+from db.pathways import worklists
+from db.pathways.extract_import import import_extract
+from db.pathways.models import PathwayOutcome
+from db.preparation import tasks
+from db.preparation.models import PreparationOutcome, PreparationTask
+from db.preparation.tasks import CallInput
+from db.roles import Role
+from db.unit import Unit
 from tests.db.agenda_setup import make_agenda
 from tests.db.test_mediation import acknowledge, advance, case_maker
 from tests.db.test_pathway_import import PEOPLE, TODAY, extract
@@ -61,19 +62,19 @@ def october_activity(store, actors) -> October:
     adviser = setup.adviser
 
     def book(starts_at, **changes):
-        with store.session() as session:
-            return booking.book_appointment(session, adviser, setup.request(starts_at, **changes),
+        with store.unit(adviser) as unit:
+            return booking.book_appointment(unit, setup.request(starts_at, **changes),
                                             now=BOOKED_ON)
 
     def outcome(appointment_id, status, at):
-        with store.session() as session:
-            booking.record_outcome(session, adviser, appointment_id, 1, status, now=at)
+        with store.unit(adviser) as unit:
+            booking.record_outcome(unit, appointment_id, 1, status, now=at)
 
     def prepare(appointment_id, outcome: PreparationOutcome):
-        with store.session() as session:
-            task = session.scalar(select(PreparationTask.id).where(
+        with store.unit(adviser) as unit:
+            task = unit.session.scalar(select(PreparationTask.id).where(
                 PreparationTask.appointment_id == appointment_id))
-            preparation.record_call(session, adviser, task, 1,
+            tasks.record_call(unit, task, 1,
                                     CallInput(True, outcome, "Droits vérifiés"), now=BOOKED_ON)
 
     phone = AppointmentKind.PHONE
@@ -91,21 +92,22 @@ def october_activity(store, actors) -> October:
     seventh = book(paris(15, 9))
     book(paris(30, 9, month=9))  # September and November: not counted
     book(paris(2, 9, month=11))
-    with store.session() as session:
-        booking.cancel_appointment(session, adviser, fourth, 1, CancelledBy.PERSON,
+    with store.unit(adviser) as unit:
+        booking.cancel_appointment(unit, fourth, 1, CancelledBy.PERSON,
                                    "Démarche faite en ligne", now=BOOKED_ON)
-        booking.reschedule_appointment(session, adviser, fifth, 1, paris(14, 10),
+        booking.reschedule_appointment(unit, fifth, 1, paris(14, 10),
                                        now=BOOKED_ON)
     prepare(seventh, PreparationOutcome.CONCLUSIVE)  # the visit is resolved, spared
     assert sixth
 
     def callback(day, hour, closed_at=None, month=10):
         with store.session() as session:
-            request = callbacks.take_callback(
-                session, adviser, CallbackInput(site_id=setup.site_id, person_id=setup.person_id),
+            request = requests.take_callback(
+                Unit(session, adviser), CallbackInput(site_id=setup.site_id,
+                                                      person_id=setup.person_id),
                 now=paris(day, hour, month))
             if closed_at is not None:
-                callbacks.close_callback(session, adviser, request, 1, CallbackOutcome.SETTLED,
+                requests.close_callback(Unit(session, adviser), request, 1, CallbackOutcome.SETTLED,
                                          now=closed_at)
 
     callback(6, 10, closed_at=paris(6, 15))  # within 24 h
@@ -140,11 +142,11 @@ def october_activity(store, actors) -> October:
     close(september, date(2026, 10, 9), CaseOutcome.WITHDRAWN)
 
     # After the mediation cases: their requester is on the ALD extract too.
-    with store.session() as session:
-        import_extract(session, adviser, "ald", extract(PEOPLE), today=TODAY)
-        kind_id = pathways.kind_by_code(session, "ald").id
-        durand, *_others = worklists.search_worklist(session, adviser, kind_id, OCTOBER)
-        worklists.set_outcome(session, adviser, durand, 1, PathwayOutcome.NOT_CONCERNED)
+    with store.unit(adviser) as unit:
+        import_extract(unit, "ald", extract(PEOPLE), today=TODAY)
+        kind_id = pathways_kinds.kind_by_code(unit, "ald").id
+        durand, *_others = worklists.search_worklist(unit, kind_id, OCTOBER)
+        worklists.set_outcome(unit, durand, 1, PathwayOutcome.NOT_CONCERNED)
 
     with store.session() as session:
         empty = Site(name="Point conseil de Voiron", kind=SiteKind.LOCAL_POINT, city="Voiron")
@@ -153,13 +155,13 @@ def october_activity(store, actors) -> October:
         return October(setup.site_id, empty.id)
 
 
-def figures_of(section: dashboard.Section) -> dict[str, int]:
+def figures_of(section: dashboard_model.Section) -> dict[str, int]:
     return {figure.label: figure.count for figure in section.figures}
 
 
-def board(store, actor, month=OCTOBER, site_id=None) -> dashboard.Dashboard:
-    with store.session() as session:
-        return dashboard.dashboard(session, actor, month, site_id, now=NOW)
+def board(store, actor, month=OCTOBER, site_id=None) -> dashboard_model.Dashboard:
+    with store.unit(actor) as unit:
+        return dashboard_figures.dashboard(unit, month, site_id, now=NOW)
 
 
 def test_every_figure_of_a_known_month(store, actors):
@@ -230,21 +232,24 @@ def test_each_list_is_as_long_as_its_figure(store, actors, site):
     with store.session() as session:
         for section in result.sections:
             for figure in section.all_figures():
-                ids = dashboard.drill_ids(session, manager, figure.drill, now=NOW)
+                ids = dashboard_drill.drill_ids(Unit(session, manager), figure.drill, now=NOW)
                 assert len(ids) == figure.count, (section.key, figure.label, figure.drill)
                 checked += 1
         no_show = next(f for f in result.section("appointments").figures
                        if f.label == "Absents")
-        rows = booking.appointment_rows(session, manager,
-                                        dashboard.drill_ids(session, manager, no_show.drill))
+        rows = appointments.appointment_rows(Unit(session, manager),
+                                        dashboard_drill.drill_ids(Unit(session, manager),
+                                                                  no_show.drill))
         assert [r.status for r in rows] == [AppointmentStatus.NO_SHOW]
         late = result.section("callbacks").figures[2]
-        (line,) = dashboard.callback_lines(
-            session, manager, dashboard.drill_ids(session, manager, late.drill, now=NOW))
+        (line,) = dashboard_drill.callback_lines(
+            Unit(session, manager), dashboard_drill.drill_ids(Unit(session, manager), late.drill,
+                                                              now=NOW))
         assert line.outcome_label == "Rappelé, demande traitée"
         closed = result.section("mediation").figures[1]
-        lines = dashboard.case_lines(session, manager,
-                                     dashboard.drill_ids(session, manager, closed.drill, now=NOW))
+        lines = dashboard_drill.case_lines(Unit(session, manager),
+                                     dashboard_drill.drill_ids(Unit(session, manager),
+                                                               closed.drill, now=NOW))
         assert [(c.received_on, c.finished_on) for c in lines] == [
             (date(2026, 9, 14), date(2026, 10, 9)), (date(2026, 10, 5), date(2026, 10, 20)),
             (date(2026, 10, 12), date(2026, 10, 30))]
@@ -259,10 +264,10 @@ def test_who_sees_what(store, actors):
     appointments = Drill(Source.APPOINTMENTS, OCTOBER, None)
     with store.session() as session:
         with pytest.raises(PermissionDenied):
-            dashboard.drill_ids(session, actors[Role.MEDIATOR], appointments)
+            dashboard_drill.drill_ids(Unit(session, actors[Role.MEDIATOR]), appointments)
         for role in (Role.ADVISER, Role.PARTNER, Role.MEDIATION_ASSISTANT):
             with pytest.raises(PermissionDenied):
-                dashboard.dashboard(session, actors[role], OCTOBER)
+                dashboard_figures.dashboard(Unit(session, actors[role]), OCTOBER)
 
 
 def test_a_month_with_no_activity(store, actors):
@@ -275,8 +280,8 @@ def test_a_month_with_no_activity(store, actors):
 
 
 def test_month_bounds_follow_the_office_clock():
-    starts, ends = dashboard.month_bounds(OCTOBER)
+    starts, ends = dashboard_model.month_bounds(OCTOBER)
     assert starts == datetime(2026, 9, 30, 22, 0, tzinfo=UTC)  # summer time
     assert ends == datetime(2026, 10, 31, 23, 0, tzinfo=UTC)  # winter time
-    assert dashboard.days_text(1.0) == "1\u00a0jour"
-    assert dashboard.days_text(12.5) == "12,5\u00a0jours"
+    assert dashboard_mediation.days_text(1.0) == "1\u00a0jour"
+    assert dashboard_mediation.days_text(12.5) == "12,5\u00a0jours"

@@ -10,11 +10,18 @@ from sqlalchemy import func, select
 from stdnum.fr import nir as stdnum_nir
 from stdnum.fr import siret as stdnum_siret
 
-from db import demo, validation
+from db import validation
+from db.demo import context as demo_context
+from db.demo import generate as demo_generate
 from db.errors import GuichetError
-from db.models import AuditEvent, Person, PersonKind, Role, Site, SiteKind, Staff
-from db.services import people, staff
-from db.services.people import PROFESSIONS
+from db.org import accounts
+from db.org.models import Site, SiteKind, Staff
+from db.people import search as people_search
+from db.people.labels import PROFESSIONS
+from db.people.models import Person, PersonKind
+from db.roles import Role
+from db.unit import Unit
+from db.unit.audit import AuditEvent
 from tests.conftest import _fresh_store
 
 TODAY = date(2026, 3, 2)
@@ -23,7 +30,7 @@ FEW = 300  # people: enough for every kind of row, fast on both engines
 
 def generate(store, seed: int = 7, **options):
     options.setdefault("people_count", FEW)
-    return demo.generate(store, seed=seed, today=TODAY, **options)
+    return demo_generate.generate(store, seed=seed, today=TODAY, **options)
 
 
 def digest(store) -> str:
@@ -66,9 +73,9 @@ def test_same_seed_gives_the_same_data_another_seed_other_data(store, request, t
 
 
 def test_small_set_has_valid_consistent_identifiers(store):
-    summary = demo.generate(store, size="small", today=TODAY)
+    summary = demo_generate.generate(store, size="small", today=TODAY)
     rows = all_people(store)
-    assert len(rows) == summary.counts["people"] == demo.SIZES["small"]
+    assert len(rows) == summary.counts["people"] == demo_context.SIZES["small"]
     by_kind = {kind: [p for p in rows if p.kind is kind] for kind in PersonKind}
 
     beneficiaries = by_kind[PersonKind.BENEFICIARY]
@@ -140,7 +147,7 @@ def test_every_site_kind_role_and_listed_account(store):
 def test_generated_people_are_found_by_name_nir_and_phone(store):
     generate(store)
     with store.session() as session:
-        adviser = staff.sign_in(session, "conseiller01")
+        adviser = accounts.sign_in(session, "conseiller01")
         person = session.scalars(
             select(Person).where(Person.kind == PersonKind.BENEFICIARY,
                                  Person.phone.is_not(None)).order_by(Person.id)
@@ -149,8 +156,8 @@ def test_generated_people_are_found_by_name_nir_and_phone(store):
                    person.nir, validation.format_nir(person.nir)[:7],
                    validation.format_phone(person.phone), person.phone_digits[:6]]
         for query in queries:
-            assert person.id in people.search_people(session, adviser, query), query
-        rows = people.people_rows(session, adviser, [person.id])
+            assert person.id in people_search.search_people(Unit(session, adviser), query), query
+        rows = people_search.people_rows(Unit(session, adviser), [person.id])
         assert rows[0].masked_nir == validation.mask_nir(person.nir)
 
 
@@ -163,7 +170,7 @@ def test_refuses_a_database_with_data_and_writes_nothing(store):
                     for model in (Site, Staff, Person, AuditEvent)]
 
     before = counts()
-    with pytest.raises(demo.DemoRefused) as refused:
+    with pytest.raises(demo_context.DemoRefused) as refused:
         generate(store, seed=99)
     assert isinstance(refused.value, GuichetError)
     assert str(refused.value) == (
@@ -173,7 +180,7 @@ def test_refuses_a_database_with_data_and_writes_nothing(store):
 
 
 def test_refuses_a_database_with_only_accounts(store, actors):
-    with pytest.raises(demo.DemoRefused):
+    with pytest.raises(demo_context.DemoRefused):
         generate(store)
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(Person)) == 0
@@ -197,5 +204,5 @@ def test_summary_progress_and_audit_event(store):
 
 
 def test_unknown_size_is_refused(store):
-    with pytest.raises(demo.DemoRefused, match="Taille inconnue"):
-        demo.generate(store, size="huge")
+    with pytest.raises(demo_context.DemoRefused, match="Taille inconnue"):
+        demo_generate.generate(store, size="huge")

@@ -10,24 +10,33 @@ import pytest
 from sqlalchemy import func, select
 
 from db.errors import NotFound, PermissionDenied, ValidationError
-from db.models import (
-    AuditEvent,
+from db.mediation import common as mediation_common
+from db.mediation import files as mediation_files
+from db.mediation import intake as mediation_intake
+from db.mediation import lifecycle
+from db.mediation import reading as mediation_reading
+from db.mediation import setup as mediation_setup
+from db.mediation.models import (
     CaseEventKind,
     CaseOutcome,
     CaseStatus,
     InadmissibleReason,
     MediationCase,
     MediationChannel,
+    MediationCounter,
     MediationEvent,
-    PersonKind,
     Redirection,
-    Role,
-    Site,
     WaitingOn,
 )
-from db.services import mediation, people
-from db.services.mediation import CaseFilter, CaseInput, EntryInput, Step, StepInput
-from db.services.people import PersonInput
+from db.mediation.records import CaseFilter, CaseInput, EntryInput, StepInput
+from db.mediation.rules import Step
+from db.org.models import Site
+from db.people import records as people_records
+from db.people.models import PersonKind
+from db.people.records import PersonInput
+from db.roles import Role
+from db.unit import Unit, rows
+from db.unit.audit import AuditEvent
 
 # A Friday; the next Monday 11/05/2026 is an ordinary working day, Thursday 14/05 Ascension.
 RECEIVED = date(2026, 5, 8)
@@ -35,16 +44,16 @@ RECEIVED = date(2026, 5, 8)
 
 def add_person(store, actor, last_name="Lefèvre", first_name="Éloïse",
                nir="2 70 03 71 334 050 51", birth_date=date(1970, 3, 3)) -> uuid.UUID:
-    with store.session() as session:
-        return people.create_person(session, actor, PersonInput(
+    with store.unit(actor) as unit:
+        return people_records.create_person(unit, PersonInput(
             kind=PersonKind.BENEFICIARY, last_name=last_name, first_name=first_name,
             nir=nir, birth_date=birth_date, address="3 rue des Alpes", postcode="38000",
             city="Grenoble"))
 
 
 def motive_id(store, actor, code: str) -> uuid.UUID:
-    with store.session() as session:
-        return next(m.id for m in mediation.list_motives(session, actor) if m.code == code)
+    with store.unit(actor) as unit:
+        return next(m.id for m in mediation_setup.list_motives(unit) if m.code == code)
 
 
 def intake(person_id, motive, **overrides) -> CaseInput:
@@ -73,8 +82,8 @@ def case_maker(store, actors):
         overrides.setdefault("motive_id", default_motive)
         overrides.setdefault("person_id", person)
         with store.session() as session:
-            return mediation.create_case(
-                session, mediator, intake(overrides.pop("person_id"),
+            return mediation_intake.create_case(
+                Unit(session, mediator), intake(overrides.pop("person_id"),
                                           overrides.pop("motive_id"), **overrides),
                 today=today, offline_replica=offline)
 
@@ -87,20 +96,20 @@ def new_case(store, actors):
 
 
 def advance(store, actor, case_id, step: Step, today=RECEIVED, **fields) -> int:
-    with store.session() as session:
-        version = session.get(MediationCase, case_id).version
-        return mediation.advance(session, actor, case_id, version,
+    with store.unit(actor) as unit:
+        version = unit.session.get(MediationCase, case_id).version
+        return lifecycle.advance(unit, case_id, version,
                                  StepInput(step, **fields), today=today)
 
 
 def acknowledge(store, actor, case_id, day: date) -> None:
-    with store.session() as session:
-        mediation.acknowledge(session, actor, case_id, day, today=day)
+    with store.unit(actor) as unit:
+        lifecycle.acknowledge(unit, case_id, day, today=day)
 
 
 def opened(store, actor, case_id, today=RECEIVED):
-    with store.session() as session:
-        return mediation.open_case(session, actor, case_id, today=today)
+    with store.unit(actor) as unit:
+        return mediation_reading.open_case(unit, case_id, today=today)
 
 
 # -- intake and references ---------------------------------------------------------------------
@@ -137,22 +146,23 @@ def test_offline_cases_get_provisional_references_then_final_ones_at_sync(
     second = new_case(offline=True)
     assert first.reference.startswith("MED-2026-P") and first.reference != second.reference
     with store.session() as session:
-        assert mediation.find_reference(session, mediator, first.reference.lower()) == first.id
-        done = mediation.assign_final_references(session, None)
+        assert mediation_reading.find_reference(Unit(session, mediator),
+                                                first.reference.lower()) == first.id
+        done = mediation_intake.assign_final_references(Unit(session, None))
     assert [(c.id, c.reference) for c in done] == [
         (first.id, "MED-2026-00002"), (second.id, "MED-2026-00003")]
     assert online.reference == "MED-2026-00001"
-    with store.session() as session:
-        ids = mediation.search_cases(session, mediator, CaseFilter(text="MED-2026-00003"))
+    with store.unit(mediator) as unit:
+        ids = mediation_reading.search_cases(unit, CaseFilter(text="MED-2026-00003"))
         assert ids == [second.id]
 
 
 def test_unknown_and_malformed_references_are_refused_in_french(store, mediator):
     with store.session() as session, pytest.raises(NotFound) as unknown:
-        mediation.find_reference(session, mediator, "MED-2026-00077")
+        mediation_reading.find_reference(Unit(session, mediator), "MED-2026-00077")
     assert str(unknown.value) == "Aucun dossier de médiation n'a la référence MED-2026-00077."
     with store.session() as session, pytest.raises(ValidationError) as malformed:
-        mediation.find_reference(session, mediator, "2026-77")
+        mediation_reading.find_reference(Unit(session, mediator), "2026-77")
     assert "n'est pas une référence de dossier" in str(malformed.value)
 
 
@@ -170,9 +180,9 @@ def test_concurrent_sessions_on_postgresql_never_share_a_number(store, actors, m
 
     def create():
         try:
-            with store.session() as session:
+            with store.unit(mediator) as unit:
                 barrier.wait()
-                created = mediation.create_case(session, mediator, intake(person, motive),
+                created = mediation_intake.create_case(unit, intake(person, motive),
                                                 today=RECEIVED)
                 references.append(created.reference)
         except Exception as error:  # reported below
@@ -195,7 +205,8 @@ def test_the_counter_row_lock_makes_the_second_session_wait(store, mediator, new
     first = store._sessions()
     second_result = []
     try:
-        assert mediation._next_number(first, 2026) == 2
+        assert rows.next_number(Unit(first, None), MediationCounter, {"year": 2026},
+                                "last_number") == 2
         waiting = threading.Thread(target=lambda: second_result.append(_number(store)))
         waiting.start()
         waiting.join(timeout=0.5)
@@ -208,8 +219,8 @@ def test_the_counter_row_lock_makes_the_second_session_wait(store, mediator, new
 
 
 def _number(store) -> int:
-    with store.session() as session:
-        return mediation._next_number(session, 2026)
+    with store.unit(None) as unit:
+        return rows.next_number(unit, MediationCounter, {"year": 2026}, "last_number")
 
 
 # -- lifecycle ---------------------------------------------------------------------------------
@@ -300,9 +311,9 @@ def test_two_mediators_on_the_same_version_second_is_refused(store, mediator, ne
     case_id = new_case().id
     advance(store, mediator, case_id, Step.DECLARE_ADMISSIBLE)
     with store.session() as session, pytest.raises(Exception) as refused:
-        mediation.advance(session, mediator, case_id, 1, StepInput(Step.START_INSTRUCTION),
+        lifecycle.advance(Unit(session, mediator), case_id, 1, StepInput(Step.START_INSTRUCTION),
                           today=RECEIVED)
-    assert "modifié par quelqu'un d'autre" in str(refused.value)
+    assert "Quelqu'un d'autre a modifié ce dossier entre-temps" in str(refused.value)
 
 
 # -- deadlines -------------------------------------------------------------------------------
@@ -336,8 +347,8 @@ def test_waiting_on_the_requester_pauses_the_handling_clock(store, mediator, new
     assert record.deadlines.handling_paused
     assert "délai de traitement" not in record.deadlines.overdue
     assert record.deadlines.overdue == ("relance",)
-    with store.session() as session:
-        assert case_id in mediation.search_cases(session, mediator, CaseFilter(
+    with store.unit(mediator) as unit:
+        assert case_id in mediation_reading.search_cases(unit, CaseFilter(
             overdue_only=True), today=date(2026, 6, 5))
     advance(store, mediator, case_id, Step.RESUME, today=date(2026, 5, 8))
     # 10 days paused (28/04 → 08/05): 24/05 + 10 = Wednesday 03/06.
@@ -384,17 +395,17 @@ def test_the_cra_delay_is_suspended_from_admissibility_to_recommendation(
 
 def test_timeline_keeps_notes_calls_requests_answers_and_attachments(store, mediator, new_case):
     case_id = new_case().id
-    with store.session() as session:
-        mediation.add_entry(session, mediator, case_id, EntryInput(
+    with store.unit(mediator) as unit:
+        mediation_files.add_entry(unit, case_id, EntryInput(
             CaseEventKind.CALL, "Appel de l'assurée : toujours sans ressources.",
             internal=False))
-        request_id = mediation.add_entry(session, mediator, case_id, EntryInput(
+        request_id = mediation_files.add_entry(unit, case_id, EntryInput(
             CaseEventKind.REQUEST, "Pourquoi les IJ sont-elles bloquées ?",
             party="Service des IJ"))
-        mediation.add_entry(session, mediator, case_id, EntryInput(
+        mediation_files.add_entry(unit, case_id, EntryInput(
             CaseEventKind.ANSWER, "Attestation de salaire manquante.", party="Service des IJ",
             answers_id=request_id))
-        mediation.attach_document(session, mediator, case_id, "courrier scanné.pdf",
+        mediation_files.attach_document(unit, case_id, "courrier scanné.pdf",
                                   b"%PDF-1.4 scanned", description="Courrier du 02/05")
     record = opened(store, mediator, case_id)
     kinds = [e.kind for e in record.timeline]
@@ -403,11 +414,11 @@ def test_timeline_keeps_notes_calls_requests_answers_and_attachments(store, medi
     assert {e.author for e in record.timeline} == {mediator.display_name}
     attachment = record.timeline[-1]
     assert attachment.document_name == "courrier scanné.pdf"
-    with store.session() as session:
-        document = mediation.read_document(session, mediator, attachment.document_id)
+    with store.unit(mediator) as unit:
+        document = mediation_files.read_document(unit, attachment.document_id)
     assert (document.content, document.media_type) == (b"%PDF-1.4 scanned", "application/pdf")
     with store.session() as session, pytest.raises(ValidationError, match="Précisez le service"):
-        mediation.add_entry(session, mediator, case_id,
+        mediation_files.add_entry(Unit(session, mediator), case_id,
                             EntryInput(CaseEventKind.REQUEST, "Sans destinataire"))
 
 
@@ -417,11 +428,11 @@ def test_timeline_keeps_notes_calls_requests_answers_and_attachments(store, medi
 def test_only_the_mediation_team_reads_case_content(store, actors, new_case, role):
     case_id = new_case().id
     other = actors[role]
-    with store.session() as session:
-        for read in (lambda: mediation.open_case(session, other, case_id),
-                     lambda: mediation.search_cases(session, other),
-                     lambda: mediation.case_rows(session, other, [case_id]),
-                     lambda: mediation.find_reference(session, other, "MED-2026-00001")):
+    with store.unit(other) as unit:
+        for read in (lambda: mediation_reading.open_case(unit, case_id),
+                     lambda: mediation_reading.search_cases(unit),
+                     lambda: mediation_reading.case_rows(unit, [case_id]),
+                     lambda: mediation_reading.find_reference(unit, "MED-2026-00001")):
             with pytest.raises(PermissionDenied):
                 read()
 
@@ -433,9 +444,9 @@ def test_others_learn_only_that_a_case_exists_and_openings_are_audited(
         person_id = session.get(MediationCase, case_id).person_id
     adviser, partner = actors[Role.ADVISER], actors[Role.PARTNER]
     with store.session() as session:
-        assert mediation.person_has_case(session, adviser, person_id)
-        assert mediation.person_has_case(session, partner, person_id)
-        assert not mediation.person_has_case(session, partner, uuid.uuid4())
+        assert mediation_reading.person_has_case(Unit(session, adviser), person_id)
+        assert mediation_reading.person_has_case(Unit(session, partner), person_id)
+        assert not mediation_reading.person_has_case(Unit(session, partner), uuid.uuid4())
     assistant = actors[Role.MEDIATION_ASSISTANT]
     opened(store, assistant, case_id)
     with store.session() as session:
@@ -466,9 +477,9 @@ def test_list_filters_and_orders_urgent_open_cases_first(store, actors, mediator
     advance(store, mediator, closed, Step.CLOSE, outcome=CaseOutcome.WITHDRAWN)
     assigned = new_case(motive_id=c2s, mediator_id=mediator.id,
                         received_on=date(2026, 5, 4)).id
-    with store.session() as session:
+    with store.unit(mediator) as unit:
         def ids(**filters):
-            return mediation.search_cases(session, mediator, CaseFilter(**filters),
+            return mediation_reading.search_cases(unit, CaseFilter(**filters),
                                           today=RECEIVED)
 
         assert ids() == [urgent_new, plain_old, assigned, closed]
@@ -477,8 +488,8 @@ def test_list_filters_and_orders_urgent_open_cases_first(store, actors, mediator
         assert ids(statuses=frozenset({CaseStatus.CLOSED})) == [closed]
         assert ids(mediator_id=mediator.id) == [assigned]
         assert ids(overdue_only=True) == [plain_old]  # acknowledgement and handling late
-        assert mediation.count_cases(session, mediator, CaseFilter(motive_id=c2s)) == 3
-        rows = mediation.case_rows(session, mediator, [plain_old, assigned], today=RECEIVED)
+        assert mediation_reading.count_cases(unit, CaseFilter(motive_id=c2s)) == 3
+        rows = mediation_reading.case_rows(unit, [plain_old, assigned], today=RECEIVED)
     assert [r.reference for r in rows] == ["MED-2026-00001", "MED-2026-00004"]
     assert rows[0].age_days == 67
     assert rows[0].overdue == ("accusé de réception", "délai de traitement")
@@ -492,9 +503,9 @@ def test_full_text_search_on_names_summary_and_decision(store, actors, mediator,
     gp = new_case(person_id=other_person, motive_id=motive_id(store, mediator, "gp"),
                   summary="Aucun médecin traitant n'accepte de nouveaux patients à Mens.",
                   contested_decision="", decision_notified_on=None).id
-    with store.session() as session:
+    with store.unit(mediator) as unit:
         def found(query):
-            return set(mediation.search_cases(session, mediator, CaseFilter(text=query)))
+            return set(mediation_reading.search_cases(unit, CaseFilter(text=query)))
 
         assert found("lefevre") == {ij}
         assert found("LEFÈ") == {ij}
@@ -530,11 +541,12 @@ def test_changing_the_delays_moves_the_open_cases_due_dates(store, actors, media
                                                              new_case):
     case_id = new_case().id
     with store.session() as session:
-        version = mediation.settings(session).version
+        version = mediation_common.settings(Unit(session, None)).version
         with pytest.raises(PermissionDenied):
-            mediation.update_settings(session, mediator, version, acknowledgement_days=10,
+            mediation_setup.update_settings(Unit(session, mediator), version,
+                                            acknowledgement_days=10,
                                       handling_months=2, follow_up_working_days=5)
-        mediation.update_settings(session, actors[Role.ADMIN], version,
+        mediation_setup.update_settings(Unit(session, actors[Role.ADMIN]), version,
                                   acknowledgement_days=10, handling_months=2,
                                   follow_up_working_days=5)
     record = opened(store, mediator, case_id)

@@ -7,17 +7,15 @@ from datetime import date
 import pytest
 
 from db.errors import PermissionDenied, ValidationError
-from db.models import (
-    CaseOutcome,
-    LetterKind,
-    MediationCase,
-    MediationChannel,
-    PersonKind,
-    Role,
-)
-from db.services import mediation_figures, mediation_letters, people
-from db.services.mediation import Step
-from db.services.people import PersonInput
+from db.mediation import figures as mediation_figures
+from db.mediation import letters
+from db.mediation.models import CaseOutcome, LetterKind, MediationCase, MediationChannel
+from db.mediation.rules import Step
+from db.people import records as people_records
+from db.people.models import PersonKind
+from db.people.records import PersonInput
+from db.roles import Role
+from db.unit import Unit
 from tests.db.test_mediation import acknowledge, advance, case_maker, motive_id
 
 
@@ -62,15 +60,15 @@ def year_2025(store, actors, new_case):
 
 
 def _employer(store, adviser):
-    with store.session() as session:
-        return people.create_person(session, adviser, PersonInput(
+    with store.unit(adviser) as unit:
+        return people_records.create_person(unit, PersonInput(
             kind=PersonKind.EMPLOYER, organisation_name="Boulangerie Reynaud",
             siret="73282932000074"))
 
 
 def test_yearly_figures_on_a_known_data_set(store, actors, year_2025):
-    with store.session() as session:
-        figures = mediation_figures.yearly_figures(session, actors[Role.MANAGER], 2025)
+    with store.unit(actors[Role.MANAGER]) as unit:
+        figures = mediation_figures.yearly_figures(unit, 2025)
     assert figures.received == 4 and figures.urgent == 1 and figures.open_cases == 2
     assert figures.by_motive == [("Complémentaire santé solidaire (C2S)", 2), ("Autre", 1),
                                  ("IJ non versées depuis plus de 2 mois", 1)]
@@ -88,20 +86,20 @@ def test_yearly_figures_on_a_known_data_set(store, actors, year_2025):
 
 def test_figures_are_refused_to_roles_without_dashboard_or_mediation(store, actors):
     with store.session() as session, pytest.raises(PermissionDenied):
-        mediation_figures.yearly_figures(session, actors[Role.ADVISER], 2025)
+        mediation_figures.yearly_figures(Unit(session, actors[Role.ADVISER]), 2025)
 
 
 def test_letters_merge_the_case_into_the_admin_template(store, actors, new_case):
     mediator = actors[Role.MEDIATOR]
     case_id = new_case().id
-    with store.session() as session:
-        draft = mediation_letters.merge_letter(session, mediator, case_id,
+    with store.unit(mediator) as unit:
+        draft = letters.merge_letter(unit, case_id,
                                                LetterKind.ACKNOWLEDGEMENT,
                                                today=date(2026, 5, 11))
-        assert mediation_letters.available_letters(session.get(MediationCase, case_id)) == [
+        assert letters.available_letters(unit.session.get(MediationCase, case_id)) == [
             LetterKind.ACKNOWLEDGEMENT]
         with pytest.raises(ValidationError, match="ne correspond pas à l'état du dossier"):
-            mediation_letters.merge_letter(session, mediator, case_id,
+            letters.merge_letter(unit, case_id,
                                            LetterKind.RECOMMENDATION)
     assert draft.title == "Accusé de réception de votre demande de médiation"
     assert draft.body.startswith("Madame,\n\nNous avons bien reçu le 08/05/2026 votre demande")
@@ -114,18 +112,18 @@ def test_letters_merge_the_case_into_the_admin_template(store, actors, new_case)
 def test_only_the_administrator_edits_templates_and_fields_are_checked(store, actors):
     admin, mediator = actors[Role.ADMIN], actors[Role.MEDIATOR]
     with store.session() as session:
-        template = next(t for t in mediation_letters.letter_templates(session, mediator)
+        template = next(t for t in letters.letter_templates(Unit(session, mediator))
                         if t.kind is LetterKind.RECOMMENDATION)
         with pytest.raises(PermissionDenied):
-            mediation_letters.update_letter_template(
-                session, mediator, LetterKind.RECOMMENDATION, template.version, "Objet", "x")
+            letters.update_letter_template(
+                Unit(session, mediator), LetterKind.RECOMMENDATION, template.version, "Objet", "x")
         with pytest.raises(ValidationError) as refused:
-            mediation_letters.update_letter_template(
-                session, admin, LetterKind.RECOMMENDATION, template.version,
+            letters.update_letter_template(
+                Unit(session, admin), LetterKind.RECOMMENDATION, template.version,
                 "Recommandation {reference}", "{destinataire},\n{numero_secu}")
         assert "Champs inconnus : {numero_secu}" in str(refused.value)
-        version = mediation_letters.update_letter_template(
-            session, admin, LetterKind.RECOMMENDATION, template.version,
+        version = letters.update_letter_template(
+            Unit(session, admin), LetterKind.RECOMMENDATION, template.version,
             "Recommandation {reference}", "{destinataire},\n\n{texte}\n\n{mediateur}")
     assert version == template.version + 1
 

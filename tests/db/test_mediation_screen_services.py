@@ -7,10 +7,12 @@ from datetime import date
 
 import pytest
 
-from db.models import CaseStatus, LetterKind, Role, WaitingOn
-from db.services import mediation, mediation_letters
-from db.services.mediation import Step
-from db.services.mediation_deadlines import NextDue, next_due
+from db.mediation import letters
+from db.mediation import reading as mediation_reading
+from db.mediation.deadlines import NextDue, next_due
+from db.mediation.models import CaseStatus, LetterKind, WaitingOn
+from db.mediation.rules import Step
+from db.roles import Role
 from tests.db.test_mediation import RECEIVED, acknowledge, advance, case_maker
 
 
@@ -25,8 +27,8 @@ def new_case(store, actors):
 
 
 def row(store, actor, case_id, today):
-    with store.session() as session:
-        (line,) = mediation.case_rows(session, actor, [case_id], today=today)
+    with store.unit(actor) as unit:
+        (line,) = mediation_reading.case_rows(unit, [case_id], today=today)
     return line
 
 
@@ -55,10 +57,10 @@ def test_nothing_is_awaited_once_handled():
 
 def test_letters_offered_follow_the_state_of_the_case(store, mediator, new_case):
     case_id = new_case().id
-    with store.session() as session:
-        assert mediation_letters.letters_for_case(session, mediator, case_id) == [
+    with store.unit(mediator) as unit:
+        assert letters.letters_for_case(unit, case_id) == [
             LetterKind.ACKNOWLEDGEMENT]
     advance(store, mediator, case_id, Step.DECLARE_ADMISSIBLE, today=date(2026, 5, 11))
-    with store.session() as session:
-        assert mediation_letters.letters_for_case(session, mediator, case_id) == [
+    with store.unit(mediator) as unit:
+        assert letters.letters_for_case(unit, case_id) == [
             LetterKind.ACKNOWLEDGEMENT, LetterKind.ADMISSIBLE]

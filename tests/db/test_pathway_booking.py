@@ -8,19 +8,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from db.agenda import booking
+from db.agenda.models import Appointment, AppointmentKind, AppointmentStatus, Channel
 from db.errors import ConflictError, ValidationError
-from db.models import (
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-    AttemptResult,
-    Channel,
-    PathwayStatus,
-    Role,
-)
-from db.services import booking, pathways
-from db.services import pathway_worklists as worklists
-from db.services.pathway_import import import_extract
+from db.pathways import funnel as pathways_funnel
+from db.pathways import kinds as pathways_kinds
+from db.pathways import worklists
+from db.pathways.extract_import import import_extract
+from db.pathways.models import AttemptResult, PathwayStatus
+from db.roles import Role
+from db.unit import Unit
 from tests.db.agenda_setup import make_agenda
 from tests.db.test_pathway_import import OCTOBER, PEOPLE, TODAY, extract
 
@@ -36,9 +33,9 @@ ROUSSEAU = ["1 75 01 71 024 571 67", "Rousseau", "Gaël", "28/01/1975", "06 27 4
 def setup(store, actors):
     """An agenda whose phone motive is the ALD kind's preset."""
     agenda = make_agenda(store, actors)
-    with store.session() as session:
-        ald = pathways.kind_by_code(session, "ald")
-        pathways.update_kind(session, actors[Role.ADMIN], ald.id, ald.version, ald.label,
+    with store.unit(actors[Role.ADMIN]) as unit:
+        ald = pathways_kinds.kind_by_code(unit, "ald")
+        pathways_kinds.update_kind(unit, ald.id, ald.version, ald.label,
                              active=True, motive_id=agenda.motive_id)
     return agenda
 
@@ -46,32 +43,32 @@ def setup(store, actors):
 @pytest.fixture
 def entries(store, setup) -> list:
     """Durand and Rousseau (both with a phone) on the October ALD worklist."""
-    with store.session() as session:
-        import_extract(session, setup.adviser, "ald", extract([PEOPLE[0], ROUSSEAU]),
+    with store.unit(setup.adviser) as unit:
+        import_extract(unit, "ald", extract([PEOPLE[0], ROUSSEAU]),
                        today=TODAY)
-        kind_id = pathways.kind_by_code(session, "ald").id
-        return worklists.search_worklist(session, setup.adviser, kind_id, OCTOBER)
+        kind_id = pathways_kinds.kind_by_code(unit, "ald").id
+        return worklists.search_worklist(unit, kind_id, OCTOBER)
 
 
 def version(store, actor, entry_id) -> int:
-    with store.session() as session:
-        return worklists.get_entry(session, actor, entry_id).version
+    with store.unit(actor) as unit:
+        return worklists.get_entry(unit, entry_id).version
 
 
 def reach(store, actor, entry_id) -> int:
-    with store.session() as session:
-        return worklists.record_attempt(session, actor, entry_id,
+    with store.unit(actor) as unit:
+        return worklists.record_attempt(unit, entry_id,
                                         version(store, actor, entry_id), AttemptResult.REACHED)
 
 
 def book(store, setup, entry_id, hour: int):
     adviser = setup.adviser
-    with store.session() as session:
-        preset = worklists.booking_preset(session, adviser, entry_id)
+    with store.unit(adviser) as unit:
+        preset = worklists.booking_preset(unit, entry_id)
         request = setup.request(setup.at(MONDAY, hour), person_id=preset.person_id,
                                 motive_id=preset.motive_id, kind=preset.kind,
                                 channel=Channel.RECEPTION)
-        return worklists.book_from_worklist(session, adviser, entry_id,
+        return worklists.book_from_worklist(unit, entry_id,
                                             version(store, adviser, entry_id), request, now=NOW)
 
 
@@ -84,8 +81,8 @@ def test_booking_from_the_worklist_links_the_appointment_and_feeds_the_funnel(st
                                                                              entries):
     adviser = setup.adviser
     durand = entries[0]
-    with store.session() as session:
-        preset = worklists.booking_preset(session, adviser, durand)
+    with store.unit(adviser) as unit:
+        preset = worklists.booking_preset(unit, durand)
     assert (preset.motive_id, preset.kind, preset.channel) == (
         setup.motive_id, AppointmentKind.PHONE, Channel.PATHWAY)
     with pytest.raises(ValidationError, match="Enregistrez d'abord la tentative"):
@@ -94,18 +91,18 @@ def test_booking_from_the_worklist_links_the_appointment_and_feeds_the_funnel(st
 
     reach(store, adviser, durand)
     appointment_id, entry_version = book(store, setup, durand, 9)
-    with store.session() as session:
-        record = worklists.get_entry(session, adviser, durand)
-        appointment = session.get(Appointment, appointment_id)
+    with store.unit(adviser) as unit:
+        record = worklists.get_entry(unit, durand)
+        appointment = unit.session.get(Appointment, appointment_id)
         assert (record.status, record.appointment_id, record.version) == (
             PathwayStatus.BOOKED, appointment_id, entry_version)
         assert (appointment.channel, appointment.person_id, appointment.kind) == (
             Channel.PATHWAY, record.person_id, AppointmentKind.PHONE)
-        booking.record_outcome(session, adviser, appointment_id, appointment.version,
+        booking.record_outcome(unit, appointment_id, appointment.version,
                                AppointmentStatus.HONOURED,
                                now=setup.at(MONDAY, 10) + timedelta(minutes=5))
-    with store.session() as session:
-        funnel = pathways.funnel(session, adviser, "ald", OCTOBER)
+    with store.unit(adviser) as unit:
+        funnel = pathways_funnel.funnel(unit, "ald", OCTOBER)
     assert (funnel.imported, funnel.reached, funnel.booked, funnel.honoured) == (2, 1, 1, 1)
 
 
@@ -120,8 +117,8 @@ def test_a_slot_already_taken_books_nothing_and_leaves_the_entry_as_it_was(store
     with pytest.raises(ConflictError):
         book(store, setup, rousseau, 9)
     assert appointments(store) == 1
-    with store.session() as session:
-        entry = worklists.get_entry(session, adviser, rousseau)
+    with store.unit(adviser) as unit:
+        entry = worklists.get_entry(unit, rousseau)
     assert (entry.status, entry.version, entry.appointment_id) == (
         PathwayStatus.ATTEMPT_1, before, None)
 
@@ -132,6 +129,6 @@ def test_the_appointment_is_for_the_entrys_person(store, setup, entries):
     reach(store, adviser, durand)
     with store.session() as session, pytest.raises(ValidationError, match="la personne"):
         worklists.book_from_worklist(
-            session, adviser, durand, version(store, adviser, durand),
+            Unit(session, adviser), durand, version(store, adviser, durand),
             setup.request(setup.at(MONDAY, 9), kind=AppointmentKind.PHONE), now=NOW)
     assert appointments(store) == 0

@@ -6,25 +6,21 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
-from db import demo
-from db.models import (
-    Civility,
-    PathwayAttempt,
-    PathwayEntry,
-    PathwayKind,
-    PathwayStatus,
-    Person,
-    PersonOffer,
-    Role,
-)
-from db.services import pathway_worklists as worklists
-from db.services import pathways, staff
+from db.demo import generate as demo_generate
+from db.org import accounts
+from db.pathways import funnel as pathways_funnel
+from db.pathways import kinds as pathways_kinds
+from db.pathways import worklists
+from db.pathways.models import PathwayAttempt, PathwayEntry, PathwayKind, PathwayStatus, PersonOffer
+from db.people.models import Civility, Person
+from db.roles import Role
+from db.unit import Unit
 
 TODAY = date(2026, 3, 2)
 
 
 def test_a_year_of_cohorts_in_every_state(store):
-    summary = demo.generate(store, seed=3, today=TODAY, people_count=1500)
+    summary = demo_generate.generate(store, seed=3, today=TODAY, people_count=1500)
     assert "personnes dans les parcours sur 12 mois" in summary.describe()
     midnight = datetime(2026, 3, 2, tzinfo=UTC)
     with store.session() as session:
@@ -41,12 +37,13 @@ def test_a_year_of_cohorts_in_every_state(store):
             .join(PathwayKind, PathwayKind.id == PathwayEntry.kind_id)
             .where(PathwayKind.code == "maternity").distinct()))
         offers = session.scalar(select(func.count()).select_from(PersonOffer))
-        presets = {k.code: k.motive_id is not None for k in pathways.list_kinds(session)}
-        adviser = staff.sign_in(session, "conseiller07")
-        funnel = pathways.funnel(session, adviser, "ald", date(2026, 2, 1))
-        kind_id = pathways.kind_by_code(session, "ald").id
-        ids = worklists.search_worklist(session, adviser, kind_id, date(2026, 2, 1))
-        rows = worklists.worklist_rows(session, adviser, ids)
+        presets = {k.code: k.motive_id is not None for k in pathways_kinds.list_kinds(Unit(session,
+                                                                                           None))}
+        adviser = accounts.sign_in(session, "conseiller07")
+        funnel = pathways_funnel.funnel(Unit(session, adviser), "ald", date(2026, 2, 1))
+        kind_id = pathways_kinds.kind_by_code(Unit(session, None), "ald").id
+        ids = worklists.search_worklist(Unit(session, adviser), kind_id, date(2026, 2, 1))
+        rows = worklists.worklist_rows(Unit(session, adviser), ids)
     # One CPAM's year (DOMAIN.md), give or take the monthly variation.
     for code, yearly in {"ald": 486, "maternity": 739, "invalidity": 140}.items():
         assert 0.8 * yearly <= per_kind[code] <= 1.2 * yearly, code

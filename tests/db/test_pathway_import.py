@@ -19,10 +19,15 @@ from stdnum.fr import nir as stdnum_nir
 
 from db import validation
 from db.errors import ConflictError, NotFound, PermissionDenied
-from db.models import AuditEvent, PathwayEntry, PathwayImport, Person, Role
-from db.services import pathway_import, people
-from db.services.pathway_import import ImportRefused, LineError, import_extract, parse_extract
-from db.services.people import PersonInput
+from db.pathways import extract_import
+from db.pathways.extract_import import ImportRefused, LineError, import_extract, parse_extract
+from db.pathways.models import PathwayEntry, PathwayImport
+from db.people import records as people_records
+from db.people.models import Person
+from db.people.records import PersonInput
+from db.roles import Role
+from db.unit import Unit
+from db.unit.audit import AuditEvent
 
 TODAY = date(2026, 11, 22)
 OCTOBER = date(2026, 10, 1)
@@ -59,8 +64,8 @@ def parse(data: bytes):
 
 
 def run_import(store, actor, data: bytes, kind: str = "ald", **options):
-    with store.session() as session:
-        return import_extract(session, actor, kind, data, today=TODAY, **options)
+    with store.unit(actor) as unit:
+        return import_extract(unit, kind, data, today=TODAY, **options)
 
 
 # -- the sample extract -------------------------------------------------------------------
@@ -168,7 +173,7 @@ def test_headers_in_any_order_case_and_spelling_extra_columns_ignored():
 
 
 def test_the_header_mapping_names_the_field_each_column_fills():
-    assert pathway_import.header_mapping(["Prénom", "N° dossier", "Date d'entrée", "NIR"]) == [
+    assert extract_import.header_mapping(["Prénom", "N° dossier", "Date d'entrée", "NIR"]) == [
         ("Prénom", "prenom"), ("N° dossier", None), ("Date d'entrée", "date_entree"),
         ("NIR", "nir")]
 
@@ -283,7 +288,7 @@ def test_created_people_are_stored_as_the_people_service_stores_them(store, acto
     run_import(store, actors[Role.ADVISER], extract(PEOPLE))
     with store.session() as session:
         person = session.scalar(select(Person).where(Person.nir == "270037133405051"))
-        expected = people._validate(session, PersonInput(
+        expected = people_records._validate(session, PersonInput(
             kind=person.kind, last_name="Durand", first_name="Léa", birth_date=date(1970, 3, 3),
             nir="2 70 03 71 334 050 51", phone="06 78 22 56 84",
             email="lea.durand@exemple.fr"), person.id)
@@ -299,19 +304,19 @@ def test_created_people_are_stored_as_the_people_service_stores_them(store, acto
                                    "06 90 84 17 83", "06 92 12 34 56", "05 94 30 12 34", ""])
 def test_national_digits_are_the_people_services(phone):
     e164 = validation.clean_phone(phone)
-    assert pathway_import._national_digits(e164) == validation.phone_digits(e164)
+    assert extract_import._national_digits(e164) == validation.phone_digits(e164)
 
 
 def test_known_people_are_matched_and_their_contacts_updated_when_the_extract_is_newer(
     store, actors,
 ):
     adviser = actors[Role.ADVISER]
-    with store.session() as session:
-        durand = people.create_person(session, adviser, PersonInput(
-            kind=people.PersonKind.BENEFICIARY, last_name="Durand", first_name="Léa",
+    with store.unit(adviser) as unit:
+        durand = people_records.create_person(unit, PersonInput(
+            kind=people_records.PersonKind.BENEFICIARY, last_name="Durand", first_name="Léa",
             birth_date=date(1970, 3, 3), nir="270037133405051", phone="04 76 12 45 00"))
-        moreau = people.create_person(session, adviser, PersonInput(
-            kind=people.PersonKind.BENEFICIARY, last_name="Moreau", first_name="Kévin",
+        moreau = people_records.create_person(unit, PersonInput(
+            kind=people_records.PersonKind.BENEFICIARY, last_name="Moreau", first_name="Kévin",
             birth_date=date(1982, 4, 14), nir="182047104544544", phone="04 76 12 45 01"))
     # Durand's record predates her entry date; Moreau's was edited after his.
     with store.session() as session:
@@ -335,8 +340,8 @@ def test_known_people_are_matched_and_their_contacts_updated_when_the_extract_is
 def test_an_empty_cell_never_erases_a_known_contact(store, actors):
     adviser = actors[Role.ADVISER]
     with store.session() as session:
-        lefebvre = people.create_person(session, adviser, PersonInput(
-            kind=people.PersonKind.BENEFICIARY, last_name="Lefebvre", first_name="Inès",
+        lefebvre = people_records.create_person(Unit(session, adviser), PersonInput(
+            kind=people_records.PersonKind.BENEFICIARY, last_name="Lefebvre", first_name="Inès",
             birth_date=date(1953, 10, 21), nir="153107148622990", phone="06 12 34 56 78"))
         session.flush()
         session.get(Person, lefebvre).updated_at -= timedelta(days=400)
@@ -348,8 +353,8 @@ def test_an_empty_cell_never_erases_a_known_contact(store, actors):
 def test_a_deleted_record_with_the_same_nir_refuses_the_file(store, actors):
     adviser = actors[Role.ADVISER]
     with store.session() as session:
-        person_id = people.create_person(session, adviser, PersonInput(
-            kind=people.PersonKind.BENEFICIARY, last_name="Moreau", first_name="Kévin",
+        person_id = people_records.create_person(Unit(session, adviser), PersonInput(
+            kind=people_records.PersonKind.BENEFICIARY, last_name="Moreau", first_name="Kévin",
             birth_date=date(1982, 4, 14), nir="182047104544544"))
         session.flush()
         session.get(Person, person_id).deleted_at = session.get(Person, person_id).created_at
@@ -363,7 +368,7 @@ def test_people_written_by_another_import_meanwhile_roll_this_one_back(store, ac
                                                                     monkeypatch):
     run_import(store, None, extract(PEOPLE[:1]))
     # As if the other import had committed between this one's reading and writing.
-    monkeypatch.setattr(pathway_import, "_known_people", lambda session, nirs: {})
+    monkeypatch.setattr(extract_import, "_known_people", lambda session, nirs: {})
     with pytest.raises(ConflictError, match="Relancez l'import"):
         run_import(store, actors[Role.ADVISER], extract(PEOPLE))
     with store.session() as session:

@@ -9,10 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from db.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from db.models import AttemptResult, AuditEvent, PathwayOutcome, PathwayStatus, Role
-from db.services import pathway_worklists as worklists
-from db.services import pathways
-from db.services.pathway_import import import_extract
+from db.pathways import funnel as pathways_funnel
+from db.pathways import kinds as pathways_kinds
+from db.pathways import months as pathways_months
+from db.pathways import worklists
+from db.pathways.extract_import import import_extract
+from db.pathways.models import AttemptResult, PathwayOutcome, PathwayStatus
+from db.roles import Role
+from db.unit import Unit
+from db.unit.audit import AuditEvent
 from tests.db.test_pathway_import import OCTOBER, PEOPLE, TODAY, extract
 
 S = PathwayStatus
@@ -22,30 +27,30 @@ Outcome = PathwayOutcome
 @pytest.fixture
 def october(store, actors):
     """The three people of ``PEOPLE`` on the October ALD worklist; returns (kind id, ids)."""
-    with store.session() as session:
-        import_extract(session, actors[Role.ADVISER], "ald", extract(PEOPLE), today=TODAY)
-        kind_id = pathways.kind_by_code(session, "ald").id
-        ids = worklists.search_worklist(session, actors[Role.ADVISER], kind_id, OCTOBER)
+    with store.unit(actors[Role.ADVISER]) as unit:
+        import_extract(unit, "ald", extract(PEOPLE), today=TODAY)
+        kind_id = pathways_kinds.kind_by_code(unit, "ald").id
+        ids = worklists.search_worklist(unit, kind_id, OCTOBER)
     return kind_id, ids
 
 
 def entry(store, actor, entry_id):
-    with store.session() as session:
-        return worklists.get_entry(session, actor, entry_id)
+    with store.unit(actor) as unit:
+        return worklists.get_entry(unit, entry_id)
 
 
 def act(store, function, actor, entry_id, *args, **kwargs) -> int:
     """Apply a worklist change on the entry's current version; returns the new version."""
     version = entry(store, actor, entry_id).version
-    with store.session() as session:
-        return function(session, actor, entry_id, version, *args, **kwargs)
+    with store.unit(actor) as unit:
+        return function(unit, entry_id, version, *args, **kwargs)
 
 
 def test_a_worklist_in_name_order_with_light_masked_rows(store, actors, october):
     adviser = actors[Role.ADVISER]
     _kind_id, ids = october
-    with store.session() as session:
-        rows = worklists.worklist_rows(session, adviser, ids)
+    with store.unit(adviser) as unit:
+        rows = worklists.worklist_rows(unit, ids)
     assert [(r.name, r.first_name) for r in rows] == [
         ("DURAND", "Léa"), ("LEFEBVRE", "Inès"), ("MOREAU", "Kévin")]
     assert rows[0].masked_nir == "2 70 03 ** *** *** 51"
@@ -143,41 +148,41 @@ def test_a_stale_version_is_a_conflict_and_roles_are_checked(store, actors, octo
     version = entry(store, adviser, entry_id).version
     act(store, worklists.record_attempt, adviser, entry_id, AttemptResult.NO_ANSWER)
     with pytest.raises(ConflictError), store.session() as session:
-        worklists.record_attempt(session, adviser, entry_id, version, AttemptResult.REACHED)
+        worklists.record_attempt(Unit(session, adviser), entry_id, version, AttemptResult.REACHED)
     for role in (Role.PARTNER, Role.MEDIATOR):
         with pytest.raises(PermissionDenied), store.session() as session:
-            worklists.record_attempt(session, actors[role], entry_id, version + 1,
+            worklists.record_attempt(Unit(session, actors[role]), entry_id, version + 1,
                                      AttemptResult.REACHED)
 
 
 def test_assignment_and_the_status_and_adviser_filters(store, actors, october):
     adviser, manager = actors[Role.ADVISER], actors[Role.MANAGER]
     kind_id, (durand, lefebvre, moreau) = october
-    with store.session() as session:
-        versions = {e: worklists.get_entry(session, manager, e).version
+    with store.unit(manager) as unit:
+        versions = {e: worklists.get_entry(unit, e).version
                     for e in (durand, moreau)}
-        worklists.assign_entries(session, manager, versions, adviser.id)
+        worklists.assign_entries(unit, versions, adviser.id)
     act(store, worklists.record_attempt, adviser, moreau, AttemptResult.NO_ANSWER)
-    with store.session() as session:
+    with store.unit(manager) as unit:
         def search(**filters):
-            return worklists.search_worklist(session, manager, kind_id, OCTOBER, **filters)
+            return worklists.search_worklist(unit, kind_id, OCTOBER, **filters)
 
         assert search(adviser_id=adviser.id) == [durand, moreau]
         assert search(unassigned=True) == [lefebvre]
         assert search(status=S.TO_CONTACT) == [durand, lefebvre]
         assert search(status=S.ATTEMPT_1, adviser_id=adviser.id) == [moreau]
         assert search(status=S.DONE) == []
-        counts = worklists.status_counts(session, manager, kind_id, OCTOBER)
+        counts = worklists.status_counts(unit, kind_id, OCTOBER)
         assert (counts[S.TO_CONTACT], counts[S.ATTEMPT_1], counts[S.DONE]) == (2, 1, 0)
-        rows = worklists.worklist_rows(session, manager, [moreau])
+        rows = worklists.worklist_rows(unit, [moreau])
         assert rows[0].adviser == "Camille Conseiller01"
         with pytest.raises(ValidationError, match="conseiller actif"):
-            worklists.assign_entries(session, manager, {lefebvre: 1},
+            worklists.assign_entries(unit, {lefebvre: 1},
                                      actors[Role.MEDIATOR].id)
-    with store.session() as session:
+    with store.unit(manager) as unit:
         stale = {durand: 1}  # the assignment moved it to version 2
         with pytest.raises(ConflictError):
-            worklists.assign_entries(session, manager, stale, None)
+            worklists.assign_entries(unit, stale, None)
 
 
 # -- kinds -------------------------------------------------------------------------------
@@ -185,33 +190,34 @@ def test_assignment_and_the_status_and_adviser_filters(store, actors, october):
 def test_built_in_kinds_and_kinds_an_administrator_adds(store, actors):
     admin = actors[Role.ADMIN]
     with store.session() as session:
-        assert [(k.code, k.label) for k in pathways.list_kinds(session)] == [
+        assert [(k.code, k.label) for k in pathways_kinds.list_kinds(Unit(session, None))] == [
             ("ald", "Affection de longue durée (ALD)"), ("maternity", "Maternité"),
             ("invalidity", "Invalidité")]
-        pathways.create_kind(session, admin, "daily_allowances", "Indemnités journalières")
+        pathways_kinds.create_kind(Unit(session, admin), "daily_allowances",
+                                   "Indemnités journalières")
         with pytest.raises(ValidationError, match="existe déjà"):
-            pathways.create_kind(session, admin, "ald", "Encore l'ALD")
+            pathways_kinds.create_kind(Unit(session, admin), "ald", "Encore l'ALD")
         with pytest.raises(ValidationError, match="minuscules"):
-            pathways.create_kind(session, admin, "Naissance !", "Naissance")
+            pathways_kinds.create_kind(Unit(session, admin), "Naissance !", "Naissance")
         with pytest.raises(PermissionDenied):
-            pathways.create_kind(session, actors[Role.ADVISER], "birth", "Naissance")
+            pathways_kinds.create_kind(Unit(session, actors[Role.ADVISER]), "birth", "Naissance")
     with store.session() as session:
-        report = import_extract(session, actors[Role.ADVISER], "daily_allowances",
+        report = import_extract(Unit(session, actors[Role.ADVISER]), "daily_allowances",
                                 extract(PEOPLE), today=TODAY)
         assert (report.kind_label, report.new) == ("Indemnités journalières", 3)
-        kind = pathways.list_kinds(session)[-1]
-        pathways.update_kind(session, admin, kind.id, kind.version, "IJ", active=False,
+        kind = pathways_kinds.list_kinds(Unit(session, None))[-1]
+        pathways_kinds.update_kind(Unit(session, admin), kind.id, kind.version, "IJ", active=False,
                              motive_id=None)
-    with store.session() as session:
-        assert [k.code for k in pathways.list_kinds(session)] == ["ald", "maternity",
+    with store.unit(None) as unit:
+        assert [k.code for k in pathways_kinds.list_kinds(unit)] == ["ald", "maternity",
                                                                   "invalidity"]
-        assert pathways.list_kinds(session, include_inactive=True)[-1].label == "IJ"
+        assert pathways_kinds.list_kinds(unit, include_inactive=True)[-1].label == "IJ"
 
 
 @pytest.mark.parametrize("text", ["2026-13", "2026-1", "10/2026", ""])
 def test_malformed_months_are_refused_in_french(text):
     with pytest.raises(ValueError, match="mois attendu au format AAAA-MM"):
-        pathways.parse_month(text)
+        pathways_months.parse_month(text)
 
 
 # -- the funnel --------------------------------------------------------------------------
@@ -224,11 +230,11 @@ def test_funnel_figures_on_a_known_cohort(store, actors):
         ["1 62 06 71 281 730 93", "Mercier", "Luc", "03/06/1962", "", "", "16/10/2026"],
     ]
     with store.session() as session:
-        import_extract(session, adviser, "ald", extract(PEOPLE + more), today=TODAY)
-        import_extract(session, adviser, "maternity", extract(PEOPLE[:1]), today=TODAY)
-        kind_id = pathways.kind_by_code(session, "ald").id
+        import_extract(Unit(session, adviser), "ald", extract(PEOPLE + more), today=TODAY)
+        import_extract(Unit(session, adviser), "maternity", extract(PEOPLE[:1]), today=TODAY)
+        kind_id = pathways_kinds.kind_by_code(Unit(session, None), "ald").id
         durand, fontaine, lefebvre, mercier, moreau, rousseau = worklists.search_worklist(
-            session, adviser, kind_id, OCTOBER)
+            Unit(session, adviser), kind_id, OCTOBER)
     reached, no_answer = AttemptResult.REACHED, AttemptResult.NO_ANSWER
     for entry_id, attempts, outcome in [
         (durand, [reached], Outcome.BOOKED), (moreau, [no_answer, reached], Outcome.BOOKED),
@@ -242,8 +248,9 @@ def test_funnel_figures_on_a_known_cohort(store, actors):
     act(store, worklists.close_entry, adviser, durand)  # done keeps its outcome
 
     with store.session() as session:
-        october = pathways.funnel(session, actors[Role.MANAGER], "ald", OCTOBER)
-        grid = pathways.funnels(session, actors[Role.MEDIATOR], date(2026, 9, 1), OCTOBER)
+        october = pathways_funnel.funnel(Unit(session, actors[Role.MANAGER]), "ald", OCTOBER)
+        grid = pathways_funnel.funnels(Unit(session, actors[Role.MEDIATOR]), date(2026, 9, 1),
+                                       OCTOBER)
     assert (october.imported, october.reached, october.booked, october.honoured,
             october.declined, october.unreachable, october.not_concerned, october.open) == (
         6, 3, 2, 0, 1, 1, 1, 1)
@@ -251,21 +258,21 @@ def test_funnel_figures_on_a_known_cohort(store, actors):
         ("ald", 9, 0), ("ald", 10, 6), ("maternity", 9, 0), ("maternity", 10, 1),
         ("invalidity", 9, 0), ("invalidity", 10, 0)]
     with pytest.raises(PermissionDenied), store.session() as session:
-        pathways.funnel(session, actors[Role.PARTNER], "ald", OCTOBER)
+        pathways_funnel.funnel(Unit(session, actors[Role.PARTNER]), "ald", OCTOBER)
 
 
 def test_a_person_record_lists_their_pathways_latest_month_first(store, actors, october):
     adviser = actors[Role.ADVISER]
     _kind_id, ids = october
     person_id = entry(store, adviser, ids[0]).person_id
-    with store.session() as session:
-        import_extract(session, adviser, "maternity", extract(PEOPLE[:1]),
+    with store.unit(adviser) as unit:
+        import_extract(unit, "maternity", extract(PEOPLE[:1]),
                        month=date(2026, 11, 1), today=TODAY)
     act(store, worklists.record_attempt, adviser, ids[0], AttemptResult.NO_ANSWER)
     with store.session() as session:
-        rows = worklists.entries_for_person(session, adviser, person_id)
+        rows = worklists.entries_for_person(Unit(session, adviser), person_id)
         with pytest.raises(PermissionDenied):
-            worklists.entries_for_person(session, actors[Role.PARTNER], person_id)
+            worklists.entries_for_person(Unit(session, actors[Role.PARTNER]), person_id)
     assert [(r.title, r.status_label, r.attempts) for r in rows] == [
         ("Maternité — novembre 2026", "À contacter", 0),
         ("Affection de longue durée (ALD) — octobre 2026", "Tentative 1", 1)]

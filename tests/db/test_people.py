@@ -7,9 +7,13 @@ from datetime import date
 import pytest
 
 from db.errors import ConflictError, PermissionDenied, ValidationError
-from db.models import AuditEvent, Person, PersonKind, Role
-from db.services import people
-from db.services.people import PersonInput
+from db.people import records as people_records
+from db.people import search as people_search
+from db.people.models import Person, PersonKind
+from db.people.records import PersonInput
+from db.roles import Role
+from db.unit import Unit
+from db.unit.audit import AuditEvent
 
 
 def beneficiary(**overrides) -> PersonInput:
@@ -21,13 +25,13 @@ def beneficiary(**overrides) -> PersonInput:
 
 
 def create(store, actor, data: PersonInput):
-    with store.session() as session:
-        return people.create_person(session, actor, data)
+    with store.unit(actor) as unit:
+        return people_records.create_person(unit, data)
 
 
 def search(store, actor, text: str):
-    with store.session() as session:
-        return people.search_people(session, actor, text)
+    with store.unit(actor) as unit:
+        return people_search.search_people(unit, text)
 
 
 def test_created_person_is_found_by_name_nir_and_phone(store, actors):
@@ -59,9 +63,9 @@ def test_a_first_page_is_the_start_of_the_whole_answer(store, actors):
     earlier = create(store, adviser, PersonInput(
         kind=PersonKind.HEALTH_PROFESSIONAL, last_name="Merand", first_name="Anne",
         profession="nurse"))
-    with store.session() as session:
-        whole = people.search_people(session, adviser, "MER")
-        first = people.search_people(session, adviser, "mér", limit=3)
+    with store.unit(adviser) as unit:
+        whole = people_search.search_people(unit, "MER")
+        first = people_search.search_people(unit, "mér", limit=3)
     assert whole == [earlier, *sorted(namesakes)]  # namesakes in the order of their ids
     assert first == whole[:3]
 
@@ -131,21 +135,22 @@ def test_employer_and_health_professional(store, actors):
 def test_update_bumps_version_audits_and_refuses_stale_edits(store, actors):
     adviser = actors[Role.ADVISER]
     person_id = create(store, adviser, beneficiary())
-    with store.session() as session:
-        record = people.get_person(session, adviser, person_id)
+    with store.unit(adviser) as unit:
+        record = people_records.get_person(unit, person_id)
     edited = record.data
     edited.city = "Échirolles"
-    with store.session() as session:
-        new_version = people.update_person(session, adviser, person_id, record.version, edited)
+    with store.unit(adviser) as unit:
+        new_version = people_records.update_person(unit, person_id, record.version, edited)
     assert new_version == record.version + 1
     edited.city = "Grenoble"
     with pytest.raises(ConflictError), store.session() as session:
-        people.update_person(session, adviser, person_id, record.version, edited)
-    with store.session() as session:
-        reread = people.get_person(session, adviser, person_id)
+        people_records.update_person(Unit(session, adviser), person_id, record.version, edited)
+    with store.unit(adviser) as unit:
+        reread = people_records.get_person(unit, person_id)
         assert reread.data.city == "Échirolles"
         assert [what for _, _, what in reread.history] == ["Fiche créée", "Fiche modifiée"]
-        details = [e.details for e in session.query(AuditEvent).order_by(AuditEvent.occurred_at)]
+        details = [e.details for e in
+                   unit.session.query(AuditEvent).order_by(AuditEvent.occurred_at)]
     assert details[1] == {"fields": ["city"]}
     assert "1841276" not in repr(details)
 
@@ -153,9 +158,9 @@ def test_update_bumps_version_audits_and_refuses_stale_edits(store, actors):
 def test_partner_sees_masked_nir_and_cannot_see_mediation(store, actors):
     partner = actors[Role.PARTNER]
     person_id = create(store, actors[Role.ADVISER], beneficiary())
-    with store.session() as session:
-        record = people.get_person(session, partner, person_id)
-        (row,) = people.people_rows(session, partner, [person_id])
+    with store.unit(partner) as unit:
+        record = people_records.get_person(unit, person_id)
+        (row,) = people_search.people_rows(unit, [person_id])
     assert record.nir_display == "1 84 12 ** *** *** 46"
     assert record.data.nir == ""
     assert row.masked_nir == "1 84 12 ** *** *** 46"
@@ -164,10 +169,10 @@ def test_partner_sees_masked_nir_and_cannot_see_mediation(store, actors):
 def test_partner_edit_keeps_the_nir_they_cannot_see(store, actors):
     partner = actors[Role.PARTNER]
     person_id = create(store, actors[Role.ADVISER], beneficiary())
-    with store.session() as session:
-        record = people.get_person(session, partner, person_id)
+    with store.unit(partner) as unit:
+        record = people_records.get_person(unit, person_id)
         record.data.city = "Voiron"
-        people.update_person(session, partner, person_id, record.version, record.data)
+        people_records.update_person(unit, person_id, record.version, record.data)
     with store.session() as session:
         person = session.get(Person, person_id)
         assert (person.nir, person.city) == ("184127645108946", "Voiron")

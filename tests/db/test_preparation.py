@@ -7,21 +7,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from db.agenda import booking, slots
+from db.agenda.models import Appointment, AppointmentKind, AppointmentStatus, CancelledBy
 from db.errors import PermissionDenied, ValidationError
-from db.models import (
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-    CancelledBy,
-    PreparationOutcome,
-    PreparationStatus,
-    PreparationTask,
-    Role,
-    Staff,
-)
-from db.services import booking, preparation, slots
-from db.services.access import Actor
-from db.services.preparation import CallInput, RateGroup, TaskFilter, TaskState
+from db.org.access import Actor
+from db.org.models import Staff
+from db.preparation import rates as preparation_rates
+from db.preparation import settings as preparation_settings
+from db.preparation import tasks
+from db.preparation.models import PreparationOutcome, PreparationStatus, PreparationTask
+from db.preparation.rates import RateGroup
+from db.preparation.tasks import CallInput, TaskFilter, TaskState
+from db.roles import Role
+from db.unit import Unit
 from tests.db.agenda_setup import make_agenda
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -34,8 +32,8 @@ def setup(store, actors):
 
 
 def book(store, setup, starts_at, **changes):
-    with store.session() as session:
-        return booking.book_appointment(session, setup.adviser,
+    with store.unit(setup.adviser) as unit:
+        return booking.book_appointment(unit,
                                         setup.request(starts_at, **changes), now=NOW)
 
 
@@ -48,9 +46,9 @@ def task_of(store, appointment_id) -> PreparationTask | None:
 
 
 def call(store, actor, task, reached=False, outcome=None, note="", now=NOW):
-    with store.session() as session:
-        version = session.get(PreparationTask, task.id).version
-        return preparation.record_call(session, actor, task.id, version,
+    with store.unit(actor) as unit:
+        version = unit.session.get(PreparationTask, task.id).version
+        return tasks.record_call(unit, task.id, version,
                                        CallInput(reached, outcome, note), now=now)
 
 
@@ -81,8 +79,8 @@ def test_public_holidays_of_the_sites_department_are_skipped(store, actors, depa
 def test_a_moved_appointment_takes_its_task_along(store, setup):
     first = book(store, setup, setup.at(MONDAY, 9))
     task = task_of(store, first)
-    with store.session() as session:
-        moved = booking.reschedule_appointment(session, setup.adviser, first, 1,
+    with store.unit(setup.adviser) as unit:
+        moved = booking.reschedule_appointment(unit, first, 1,
                                                setup.at(date(2026, 3, 24), 10), now=NOW)
     followed = task_of(store, moved)
     assert followed.id == task.id
@@ -93,11 +91,11 @@ def test_a_moved_appointment_takes_its_task_along(store, setup):
 def test_a_visit_moved_to_the_phone_or_cancelled_calls_the_task_off(store, setup):
     first = book(store, setup, setup.at(MONDAY, 9))
     second = book(store, setup, setup.at(MONDAY, 10))
-    with store.session() as session:
-        booking.reschedule_appointment(session, setup.adviser, first, 1,
+    with store.unit(setup.adviser) as unit:
+        booking.reschedule_appointment(unit, first, 1,
                                        setup.at(MONDAY, 14), kind=AppointmentKind.PHONE,
                                        now=NOW)
-        booking.cancel_appointment(session, setup.adviser, second, 1, CancelledBy.PERSON,
+        booking.cancel_appointment(unit, second, 1, CancelledBy.PERSON,
                                    "Empêchement")
     assert task_of(store, first).status is PreparationStatus.CANCELLED
     assert task_of(store, second).status is PreparationStatus.CANCELLED
@@ -113,7 +111,7 @@ def test_conclusive_cancels_the_visit_and_frees_its_slot(store, setup):
     def offered() -> bool:
         with store.session() as session:
             return any(s.starts_at == starts_at for s in slots.free_slots(
-                session, setup.adviser, setup.motive_id, AppointmentKind.PHYSICAL,
+                Unit(session, setup.adviser), setup.motive_id, AppointmentKind.PHYSICAL,
                 [setup.site_id], MONDAY, MONDAY, now=NOW))
 
     assert not offered()
@@ -153,9 +151,9 @@ def test_unreachable_after_the_last_attempt_keeps_the_visit(store, setup):
     last = call(store, setup.adviser, task, now=NOW + timedelta(days=2))
     assert (last.status, last.outcome) == (PreparationStatus.DONE,
                                            PreparationOutcome.UNREACHABLE)
-    with store.session() as session:
-        assert session.get(Appointment, appointment_id).status is AppointmentStatus.BOOKED
-        record = preparation.open_task(session, setup.adviser, task.id, now=NOW)
+    with store.unit(setup.adviser) as unit:
+        assert unit.session.get(Appointment, appointment_id).status is AppointmentStatus.BOOKED
+        record = tasks.open_task(unit, task.id, now=NOW)
     assert [a.reached for a in record.attempts] == [False, False, False]
     assert record.attempts[0].note == "Messagerie"
     assert not record.can_record
@@ -187,9 +185,9 @@ def test_the_list_is_by_due_day_and_says_who_is_late(store, setup):
     sooner = book(store, setup, setup.at(MONDAY, 9))
     book(store, setup, setup.at(MONDAY, 11), kind=AppointmentKind.PHONE)
     on_friday = datetime(2026, 3, 13, 9, tzinfo=UTC)
-    with store.session() as session:
-        found = preparation.find_tasks(session, setup.adviser, TaskFilter(), now=on_friday)
-        rows = preparation.task_rows(session, setup.adviser, found, now=on_friday)
+    with store.unit(setup.adviser) as unit:
+        found = tasks.find_tasks(unit, TaskFilter(), now=on_friday)
+        rows = tasks.task_rows(unit, found, now=on_friday)
     by_id = {r.id: r for r in rows}
     assert [by_id[i].appointment_id for i in found] == [sooner, later]
     assert by_id[found[0]].overdue and by_id[found[0]].state_text == "En retard de 1 jour"
@@ -212,18 +210,18 @@ def test_an_adviser_sees_their_own_tasks_and_a_manager_everyones(store, setup, a
     task = task_of(store, book(store, setup, setup.at(MONDAY, 9)))
     colleague = other_adviser(store, setup)
     with store.session() as session:
-        assert preparation.find_tasks(session, colleague, TaskFilter(), now=NOW) == []
+        assert tasks.find_tasks(Unit(session, colleague), TaskFilter(), now=NOW) == []
         # Even asking for someone else's tasks by adviser gives only one's own.
-        assert preparation.find_tasks(session, colleague, TaskFilter(
+        assert tasks.find_tasks(Unit(session, colleague), TaskFilter(
             adviser_id=setup.adviser.id), now=NOW) == []
-        assert preparation.find_tasks(session, actors[Role.MANAGER], TaskFilter(
+        assert tasks.find_tasks(Unit(session, actors[Role.MANAGER]), TaskFilter(
             site_id=setup.site_id), now=NOW) == [task.id]
         with pytest.raises(PermissionDenied):
-            preparation.open_task(session, colleague, task.id, now=NOW)
+            tasks.open_task(Unit(session, colleague), task.id, now=NOW)
         with pytest.raises(PermissionDenied):
-            preparation.find_tasks(session, actors[Role.PARTNER], TaskFilter())
+            tasks.find_tasks(Unit(session, actors[Role.PARTNER]), TaskFilter())
         with pytest.raises(PermissionDenied):
-            preparation.find_tasks(session, actors[Role.MEDIATOR], TaskFilter())
+            tasks.find_tasks(Unit(session, actors[Role.MEDIATOR]), TaskFilter())
     with pytest.raises(PermissionDenied):
         call(store, colleague, task)
     # A manager may prepare in an absent adviser's place.
@@ -233,15 +231,15 @@ def test_an_adviser_sees_their_own_tasks_and_a_manager_everyones(store, setup, a
 def test_an_administrator_changes_the_delays_and_open_tasks_follow(store, setup, actors):
     appointment_id = book(store, setup, setup.at(MONDAY, 9))
     with store.session() as session:
-        version = preparation.settings(session).version
+        version = preparation_settings.settings(Unit(session, None)).version
         with pytest.raises(PermissionDenied):
-            preparation.update_settings(session, actors[Role.MANAGER], version,
+            preparation_settings.update_settings(Unit(session, actors[Role.MANAGER]), version,
                                         lead_working_days=3, max_attempts=2)
         with pytest.raises(ValidationError):
-            preparation.update_settings(session, setup.admin, version,
+            preparation_settings.update_settings(Unit(session, setup.admin), version,
                                         lead_working_days=0, max_attempts=2)
-    with store.session() as session:
-        preparation.update_settings(session, setup.admin, version, lead_working_days=3,
+    with store.unit(setup.admin) as unit:
+        preparation_settings.update_settings(unit, version, lead_working_days=3,
                                     max_attempts=2)
     assert task_of(store, appointment_id).due_on == date(2026, 3, 11)
     task = task_of(store, appointment_id)
@@ -261,10 +259,10 @@ def test_conclusive_rate_per_adviser_and_site_and_month(store, setup, actors):
     call(store, setup.adviser, april, reached=True, outcome=PreparationOutcome.CONCLUSIVE,
          note="Réglé.")
     book(store, setup, setup.at(MONDAY, 15))  # not prepared: not counted
-    with store.session() as session:
-        by_adviser = preparation.conclusive_rates(session, actors[Role.MANAGER],
+    with store.unit(actors[Role.MANAGER]) as unit:
+        by_adviser = preparation_rates.conclusive_rates(unit,
                                                   date(2026, 3, 1), date(2026, 4, 1))
-        by_site = preparation.conclusive_rates(session, actors[Role.MANAGER],
+        by_site = preparation_rates.conclusive_rates(unit,
                                                date(2026, 3, 1), date(2026, 3, 1),
                                                RateGroup.SITE)
         colleague = other_adviser(store, setup)
@@ -276,12 +274,13 @@ def test_conclusive_rate_per_adviser_and_site_and_month(store, setup, actors):
         ("Agence de Grenoble", 4, 1)]
     with store.session() as session:
         # An adviser sees their own figures only; the dashboard's mediator sees everyone's.
-        assert preparation.conclusive_rates(session, colleague, date(2026, 3, 1),
+        assert preparation_rates.conclusive_rates(Unit(session, colleague), date(2026, 3, 1),
                                             date(2026, 4, 1)) == []
-        assert len(preparation.conclusive_rates(session, actors[Role.MEDIATOR],
+        assert len(preparation_rates.conclusive_rates(Unit(session, actors[Role.MEDIATOR]),
                                                 date(2026, 3, 1), date(2026, 4, 1))) == 2
         with pytest.raises(PermissionDenied):
-            preparation.conclusive_rates(session, actors[Role.PARTNER], date(2026, 3, 1),
+            preparation_rates.conclusive_rates(Unit(session, actors[Role.PARTNER]), date(2026, 3,
+                                                                                         1),
                                          date(2026, 4, 1))
 
 
@@ -291,10 +290,10 @@ def test_the_form_shows_the_persons_file(store, setup):
     past = book(store, setup, setup.at(date(2026, 3, 2), 9), kind=AppointmentKind.PHONE)
     task = task_of(store, book(store, setup, setup.at(MONDAY, 9)))
     later = datetime(2026, 3, 10, 12, tzinfo=UTC)
-    with store.session() as session:
-        booking.record_outcome(session, setup.adviser, past, 1, AppointmentStatus.HONOURED,
+    with store.unit(setup.adviser) as unit:
+        booking.record_outcome(unit, past, 1, AppointmentStatus.HONOURED,
                                now=later)
-        record = preparation.open_task(session, setup.adviser, task.id, now=later)
+        record = tasks.open_task(unit, task.id, now=later)
     assert record.appointment.documents == ("Attestation de salaire", "Arrêt de travail")
     assert [(r.id, r.status) for r in record.past_appointments] == [
         (past, AppointmentStatus.HONOURED)]
@@ -307,10 +306,10 @@ def test_the_form_shows_the_persons_file(store, setup):
 def test_tasks_of_the_past_are_not_to_prepare(store, setup):
     task = task_of(store, book(store, setup, setup.at(MONDAY, 9)))
     after = datetime(2026, 3, 17, 9, tzinfo=UTC)
-    with store.session() as session:
-        assert preparation.find_tasks(session, setup.adviser, TaskFilter(), now=after) == []
+    with store.unit(setup.adviser) as unit:
+        assert tasks.find_tasks(unit, TaskFilter(), now=after) == []
     with pytest.raises(ValidationError, match="plus à venir"):
         call(store, setup.adviser, task, now=after)
-    with store.session() as session:
-        assert preparation.find_tasks(session, setup.adviser,
+    with store.unit(setup.adviser) as unit:
+        assert tasks.find_tasks(unit,
                                       TaskFilter(TaskState.PREPARED), now=after) == []

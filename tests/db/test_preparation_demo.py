@@ -6,23 +6,23 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from db import demo
-from db.models import (
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
+from db.agenda.models import Appointment, AppointmentKind, AppointmentStatus
+from db.demo import generate as demo_generate
+from db.org import accounts
+from db.preparation import rates as preparation_rates
+from db.preparation.models import (
     PreparationAttempt,
     PreparationOutcome,
     PreparationStatus,
     PreparationTask,
 )
-from db.services import preparation, staff
+from db.unit import Unit
 
 TODAY = date(2026, 3, 16)
 
 
 def test_demo_preparations_have_every_outcome_and_follow_the_appointments(store):
-    summary = demo.generate(store, seed=4, today=TODAY, people_count=1_500)
+    summary = demo_generate.generate(store, seed=4, today=TODAY, people_count=1_500)
     with store.session() as session:
         outcomes = set(session.scalars(select(PreparationTask.outcome).distinct()))
         statuses = set(session.scalars(select(PreparationTask.status).distinct()))
@@ -41,9 +41,9 @@ def test_demo_preparations_have_every_outcome_and_follow_the_appointments(store)
             .where(PreparationTask.outcome == PreparationOutcome.UNREACHABLE)))
         reached = session.scalar(select(func.count()).select_from(PreparationAttempt)
                                  .where(PreparationAttempt.reached))
-        manager = staff.sign_in(session, next(
-            a.login for a in staff.list_accounts(session) if a.role_label == "Responsable"))
-        rates = preparation.conclusive_rates(session, manager, date(2025, 3, 1), TODAY)
+        manager = accounts.sign_in(session, next(
+            a.login for a in accounts.list_accounts(session) if a.role_label == "Responsable"))
+        rates = preparation_rates.conclusive_rates(Unit(session, manager), date(2025, 3, 1), TODAY)
     assert outcomes == {None, *PreparationOutcome}
     assert statuses == set(PreparationStatus)
     assert tasks == physical and mismatched == 0

@@ -7,10 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from db.agenda import booking, slots
+from db.agenda import setup as agenda_setup
+from db.agenda.models import AppointmentKind
+from db.agenda.setup import MotiveInput
 from db.errors import ConflictError, ValidationError
-from db.models import AppointmentKind, Role
-from db.services import agenda, booking, slots
-from db.services.agenda import MotiveInput
+from db.roles import Role
+from db.unit import Unit
 from tests.db.agenda_setup import make_agenda
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -18,8 +21,8 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 def free(store, setup, first: date, last: date | None = None, *, kind=AppointmentKind.PHYSICAL,
          motive_id=None, **options):
-    with store.session() as session:
-        return slots.free_slots(session, setup.adviser, motive_id or setup.motive_id, kind,
+    with store.unit(setup.adviser) as unit:
+        return slots.free_slots(unit, motive_id or setup.motive_id, kind,
                                 [setup.site_id], first, last or first,
                                 now=options.pop("now", NOW), **options)
 
@@ -89,10 +92,10 @@ def test_easter_monday_everywhere_good_friday_in_alsace_moselle(
 
 def test_closed_day_and_absence_remove_slots(store, actors):
     setup = make_agenda(store, actors)
-    with store.session() as session:
-        agenda.add_closed_day(session, setup.admin, setup.site_id, date(2026, 3, 17),
+    with store.unit(setup.admin) as unit:
+        agenda_setup.add_closed_day(unit, setup.site_id, date(2026, 3, 17),
                               "Inventaire")
-        agenda.add_absence(session, setup.admin, setup.adviser.id,
+        agenda_setup.add_absence(unit, setup.adviser.id,
                            setup.at(date(2026, 3, 16), 10), setup.at(date(2026, 3, 16), 11),
                            "Formation")
     assert free(store, setup, date(2026, 3, 17)) == []
@@ -104,8 +107,8 @@ def test_closed_day_and_absence_remove_slots(store, actors):
 def test_existing_appointment_and_break(store, actors):
     setup = make_agenda(store, actors)
     monday = date(2026, 3, 16)
-    with store.session() as session:
-        booking.book_appointment(session, setup.adviser, setup.request(setup.at(monday, 9)),
+    with store.unit(setup.adviser) as unit:
+        booking.book_appointment(unit, setup.request(setup.at(monday, 9)),
                                  now=NOW)
     assert local_times(free(store, setup, monday))[:3] == ["08:30", "09:30", "10:00"]
 
@@ -114,21 +117,21 @@ def test_the_sites_break_follows_every_appointment(store, actors):
     setup = make_agenda(store, actors)
     setup.set_break(store, 10)
     monday = date(2026, 3, 16)
-    with store.session() as session:
-        booking.book_appointment(session, setup.adviser, setup.request(setup.at(monday, 9)),
+    with store.unit(setup.adviser) as unit:
+        booking.book_appointment(unit, setup.request(setup.at(monday, 9)),
                                  now=NOW)
     # 08:30 would end within the 10 minutes before 09:00; 09:00 is busy until 09:40.
     assert local_times(free(store, setup, monday))[:4] == ["09:40", "10:20", "11:00", "13:30"]
     with store.session() as session, pytest.raises(ConflictError) as refused:
-        booking.book_appointment(session, setup.adviser,
+        booking.book_appointment(Unit(session, setup.adviser),
                                  setup.request(setup.at(monday, 9, 30)), now=NOW)
     assert "pause entre deux rendez-vous" in str(refused.value)
 
 
 def test_minimum_notice_and_maximum_horizon(store, actors):
     setup = make_agenda(store, actors)
-    with store.session() as session:
-        motive_id = agenda.save_motive(session, setup.admin, MotiveInput(
+    with store.unit(setup.admin) as unit:
+        motive_id = agenda_setup.save_motive(unit, MotiveInput(
             code="INV", label="Invalidité", default_minutes=60,
             kinds=[AppointmentKind.PHYSICAL], min_notice_hours=48, max_horizon_days=14))
     now = setup.at(date(2026, 3, 16), 9, 10)  # Monday 09:10
@@ -154,23 +157,23 @@ def test_motive_must_allow_the_kind_and_a_workshop_has_no_slots(store, actors):
 def test_several_sites_of_a_sector_earliest_first(store, actors):
     setup = make_agenda(store, actors)
     with store.session() as session:
-        from db.models import Site, SiteKind
+        from db.org.models import Site, SiteKind
 
         other = Site(name="France Services de Vizille", kind=SiteKind.FRANCE_SERVICES,
                      sector="Sud", department="38")
         session.get(Site, setup.site_id).sector = "Sud"
         session.add(other)
         session.flush()
-        agenda.set_opening_hours(session, setup.admin, other.id,
+        agenda_setup.set_opening_hours(Unit(session, setup.admin), other.id,
                                  {0: [(time(8, 0), time(9, 0))]})
-        agenda.set_availability(session, setup.admin, setup.adviser.id, [
-            agenda.AvailabilityInput(setup.site_id, AppointmentKind.PHYSICAL, 1,
+        agenda_setup.set_availability(Unit(session, setup.admin), setup.adviser.id, [
+            agenda_setup.AvailabilityInput(setup.site_id, AppointmentKind.PHYSICAL, 1,
                                      time(8, 0), time(17, 0)),
-            agenda.AvailabilityInput(other.id, AppointmentKind.PHYSICAL, 0,
+            agenda_setup.AvailabilityInput(other.id, AppointmentKind.PHYSICAL, 0,
                                      time(8, 0), time(9, 0)),
         ])
-        sector = slots.sector_sites(session, "Sud")
-        found = slots.free_slots(session, setup.adviser, setup.motive_id,
+        sector = slots.sector_sites(Unit(session, None), "Sud")
+        found = slots.free_slots(Unit(session, setup.adviser), setup.motive_id,
                                  AppointmentKind.PHYSICAL, sector, date(2026, 3, 16),
                                  date(2026, 3, 17), now=NOW)
     assert [s.site_name for s in found[:2]] == ["France Services de Vizille"] * 2
@@ -181,7 +184,7 @@ def test_several_sites_of_a_sector_earliest_first(store, actors):
 def test_a_mediator_cannot_search_slots(store, actors):
     setup = make_agenda(store, actors)
     with store.session() as session, pytest.raises(Exception) as refused:
-        slots.free_slots(session, actors[Role.MEDIATOR], setup.motive_id,
+        slots.free_slots(Unit(session, actors[Role.MEDIATOR]), setup.motive_id,
                          AppointmentKind.PHYSICAL, [setup.site_id], date(2026, 3, 16),
                          date(2026, 3, 16), now=NOW)
     assert "prendre un rendez-vous" in str(refused.value)

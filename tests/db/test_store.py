@@ -11,12 +11,15 @@ from sqlalchemy import func, select, text
 
 from db import schema
 from db import store as store_module
+from db.base import Base
 from db.errors import DatabaseBusy, DatabaseRefused
-from db.migrations.runner import script_revisions
-from db.models import Base, Person, PersonKind, Role
-from db.services import people
-from db.services.people import PersonInput
+from db.migrate import script_revisions
+from db.people import records as people_records
+from db.people.models import Person, PersonKind
+from db.people.records import PersonInput
+from db.roles import Role
 from db.store import SchemaState, Store, open_store
+from db.unit import Unit
 from tests.conftest import add_staff
 
 
@@ -101,7 +104,7 @@ def test_a_file_locked_by_another_computer_gives_a_french_refusal(sqlite_store, 
     other_computer.execute("BEGIN IMMEDIATE")  # holds the write lock
     try:
         with pytest.raises(DatabaseBusy) as refused, store.session() as session:
-            people.create_person(session, actors[Role.ADVISER], PersonInput(
+            people_records.create_person(Unit(session, actors[Role.ADVISER]), PersonInput(
                 kind=PersonKind.EMPLOYER, organisation_name="Boulangerie Roux",
                 siret="73282932000074"))
     finally:
@@ -114,12 +117,12 @@ def test_a_file_locked_by_another_computer_gives_a_french_refusal(sqlite_store, 
 
 
 def test_the_audit_trail_is_append_only(store, actors):
-    from db.models import AuditEvent
-    from db.services import audit
+    from db.unit import audit
+    from db.unit.audit import AuditEvent
 
     adviser = next(iter(actors.values()))
-    with store.session() as session:
-        audit.record(session, adviser, "create", "person", adviser.id)
+    with store.unit(adviser) as unit:
+        audit.record(unit, "create", "person", adviser.id)
     for statement in ("UPDATE audit_event SET action = 'x'", "DELETE FROM audit_event"):
         with pytest.raises(Exception, match="append-only"), store.engine.begin() as connection:
             connection.execute(text(statement))

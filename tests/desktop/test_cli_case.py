@@ -7,9 +7,11 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from db.models import AuditEvent, CaseEventKind, Role
-from db.services import mediation
-from db.services.mediation import EntryInput
+from db.mediation import files as mediation_files
+from db.mediation.models import CaseEventKind
+from db.mediation.records import EntryInput
+from db.roles import Role
+from db.unit.audit import AuditEvent
 from desktop.cli import main
 from tests.conftest import add_staff
 from tests.db.test_mediation import case_maker
@@ -19,8 +21,8 @@ from tests.db.test_mediation import case_maker
 def database(sqlite_store):
     actors = add_staff(sqlite_store)
     case_id = case_maker(sqlite_store, actors)().id
-    with sqlite_store.session() as session:
-        mediation.add_entry(session, actors[Role.MEDIATOR], case_id, EntryInput(
+    with sqlite_store.unit(actors[Role.MEDIATOR]) as unit:
+        mediation_files.add_entry(unit, case_id, EntryInput(
             CaseEventKind.NOTE, "Piste interne à ne pas diffuser.", internal=True))
     return str(sqlite_store.sqlite_path), sqlite_store
 

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from db.models import AppointmentKind
-from db.services import booking
+from db.agenda import booking
+from db.agenda.models import AppointmentKind
 from desktop.cli import main
 from tests.conftest import add_staff
 from tests.db.agenda_setup import make_agenda
@@ -19,9 +19,9 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def database(sqlite_store):
     setup = make_agenda(sqlite_store, add_staff(sqlite_store))
-    with sqlite_store.session() as session:
+    with sqlite_store.unit(setup.adviser) as unit:
         for hour, kind in ((9, AppointmentKind.PHYSICAL), (11, AppointmentKind.PHONE)):
-            booking.book_appointment(session, setup.adviser, setup.request(
+            booking.book_appointment(unit, setup.request(
                 setup.at(date(2026, 7, 6), hour), kind=kind), now=NOW)
     return str(sqlite_store.sqlite_path)
 

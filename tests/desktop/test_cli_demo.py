@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from db.models import Person
+from db.people.models import Person
 from db.store import Store
 from desktop.cli import main
 from tests.conftest import add_staff

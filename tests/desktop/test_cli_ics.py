@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 import icalendar
 import pytest
 
-from db.models import AppointmentKind, CancelledBy
-from db.services import booking
+from db.agenda import booking
+from db.agenda.models import AppointmentKind, CancelledBy
+from db.unit import Unit
 from desktop.cli import main
 from tests.conftest import add_staff
 from tests.db.agenda_setup import make_agenda
@@ -23,11 +24,11 @@ def database(sqlite_store):
     with sqlite_store.session() as session:
         for day, kind in ((date(2026, 3, 16), AppointmentKind.PHONE),
                           (date(2026, 7, 6), AppointmentKind.PHYSICAL)):
-            booking.book_appointment(session, setup.adviser,
+            booking.book_appointment(Unit(session, setup.adviser),
                                      setup.request(setup.at(day, 9), kind=kind), now=NOW)
         cancelled = booking.book_appointment(
-            session, setup.adviser, setup.request(setup.at(date(2026, 3, 17), 10)), now=NOW)
-        booking.cancel_appointment(session, setup.adviser, cancelled, 1, CancelledBy.SERVICE,
+            Unit(session, setup.adviser), setup.request(setup.at(date(2026, 3, 17), 10)), now=NOW)
+        booking.cancel_appointment(Unit(session, setup.adviser), cancelled, 1, CancelledBy.SERVICE,
                                    "Conseiller en formation")
     return str(sqlite_store.sqlite_path)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from db.models import AuditEvent, PathwayEntry, PathwayImport, Person, Role
+from db.pathways.models import PathwayEntry, PathwayImport
+from db.people.models import Person
+from db.roles import Role
 from db.store import Store
+from db.unit.audit import AuditEvent
 from desktop.cli import main
 from tests.conftest import add_staff
 from tests.db.test_pathway_import import PEOPLE, SAMPLE, extract

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from db.models import AppointmentKind
-from db.services import booking
+from db.agenda import booking
+from db.agenda.models import AppointmentKind
 from desktop.cli import main
 from tests.conftest import add_staff
 from tests.db.agenda_setup import make_agenda
@@ -20,8 +20,8 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def appointment(sqlite_store):
     setup = make_agenda(sqlite_store, add_staff(sqlite_store))
-    with sqlite_store.session() as session:
-        appointment_id = booking.book_appointment(session, setup.adviser, setup.request(
+    with sqlite_store.unit(setup.adviser) as unit:
+        appointment_id = booking.book_appointment(unit, setup.request(
             setup.at(date(2026, 7, 6), 9), kind=AppointmentKind.PHYSICAL), now=NOW)
     return str(sqlite_store.sqlite_path), str(appointment_id)
 

@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from db.agenda import booking
+from db.agenda.models import AppointmentKind, CancelledBy
 from db.errors import ValidationError
-from db.models import AppointmentKind, CancelledBy, Site
-from db.services import booking
+from db.org.models import Site
+from db.unit import Unit
 from desktop.documents import confirmation_letter
 from tests.conftest import add_staff
 from tests.db.agenda_setup import make_agenda
@@ -28,10 +30,10 @@ def setup(sqlite_store):
 
 
 def letter_text(store, setup, starts_at, **changes) -> tuple[bytes, str]:
-    with store.session() as session:
-        appointment_id = booking.book_appointment(session, setup.adviser,
+    with store.unit(setup.adviser) as unit:
+        appointment_id = booking.book_appointment(unit,
                                                   setup.request(starts_at, **changes), now=NOW)
-        content = confirmation_letter.confirmation_letter(session, setup.adviser,
+        content = confirmation_letter.confirmation_letter(unit,
                                                           appointment_id)
     text = " ".join(" ".join(p.extract_text() for p in read(content).pages).split())
     return content, text
@@ -71,8 +73,8 @@ def test_no_letter_for_a_cancelled_appointment(setup):
     store, agenda = setup
     with store.session() as session:
         appointment_id = booking.book_appointment(
-            session, agenda.adviser, agenda.request(agenda.at(date(2026, 3, 16), 9)), now=NOW)
-        booking.cancel_appointment(session, agenda.adviser, appointment_id, 1,
+            Unit(session, agenda.adviser), agenda.request(agenda.at(date(2026, 3, 16), 9)), now=NOW)
+        booking.cancel_appointment(Unit(session, agenda.adviser), appointment_id, 1,
                                    CancelledBy.PERSON, "Empêchement")
         with pytest.raises(ValidationError, match="plus à venir"):
-            confirmation_letter.confirmation_letter(session, agenda.adviser, appointment_id)
+            confirmation_letter.confirmation_letter(Unit(session, agenda.adviser), appointment_id)

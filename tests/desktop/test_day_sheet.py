@@ -9,10 +9,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from db.models import AppointmentKind, PersonKind, PreparationOutcome, PreparationTask
-from db.services import booking, people, preparation
-from db.services.people import PersonInput
-from db.services.preparation import CallInput
+from db.agenda import booking
+from db.agenda.models import AppointmentKind
+from db.people import records as people_records
+from db.people.models import PersonKind
+from db.people.records import PersonInput
+from db.preparation import documents as preparation_documents
+from db.preparation import tasks
+from db.preparation.models import PreparationOutcome, PreparationTask
+from db.preparation.tasks import CallInput
 from desktop.documents import day_sheet
 from tests.conftest import add_staff
 from tests.db.agenda_setup import make_agenda
@@ -29,32 +34,32 @@ def agenda(sqlite_store):
     """Winter: a prepared visit (maintained), a conclusive one and a phone call with a
     person whose name has accents; summer: one visit."""
     setup = make_agenda(sqlite_store, add_staff(sqlite_store))
-    with sqlite_store.session() as session:
-        accented = people.create_person(session, setup.adviser, PersonInput(
+    with sqlite_store.unit(setup.adviser) as unit:
+        accented = people_records.create_person(unit, PersonInput(
             kind=PersonKind.BENEFICIARY, last_name="Lefèvre-Dupontel", first_name="Éloïse",
             birth_date=date(1990, 5, 2), nir=f"{ACCENTED_NIR}{97 - int(ACCENTED_NIR) % 97:02d}",
             phone="06 98 76 54 32"))
-        kept = booking.book_appointment(session, setup.adviser, setup.request(
+        kept = booking.book_appointment(unit, setup.request(
             setup.at(WINTER, 9), note="Vient avec sa fille (interprète)."), now=NOW)
-        settled = booking.book_appointment(session, setup.adviser, setup.request(
+        settled = booking.book_appointment(unit, setup.request(
             setup.at(WINTER, 10), person_id=accented), now=NOW)
-        booking.book_appointment(session, setup.adviser, setup.request(
+        booking.book_appointment(unit, setup.request(
             setup.at(WINTER, 14), person_id=accented, kind=AppointmentKind.PHONE), now=NOW)
-        booking.book_appointment(session, setup.adviser, setup.request(setup.at(SUMMER, 9)),
+        booking.book_appointment(unit, setup.request(setup.at(SUMMER, 9)),
                                  now=NOW)
         for appointment_id, outcome, note in (
                 (kept, PreparationOutcome.MAINTAINED, "Apportera l'arrêt de travail."),
                 (settled, PreparationOutcome.CONCLUSIVE, "Droits ouverts par téléphone.")):
-            task = session.query(PreparationTask).filter_by(
+            task = unit.session.query(PreparationTask).filter_by(
                 appointment_id=appointment_id).one()
-            preparation.record_call(session, setup.adviser, task.id, task.version,
+            tasks.record_call(unit, task.id, task.version,
                                     CallInput(True, outcome, note), now=NOW)
     return sqlite_store, setup
 
 
 def sheet_text(store, setup, day: date) -> tuple[bytes, str]:
-    with store.session() as session:
-        sheet = preparation.day_sheet(session, setup.adviser, "conseiller01", day)
+    with store.unit(setup.adviser) as unit:
+        sheet = preparation_documents.day_sheet(unit, "conseiller01", day)
     content = day_sheet.day_sheet_pdf(sheet, author=setup.adviser.display_name,
                                       printed_at=PRINTED)
     reader = read(content)
@@ -97,16 +102,17 @@ def test_a_day_without_appointment_says_so(agenda):
     assert "Aucun rendez-vous ce jour-là." in text and "Page 1 sur 1" in text
 
 
-def long_sheet(entries: int) -> preparation.DaySheet:
+def long_sheet(entries: int) -> preparation_documents.DaySheet:
     """A synthetic day of ``entries`` appointments (more than a day holds: page breaks)."""
-    first = preparation.DaySheetEntry(
+    first = preparation_documents.DaySheetEntry(
         datetime(2026, 7, 6, 6, 0, tzinfo=UTC), datetime(2026, 7, 6, 6, 30, tzinfo=UTC),
-        "Europe/Paris", AppointmentKind.PHYSICAL, preparation.AppointmentStatus.BOOKED,
+        "Europe/Paris", AppointmentKind.PHYSICAL, tasks.AppointmentStatus.BOOKED,
         "LEFÈVRE-DUPONTEL Éloïse", "06 98 76 54 32", "Complémentaire santé solidaire",
         "Agence de Grenoble", "Maintenu après l'appel",
         ("Avis d'imposition", "Justificatifs de ressources des 12 derniers mois"),
         "Note de préparation assez longue pour tenir sur plusieurs lignes de la colonne.")
-    return preparation.DaySheet("Camille Conseiller01", date(2026, 7, 6), "Agence de Grenoble",
+    return preparation_documents.DaySheet("Camille Conseiller01", date(2026, 7, 6),
+                                          "Agence de Grenoble",
                                 "Europe/Paris", tuple(
                                     replace(first, starts_at=first.starts_at
                                             + timedelta(minutes=5 * n))

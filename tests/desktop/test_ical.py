@@ -14,8 +14,8 @@ import icalendar
 import pytest
 import vobject
 
-from db.models import AppointmentKind
-from db.services.booking import CalendarEntry, Invitation
+from db.agenda.appointments import CalendarEntry, Invitation
+from db.agenda.models import AppointmentKind
 from desktop.documents import ical
 
 STAMP = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)

@@ -9,9 +9,13 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from db.models import CaseEventKind, LetterKind, Role
-from db.services import mediation
-from db.services.mediation import EntryInput, Step, StepInput
+from db.mediation import files as mediation_files
+from db.mediation import lifecycle
+from db.mediation import reading as mediation_reading
+from db.mediation.models import CaseEventKind, LetterKind, MediationCase
+from db.mediation.records import EntryInput, StepInput
+from db.mediation.rules import Step
+from db.roles import Role
 from desktop.documents import mediation_pdf
 from tests.conftest import add_staff
 from tests.db.test_mediation import case_maker
@@ -27,19 +31,19 @@ def case(sqlite_store):
     case_id = case_maker(sqlite_store, actors)(
         representative_name="Association Alpes Entraide",
         representative_capacity="association d'aide aux assurés").id
-    with sqlite_store.session() as session:
-        version = session.get(mediation.MediationCase, case_id).version
-        mediation.advance(session, mediator, case_id, version,
+    with sqlite_store.unit(mediator) as unit:
+        version = unit.session.get(MediationCase, case_id).version
+        lifecycle.advance(unit, case_id, version,
                           StepInput(Step.DECLARE_ADMISSIBLE), today=date(2026, 5, 11))
         for index in range(99):
             internal = index % 2 == 0
-            mediation.add_entry(session, mediator, case_id, EntryInput(
+            mediation_files.add_entry(unit, case_id, EntryInput(
                 CaseEventKind.NOTE if index % 3 else CaseEventKind.CALL,
                 (f"Note interne n° {index} : piste « sensible » à vérifier."
                  if internal else f"Échange n° {index} avec l'assurée : pièces reçues."),
                 internal=internal,
                 occurred_at=datetime(2026, 5, 11, 8, tzinfo=UTC) + timedelta(hours=index)))
-        record = mediation.open_case(session, mediator, case_id, today=date(2026, 5, 20))
+        record = mediation_reading.open_case(unit, case_id, today=date(2026, 5, 20))
     return sqlite_store, mediator, record
 
 
@@ -112,14 +116,14 @@ def test_a_summary_with_100_entries_takes_under_150_ms(case):
 
 def test_a_letter_is_generated_kept_in_the_timeline_and_acknowledges(case):
     store, mediator, record = case
-    with store.session() as session:
-        entry_id = mediation_pdf.issue_letter(session, mediator, record.id,
+    with store.unit(mediator) as unit:
+        entry_id = mediation_pdf.issue_letter(unit, record.id,
                                               LetterKind.ACKNOWLEDGEMENT,
                                               today=date(2026, 5, 12))
-    with store.session() as session:
-        reopened = mediation.open_case(session, mediator, record.id, today=date(2026, 5, 20))
+    with store.unit(mediator) as unit:
+        reopened = mediation_reading.open_case(unit, record.id, today=date(2026, 5, 20))
         letter = next(e for e in reopened.timeline if e.id == entry_id)
-        document = mediation.read_document(session, mediator, letter.document_id)
+        document = mediation_files.read_document(unit, letter.document_id)
     assert reopened.deadlines.acknowledged_on == date(2026, 5, 12)
     assert not letter.internal and letter.document_name == (
         "MED-2026-00001-acknowledgement.pdf")

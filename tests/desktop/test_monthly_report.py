@@ -10,8 +10,10 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from db.models import Role
-from db.services import dashboard
+from db import wording
+from db.dashboard import figures as dashboard_figures
+from db.dashboard import model as dashboard_model
+from db.roles import Role
 from desktop.documents import monthly_report
 from desktop.documents.monthly_report import figure_text
 from tests.conftest import add_staff
@@ -50,9 +52,9 @@ def october(sqlite_store):
 
 def test_the_report_says_what_the_dashboard_says(october):
     store, manager = october
-    with store.session() as session:
-        board = dashboard.dashboard(session, manager, OCTOBER, now=NOW)
-        content = monthly_report.monthly_report(session, manager, OCTOBER, now=NOW)
+    with store.unit(manager) as unit:
+        board = dashboard_figures.dashboard(unit, OCTOBER, now=NOW)
+        content = monthly_report.monthly_report(unit, OCTOBER, now=NOW)
     reader, text = read(content)
     pages = len(reader.pages)
     assert pages >= 2
@@ -79,17 +81,17 @@ def test_the_report_says_what_the_dashboard_says(october):
 
 def test_a_month_with_no_activity_says_so(october):
     store, manager = october
-    with store.session() as session:
-        content = monthly_report.monthly_report(session, manager, date(2026, 6, 1), now=NOW)
+    with store.unit(manager) as unit:
+        content = monthly_report.monthly_report(unit, date(2026, 6, 1), now=NOW)
     reader, text = read(content)
     assert "Aucune activité enregistrée en juin 2026 (tous les sites)." in text
     assert len(reader.pages) == 1 and "Page 1 sur 1" in text
 
 
 def test_words_shared_with_the_screen():
-    assert monthly_report.share_text(0.125) == "12,5\u00a0%"
-    assert monthly_report.share_text(None) == "—"
-    drill = dashboard.Drill(dashboard.Source.APPOINTMENTS, OCTOBER, None)
-    assert figure_text(dashboard.Figure("Absents", 1234, drill, 9872)) == (
+    assert wording.share_percent(0.125) == "12,5\u00a0%"
+    assert wording.share_percent(None) == "—"
+    drill = dashboard_model.Drill(dashboard_model.Source.APPOINTMENTS, OCTOBER, None)
+    assert figure_text(dashboard_model.Figure("Absents", 1234, drill, 9872)) == (
         "1\u00a0234 (12,5\u00a0%)")
-    assert figure_text(dashboard.Figure("Total", 1234, drill)) == "1\u00a0234"
+    assert figure_text(dashboard_model.Figure("Total", 1234, drill)) == "1\u00a0234"

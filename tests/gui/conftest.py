@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from db.models import Role
+from db.roles import Role
 from desktop.context import AppContext
 from tests.conftest import add_staff
+
+
+@pytest.fixture(autouse=True)
+def unexpected_error_dialogs(monkeypatch):
+    """The unexpected-error dialog waits for a click no test gives: it is recorded instead,
+    and a test that opened one fails with its report (tests of the dialog replace ``exec``
+    themselves)."""
+    from desktop import errors
+
+    opened: list[str] = []
+    monkeypatch.setattr(errors.ErrorDialog, "exec", lambda dialog: opened.append(dialog.report))
+    yield opened
+    assert not opened, "unexpected error dialog:\n" + "\n".join(opened)
 
 
 @pytest.fixture

@@ -9,8 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from db.models import AppointmentKind, Motive, Role, Site
-from db.services import agenda, slots
+from db.agenda import setup as agenda_setup
+from db.agenda import slots
+from db.agenda.models import AppointmentKind, Motive
+from db.org.models import Site
+from db.roles import Role
 from desktop.admin.motives import MotiveSection
 from desktop.admin.page import AdminPage
 from desktop.admin.sites import upcoming_holidays
@@ -54,8 +57,8 @@ def set_rows(editor, rows) -> None:
 
 
 def monday_times(store, setup) -> list[str]:
-    with store.session() as session:
-        found = slots.free_slots(session, setup.adviser, setup.motive_id,
+    with store.unit(setup.adviser) as unit:
+        found = slots.free_slots(unit, setup.motive_id,
                                  AppointmentKind.PHYSICAL, [setup.site_id], MONDAY, MONDAY,
                                  now=NOW)
     return [f"{s.local_start:%H:%M}" for s in found]
@@ -72,8 +75,8 @@ def test_opening_hours_with_a_lunch_closure_make_free_slots_skip_lunch(
     qtbot.mouseClick(section.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: section.banner.text() == "Enregistré.", timeout=5000)
 
-    with sqlite_store.session() as session:
-        assert agenda.opening_hours(session, setup.site_id) == {
+    with sqlite_store.unit(None) as unit:
+        assert agenda_setup.opening_hours(unit, setup.site_id) == {
             0: [(time(8, 0), time(12, 30)), (time(14, 0), time(17, 0))]}
     times = monday_times(sqlite_store, setup)
     assert "12:00" in times and "14:00" in times
@@ -84,8 +87,8 @@ def test_an_invalid_interval_is_explained_beside_the_table_and_nothing_is_writte
         qtbot, setup, open_page, sqlite_store):
     page = open_page()
     section = page.sites.hours
-    with sqlite_store.session() as session:
-        before = agenda.opening_hours(session, setup.site_id)
+    with sqlite_store.unit(None) as unit:
+        before = agenda_setup.opening_hours(unit, setup.site_id)
     set_rows(section.editor, [(0, time(12, 0), time(8, 0)), (1, time(8, 30), time(12, 0)),
                               (1, time(11, 0), time(16, 0)), (2, time(8, 30), time(12, 0))])
     qtbot.mouseClick(section.save_button, Qt.MouseButton.LeftButton)
@@ -98,8 +101,8 @@ def test_an_invalid_interval_is_explained_beside_the_table_and_nothing_is_writte
     red = error_color(page.palette())
     assert [QColor(model.data(model.index(r, 1), Qt.ItemDataRole.ForegroundRole) or "black")
             == red for r in range(4)] == [True, True, True, False]
-    with sqlite_store.session() as session:
-        assert agenda.opening_hours(session, setup.site_id) == before
+    with sqlite_store.unit(None) as unit:
+        assert agenda_setup.opening_hours(unit, setup.site_id) == before
 
 
 def test_a_manager_plans_hours_but_reads_motives_and_sites(qtbot, setup, open_page,
@@ -110,8 +113,8 @@ def test_a_manager_plans_hours_but_reads_motives_and_sites(qtbot, setup, open_pa
     set_rows(hours.editor, [(0, time(8, 30), time(12, 0)), (0, time(13, 30), time(16, 30))])
     qtbot.mouseClick(hours.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: hours.banner.text() == "Enregistré.", timeout=5000)
-    with sqlite_store.session() as session:
-        assert list(agenda.opening_hours(session, setup.site_id)) == [0]
+    with sqlite_store.unit(None) as unit:
+        assert list(agenda_setup.opening_hours(unit, setup.site_id)) == [0]
 
     motive = page.motives.section
     assert not motive.save_button.isVisibleTo(page) and motive.code.isReadOnly()
@@ -242,8 +245,8 @@ def test_availability_and_absences_of_an_adviser(qtbot, setup, open_page, sqlite
                                     time(12, 0))])
     qtbot.mouseClick(availability.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: availability.banner.text() == "Enregistré.", timeout=5000)
-    with sqlite_store.session() as session:
-        (row,) = agenda.availability(session, setup.adviser.id)
+    with sqlite_store.unit(None) as unit:
+        (row,) = agenda_setup.availability(unit, setup.adviser.id)
         assert (row.kind, row.starts, row.ends) == (AppointmentKind.PHONE, time(9), time(12))
 
     absences = page.planning.absences
@@ -283,15 +286,15 @@ def test_an_exceptional_closure_is_added_and_removed(qtbot, setup, open_page, sq
     qtbot.waitUntil(lambda: closed.list.count() == 1
                     and "Inventaire" in closed.list.item(0).text(), timeout=5000)
     assert closed.list.item(0).text() == "vendredi 31/05/2030 — Inventaire"
-    with sqlite_store.session() as session:
-        assert [c.label for c in agenda.closed_days(session, setup.site_id,
+    with sqlite_store.unit(None) as unit:
+        assert [c.label for c in agenda_setup.closed_days(unit, setup.site_id,
                                                     date(2030, 1, 1))] == ["Inventaire"]
     closed.list.setCurrentRow(0)
     qtbot.mouseClick(closed.remove_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: closed.list.count() == 1 and closed.list.item(0).text()
                     == "Aucune fermeture exceptionnelle à venir.", timeout=5000)
-    with sqlite_store.session() as session:
-        assert agenda.closed_days(session, setup.site_id, date(2030, 1, 1)) == []
+    with sqlite_store.unit(None) as unit:
+        assert agenda_setup.closed_days(unit, setup.site_id, date(2030, 1, 1)) == []
 
 
 def test_the_main_window_opens_administration_for_managers_and_admins(qtbot, make_context):

@@ -11,16 +11,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from sqlalchemy import select
 
-from db.models import (
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-    Channel,
-    Role,
-    Site,
-    SiteKind,
-)
-from db.services import booking
+from db.agenda import booking
+from db.agenda.models import Appointment, AppointmentKind, AppointmentStatus, Channel
+from db.org.models import Site, SiteKind
+from db.roles import Role
 from db.workdays import WorkingCalendar
 from desktop.agenda.booking_dialog import BookingDialog, Sector
 from desktop.agenda.common import TO_FILL, Prompts, local
@@ -64,8 +58,8 @@ def next_week_day() -> date:
 
 
 def book(store, setup, day: date, hour: int, minute: int = 0, *, now=None, **changes):
-    with store.session() as session:
-        return booking.book_appointment(session, setup.adviser,
+    with store.unit(setup.adviser) as unit:
+        return booking.book_appointment(unit,
                                         setup.request(setup.at(day, hour, minute), **changes),
                                         now=now)
 
@@ -156,8 +150,8 @@ def test_a_slot_taken_meanwhile_is_refused_without_double_booking(
     choose(qtbot, dialog, "IJ", AppointmentKind.PHYSICAL)
     assert dialog.channel.currentData() == Channel.FRANCE_SERVICES  # a partner books
     slot = dialog.choose_slot(0)
-    with sqlite_store.session() as session:  # another adviser is quicker
-        booking.book_appointment(session, setup.adviser, setup.request(
+    with sqlite_store.unit(setup.adviser) as unit:  # another adviser is quicker
+        booking.book_appointment(unit, setup.request(
             slot.starts_at, person_id=setup.bare_person_id))
     with qtbot.waitSignal(dialog.slots_shown, timeout=WAIT):  # the list is refreshed
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -403,12 +397,12 @@ def test_a_stale_answer_is_dropped(qtbot, open_page, setup, sqlite_store):
 
 
 def test_booking_from_a_persons_record(qtbot, make_context, setup, sqlite_store):
-    from db.services import people
+    from db.people import records as people_records
     from desktop.people.dialog import PersonDialog
 
     ctx = make_context(Role.ADVISER)
-    with sqlite_store.session() as session:
-        record = people.get_person(session, ctx.actor, setup.person_id)
+    with sqlite_store.unit(ctx.actor) as unit:
+        record = people_records.get_person(unit, setup.person_id)
     record_dialog = PersonDialog(ctx, record)
     qtbot.addWidget(record_dialog)
     record_dialog.show()

@@ -10,10 +10,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog
 
-from db.models import Appointment, CallbackOutcome, CallbackRequest, Channel, Role
-from db.services import callbacks
-from db.services.callbacks import CallbackInput
-from desktop.callbacks.booking import booking_available
+from db.agenda.models import Appointment, Channel
+from db.callbacks import requests
+from db.callbacks.models import CallbackOutcome, CallbackRequest
+from db.callbacks.requests import CallbackInput
+from db.roles import Role
 from desktop.callbacks.form import TakeCallbackDialog
 from desktop.callbacks.handle import HandleCallbackDialog
 from desktop.callbacks.page import COLUMNS, CallbacksPage
@@ -153,8 +154,8 @@ def test_a_person_picked_from_the_registry_needs_no_name(qtbot, setup, open_page
 
 def take(store, actor, site_id, when, **values) -> object:
     values = {"contact_name": "Mme Roux", "contact_phone": "04 76 12 34 56", **values}
-    with store.session() as session:
-        return callbacks.take_callback(session, actor, CallbackInput(site_id=site_id, **values),
+    with store.unit(actor) as unit:
+        return requests.take_callback(unit, CallbackInput(site_id=site_id, **values),
                                        now=when)
 
 
@@ -204,8 +205,8 @@ def test_a_request_changed_meanwhile_is_reloaded_not_overwritten(
     page = open_page(clock=lambda: MONDAY_6PM)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
     dialog = open_first(qtbot, page)
-    with sqlite_store.session() as session:  # a colleague closes it first
-        callbacks.close_callback(session, setup.admin, callback_id, 1, CallbackOutcome.SETTLED)
+    with sqlite_store.unit(setup.admin) as unit:  # a colleague closes it first
+        requests.close_callback(unit, callback_id, 1, CallbackOutcome.SETTLED)
     warnings = []
     monkeypatch.setattr("desktop.callbacks.handle.QMessageBox.warning",
                         lambda _parent, _title, text: warnings.append(text))
@@ -258,46 +259,31 @@ def test_the_main_window_opens_the_queue(qtbot, make_context):
 
 
 class FakeBookingDialog(QDialog):
-    """Stands for the agenda's BookingDialog: same constructor, ``saved`` signal and ``book``
-    write hook, with the slot chosen by the test instead of from a list."""
+    """Stands for the agenda's BookingDialog: same constructor, ``saved`` signal and ``write``
+    parameter, with the slot chosen by the test instead of from a list."""
 
     saved = Signal(object)
     opened: ClassVar[list] = []
 
-    def __init__(self, ctx, person_id=None, *, channel=None, motive_code=None, parent=None):
+    def __init__(self, ctx, person_id=None, *, channel=None, motive_code=None, write=None,
+                 parent=None):
         super().__init__(parent)
         self.ctx, self.person_id, self.channel, self.motive_code = (ctx, person_id, channel,
                                                                     motive_code)
+        self.write = write
         FakeBookingDialog.opened.append(self)
-
-    def book(self, session, actor, request):
-        from db.services import booking
-
-        return booking.book_appointment(session, actor, request)
 
     def save(self, request) -> None:
         from desktop import operations as ops
 
-        actor = self.ctx.actor
-        ops.write(self.ctx, lambda s: self.book(s, actor, request), changes={"appointment"}) \
+        write = self.write
+        ops.write(self.ctx, lambda unit: write(unit, request)) \
             .on_success(self.saved.emit).on_failure(pytest.fail).run()
-
-
-def test_booking_is_offered_only_once_the_agenda_dialog_has_its_write_hook(
-        qtbot, setup, open_page, sqlite_store):
-    take(sqlite_store, setup.adviser, setup.site_id, FRIDAY_3PM)
-    page = open_page(clock=lambda: MONDAY_6PM)
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
-    dialog = open_first(qtbot, page)
-    assert dialog.book_button.isEnabled() is booking_available()
-    if not booking_available():
-        assert "pas encore disponible" in dialog.book_button.toolTip()
 
 
 def test_a_call_back_turned_into_an_appointment_in_one_step(
         qtbot, setup, open_page, sqlite_store, monkeypatch):
-    monkeypatch.setattr("desktop.callbacks.booking._booking_dialog_class",
-                        lambda: FakeBookingDialog)
+    monkeypatch.setattr("desktop.callbacks.booking.BookingDialog", FakeBookingDialog)
     callback_id = take(sqlite_store, setup.adviser, setup.site_id, FRIDAY_3PM,
                        contact_name="", person_id=setup.person_id, motive_id=setup.motive_id)
     page = open_page(clock=lambda: MONDAY_6PM)
@@ -307,7 +293,7 @@ def test_a_call_back_turned_into_an_appointment_in_one_step(
     booking_dialog = FakeBookingDialog.opened[-1]
     assert (booking_dialog.person_id, booking_dialog.channel, booking_dialog.motive_code) == (
         setup.person_id, Channel.CALLBACK, "IJ")
-    # The agenda's dialog books with whatever channel it shows: the request's hook insists.
+    # The agenda's dialog books with whatever channel it shows: the request's write insists.
     today = date.today()
     next_week_monday = today + timedelta(days=7 - today.weekday() + 7)
     booking_dialog.save(setup.request(setup.at(next_week_monday, 9),

@@ -10,8 +10,8 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from db.models import Role
-from db.services import dashboard
+from db.dashboard import model as dashboard_model
+from db.roles import Role
 from desktop.dashboard.drill import DrillDialog
 from desktop.dashboard.page import FIGURE_ROLE, DashboardPage, recent_months
 from desktop.documents.monthly_report import figure_text
@@ -121,4 +121,4 @@ def test_a_mediator_sees_the_mediation_figures_only(qtbot, make_context, october
     dialog = shown_list(qtbot, page)
     assert dialog.model.rowCount() == 3
     assert dialog.model.index(0, 0).data().startswith("MED-2026-")
-    assert page.site.itemText(0) == dashboard.ALL_SITES
+    assert page.site.itemText(0) == dashboard_model.ALL_SITES

@@ -6,8 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from db.models import Role, Staff
-from db.services import staff
+from db.org import accounts
+from db.org.models import Staff
+from db.roles import Role
 from desktop.app import StartupContext, empty_database_hint
 from desktop.login import AccountFilter, LoginDialog, accounts_model, fold
 
@@ -106,9 +107,9 @@ def test_accessible_names(qtbot, boot):
 
 
 def test_account_models_pass_the_model_tester(qtmodeltester):
-    accounts = [staff.Account("conseiller01", "Hélène Dupré", "Conseiller", "Agence"),
-                staff.Account("admin", "Luc Martin", "Administrateur", "")]
-    model = accounts_model(accounts)
+    listed = [accounts.Account("conseiller01", "Hélène Dupré", "Conseiller", "Agence"),
+              accounts.Account("admin", "Luc Martin", "Administrateur", "")]
+    model = accounts_model(listed)
     qtmodeltester.check(model)
     proxy = AccountFilter()
     proxy.setSourceModel(model)

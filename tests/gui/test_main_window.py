@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
-from db.models import Role
+from db.roles import Role
 from desktop.agenda.page import AgendaPage
 from desktop.areas import AREAS
 from desktop.main_window import MainWindow

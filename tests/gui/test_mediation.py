@@ -14,19 +14,23 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from db.models import (
-    AuditEvent,
+from db.mediation import files as mediation_files
+from db.mediation import intake, lifecycle
+from db.mediation import setup as mediation_setup
+from db.mediation.common import today_in_office
+from db.mediation.models import (
     CaseEventKind,
     CaseOutcome,
     CaseStatus,
     LetterKind,
     MediationCase,
     MediationChannel,
-    Role,
     WaitingOn,
 )
-from db.services import mediation
-from db.services.mediation import CaseInput, EntryInput, Step, StepInput, today_in_office
+from db.mediation.records import CaseInput, EntryInput, StepInput
+from db.mediation.rules import Step
+from db.roles import Role
+from db.unit.audit import AuditEvent
 from desktop.mediation.case_view import CaseView
 from desktop.mediation.dialogs import DateDialog, EntryDialog, LetterDialog, StepDialog
 from desktop.mediation.page import MediationPage
@@ -52,8 +56,8 @@ def open_page(qtbot, make_context):
 
 
 def motive_id(store, actor, code: str):
-    with store.session() as session:
-        return next(m.id for m in mediation.list_motives(session, actor) if m.code == code)
+    with store.unit(actor) as unit:
+        return next(m.id for m in mediation_setup.list_motives(unit) if m.code == code)
 
 
 def add_case(store, actors, person_id, motive_code="ij_unpaid", **overrides):
@@ -62,8 +66,8 @@ def add_case(store, actors, person_id, motive_code="ij_unpaid", **overrides):
                   motive_id=motive_id(store, mediator, motive_code), prior_step_done=True,
                   court_action_pending=False, summary="Indemnités non versées depuis mars.")
     values.update(overrides)
-    with store.session() as session:
-        return mediation.create_case(session, mediator, CaseInput(**values)).id
+    with store.unit(mediator) as unit:
+        return intake.create_case(unit, CaseInput(**values)).id
 
 
 def answer_with(monkeypatch, dialog, answers: list) -> list:
@@ -215,13 +219,14 @@ def test_a_colleagues_change_is_said_and_the_case_reloaded(qtbot, open_page, sql
     view = page.case_view
     page.open_case(case_id)
     wait_status(qtbot, view, CaseStatus.RECEIVED)
-    with sqlite_store.session() as session:  # the assistant declares it admissible meanwhile
-        version = session.get(MediationCase, case_id).version
-        mediation.advance(session, gui_actors[Role.MEDIATION_ASSISTANT], case_id, version,
+    # The assistant declares it admissible meanwhile.
+    with sqlite_store.unit(gui_actors[Role.MEDIATION_ASSISTANT]) as unit:
+        version = unit.session.get(MediationCase, case_id).version
+        lifecycle.advance(unit, case_id, version,
                           StepInput(Step.DECLARE_ADMISSIBLE))
     take(qtbot, monkeypatch, view, StepInput(Step.REDIRECT, redirection=None),
          CaseStatus.ADMISSIBLE)
-    assert "modifié par quelqu'un d'autre" in view.banner.text()
+    assert "Quelqu'un d'autre a modifié ce dossier entre-temps" in view.banner.text()
     assert view.banner.isVisibleTo(view)
     assert offered(view) == [Step.START_INSTRUCTION, Step.WAIT, Step.CLOSE]
 
@@ -277,8 +282,8 @@ def test_the_summary_pdf_leaves_internal_notes_out_on_request(qtbot, open_page, 
                                                               tmp_path):
     person_id = add_person(sqlite_store, gui_actors[Role.ADVISER])
     case_id = add_case(sqlite_store, gui_actors, person_id)
-    with sqlite_store.session() as session:
-        mediation.add_entry(session, gui_actors[Role.MEDIATOR], case_id,
+    with sqlite_store.unit(gui_actors[Role.MEDIATOR]) as unit:
+        mediation_files.add_entry(unit, case_id,
                             EntryInput(CaseEventKind.NOTE, "Piste confidentielle."))
     page = open_page()
     view = page.case_view
@@ -481,9 +486,9 @@ def test_the_letter_dialog_previews_the_merged_template(qtbot, open_page, sqlite
                                                          gui_actors):
     person_id = add_person(sqlite_store, gui_actors[Role.ADVISER])
     case_id = add_case(sqlite_store, gui_actors, person_id)
-    with sqlite_store.session() as session:
-        version = session.get(MediationCase, case_id).version
-        mediation.advance(session, gui_actors[Role.MEDIATOR], case_id, version,
+    with sqlite_store.unit(gui_actors[Role.MEDIATOR]) as unit:
+        version = unit.session.get(MediationCase, case_id).version
+        lifecycle.advance(unit, case_id, version,
                           StepInput(Step.DECLARE_ADMISSIBLE))
     page = open_page()
     dialog = LetterDialog(page._ctx, case_id,

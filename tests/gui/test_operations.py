@@ -7,10 +7,13 @@ import threading
 import shiboken6
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
+from db.agenda import booking
 from db.errors import ValidationError
-from db.models import PersonKind, Role
-from db.services import people
-from db.services.people import PersonInput
+from db.people import records as people_records
+from db.people import search as people_search
+from db.people.models import PersonKind
+from db.people.records import PersonInput
+from db.roles import Role
 from desktop import operations as ops
 
 
@@ -19,9 +22,9 @@ def test_query_runs_on_the_worker_and_answers_on_the_gui_thread(qtbot, make_cont
     threads: dict[str, threading.Thread] = {}
     answers = []
 
-    def work(session):
+    def work(unit):
         threads["work"] = threading.current_thread()
-        return people.search_people(session, ctx.actor, "personne")
+        return people_search.search_people(unit, "personne")
 
     def success(result):
         threads["success"] = threading.current_thread()
@@ -39,8 +42,7 @@ def test_a_write_announces_what_changed(qtbot, make_context):
     data = PersonInput(kind=PersonKind.EMPLOYER, organisation_name="Scierie Mégevand",
                        siret="73282932000074")
     with qtbot.waitSignal(ctx.changes, timeout=5000) as changed:
-        ops.write(ctx, lambda s: people.create_person(s, ctx.actor, data),
-                  changes={"person"}).run()
+        ops.write(ctx, lambda unit: people_records.create_person(unit, data)).run()
     assert changed.args == [{"person"}]
 
 
@@ -49,7 +51,7 @@ def test_a_refusal_reaches_the_failure_handler_and_nothing_is_announced(qtbot, m
     failures, announced = [], []
     ctx.changes.connect(announced.append)
     data = PersonInput(kind=PersonKind.BENEFICIARY, last_name="Sans", first_name="Nir")
-    ops.write(ctx, lambda s: people.create_person(s, ctx.actor, data), changes={"person"}) \
+    ops.write(ctx, lambda unit: people_records.create_person(unit, data)) \
         .on_failure(failures.append).run()
     qtbot.waitUntil(lambda: bool(failures), timeout=5000)
     assert isinstance(failures[0], ValidationError)
@@ -131,3 +133,20 @@ def test_a_screens_own_method_makes_it_the_owner(qtbot, make_context):
     release.set()
     qtbot.waitUntil(ctx.tasks.idle, timeout=5000)
     assert heard == []
+
+
+def test_a_booking_tells_the_preparation_list_without_naming_it(qtbot, make_context,
+                                                                gui_actors, sqlite_store):
+    """The write knows what it touched: booking a visit creates its preparation task (an
+    event of the agenda), and the screens hear of both although the view named neither."""
+    from datetime import date, timedelta
+
+    from tests.db.agenda_setup import make_agenda
+
+    setup = make_agenda(sqlite_store, gui_actors)
+    ctx = make_context(Role.ADVISER)
+    day = date.today() + timedelta(days=7 - date.today().weekday() + 7)  # a Monday ahead
+    request = setup.request(setup.at(day, 9))
+    with qtbot.waitSignal(ctx.changes, timeout=5000) as changed:
+        ops.write(ctx, lambda unit: booking.book_appointment(unit, request)).run()
+    assert {"appointment", "preparation_task"} <= changed.args[0]

@@ -10,19 +10,13 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from db.models import (
-    Appointment,
-    AppointmentKind,
-    AttemptResult,
-    Channel,
-    PathwayEntry,
-    PathwayOutcome,
-    PathwayStatus,
-    Person,
-    Role,
-)
-from db.services import pathways, people
-from desktop.pathways.entry_view import PathwayBookingDialog
+from db.agenda.models import Appointment, AppointmentKind, Channel
+from db.pathways import kinds as pathways_kinds
+from db.pathways.models import AttemptResult, PathwayEntry, PathwayOutcome, PathwayStatus
+from db.people import records as people_records
+from db.people.models import Person
+from db.roles import Role
+from desktop.agenda.booking_dialog import BookingDialog
 from desktop.pathways.import_dialog import ImportDialog
 from desktop.pathways.page import PathwaysPage
 from desktop.people.dialog import PersonDialog
@@ -37,9 +31,9 @@ WAIT = 10_000  # ms: generous, the machine is shared
 def setup(sqlite_store, gui_actors):
     """An agenda whose phone-or-physical motive (IJ) is the ALD kind's booking preset."""
     agenda = make_agenda(sqlite_store, gui_actors)
-    with sqlite_store.session() as session:
-        ald = pathways.kind_by_code(session, "ald")
-        pathways.update_kind(session, gui_actors[Role.ADMIN], ald.id, ald.version, ald.label,
+    with sqlite_store.unit(gui_actors[Role.ADMIN]) as unit:
+        ald = pathways_kinds.kind_by_code(unit, "ald")
+        pathways_kinds.update_kind(unit, ald.id, ald.version, ald.label,
                              active=True, motive_id=agenda.motive_id)
     return agenda
 
@@ -133,7 +127,7 @@ def test_from_an_imported_extract_to_a_booked_phone_appointment_in_the_funnel(
     assert not view.outcome_buttons[PathwayOutcome.UNREACHABLE].isVisible()
 
     qtbot.mouseClick(view.outcome_buttons[PathwayOutcome.BOOKED], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: isinstance(view.dialog, PathwayBookingDialog), timeout=WAIT)
+    qtbot.waitUntil(lambda: isinstance(view.dialog, BookingDialog), timeout=WAIT)
     booking = view.dialog
     qtbot.waitUntil(lambda: booking.slot_list.count() > 0
                     and booking.slot_list.chosen() is not None, timeout=WAIT)
@@ -205,8 +199,8 @@ def test_offers_ticked_during_the_call_are_kept_on_the_person_record(
     qtbot.waitUntil(lambda: offers.state.text().startswith("Enregistré"), timeout=WAIT)
 
     ctx = make_context(Role.ADVISER)
-    with sqlite_store.session() as session:
-        record = people.get_person(session, ctx.actor, view.record.person_id)
+    with sqlite_store.unit(ctx.actor) as unit:
+        record = people_records.get_person(unit, view.record.person_id)
     record_dialog = PersonDialog(ctx, record)
     qtbot.addWidget(record_dialog)
     section = record_dialog.pathways

@@ -9,9 +9,12 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from db.models import AuditEvent, Person, PersonKind, Role
-from db.services import people
-from db.services.people import PersonInput
+from db.people import records as people_records
+from db.people import search as people_search
+from db.people.models import Person, PersonKind
+from db.people.records import PersonInput
+from db.roles import Role
+from db.unit.audit import AuditEvent
 from desktop.people.dialog import PersonDialog
 from desktop.people.page import PeoplePage
 from desktop.people.search import count_line
@@ -55,8 +58,8 @@ def add_person(store, actor, **overrides):
                   birth_date=date(1984, 12, 3), nir="1 84 12 76 451 089 46",
                   phone="06 12 34 56 78", city="Grenoble")
     values.update(overrides)
-    with store.session() as session:
-        return people.create_person(session, actor, PersonInput(**values))
+    with store.unit(actor) as unit:
+        return people_records.create_person(unit, PersonInput(**values))
 
 
 def wait_for_dialog(qtbot, page: PeoplePage) -> PersonDialog:
@@ -165,16 +168,16 @@ def test_list_masks_nirs_and_shows_a_hint_when_the_search_is_empty(
     assert page.count.text() == "Aucune personne ne correspond à cette recherche."
     page.search_field.clear()
     qtbot.waitUntil(lambda: page.stack.currentWidget() is page.hint, timeout=2000)
-    assert "2\u00a0000" in count_line(people.SEARCH_LIMIT)
-    assert "précisez la recherche" in count_line(people.SEARCH_LIMIT)
+    assert "2\u00a0000" in count_line(people_search.SEARCH_LIMIT)
+    assert "précisez la recherche" in count_line(people_search.SEARCH_LIMIT)
 
 
 def test_a_broad_search_fills_the_screen_then_lists_and_counts_every_match(
         qtbot, open_page, sqlite_store, gui_actors):
-    many = people.FIRST_PAGE + 6
-    with sqlite_store.session() as session:
+    many = people_search.FIRST_PAGE + 6
+    with sqlite_store.unit(gui_actors[Role.ADVISER]) as unit:
         for number in range(many):
-            people.create_person(session, gui_actors[Role.ADVISER], PersonInput(
+            people_records.create_person(unit, PersonInput(
                 kind=PersonKind.HEALTH_PROFESSIONAL, last_name=f"Martin{number:03d}",
                 first_name="Zoé", profession="nurse"))
     page = open_page()
@@ -182,7 +185,7 @@ def test_a_broad_search_fills_the_screen_then_lists_and_counts_every_match(
     page.search.listed.connect(lambda text: listed.append(page.search.model.rowCount()))
     with qtbot.waitSignal(page.search.searched, timeout=5000):
         page.search.search("mart")
-    assert listed == [people.FIRST_PAGE]  # the first page was shown before the rest came
+    assert listed == [people_search.FIRST_PAGE]  # the first page was shown before the rest came
     model = page.search.model
     assert [model.data(model.index(row, 0)) for row in (0, many - 1)] == [
         "MARTIN000", f"MARTIN{many - 1:03d}"]
@@ -242,10 +245,10 @@ def test_a_stale_edit_is_refused_and_the_record_can_be_reloaded(
     page = open_page()
     search(qtbot, page, "lef")
     dialog = open_first_result(qtbot, page)
-    with sqlite_store.session() as session:  # someone else saves meanwhile
-        record = people.get_person(session, gui_actors[Role.MEDIATOR], person_id)
+    with sqlite_store.unit(gui_actors[Role.MEDIATOR]) as unit:  # someone else saves meanwhile
+        record = people_records.get_person(unit, person_id)
         record.data.city = "Échirolles"
-        people.update_person(session, gui_actors[Role.MEDIATOR], person_id, record.version,
+        people_records.update_person(unit, person_id, record.version,
                              record.data)
     questions: list[str] = []
     monkeypatch.setattr(PersonDialog, "ask",
@@ -254,7 +257,7 @@ def test_a_stale_edit_is_refused_and_the_record_can_be_reloaded(
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(lambda: dialog.editors["city"].text() == "Échirolles", timeout=5000)
-    assert "modifiée par quelqu'un d'autre" in questions[0]
+    assert "Quelqu'un d'autre a modifié cette fiche entre-temps" in questions[0]
     with sqlite_store.session() as session:
         assert session.get(Person, person_id).city == "Échirolles"
 

@@ -9,16 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from db.models import (
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-    PreparationOutcome,
-    PreparationTask,
-    Role,
-)
-from db.services import booking, slots
-from db.services.preparation import TaskState
+from db.agenda import booking, slots
+from db.agenda.models import Appointment, AppointmentKind, AppointmentStatus
+from db.preparation.models import PreparationOutcome, PreparationTask
+from db.preparation.tasks import TaskState
+from db.roles import Role
 from desktop.agenda.appointment_dialog import AppointmentDialog
 from desktop.preparation.dialogs import DaySheetDialog, PdfPrompt
 from desktop.preparation.form import PreparationDialog
@@ -36,11 +31,11 @@ MONDAY, TUESDAY = date(2026, 3, 16), date(2026, 3, 17)
 def agenda(sqlite_store, gui_actors):
     """A visit on Monday (late to prepare on Friday), one on Tuesday and a phone call."""
     setup = make_agenda(sqlite_store, gui_actors)
-    with sqlite_store.session() as session:
+    with sqlite_store.unit(setup.adviser) as unit:
         for when, kind in ((setup.at(MONDAY, 9), AppointmentKind.PHYSICAL),
                            (setup.at(TUESDAY, 10), AppointmentKind.PHYSICAL),
                            (setup.at(TUESDAY, 11), AppointmentKind.PHONE)):
-            booking.book_appointment(session, setup.adviser, setup.request(
+            booking.book_appointment(unit, setup.request(
                 when, kind=kind, note="Vient avec sa fille."), now=BOOKED_AT)
     return setup
 
@@ -116,12 +111,12 @@ def test_a_conclusive_call_cancels_the_visit_and_frees_the_slot(qtbot, open_page
     assert QGuiApplication.clipboard().text() == message
 
     starts_at = agenda.at(MONDAY, 9)
-    with sqlite_store.session() as session:
-        appointment = session.query(Appointment).filter_by(starts_at=starts_at).one()
+    with sqlite_store.unit(agenda.adviser) as unit:
+        appointment = unit.session.query(Appointment).filter_by(starts_at=starts_at).one()
         assert appointment.status is AppointmentStatus.RESOLVED_AT_PREPARATION
-        task = session.query(PreparationTask).filter_by(appointment_id=appointment.id).one()
+        task = unit.session.query(PreparationTask).filter_by(appointment_id=appointment.id).one()
         assert task.outcome is PreparationOutcome.CONCLUSIVE
-        offered = slots.free_slots(session, agenda.adviser, agenda.motive_id,
+        offered = slots.free_slots(unit, agenda.motive_id,
                                    AppointmentKind.PHYSICAL, [agenda.site_id], MONDAY, MONDAY,
                                    now=BOOKED_AT)
     assert starts_at in {s.starts_at for s in offered}

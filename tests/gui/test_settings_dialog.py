@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from db.models import Role
+from db.roles import Role
 from desktop import credentials
 from desktop.settings import Settings, database_url
 from desktop.settings_dialog import SettingsDialog

@@ -12,8 +12,9 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy.engine import make_url
 
-from db import demo
-from db.models import Person, Role
+from db.demo import generate as demo_generate
+from db.people.models import Person
+from db.roles import Role
 from db.store import Store
 from desktop import app as app_module
 from desktop import errors, operations
@@ -86,14 +87,14 @@ def test_unattended_refusal_is_written_on_stderr(tmp_path, unattended, capsys):
 def test_first_start_on_an_empty_local_file_generates_demo_data(tmp_path, monkeypatch,
                                                                   unattended):
     calls = []
-    real_generate = demo.generate
+    real_generate = demo_generate.generate
 
     def few_people(store, size, seed, progress):
         # The real generator, with fewer people than the small set so that the test is quick.
         calls.append((size, seed, progress))
         return real_generate(store, size=size, seed=seed, progress=progress, people_count=60)
 
-    monkeypatch.setattr(demo, "generate", few_people)
+    monkeypatch.setattr(demo_generate, "generate", few_people)
     path = tmp_path / "data" / "guichet.sqlite3"  # its directory does not exist yet
     assert run_gui(str(path)) == EXIT_OK
     assert calls == [("small", 2026, operations.report_progress)]
@@ -109,7 +110,7 @@ def test_an_existing_database_gets_no_demo_data(sqlite_store, gui_actors, monkey
     def refuse(*_args, **_kwargs):
         raise AssertionError("no demo data on a database that has some")
 
-    monkeypatch.setattr(demo, "generate", refuse)
+    monkeypatch.setattr(demo_generate, "generate", refuse)
     monkeypatch.setenv("GUICHET_LOGIN", "mediateur01")
     assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_OK
     assert Settings().last_login == "mediateur01"

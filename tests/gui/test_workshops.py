@@ -9,9 +9,12 @@ import pytest
 from PySide6.QtCore import Qt, QTime
 from sqlalchemy import select
 
-from db.models import Appointment, AppointmentKind, AppointmentStatus, Channel, Role
-from db.services import agenda, workshops
-from db.services.agenda import MotiveInput
+from db.agenda import setup as agenda_setup
+from db.agenda import workshops
+from db.agenda.models import Appointment, AppointmentKind, AppointmentStatus, Channel
+from db.agenda.setup import MotiveInput
+from db.roles import Role
+from db.unit import Unit
 from desktop.agenda.common import Prompts
 from desktop.agenda.page import AgendaPage
 from desktop.agenda.session_dialog import SessionDialog
@@ -26,11 +29,11 @@ def setup(sqlite_store, gui_actors):
 
 
 def plan(store, setup, starts_at: datetime, capacity: int):
-    with store.session() as session:
-        motive_id = agenda.save_motive(session, setup.admin, MotiveInput(
+    with store.unit(setup.admin) as unit:
+        motive_id = agenda_setup.save_motive(unit, MotiveInput(
             code="ATL", label="Atelier flash ameli", default_minutes=30,
             kinds=[AppointmentKind.WORKSHOP]))
-        return workshops.schedule_session(session, setup.admin, motive_id, setup.site_id,
+        return workshops.schedule_session(unit, motive_id, setup.site_id,
                                           setup.adviser.id, starts_at, capacity,
                                           now=starts_at - timedelta(days=7))
 
@@ -38,7 +41,7 @@ def plan(store, setup, starts_at: datetime, capacity: int):
 def session_row(store, setup, session_id):
     with store.session() as session:
         (row,) = [r for r in workshops.sessions_between(
-            session, setup.admin, setup.site_id, datetime(2000, 1, 1, tzinfo=UTC),
+            Unit(session, setup.admin), setup.site_id, datetime(2000, 1, 1, tzinfo=UTC),
             datetime(2100, 1, 1, tzinfo=UTC)) if r.id == session_id]
     return row
 
@@ -95,9 +98,9 @@ def test_registering_then_the_waiting_list_moves_up(qtbot, setup, sqlite_store, 
 def test_attendance_once_the_session_has_begun(qtbot, setup, sqlite_store, open_dialog):
     day = working_day(datetime.now(UTC).date() - timedelta(days=3), step=-1)
     session_id = plan(sqlite_store, setup, setup.at(day, 14), capacity=4)
-    with sqlite_store.session() as session:
+    with sqlite_store.unit(setup.adviser) as unit:
         for person_id in (setup.person_id, setup.bare_person_id):
-            workshops.register(session, setup.adviser, session_id, person_id,
+            workshops.register(unit, session_id, person_id,
                                Channel.RECEPTION, now=setup.at(day, 9))
     dialog = open_dialog(session_id)
     assert dialog.attendance_button.isVisible() and not dialog.register_button.isEnabled()
@@ -112,9 +115,9 @@ def test_a_manager_cancels_the_whole_session_and_sees_whom_to_warn(
         qtbot, setup, sqlite_store, open_dialog, monkeypatch):
     day = working_day(datetime.now(UTC).date() + timedelta(days=7))
     session_id = plan(sqlite_store, setup, setup.at(day, 14), capacity=1)
-    with sqlite_store.session() as session:
+    with sqlite_store.unit(setup.adviser) as unit:
         for person_id in (setup.person_id, setup.bare_person_id):
-            workshops.register(session, setup.adviser, session_id, person_id,
+            workshops.register(unit, session_id, person_id,
                                Channel.RECEPTION)
     questions: list[str] = []
     monkeypatch.setattr(Prompts, "confirm", classmethod(
@@ -148,8 +151,8 @@ def test_a_manager_plans_a_session_from_the_agenda(qtbot, setup, sqlite_store, m
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.period_shown, timeout=WAIT):
         page.show()
-    with sqlite_store.session() as session:
-        agenda.save_motive(session, setup.admin, MotiveInput(
+    with sqlite_store.unit(setup.admin) as unit:
+        agenda_setup.save_motive(unit, MotiveInput(
             code="ATN", label="Atelier numérique", default_minutes=120,
             kinds=[AppointmentKind.WORKSHOP]))
     qtbot.waitUntil(page.plan_button.isEnabled, timeout=WAIT)

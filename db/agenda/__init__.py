@@ -1,0 +1,1 @@
+"""The agenda: set-up, free slots, appointments and their lifecycle, workshops."""

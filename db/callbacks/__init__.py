@@ -1,0 +1,1 @@
+"""Call-back requests (« fiches de contact »), to be answered within 24 working hours."""

@@ -1,0 +1,1 @@
+"""The managers' dashboard and the monthly report: the office's figures for one month."""

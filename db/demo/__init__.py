@@ -1,0 +1,1 @@
+"""Demo data: a fictitious but realistic CPAM office (CPAM de l'Isère)."""

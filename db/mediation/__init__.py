@@ -1,0 +1,1 @@
+"""Mediation case files: intake, lifecycle, timeline, documents, letters and figures."""

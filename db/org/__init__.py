@@ -1,0 +1,1 @@
+"""The organisation: sites, staff accounts, roles and what each role may do."""

@@ -1,0 +1,22 @@
+"""The staff as the other areas read it: names for histories and lists."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.org.models import Staff
+from db.unit import INCLUDE_DELETED
+
+
+def staff_names(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    """« Camille Martin » for each of these accounts (a removed one keeps its name in the
+    history)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {s.id: s.display_name for s in session.scalars(
+        select(Staff).where(Staff.id.in_(wanted)).execution_options(**{INCLUDE_DELETED: True}))}

@@ -1,0 +1,1 @@
+"""Life pathways: monthly extracts, worklists, rebound offers and the funnel."""

@@ -1,0 +1,1 @@
+"""The people registry: insured persons, health professionals and employers."""

@@ -1,1 +1,0 @@
-"""Domain services: every write goes through here (rules, version, audit)."""
