@@ -338,6 +338,14 @@ class SlotPicker(QWidget):
             self._moving = False
         return self._make_current(choice)
 
+    def dirty_value(self) -> Any:
+        """For ``widgets.dirty``: the chosen slot is the picker's value (its filters are
+        not)."""
+        return self.selected_payload()
+
+    def dirty_signals(self) -> list:
+        return [self.current_changed]
+
     def choose_next_free(self) -> bool:
         """Make current the earliest slot, at or after « À partir du », that the filters let
         through, and give it the focus; False (and a message) when there is none."""
