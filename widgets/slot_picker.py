@@ -164,6 +164,7 @@ class SlotPicker(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.day_title.setFont(font)
+        self.day_title.setWordWrap(True)
         self.grid = SlotGrid(self)
         self.grid.current_changed.connect(self._current_changed)
         self.grid.chosen.connect(lambda choice: self.chosen.emit(choice.slot.payload))
