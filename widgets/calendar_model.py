@@ -10,9 +10,16 @@ group of items that overlap one another, directly or through others.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+
+
+class CalendarMode(enum.Enum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
 
 
 def _require_naive(name: str, value: datetime) -> None:
@@ -26,7 +33,9 @@ class CalendarItem:
 
     ``category`` is mapped to a colour by the view (``set_category_colours``); ``column`` is the
     resource key when the calendar has resource columns. A ``cancelled`` item is drawn struck
-    through; a non-empty ``marker`` (« à renseigner ») draws a badge and is read aloud.
+    through; a non-empty ``marker`` (« à renseigner ») draws a badge and is read aloud. An
+    item that is not ``movable`` (a workshop session) cannot be dragged nor moved with
+    Ctrl+arrows.
     """
 
     key: Hashable
@@ -38,6 +47,7 @@ class CalendarItem:
     column: Hashable | None = None
     cancelled: bool = False
     marker: str = ""
+    movable: bool = True
 
     def __post_init__(self) -> None:
         _require_naive("start", self.start)
@@ -204,6 +214,11 @@ class CalendarLayout:
         return next((c for c in self.closures
                      if c.column == column and c.start <= minute < c.end), None)
 
+    def closure_between(self, column: int, start: float, end: float) -> PlacedClosure | None:
+        """A closure of ``column`` overlapping ``start``–``end`` (minutes), if any."""
+        return next((c for c in self.closures
+                     if c.column == column and c.start < end and start < c.end), None)
+
     def snap(self, minute: float) -> int:
         """The grid cell start containing ``minute``, inside the range."""
         cell = self.first_minute + int((minute - self.first_minute) // self.grid) * self.grid
@@ -229,3 +244,9 @@ class CalendarLayout:
         cell = self.snap(minute)
         return next((s for s in stops if s.key is None and s.start == cell),
                     min(stops, key=lambda s: abs(s.start - minute)))
+
+    def step_in_column(self, stop: Stop, direction: int) -> Stop:
+        """The stop before (-1) or after (1) ``stop`` in its column, staying at the ends."""
+        stops = self.stops(stop.column)
+        index = next((i for i, entry in enumerate(stops) if entry == stop), 0)
+        return stops[min(max(index + direction, 0), len(stops) - 1)]

@@ -1,12 +1,15 @@
-"""A form of labelled fields, each with its own error message shown right below it."""
+"""A form of labelled fields, each with its own error message shown right below it, that
+knows whether the user changed anything since it was filled (``mark_clean``, ``is_dirty``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from widgets.dirty import DirtyTracker
 
 # Readable on light and on dark windows (contrast ≥ 4.5:1 on either).
 _ERROR_ON_LIGHT, _ERROR_ON_DARK = "#b3261e", "#ff8a80"
@@ -52,11 +55,19 @@ class FormField(QWidget):
 
 
 class Form(QWidget):
-    """Named fields in a two-column layout that wraps at narrow widths (large fonts)."""
+    """Named fields in a two-column layout that wraps at narrow widths (large fonts).
+
+    ``dirty_changed(bool)`` fires when the form becomes different from what it was filled
+    with, or the same again. The values are remembered by ``mark_clean()`` (call it once the
+    fields are filled, and after a save), else when the form is first shown."""
+
+    dirty_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._fields: dict[str, FormField] = {}
+        self._tracker = DirtyTracker(self)
+        self._tracker.dirty_changed.connect(self.dirty_changed)
         self._layout = QFormLayout(self)
         self._layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self._layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -94,7 +105,8 @@ class Form(QWidget):
         return self._layout.isRowVisible(self._fields[name])
 
     def show_errors(self, errors: dict[str, str]) -> FormField | None:
-        """Show each message beside its field, clear the others; focus the first faulty one.
+        """Show each message beside its field, clear the others; focus the first faulty one
+        and, when the form scrolls, bring it with its label into view.
 
         Returns that field, or None when no shown field has an error.
         """
@@ -107,7 +119,26 @@ class Form(QWidget):
         if first is not None:
             first.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         self._make_room()
+        if first is not None:
+            self.scroll_to(first)
+            # again once the messages just shown have taken their height
+            QTimer.singleShot(0, self, lambda: self.scroll_to(first))
         return first
+
+    def scroll_to(self, field: FormField) -> None:
+        """Scroll the nearest scroll area holding the form so that ``field``, its label and
+        its message show (as much of them as the area's height allows)."""
+        scroll = self.parentWidget()
+        while scroll is not None and not isinstance(scroll, QScrollArea):
+            scroll = scroll.parentWidget()
+        if scroll is None or scroll.widget() is None:
+            return
+        content = scroll.widget()
+        box = field.geometry().united(field.label.geometry())
+        top_left = self.mapTo(content, box.topLeft())
+        centre = top_left + box.center() - box.topLeft()
+        margin = min(box.height() // 2 + 8, scroll.viewport().height() // 2)
+        scroll.ensureVisible(centre.x(), centre.y(), 20, margin)
 
     def _make_room(self) -> None:
         """Grow a dialog (never shrink it, never past the screen) when the messages need more
@@ -123,6 +154,26 @@ class Form(QWidget):
             wanted = min(wanted, screen.availableGeometry().height())
         if wanted > window.height():
             window.resize(window.width(), wanted)
+
+    # -- changes since filled -------------------------------------------------------------
+    def mark_clean(self) -> None:
+        """Remember the editors' values as the ones the form was filled with."""
+        self._tracker.mark_clean()
+
+    def is_dirty(self) -> bool:
+        """Whether any editor of the form holds something else than when marked clean."""
+        return self._tracker.is_dirty()
+
+    def changed_fields(self) -> list[str]:
+        """The names of the fields the user changed, in the form's order."""
+        changed = self._tracker.changed()
+        return [name for name, field in self._fields.items()
+                if any(widget is field or field.isAncestorOf(widget) for widget in changed)]
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._tracker.is_marked():
+            self._tracker.mark_clean()
 
     def unplaced(self, errors: dict[str, str]) -> list[str]:
         """The messages no shown field can display (the caller shows them elsewhere)."""

@@ -231,6 +231,14 @@ class RowsEditor(QWidget):
         self.table.setFocus()  # commits a cell being edited
         return self.model.rows()
 
+    def dirty_value(self) -> list[tuple]:
+        """For ``widgets.dirty``: the rows (without committing a cell being edited)."""
+        return self.model.rows()
+
+    def dirty_signals(self) -> list:
+        return [self.model.dataChanged, self.model.rowsInserted, self.model.rowsRemoved,
+                self.model.modelReset]
+
     def mark_rows(self, rows: set[int]) -> None:
         self.model.mark(rows)
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QContextMenuEvent, QPixmap
 from PySide6.QtWidgets import QApplication
 
+from tests.widgets.calendar_support import MONDAY, NOW, at, center, item
 from widgets.calendar_model import (
     CalendarItem,
     CalendarLayout,
@@ -22,53 +23,10 @@ from widgets.calendar_model import (
 from widgets.calendar_view import (
     CalendarMode,
     CalendarToolbar,
-    CalendarView,
     contrast,
     period_label,
     readable_on,
 )
-
-MONDAY = date(2026, 11, 23)
-NOW = datetime(2026, 11, 24, 10, 40)  # Tuesday
-
-
-def at(day_offset: int, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(MONDAY + timedelta(days=day_offset), time(hour, minute))
-
-
-def item(key, day_offset, hour, minute=0, duration=30, **extra) -> CalendarItem:
-    start = at(day_offset, hour, minute)
-    extra.setdefault("title", "RDV téléphonique")
-    return CalendarItem(key, start, start + timedelta(minutes=duration), **extra)
-
-
-class FakeClock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def fake_clock() -> FakeClock:
-    return FakeClock(NOW)
-
-
-@pytest.fixture
-def view(qtbot, fake_clock) -> CalendarView:
-    calendar = CalendarView(clock=fake_clock, now_interval_ms=10)
-    qtbot.addWidget(calendar)
-    calendar.set_time_range(time(8, 0), time(18, 0), 30)
-    calendar.resize(1000, 800)
-    calendar.show()
-    qtbot.waitExposed(calendar)
-    return calendar
-
-
-def center(calendar: CalendarView, key) -> QPoint:
-    return calendar.item_rect(key).center().toPoint()
-
 
 # -- geometry ------------------------------------------------------------------------------
 
@@ -305,10 +263,12 @@ def test_the_focused_stop_is_described_for_screen_readers(view):
     assert view.item_accessible_text("b") == \
         "10:00–10:30, RDV téléphonique, M. P., annulé, à renseigner"
     view.focus_item("a")
-    assert view.accessibleDescription() == "mar. 24/11, 09:00–09:30, RDV téléphonique, Mme D."
+    now = " (maintenant\u00a0: 10:40)"  # today is shown, with its line for now
+    assert view.accessibleDescription() == \
+        "mar. 24/11, 09:00–09:30, RDV téléphonique, Mme D." + now
     view.set_closed_periods([ClosedPeriod(at(1, 12), at(1, 13), "Déjeuner")])
     view.set_items([])  # the item went away: the focus stays at that time, on the free cell
-    assert view.accessibleDescription() == "mar. 24/11, 09:00–09:30, créneau libre"
+    assert view.accessibleDescription() == "mar. 24/11, 09:00–09:30, créneau libre" + now
 
 
 # -- mouse ---------------------------------------------------------------------------------
