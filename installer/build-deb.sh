@@ -77,7 +77,7 @@ mkdir -p "$staging/DEBIAN" "$staging/opt" "$staging/usr/bin" \
 cp -a "$bundle" "$staging/opt/guichet"
 chmod -R u+rwX,go+rX,go-w "$staging/opt/guichet"
 ln -s /opt/guichet/guichet "$staging/usr/bin/guichet"
-ln -s /opt/guichet/guichet "$staging/usr/bin/guichet-gui"  # the same program on Linux
+ln -s /opt/guichet/guichet-gui "$staging/usr/bin/guichet-gui"
 install -m 644 installer/guichet.desktop "$staging/usr/share/applications/guichet.desktop"
 install -m 644 resources/icons/guichet.svg \
     "$staging/usr/share/icons/hicolor/scalable/apps/guichet.svg"

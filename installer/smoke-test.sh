@@ -65,14 +65,16 @@ if [ "${1:-}" = --inside ]; then
     check "guichet db upgrade, une seconde fois" "Schéma déjà à jour" guichet --db "$database" \
         db upgrade
     check "guichet demo --size small" "taille small" guichet --db "$database" demo --size small
+    # The demo's appointments lie around today.
     check "guichet export ics" "rendez-vous exportés" guichet --db "$database" export ics \
-        --adviser conseiller01 --from 2026-01-01 --to 2026-12-31 -o "$work/agenda.ics"
+        --adviser conseiller01 --from "$(date -d '-30 days' +%F)" \
+        --to "$(date -d '+30 days' +%F)" -o "$work/agenda.ics"
     if grep -q "^BEGIN:VCALENDAR" "$work/agenda.ics" 2>/dev/null \
             && grep -q "^BEGIN:VEVENT" "$work/agenda.ics"; then
         ok "le fichier .ics a des évènements"
     else ko "fichier .ics vide ou absent"; fi
     check "guichet export pdf day-sheet" "exportée" guichet --db "$database" export pdf \
-        day-sheet --adviser conseiller01 --date 2026-03-30 -o "$work/journee.pdf"
+        day-sheet --adviser conseiller01 --date "$(date +%F)" -o "$work/journee.pdf"
     fonts=$(pdffonts "$work/journee.pdf" 2>&1 || true)
     if grep -Eq "DejaVuSans +TrueType .* yes +yes" <<<"$fonts" && ! grep -q " no " <<<"$fonts"
     then ok "la feuille de journée embarque DejaVu Sans (pdffonts)"
