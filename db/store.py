@@ -199,6 +199,14 @@ class Store:
             )
         return SchemaState.CURRENT if revision == schema.HEAD else SchemaState.OUTDATED
 
+    def schema_revision(self) -> str | None:
+        """The schema revision the database is stamped with (Alembic's), None when it has none
+        (an empty database). Shown in « À propos de Guichet »."""
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
     def backup_sqlite(self) -> Path | None:
         """Copy a non-empty SQLite file aside (consistent even in WAL mode)."""
         path = self.sqlite_path

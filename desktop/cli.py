@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="guichet",
         description="Guichet — rendez-vous, préparations, parcours et médiation de la CPAM.",
     )
+    parser.add_argument("--version", action="store_true",
+                        help="affiche la version de Guichet et quitte")
     parser.add_argument(
         "--db", metavar="URL",
         help="base à utiliser (fichier SQLite ou postgresql://…) ; sinon GUICHET_DB, "
@@ -413,6 +415,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
+    if args.version:
+        from importlib.metadata import version  # only when asked: not on the way to the GUI
+
+        print(f"Guichet {version('guichet')}")
+        return EXIT_OK
     if args.command is None:
         from desktop.app import run_gui
 

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -216,16 +215,12 @@ class MainWindow(QMainWindow):
         folder.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
-    def show_about(self) -> None:
-        from desktop.errors import guichet_version
+    def show_about(self) -> QDialog:
+        from desktop.about import AboutDialog
 
-        QMessageBox.about(
-            self, "À propos de Guichet",
-            f"<h3>Guichet {guichet_version()}</h3>"
-            "<p>Rendez-vous, préparations, rappels, parcours attentionnés et médiation "
-            "pour l'accueil d'une caisse primaire d'assurance maladie.</p>"
-            f"<p>Base de données : {self.ctx.store.describe()}</p>",
-        )
+        dialog = AboutDialog(self.ctx, self)
+        dialog.open()
+        return dialog
 
     # -- status bar ----------------------------------------------------------------------
     def _build_status_bar(self) -> None:

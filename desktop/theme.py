@@ -8,7 +8,7 @@ because Fusion only gets a dark palette from platform themes that provide one.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -22,8 +22,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-ICONS = RESOURCES / "icons"
+# Package data (resources/): found in a checkout, an installed wheel and the bundle alike.
+ICONS = files("resources") / "icons"
 APP_ICON = ICONS / "guichet.svg"
 
 _followed_system = False

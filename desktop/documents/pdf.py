@@ -1,6 +1,6 @@
 """The craft shared by every Guichet PDF (reportlab, no Qt).
 
-- Fonts: DejaVu Sans, shipped in ``resources/fonts`` (Bitstream Vera licence, alongside) and
+- Fonts: DejaVu Sans, package data of ``resources/fonts`` (Bitstream Vera licence, alongside) and
   embedded as subsets, so a PDF shows every French character on any machine. The canvas's
   initial font and every table's font are DejaVu too: no unembedded Helvetica in the file.
 - Every page: a header with the site and the date of printing, « Page N sur M » below.
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from importlib.resources import files
 from io import BytesIO
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -37,7 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+FONTS_DIR = files("resources") / "fonts"  # package data: a checkout, a wheel, the bundle
 FONT, FONT_BOLD, FONT_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 
 PAGE_WIDTH, PAGE_HEIGHT = A4

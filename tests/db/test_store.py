@@ -36,6 +36,13 @@ def test_models_and_migrations_agree(store):
     assert differences == []
 
 
+def test_the_schema_revision_is_the_databases_stamp(store, tmp_path):
+    assert store.schema_revision() == schema.HEAD
+    empty = Store(tmp_path / "empty.sqlite3")
+    assert empty.schema_revision() is None
+    empty.dispose()
+
+
 def test_new_sqlite_file_is_created_in_wal_mode_and_marked(tmp_path):
     path = tmp_path / "sub" / "guichet.sqlite3"
     store = open_store(path)

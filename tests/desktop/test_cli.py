@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
+from importlib.metadata import version
 
 import keyring
 import keyring.backends.fail
@@ -12,6 +15,21 @@ from sqlalchemy.engine import make_url
 
 from desktop.cli import main
 from tests.conftest import POSTGRES_URL
+
+
+def test_version_is_the_installed_package_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"Guichet {version('guichet')}\n"
+
+
+def test_version_needs_neither_qt_nor_the_database():
+    code = ("import sys; from desktop.cli import main; code = main(['--version']); "
+            "assert code == 0; loaded = {name.split('.')[0] for name in sys.modules}; "
+            "assert not loaded & {'PySide6', 'sqlalchemy'}, loaded")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Guichet ")
 
 
 def test_db_upgrade_creates_then_finds_current(tmp_path, capsys):
