@@ -14,7 +14,7 @@ def test_demo_fills_an_empty_database_and_prints_the_summary(tmp_path, capsys):
     path = tmp_path / "x.sqlite3"
     assert main(["--db", str(path), "demo", "--seed", "7"]) == 0
     output = capsys.readouterr()
-    assert "5\u202f000 personnes" in output.out
+    assert "5\u00a0000 personnes" in output.out
     assert "18 comptes" in output.out and "Graine 7, taille small." in output.out
     assert "Données de démonstration créées" in output.err
     store = Store(path)
