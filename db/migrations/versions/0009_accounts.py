@@ -26,6 +26,7 @@ On PostgreSQL (run as the database's owner: a role with CREATEROLE, not a superu
 """
 
 import uuid
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -67,8 +68,10 @@ GRANTS: dict[str, dict[str, str]] = {
     "adviser_busy": dict.fromkeys(BOOKING, READ),
     "waiting_list_entry": dict.fromkeys(BOOKING, WRITE),
     "callback_request": dict.fromkeys(BOOKING, WRITE),
-    "preparation_settings": {ADVISER: READ, MANAGER: READ, ADMIN: WRITE},
-    "preparation_task": {ADVISER: WRITE, MANAGER: WRITE, ADMIN: WRITE},
+    "preparation_settings": {ADVISER: READ, MANAGER: READ, PARTNER: READ, ADMIN: WRITE},
+    # A partner's booking of a physical appointment opens its preparation (and a
+    # cancellation closes it): the partner writes the task of their sector's appointments.
+    "preparation_task": dict.fromkeys(BOOKING, WRITE),
     "preparation_attempt": {ADVISER: WRITE, MANAGER: WRITE, ADMIN: WRITE},
     "pathway_kind": {STAFF: READ, ADMIN: WRITE},
     "pathway_import": {ADVISER: WRITE, MANAGER: WRITE, ADMIN: WRITE},
@@ -89,14 +92,19 @@ GRANTS: dict[str, dict[str, str]] = {
 MEDIATION_TABLES = ("mediation_case", "mediation_wait", "mediation_document",
                     "mediation_event", "mediation_counter")
 SECTOR_TABLES = ("appointment", "callback_request", "workshop_session")
-_SYSTEM = "guichet_is_system()"
+# Sub-selects: evaluated once per query, not once per row.
+_SYSTEM = "(SELECT guichet_is_system())"
+_MEDIATION = "(SELECT guichet_is_mediation())"
+_NOT_PARTNER = "NOT (SELECT guichet_is_partner())"
 _IN_SECTOR = "site_id IN (SELECT guichet_partner_sites())"
 
 FUNCTIONS = [
-    # Who is acting: « the system » is any role without an account — the owner, a batch job,
-    # and the SECURITY DEFINER functions the owner owns (current_user is then the owner).
+    # « The system » is the role owning the tables: a batch job run as the owner, and the
+    # SECURITY DEFINER functions it owns (current_user is then the owner). Not « any role
+    # without an account »: an account may SET ROLE to its group role, which has none.
     """CREATE FUNCTION guichet_is_system() RETURNS boolean LANGUAGE sql STABLE AS $$
-        SELECT NOT EXISTS (SELECT 1 FROM staff WHERE login = current_user) $$""",
+        SELECT relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+        FROM pg_class WHERE oid = 'public.staff'::regclass $$""",
     """CREATE FUNCTION guichet_is_mediation() RETURNS boolean LANGUAGE sql STABLE AS $$
         SELECT pg_has_role(current_user, 'guichet_mediation', 'MEMBER') $$""",
     """CREATE FUNCTION guichet_is_partner() RETURNS boolean LANGUAGE sql STABLE AS $$
@@ -104,11 +112,18 @@ FUNCTIONS = [
     """CREATE FUNCTION guichet_partner_sites() RETURNS SETOF uuid LANGUAGE sql STABLE AS $$
         SELECT site.id FROM site JOIN staff ON staff.login = current_user
         WHERE staff.sector <> '' AND site.sector = staff.sector $$""",
-    # The audit row's actor is the connected account, whatever the client wrote.
-    """CREATE FUNCTION guichet_audit_actor() RETURNS trigger LANGUAGE plpgsql AS $$
+    # The audit row's actor is the connected account (session_user: SET ROLE changes
+    # nothing), whatever the client wrote; a job connected as the owner names its actor.
+    """CREATE FUNCTION guichet_audit_actor() RETURNS trigger
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+        DECLARE account uuid;
         BEGIN
-            IF NOT guichet_is_system() THEN
-                NEW.actor_id := (SELECT id FROM staff WHERE login = current_user);
+            SELECT id INTO account FROM staff WHERE login = session_user;
+            IF account IS NOT NULL THEN
+                NEW.actor_id := account;
+            ELSIF session_user <> (SELECT pg_get_userbyid(relowner) FROM pg_class
+                                   WHERE oid = 'public.staff'::regclass) THEN
+                NEW.actor_id := NULL;
             END IF;
             RETURN NEW;
         END $$""",
@@ -140,6 +155,9 @@ FUNCTIONS = [
                                      entity_id, details)
             VALUES (gen_random_uuid(), now(), who, 'sign_in', 'staff', who, '{}');
         END $$""",
+    """CREATE FUNCTION guichet_password_changed() RETURNS void
+        LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
+        UPDATE staff SET must_change_password = false WHERE login = session_user $$""",
     """CREATE FUNCTION guichet_sign_in_wait(account text) RETURNS integer
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
         SELECT coalesce(greatest(0, ceil(extract(epoch FROM locked_until - now())))::integer,
@@ -181,7 +199,14 @@ FUNCTIONS = [
             END IF;
             IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = account
                        AND (rolsuper OR rolcreaterole OR rolcreatedb OR rolreplication
-                            OR rolbypassrls)) THEN
+                            OR rolbypassrls))
+               OR EXISTS (SELECT 1 FROM pg_auth_members m
+                          JOIN pg_roles member ON member.oid = m.member
+                          JOIN pg_roles grp ON grp.oid = m.roleid
+                          WHERE member.rolname = account
+                            AND grp.rolname NOT IN ('guichet_adviser', 'guichet_mediation',
+                                                    'guichet_manager', 'guichet_partner',
+                                                    'guichet_admin')) THEN
                 RAISE EXCEPTION 'role % is not an ordinary account', account;
             END IF;
             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = account) THEN
@@ -208,31 +233,33 @@ FUNCTIONS = [
 FUNCTION_NAMES = ("guichet_is_system()", "guichet_is_mediation()", "guichet_is_partner()",
                   "guichet_partner_sites()", "guichet_audit_actor()",
                   "guichet_person_has_case(uuid)", "guichet_case_counts()",
-                  "guichet_signed_in()", "guichet_sign_in_wait(text)",
+                  "guichet_signed_in()", "guichet_password_changed()",
+                  "guichet_sign_in_wait(text)",
                   "guichet_sign_in_failed(text)",
                   "guichet_set_login(text, text, text, boolean)")
 EXECUTE = {
     "guichet_is_system()": STAFF, "guichet_is_mediation()": STAFF,
     "guichet_is_partner()": STAFF, "guichet_partner_sites()": STAFF,
     "guichet_person_has_case(uuid)": STAFF, "guichet_case_counts()": STAFF,
-    "guichet_signed_in()": STAFF, "guichet_sign_in_wait(text)": SIGNIN,
+    "guichet_signed_in()": STAFF, "guichet_password_changed()": STAFF,
+    "guichet_sign_in_wait(text)": SIGNIN,
     "guichet_sign_in_failed(text)": SIGNIN,
     "guichet_set_login(text, text, text, boolean)": ADMIN,
 }
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("staff") as batch:
-        batch.add_column(sa.Column("sector", sa.String(length=120), server_default="",
-                                   nullable=False))
-        batch.add_column(sa.Column("password_hash", sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column("must_change_password", sa.Boolean(),
-                                   server_default=sa.false(), nullable=False))
-        batch.add_column(sa.Column("failed_sign_ins", sa.Integer(), server_default="0",
-                                   nullable=False))
-        batch.add_column(sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column("last_sign_in_at", sa.DateTime(timezone=True),
-                                   nullable=True))
+    # Plain ADD COLUMN (no batch copy of the table: rows of other tables point at it).
+    for column in (
+        sa.Column("sector", sa.String(length=120), server_default="", nullable=False),
+        sa.Column("password_hash", sa.String(length=200), nullable=True),
+        sa.Column("must_change_password", sa.Boolean(), server_default=sa.false(),
+                  nullable=False),
+        sa.Column("failed_sign_ins", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_sign_in_at", sa.DateTime(timezone=True), nullable=True),
+    ):
+        op.add_column("staff", column)
     settings = op.create_table(
         "office_settings",
         sa.Column("lock_after_minutes", sa.Integer(), server_default="10", nullable=False),
@@ -246,10 +273,12 @@ def upgrade() -> None:
                            name=op.f("ck_office_settings_lock")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_office_settings")),
     )
-    now = sa.func.now() if op.get_bind().dialect.name == "postgresql" else sa.func.datetime()
-    op.execute(settings.insert().values(
-        id=uuid.uuid5(NAMESPACE, "office_settings"), created_at=now, updated_at=now,
-        version=1, lock_after_minutes=10, demo=False))
+    now = datetime.now(UTC)
+    if op.get_bind().dialect.name == "sqlite":  # naive UTC there (db.base.UTCDateTime)
+        now = now.replace(tzinfo=None)
+    op.bulk_insert(settings, [{
+        "id": uuid.uuid5(NAMESPACE, "office_settings"), "created_at": now, "updated_at": now,
+        "version": 1, "lock_after_minutes": 10, "demo": False}])
     if op.get_bind().dialect.name == "postgresql":
         _secure_the_server()
 
@@ -297,16 +326,18 @@ def _secure_the_server() -> None:
         op.execute(f"ALTER FUNCTION {table}_adviser_busy() SECURITY DEFINER "
                    "SET search_path = public")
     for table in MEDIATION_TABLES:
-        _protect(table, f"{_SYSTEM} OR guichet_is_mediation()")
-    _protect("appointment", f"{_SYSTEM} OR NOT guichet_is_partner() OR {_IN_SECTOR}",
-             check=f"{_SYSTEM} OR NOT guichet_is_partner() OR ({_IN_SECTOR} "
+        _protect(table, f"{_SYSTEM} OR {_MEDIATION}")
+    _protect("appointment", f"{_SYSTEM} OR {_NOT_PARTNER} OR {_IN_SECTOR}",
+             check=f"{_SYSTEM} OR {_NOT_PARTNER} OR ({_IN_SECTOR} "
                    "AND status NOT IN ('honoured', 'no_show'))")
     for table in ("callback_request", "workshop_session"):
-        _protect(table, f"{_SYSTEM} OR NOT guichet_is_partner() OR {_IN_SECTOR}")
-    _protect("waiting_list_entry", f"{_SYSTEM} OR NOT guichet_is_partner() OR "
+        _protect(table, f"{_SYSTEM} OR {_NOT_PARTNER} OR {_IN_SECTOR}")
+    _protect("waiting_list_entry", f"{_SYSTEM} OR {_NOT_PARTNER} OR "
              "workshop_session_id IN (SELECT id FROM workshop_session)")
+    _protect("preparation_task", f"{_SYSTEM} OR {_NOT_PARTNER} OR "
+             "appointment_id IN (SELECT id FROM appointment)")
     _protect("audit_event",
-             f"{_SYSTEM} OR entity_type NOT LIKE 'mediation%' OR guichet_is_mediation()",
+             f"{_SYSTEM} OR entity_type NOT LIKE 'mediation%' OR {_MEDIATION}",
              check="true")
 
 
@@ -326,7 +357,8 @@ def _protect(table: str, using: str, check: str | None = None) -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for table in (*MEDIATION_TABLES, *SECTOR_TABLES, "waiting_list_entry", "audit_event"):
+        for table in (*MEDIATION_TABLES, *SECTOR_TABLES, "waiting_list_entry",
+                      "preparation_task", "audit_event"):
             op.execute(f"DROP POLICY guichet_scope ON {table}")
             op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
             op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
@@ -340,7 +372,6 @@ def downgrade() -> None:
         for table in ("person", "staff", *GRANTS):
             op.execute(f"REVOKE ALL ON {table} FROM {', '.join(sorted({*GROUPS.values(), STAFF}))}")
     op.drop_table("office_settings")
-    with op.batch_alter_table("staff") as batch:
-        for column in ("last_sign_in_at", "locked_until", "failed_sign_ins",
-                       "must_change_password", "password_hash", "sector"):
-            batch.drop_column(column)
+    for column in ("last_sign_in_at", "locked_until", "failed_sign_ins",
+                   "must_change_password", "password_hash", "sector"):
+        op.drop_column("staff", column)
