@@ -52,6 +52,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _ALL - {Permission.MEDIATION},
 }
 
+# On a PostgreSQL server each account is a login role, member of its role's group role
+# (migration 0009 creates them and gives each its rights).
+SERVER_GROUPS: dict[Role, str] = {
+    Role.ADVISER: "guichet_adviser",
+    Role.MEDIATOR: "guichet_mediation",
+    Role.MEDIATION_ASSISTANT: "guichet_mediation",
+    Role.MANAGER: "guichet_manager",
+    Role.PARTNER: "guichet_partner",
+    Role.ADMIN: "guichet_admin",
+}
+
 ROLE_LABELS: dict[Role, str] = {
     Role.ADVISER: "Conseiller",
     Role.MEDIATOR: "Médiateur",
@@ -71,6 +82,8 @@ class Actor:
     display_name: str
     role: Role
     site_id: uuid.UUID | None = None
+    # A France Services agent's sector: they see and book the sites of that sector only.
+    sector: str = ""
 
     @property
     def role_label(self) -> str:

@@ -60,7 +60,8 @@ class Staff(Entity):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Argon2id (db.org.passwords) on an embedded database; None on a server, which checks
     # passwords itself (each account is a login role).
-    password_hash: Mapped[str | None] = mapped_column(String(200))
+    # Deferred: never read with the row (on a server the accounts may not read it).
+    password_hash: Mapped[str | None] = mapped_column(String(200), deferred=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
                                                        server_default=false())
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -9,6 +9,7 @@ multifacteur et aux mots de passe »).
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from argon2 import PasswordHasher
@@ -36,14 +37,26 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
+def needs_rehash(password_hash: str) -> bool:
+    """Whether a hash was made with weaker parameters than today's."""
+    return _HASHER.check_needs_rehash(password_hash)
+
+
 def verify(password_hash: str | None, password: str) -> bool:
     """Whether ``password`` is the one ``password_hash`` was made from (never raises)."""
-    if not password_hash:
-        return False
     try:
+        if not password_hash:
+            # As long as a real check: how long a refusal takes tells nothing of the account.
+            _HASHER.verify(_dummy_hash(), password)
+            return False
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 def password_problem(password: str, login: str, *names: str) -> str | None:

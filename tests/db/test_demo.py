@@ -147,7 +147,7 @@ def test_every_site_kind_role_and_listed_account(store):
 def test_generated_people_are_found_by_name_nir_and_phone(store):
     generate(store)
     with store.session() as session:
-        adviser = accounts.sign_in(session, "conseiller01")
+        adviser = accounts.load_actor(session, "conseiller01")
         person = session.scalars(
             select(Person).where(Person.kind == PersonKind.BENEFICIARY,
                                  Person.phone.is_not(None)).order_by(Person.id)
