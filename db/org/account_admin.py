@@ -20,8 +20,8 @@ from db.errors import PermissionDenied, ValidationError
 from db.org import passwords
 from db.org.access import ROLE_LABELS, SERVER_GROUPS, Permission
 from db.org.accounts import normalise_login
-from db.org.passwords import DEMO_PASSWORD
 from db.org.models import OfficeSettings, Site, SiteKind, Staff
+from db.org.passwords import DEMO_PASSWORD
 from db.roles import Role
 from db.unit import Unit, audit, rows
 

@@ -17,8 +17,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Uuid, column, func, select, \
-    table, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+    Uuid,
+    column,
+    func,
+    select,
+    table,
+    text,
+)
 
 from db.errors import GuichetError
 from db.org import passwords
