@@ -79,7 +79,7 @@ class NewAccount:
 
 def list_accounts(unit: Unit) -> list[AccountRow]:
     unit.require(Permission.ADMINISTER, system=True)
-    sites = dict(unit.session.execute(select(Site.id, Site.name)).tuples())
+    sites = dict(unit.session.execute(select(Site.id, Site.name)).tuples().all())
     return [
         AccountRow(s.id, s.version, s.login, s.first_name, s.last_name, s.role, s.site_id,
                    sites.get(s.site_id, ""), s.sector, s.active, s.last_sign_in_at,
@@ -204,6 +204,16 @@ def create_account(unit: Unit, data: AccountInput, password: str | None = None) 
         **_password_values(unit, password or one_time, one_time=one_time is not None)))
     _set_login(unit, staff, password or one_time)
     return NewAccount(staff.id, staff.login, one_time)
+
+
+def create_first_admin(unit: Unit, data: AccountInput, password: str) -> NewAccount:
+    """The first account of a database that has none: its administrator, created by
+    whoever opened it (the file's user, the server's owner)."""
+    if unit.session.scalar(select(func.count()).select_from(Staff)
+                           .execution_options(include_deleted=True)):
+        raise PermissionDenied("Cette base a déjà des comptes : un administrateur crée les "
+                               "suivants (Administration › Comptes).")
+    return create_account(unit, replace(data, role=Role.ADMIN), password)
 
 
 def update_account(unit: Unit, account_id: uuid.UUID, expected_version: int,

@@ -26,11 +26,15 @@ SIGNIN_ROLE = "guichet_signin"
 SERVER_REFUSED = "Identifiant ou mot de passe refusé par le serveur."
 
 
-def sign_in(store: Store, login: str, password: str) -> tuple[Store, SignedIn]:
+def sign_in(store: Store, login: str, password: str | None) -> tuple[Store, SignedIn]:
     """The store to work with as ``login``, and who they are. On a server it is a new store
-    connected as the account: the caller disposes of either when done with it."""
+    connected as the account: the caller disposes of either when done with it.
+
+    Without a password, a server may still let the person in (Kerberos, ``.pgpass``,
+    ``PGPASSWORD``); if it asks for one, ``AuthenticationFailed`` says so, and no failure is
+    counted. An embedded database always wants the password."""
     if store.is_sqlite:
-        return store, accounts.sign_in(store, login, password)
+        return store, accounts.sign_in(store, login, password or "")
     login = accounts.normalise_login(login)
     waiting = _as_signin_role(store, lambda connection: accounts.server_wait(connection, login))
     if waiting:
@@ -40,6 +44,8 @@ def sign_in(store: Store, login: str, password: str) -> tuple[Store, SignedIn]:
         return person, sign_in_as_connected(person)
     except AuthenticationFailed:
         person.dispose()
+        if password is None:
+            raise
         waiting = _as_signin_role(store,
                                   lambda connection: accounts.server_failed(connection, login))
         raise SignInRefused(accounts.waiting_message(waiting) if waiting
