@@ -25,7 +25,6 @@ from desktop.cli_session import (
     add_login_options,
     in_unit,
     open_store,
-    session,
 )
 
 log = logging.getLogger(__name__)
@@ -142,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="dernier jour (inclus)")
     ics.add_argument("-o", dest="output", required=True, metavar="FICHIER",
                      help="fichier .ics à écrire (remplacé s'il existe)")
-    add_login_options(ics, "exporter ; par défaut, le conseiller lui-même")
+    add_login_options(ics, "exporter ; par défaut, la publication automatique de l'agenda")
 
     pdf = exports.add_parser("pdf", help="document PDF")
     pdfs = pdf.add_subparsers(dest="pdf_command", metavar="DOCUMENT", parser_class=_Parser,
@@ -162,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
                            metavar="AAAA-MM-JJ", help="jour de la feuille")
     day_sheet.add_argument("-o", dest="output", required=True, metavar="FICHIER",
                            help="fichier .pdf à écrire (remplacé s'il existe)")
-    add_login_options(day_sheet, "exporter ; par défaut, le conseiller lui-même")
+    add_login_options(day_sheet, "exporter ; par défaut, l'édition automatique du matin")
     letter = pdfs.add_parser("letter", help="lettre de confirmation d'un rendez-vous")
     letter.add_argument("appointment", type=_appointment_id, metavar="RENDEZ-VOUS",
                         help="identifiant du rendez-vous (affiché dans sa fiche)")
@@ -187,13 +186,6 @@ def _output(args, command: str) -> Path:
     if not output.parent.is_dir():
         raise UsageError(f"guichet {command} : dossier introuvable : {output.parent}")
     return output
-
-
-def _as_adviser(args, work: Callable):
-    """``work(unit)`` for the exports of an adviser's agenda: signed in as ``--login``, by
-    default as the adviser themself; the unit's actor and the result."""
-    with session(args, args.login or args.adviser) as (store, actor), store.unit(actor) as unit:
-        return actor, work(unit)
 
 
 def cmd_db_upgrade(args) -> int:
@@ -266,16 +258,18 @@ def _print_progress(done: int, total: int, label: str = "") -> None:
 def cmd_export_ics(args) -> int:
     """Write an adviser's appointments as one .ics file, or nothing at all."""
     from db.agenda import appointments
+    from db.org import staff
     from desktop.documents import ical, write_atomically
 
     output = _output(args, "export ics")
 
     def work(unit):
-        return appointments.calendar_entries(unit, args.adviser, args.first_day, args.last_day)
+        return (staff.display_name_of(unit.session, args.adviser),
+                appointments.calendar_entries(unit, args.adviser, args.first_day,
+                                              args.last_day))
 
-    actor, entries = _as_adviser(args, work)
-    name = actor.display_name if actor.login == args.adviser else args.adviser
-    write_atomically(output, ical.publish(entries, name=f"Guichet — {name}"))
+    adviser_name, entries = in_unit(args, work, args.login)
+    write_atomically(output, ical.publish(entries, name=f"Guichet — {adviser_name}"))
     print(f"{len(entries)} rendez-vous exportés dans {output}")
     return EXIT_OK
 
@@ -327,14 +321,18 @@ def cmd_export_pdf_report(args) -> int:
 
 def cmd_export_pdf_day_sheet(args) -> int:
     """Write an adviser's day sheet, signed in as that adviser, or nothing at all."""
+    from db.org import staff
     from desktop.documents import day_sheet, write_atomically
 
     output = _output(args, "export pdf day-sheet")
 
-    _actor, content = _as_adviser(
-        args, lambda unit: day_sheet.day_sheet(unit, args.adviser, args.day))
+    def work(unit):
+        return (staff.display_name_of(unit.session, args.adviser),
+                day_sheet.day_sheet(unit, args.adviser, args.day))
+
+    adviser_name, content = in_unit(args, work, args.login)
     write_atomically(output, content)
-    print(f"Feuille de journée du {args.day:%d/%m/%Y} — {args.adviser} — exportée dans "
+    print(f"Feuille de journée du {args.day:%d/%m/%Y} — {adviser_name} — exportée dans "
           f"{output}")
     return EXIT_OK
 
