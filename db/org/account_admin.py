@@ -28,6 +28,7 @@ from db.unit import Unit, audit, rows
 LOGIN_PATTERN = re.compile(r"[a-z][a-z0-9._-]{1,63}")
 # What a SCRAM verifier looks like (RFC 5803): nothing else is put in an ALTER ROLE.
 _VERIFIER = re.compile(r"SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+")
+MAX_LOCK_MINUTES = 120  # as the database's CHECK (ck_office_settings_lock)
 LAST_ADMIN = ("C'est le dernier compte administrateur actif : créez ou réactivez d'abord un "
               "autre administrateur.")
 
@@ -99,6 +100,28 @@ def sectors(unit: Unit) -> list[str]:
 def is_demo(unit: Unit) -> bool:
     settings = unit.session.scalars(select(OfficeSettings)).first()
     return settings is not None and settings.demo
+
+
+@dataclass(frozen=True)
+class LockSetting:
+    version: int
+    lock_after_minutes: int
+
+
+def lock_setting(unit: Unit) -> LockSetting:
+    settings = unit.session.scalars(select(OfficeSettings)).one()
+    return LockSetting(settings.version, settings.lock_after_minutes)
+
+
+def set_lock_after(unit: Unit, minutes: int, expected_version: int) -> None:
+    """How long a workstation stays idle before it locks (CNIL: a short time)."""
+    unit.require(Permission.ADMINISTER)
+    if not 1 <= minutes <= MAX_LOCK_MINUTES:
+        raise ValidationError({"lock_after_minutes": (
+            f"Le poste se verrouille après 1 à {MAX_LOCK_MINUTES} minutes d'inactivité.")})
+    settings = unit.session.scalars(select(OfficeSettings)).one()
+    rows.check_version(settings, expected_version)
+    rows.save(unit, settings, {"lock_after_minutes": minutes})
 
 
 # -- checking -------------------------------------------------------------------------------
