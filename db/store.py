@@ -39,7 +39,8 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 # the text), in English or in the server's language (lc_messages).
 _AUTHENTICATION_REFUSED = re.compile(
     r"authentication failed|no password supplied|pg_hba\.conf|role \".*\" does not exist"
-    r"|authentification .*échouée|le rôle « .* » n'existe pas", re.IGNORECASE)
+    r"|is not permitted to log in|authentification .*échouée|le rôle « .* » n'existe pas"
+    r"|n'est pas autorisé à se connecter", re.IGNORECASE)
 
 
 class SchemaState(enum.Enum):

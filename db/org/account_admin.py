@@ -80,7 +80,7 @@ class NewAccount:
 
 def list_accounts(unit: Unit) -> list[AccountRow]:
     unit.require(Permission.ADMINISTER, system=True)
-    sites = dict(unit.session.execute(select(Site.id, Site.name)).tuples().all())
+    sites = dict(unit.session.execute(select(Site.id, Site.name)).all())
     return [
         AccountRow(s.id, s.version, s.login, s.first_name, s.last_name, s.role, s.site_id,
                    sites.get(s.site_id, ""), s.sector, s.active, s.last_sign_in_at,
