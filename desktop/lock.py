@@ -97,10 +97,12 @@ class IdleLock(QObject):
                         if window.isVisible() and window.windowType() != Qt.WindowType.ToolTip]
         self.dialog = SignInDialog(self._ctx, self._check, login=self._actor.login,
                                    locked_by=self._actor.display_name)
-        self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.dialog.signed_in.connect(self._unlock)
         self.dialog.switch_user.connect(self.switch_user)
-        self.dialog.open()
+        # show(), not open(): open() makes it window-modal, and having no parent window it
+        # would block nothing — the covered windows' shortcuts would still work.
+        self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.dialog.show()
         self.locked.emit()
 
     def _unlock(self, _result: object) -> None:
