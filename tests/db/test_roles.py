@@ -219,3 +219,42 @@ def test_only_an_administrator_manages_login_roles_and_only_guichet_s(office):
         with pytest.raises(errors.RaiseException):
             connection.execute("SELECT guichet_set_login('conseiller01', NULL, 'pg_read_all_data'"
                                ", true)")
+
+
+def signed_in_unit_results(office, login: str, work):
+    """``work(unit)`` run by the application signed in as ``login``."""
+    from db.org import signin
+
+    owner_store = Store(office)
+    person, signed = signin.sign_in(owner_store, login, DEMO_PASSWORD)
+    try:
+        with person.unit(signed.actor) as unit:
+            return work(unit)
+    finally:
+        person.dispose()
+        owner_store.dispose()
+
+
+def test_a_manager_s_dashboard_counts_the_cases_it_cannot_read(office, owner_counts):
+    from datetime import date
+
+    from db.dashboard.figures import dashboard
+
+    def mediation_figures(unit):
+        section = dashboard(unit, date.today()).section("mediation")
+        return ([(f.label, f.count) for f in section.all_figures()],
+                [m.text for m in section.measures])
+
+    seen = {login: signed_in_unit_results(office, login, mediation_figures)
+            for login in ("responsable01", "mediateur01")}
+    assert seen["responsable01"] == seen["mediateur01"]
+    assert any(count for _label, count in seen["responsable01"][0])
+
+
+def test_an_adviser_learns_that_a_person_has_a_case_and_nothing_more(office):
+    from db.mediation.reading import person_has_case
+
+    with connect(office) as owner:
+        with_case = owner.execute("SELECT person_id FROM mediation_case LIMIT 1").fetchone()[0]
+    assert signed_in_unit_results(office, "conseiller01",
+                                  lambda unit: person_has_case(unit, with_case))

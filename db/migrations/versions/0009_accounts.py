@@ -134,13 +134,15 @@ FUNCTIONS = [
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
         SELECT EXISTS (SELECT 1 FROM mediation_case
                        WHERE person_id = person AND deleted_at IS NULL) $$""",
+    # The dashboard's mediation figures are computed from these (db.dashboard.mediation).
     """CREATE FUNCTION guichet_case_counts()
-        RETURNS TABLE (received_on date, closed_on date, status text, outcome text,
-                       cases bigint)
+        RETURNS TABLE (received_on date, closed_on date, handled_on date, is_open boolean,
+                       status text, outcome text, cases bigint)
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-        SELECT received_on, closed_on, status::text, outcome::text, count(*)
+        SELECT received_on, closed_on, handled_on, is_open, status::text, outcome::text,
+               count(*)
         FROM mediation_case WHERE deleted_at IS NULL
-        GROUP BY received_on, closed_on, status, outcome $$""",
+        GROUP BY received_on, closed_on, handled_on, is_open, status, outcome $$""",
     # Signing in: a success (called by the account itself), a wait, a failure (called by
     # guichet_signin, which has no other right).
     """CREATE FUNCTION guichet_signed_in() RETURNS void
