@@ -12,7 +12,8 @@ from db.roles import Role
 
 class Permission(enum.Enum):
     VIEW_PEOPLE = "voir les personnes"
-    EDIT_PEOPLE = "créer ou modifier une personne"
+    EDIT_PEOPLE = "créer une personne ou modifier son identité"
+    EDIT_CONTACT = "modifier les coordonnées d'une personne"
     VIEW_NIR = "voir le NIR en clair"
     BOOK_APPOINTMENTS = "prendre un rendez-vous"
     PREPARE_APPOINTMENTS = "préparer les rendez-vous"
@@ -27,16 +28,19 @@ class Permission(enum.Enum):
 _ALL = frozenset(Permission)
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADVISER: frozenset({
-        Permission.VIEW_PEOPLE, Permission.EDIT_PEOPLE, Permission.VIEW_NIR,
+        Permission.VIEW_PEOPLE, Permission.EDIT_PEOPLE, Permission.EDIT_CONTACT,
+        Permission.VIEW_NIR,
         Permission.BOOK_APPOINTMENTS, Permission.PREPARE_APPOINTMENTS,
         Permission.TAKE_CALLBACKS, Permission.WORK_PATHWAYS,
     }),
     Role.MEDIATOR: frozenset({
-        Permission.VIEW_PEOPLE, Permission.EDIT_PEOPLE, Permission.VIEW_NIR,
+        Permission.VIEW_PEOPLE, Permission.EDIT_PEOPLE, Permission.EDIT_CONTACT,
+        Permission.VIEW_NIR,
         Permission.MEDIATION, Permission.DASHBOARD,
     }),
     Role.MEDIATION_ASSISTANT: frozenset({
-        Permission.VIEW_PEOPLE, Permission.EDIT_PEOPLE, Permission.VIEW_NIR,
+        Permission.VIEW_PEOPLE, Permission.EDIT_PEOPLE, Permission.EDIT_CONTACT,
+        Permission.VIEW_NIR,
         Permission.MEDIATION,
     }),
     Role.MANAGER: frozenset({
@@ -44,9 +48,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.PREPARE_APPOINTMENTS, Permission.TAKE_CALLBACKS, Permission.WORK_PATHWAYS,
         Permission.DASHBOARD, Permission.PLAN_AGENDA,
     }),
-    # A France Services agent books for a person and leaves call-backs; nothing more.
+    # A France Services agent books for a person, updates how to reach them and leaves
+    # call-backs; the registry's identities (and NIRs) are the CPAM's.
     Role.PARTNER: frozenset({
-        Permission.VIEW_PEOPLE, Permission.EDIT_PEOPLE, Permission.BOOK_APPOINTMENTS,
+        Permission.VIEW_PEOPLE, Permission.EDIT_CONTACT, Permission.BOOK_APPOINTMENTS,
         Permission.TAKE_CALLBACKS,
     }),
     Role.ADMIN: _ALL - {Permission.MEDIATION},

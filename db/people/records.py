@@ -66,8 +66,7 @@ def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) 
         except ValueError as error:
             errors[field] = str(error)
 
-    for field in ("last_name", "first_name", "birth_name", "organisation_name",
-                  "address", "postcode", "city"):
+    for field in ("last_name", "first_name", "birth_name", "organisation_name"):
         values[field] = " ".join(getattr(data, field).split())
 
     is_person = data.kind is not PersonKind.EMPLOYER
@@ -109,10 +108,7 @@ def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) 
     if data.kind is PersonKind.EMPLOYER:
         clean("siret", validation.clean_siret, data.siret)
 
-    clean("phone", validation.clean_phone, data.phone)
-    clean("email", validation.clean_email, data.email)
-    if values["postcode"] and not re.fullmatch(r"\d{5}", values["postcode"]):
-        errors["postcode"] = "Le code postal doit compter 5 chiffres."
+    _clean_contact(data, values, errors)
 
     for field, column, label in (("nir", Person.nir, "NIR"), ("siret", Person.siret, "SIRET")):
         if values.get(field) and field not in errors:
@@ -133,6 +129,41 @@ def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) 
     return values
 
 
+CONTACT_FIELDS = ("phone", "email", "address", "postcode", "city")
+CONTACT_ONLY = ("Votre rôle ne permet de modifier que les coordonnées de la personne "
+                "(téléphone, e-mail, adresse).")
+
+
+def _clean_contact(data: PersonInput, values: dict, errors: dict[str, str]) -> None:
+    for field in ("address", "postcode", "city"):
+        values[field] = " ".join(getattr(data, field).split())
+    for field, cleaner in (("phone", validation.clean_phone),
+                           ("email", validation.clean_email)):
+        try:
+            values[field] = cleaner(getattr(data, field))
+        except ValueError as error:
+            errors[field] = str(error)
+    if values["postcode"] and not re.fullmatch(r"\d{5}", values["postcode"]):
+        errors["postcode"] = "Le code postal doit compter 5 chiffres."
+
+
+def _contact_values(person: Person, data: PersonInput) -> dict:
+    """The contact details of an edit by a role that may change nothing else: any other
+    field that differs from the record is refused, not dropped."""
+    errors: dict[str, str] = {}
+    for field in fields(PersonInput):
+        if field.name in (*CONTACT_FIELDS, "nir"):
+            continue
+        if (getattr(data, field.name) or None) != (getattr(person, field.name) or None):
+            errors[field.name] = CONTACT_ONLY
+    values: dict[str, object] = {}
+    _clean_contact(data, values, errors)
+    if errors:
+        raise ValidationError(errors)
+    values["phone_digits"] = validation.phone_digits(values["phone"])
+    return values
+
+
 def create_person(unit: Unit, data: PersonInput) -> uuid.UUID:
     unit.require(Permission.EDIT_PEOPLE)
     values = _validate(unit.session, data, None)
@@ -143,8 +174,11 @@ def update_person(
     unit: Unit, person_id: uuid.UUID, expected_version: int, data: PersonInput,
 ) -> int:
     """Apply an edit made on version ``expected_version``; refuse it if the row moved on."""
-    unit.require(Permission.EDIT_PEOPLE)
+    unit.require(Permission.EDIT_CONTACT)
     person = rows.load_version(unit, Person, person_id, expected_version)
+    if not unit.actor.can(Permission.EDIT_PEOPLE):  # a partner: never reads the NIR
+        rows.save(unit, person, _contact_values(person, data))
+        return person.version
     if not unit.actor.can(Permission.VIEW_NIR):
         # The form showed this role the NIR masked: it keeps the stored one, unchanged.
         data = replace(data, nir=person.nir or "")
@@ -156,14 +190,13 @@ def get_person(unit: Unit, person_id: uuid.UUID) -> PersonRecord:
     unit.require(Permission.VIEW_PEOPLE)
     person = rows.load(unit, Person, person_id)
     sees_nir = unit.actor.can(Permission.VIEW_NIR)
+    # The NIR column is read only by a role that may see it (it is deferred).
     data = PersonInput(**{f.name: getattr(person, f.name) or _empty(f.name)
-                          for f in fields(PersonInput)})
-    data.nir = person.nir if sees_nir and person.nir else ""
+                          for f in fields(PersonInput) if f.name != "nir"})
+    data.nir = (person.nir or "") if sees_nir else ""
     data.phone = validation.format_phone(person.phone)
     data.email = person.email or ""
-    nir_display = (
-        validation.format_nir(person.nir) if sees_nir else validation.mask_nir(person.nir)
-    ) if person.nir else ""
+    nir_display = validation.format_nir(data.nir) if data.nir else ""
     return PersonRecord(
         id=person.id,
         version=person.version,
