@@ -85,7 +85,10 @@ KEY_LABELS = {
     "preparations": "Préparations", "sites": "Lieux", "staff": "Comptes",
     "advisers": "Conseillers", "workshop_sessions": "Sessions d'atelier",
 }
-_SOURCES = {"pathway_import": "import de parcours"}
+# Codes of free values: said in words, or left as they are.
+_WORDS = {"source": {"pathway_import": "import de parcours"},
+          "size": {"small": "petite", "large": "grande"}}
+_NOT_COUNTS = frozenset({"seed"})  # numbers that are not amounts: no thousands separator
 
 
 def _kind_of(entity_type: str, key: str) -> str | None:
@@ -109,12 +112,13 @@ def want_references(names: Names, entity_type: str, details: Mapping) -> None:
         names.want(kind, filter(None, map(_as_id, values)))
 
 
-def summary(names: Names, entity_type: str, details: Mapping) -> str:
-    """« Champs : nom, téléphone · Personne : DUPONT Marie », from resolved ``names``."""
-    return " · ".join(_parts(names, entity_type, details))
+def summary(names: Names, entity_type: str, details: Mapping, subject: str = "") -> str:
+    """« Champs : nom, téléphone · Lieu : Agence de Grenoble », from resolved ``names``;
+    a record named as the line's ``subject`` already is not said twice."""
+    return " · ".join(_parts(names, entity_type, details, subject))
 
 
-def _parts(names: Names, entity_type: str, details: Mapping) -> Iterator[str]:
+def _parts(names: Names, entity_type: str, details: Mapping, subject: str) -> Iterator[str]:
     if "from" in details and "to" in details:
         yield (f"État{NBSP}: {_code(entity_type, 'from', details['from'])} → "
                f"{_code(entity_type, 'to', details['to'])}")
@@ -131,7 +135,7 @@ def _parts(names: Names, entity_type: str, details: Mapping) -> Iterator[str]:
                 yield f"{_OFFER_LISTS[key].capitalize()}{NBSP}: {', '.join(filter(None, offers))}"
         elif key not in _LEFT_OUT and value is not None:
             shown = _value(names, entity_type, key, value)
-            if shown:
+            if shown and not (shown == subject and _kind_of(entity_type, key)):
                 yield f"{KEY_LABELS.get(key, key)}{NBSP}: {shown}"
 
 
@@ -143,14 +147,14 @@ def _value(names: Names, entity_type: str, key: str, value: object) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, int):
-        return thousands(value)
+        return str(value) if key in _NOT_COUNTS else thousands(value)
     if key == "month":
         try:
             return month_label(date.fromisoformat(str(value)))
         except ValueError:
             return str(value)
-    if key == "source":
-        return _SOURCES.get(str(value), str(value))
+    if key in _WORDS:
+        return _WORDS[key].get(str(value), str(value))
     return _code(entity_type, key, value)
 
 

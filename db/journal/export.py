@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from db.errors import ValidationError
 from db.journal.trail import JournalEntry, JournalFilter, read_page
@@ -47,9 +47,13 @@ def export_rows(unit: Unit, filters: JournalFilter,
         after = page.next
 
 
-def export_csv(unit: Unit, filters: JournalFilter, limit: int = EXPORT_LIMIT) -> bytes:
-    """The filtered entries as a French CSV file (``;``, UTF-8 with BOM, CRLF)."""
+def to_csv(rows: Iterable[Sequence[str]]) -> bytes:
+    """Rows as a French CSV file (``;``, UTF-8 with BOM, CRLF)."""
     text = io.StringIO()
-    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-    writer.writerows(export_rows(unit, filters, limit))
+    csv.writer(text, delimiter=";", lineterminator="\r\n").writerows(rows)
     return text.getvalue().encode("utf-8-sig")
+
+
+def export_csv(unit: Unit, filters: JournalFilter, limit: int = EXPORT_LIMIT) -> bytes:
+    """The filtered entries as a French CSV file, header first."""
+    return to_csv(export_rows(unit, filters, limit))

@@ -240,6 +240,7 @@ def describe(session: Session, events: list[AuditEvent], zone: ZoneInfo) -> list
 
 def _entry(event: AuditEvent, names: Names, zone: ZoneInfo) -> JournalEntry:
     local = event.occurred_at.astimezone(zone)
+    subject = names.of(event.entity_type, event.entity_id)
     actor = (names.of("staff", event.actor_id) or "compte supprimé"
              if event.actor_id is not None else SYSTEM_NAME)
     return JournalEntry(
@@ -247,5 +248,6 @@ def _entry(event: AuditEvent, names: Names, zone: ZoneInfo) -> JournalEntry:
         actor_id=event.actor_id, actor_name=actor, action=event.action,
         action_label=action_label(event.action), entity_type=event.entity_type,
         entity_label=entity_label(event.entity_type), entity_id=event.entity_id,
-        subject=names.of(event.entity_type, event.entity_id),
-        summary=journal_details.summary(names, event.entity_type, event.details or {}))
+        subject=subject,
+        summary=journal_details.summary(names, event.entity_type, event.details or {},
+                                        subject))

@@ -79,8 +79,8 @@ def test_an_administrator_reads_who_did_what_to_which_record_in_words(store, act
         (adviser_name, "Annulation", "Rendez-vous", "DUPONT Marie, 16/03/2026 09:30",
          "Annulé par\u00a0: la personne"),
         (adviser_name, "Lecture du NIR en clair", "Personne", "DUPONT Marie", ""),
-        (adviser_name, "Création", "Préparation", "DUPONT Marie, 16/03/2026 09:30",
-         "Rendez-vous\u00a0: DUPONT Marie, 16/03/2026 09:30"),
+        # The appointment prepared is the line's record: not said again in the details.
+        (adviser_name, "Création", "Préparation", "DUPONT Marie, 16/03/2026 09:30", ""),
     ]
     assert found[4] == (
         adviser_name, "Prise de rendez-vous", "Rendez-vous", "DUPONT Marie, 16/03/2026 09:30",
