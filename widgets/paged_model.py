@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 
-Index = QModelIndex | QPersistentModelIndex
+from widgets.table_model import HeadedTableModel, Index
 
 
-class PagedModel(QAbstractTableModel):
+class PagedModel(HeadedTableModel):
     """Rows of any kind; ``cell(row, column)`` formats one cell, ``role_data(row, column,
     role)`` (if given) answers the other roles (tooltip, alignment…).
 
@@ -28,8 +28,7 @@ class PagedModel(QAbstractTableModel):
 
     def __init__(self, headers: Sequence[str], cell: Callable[[Any, int], str],
                  role_data: Callable[[Any, int, int], Any] | None = None, parent=None):
-        super().__init__(parent)
-        self._headers = list(headers)
+        super().__init__(headers, parent)
         self._cell, self._role_data = cell, role_data
         self._rows: list[Any] = []
         self._more = False
@@ -73,16 +72,6 @@ class PagedModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index)
         if row is None:
@@ -90,8 +79,3 @@ class PagedModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._cell(row, index.column())
         return self._role_data(row, index.column(), role) if self._role_data else None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -166,7 +166,8 @@ def read_page(unit: Unit, filters: JournalFilter, after: Cursor | None = None,
                  .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
                  .limit(limit + 1))
     if after is not None:
-        statement = statement.where(or_(
+        # The first condition alone is what an index range starts from, on either engine.
+        statement = statement.where(AuditEvent.occurred_at <= after.occurred_at, or_(
             AuditEvent.occurred_at < after.occurred_at,
             and_(AuditEvent.occurred_at == after.occurred_at, AuditEvent.id < after.id)))
     events = list(unit.session.scalars(statement))

@@ -33,7 +33,8 @@ from db.journal import export as journal_export
 from db.journal import trail
 from db.journal.trail import JournalFilter
 from db.org.access import Actor, Permission
-from db.wording import thousands
+from db.people.search import PersonRow
+from db.wording import day, thousands
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.documents import write_atomically
@@ -70,6 +71,14 @@ def count_line(shown: int, more: bool) -> str:
         return (f"Les {thousands(shown)} entrées les plus récentes : faites défiler la liste "
                 "pour lire les suivantes.")
     return f"{thousands(shown)} entrée{'s' if shown > 1 else ''}"
+
+
+def person_line(person: PersonRow | None) -> str:
+    """The person whose entries are shown: « RENARD Dominique, né(e) le 08/02/1991 »."""
+    if person is None:
+        return "Toutes les personnes"
+    born = f", né(e) le {day(person.birth_date)}" if person.birth_date else ""
+    return f"{person.name} {person.first_name}".strip() + born
 
 
 def scope_note(actor: Actor) -> str:
@@ -158,7 +167,7 @@ class JournalView(QWidget):
         for field in (self.since, self.until):
             field.setMaximumWidth(field.fontMetrics().horizontalAdvance("00/00/00000") + 24)
             field.editingFinished.connect(self.apply)
-        self.person = PersonPicker(self._ctx, self, show_choice=True)
+        self.person = PersonPicker(self._ctx, self, show_choice=True, describe=person_line)
         self.person.chosen.connect(lambda _row: self.apply())
         self.refresh_button = QPushButton("Ac&tualiser", self)
         self.refresh_button.setToolTip("Relire le journal depuis l'entrée la plus récente (F5)")

@@ -16,11 +16,11 @@ from PySide6.QtCore import Qt
 from db.journal.trail import SYSTEM
 from db.people import records as people_records
 from db.roles import Role
-from db.unit.audit import AuditEvent
 from desktop.admin import journal as journal_screen
 from desktop.admin.journal import COLUMNS, JournalView
 from desktop.admin.page import AdminPage
 from desktop.mediation.page import MediationPage
+from tests.db.test_journal import add_events
 from tests.gui.test_mediation import add_case
 from tests.gui.test_people import add_person, type_text
 from tests.widgets.accessibility import unnamed_focusable
@@ -43,12 +43,6 @@ def wait_listed(qtbot, view: JournalView, count: int | None = None) -> None:
     qtbot.waitUntil(lambda: view.count.text() not in ("", "Lecture du journal…")
                     and (count is None or view.search.model.rowCount() == count),
                     timeout=5000)
-
-
-def add_events(store, *events: dict) -> None:
-    with store.session() as session:
-        for values in events:
-            session.add(AuditEvent(**{"id": uuid.uuid4(), "details": {}, **values}))
 
 
 @pytest.fixture
