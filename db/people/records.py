@@ -8,10 +8,10 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from db import validation
-from db.errors import ValidationError
+from db.errors import NotFound, ValidationError
 from db.org.access import Permission
 from db.org.staff import staff_names
 from db.people.labels import PROFESSIONS, display_name
@@ -198,7 +198,12 @@ class PersonContact:
 
 def get_contact(unit: Unit, person_id: uuid.UUID) -> PersonContact:
     unit.require(Permission.VIEW_PEOPLE)
-    person = rows.load(unit, Person, person_id)
+    # Only the columns shown: the NIR is not even read (a partner's server role may not).
+    person = unit.session.scalar(select(Person).where(Person.id == person_id).options(
+        load_only(Person.kind, Person.last_name, Person.first_name, Person.organisation_name,
+                  Person.phone, Person.email)))
+    if person is None:
+        raise NotFound(Person.not_found)
     return PersonContact(person.id, display_name(person),
                          validation.format_phone(person.phone), person.email or "")
 
