@@ -18,6 +18,11 @@ ACTION_LABELS = {
     # Accounts and readings
     "sign_in": "Connexion",
     "sign_in_failed": "Échec de connexion",
+    "enable": "Réactivation du compte",
+    "disable": "Désactivation du compte",
+    "reset_password": "Mot de passe à usage unique",
+    "set_password": "Mot de passe donné par un administrateur",
+    "change_password": "Changement de mot de passe",
     "read_nir": "Lecture du NIR en clair",
     "open": "Consultation",
     "open_document": "Consultation d'un document",

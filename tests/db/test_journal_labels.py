@@ -15,10 +15,16 @@ ROOT = Path(__file__).resolve().parents[2]
 SAVE_PATH = {"create", "update", "delete"}
 
 
-def _text(node: ast.expr, constants: dict[str, str]) -> str | None:
+def _texts(node: ast.expr, constants: dict[str, str]) -> set[str]:
+    """The strings an argument may be: a literal, a module's constant, or either branch of
+    ``"enable" if active else "disable"``."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return constants.get(node.id) if isinstance(node, ast.Name) else None
+        return {node.value}
+    if isinstance(node, ast.IfExp):
+        return _texts(node.body, constants) | _texts(node.orelse, constants)
+    if isinstance(node, ast.Name) and node.id in constants:
+        return {constants[node.id]}
+    return set()
 
 
 def written_actions() -> set[str]:
@@ -43,13 +49,15 @@ def written_actions() -> set[str]:
             arguments = [node.args[1]] if name in ("record", "audit_many") and \
                 len(node.args) > 1 else []
             arguments += [keyword.value for keyword in node.keywords if keyword.arg == "action"]
-            found |= {text for text in (_text(a, constants) for a in arguments) if text}
+            for argument in arguments:
+                found |= _texts(argument, constants)
     return found
 
 
 def test_every_action_written_has_a_french_label():
     actions = written_actions()
-    assert {"read_nir", "sign_in", "sign_in_failed", "book", "open", "import"} <= actions
+    assert {"read_nir", "sign_in", "sign_in_failed", "book", "open", "import", "disable",
+            "enable", "reset_password", "change_password"} <= actions
     assert actions - set(ACTION_LABELS) == set()
 
 

@@ -14,15 +14,17 @@ import pytest
 from PySide6.QtCore import Qt
 
 from db.journal.trail import SYSTEM
+from db.mediation import reading as mediation_reading
 from db.people import records as people_records
 from db.roles import Role
 from desktop.admin import journal as journal_screen
 from desktop.admin.journal import COLUMNS, JournalView
 from desktop.admin.page import AdminPage
 from desktop.mediation.page import MediationPage
+from desktop.people.page import PeoplePage
 from tests.db.test_journal import add_events
 from tests.gui.test_mediation import add_case
-from tests.gui.test_people import add_person, type_text
+from tests.gui.test_people import add_person, open_first_result, search, type_text
 from tests.widgets.accessibility import unnamed_focusable
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -203,3 +205,47 @@ def test_only_readers_of_the_journal_get_the_tab(qtbot, make_context):
 def test_every_field_of_the_journal_has_a_name(qtbot, activity, open_journal):
     view = open_journal()
     assert unnamed_focusable(view) == []
+
+
+def test_an_administrator_outside_the_mediation_team_reads_no_mediation_entry(
+        qtbot, sqlite_store, gui_actors, activity, open_journal):
+    case_id = add_case(sqlite_store, gui_actors, activity)
+    with sqlite_store.unit(gui_actors[Role.MEDIATOR]) as unit:
+        mediation_reading.open_case(unit, case_id)
+    view = open_journal()
+    assert view.scope.text().endswith("sont réservées à l'équipe de médiation.")
+    assert shown(view)  # the person's entries, the administrator's own…
+    assert not [line for line in shown(view) if "médiation" in line[2]]
+    kinds = [view.kind.itemText(i) for i in range(view.kind.count())]
+    assert "Personne" in kinds and not [kind for kind in kinds if "médiation" in kind]
+
+    # The mediator's own entries hold nothing for the administrator either.
+    assert view.account.set_value(gui_actors[Role.MEDIATOR].id)
+    wait_listed(qtbot, view, 0)
+    assert view.count.text() == "Aucune entrée du journal ne correspond à ces critères."
+
+
+def test_a_nir_read_on_the_people_screen_appears_in_the_journal(
+        qtbot, sqlite_store, gui_actors, make_context, open_journal):
+    adviser, partner = gui_actors[Role.ADVISER], gui_actors[Role.PARTNER]
+    add_person(sqlite_store, gui_actors[Role.ADMIN])
+    view = open_journal()
+    assert view.kind.set_value(frozenset({"person"}))
+    wait_listed(qtbot, view, 1)
+    assert [line[1] for line in shown(view)] == ["Création"]
+
+    # A partner sees the NIR masked: no reading. An adviser reads it in clear: one.
+    for role in (Role.PARTNER, Role.ADVISER):
+        people = PeoplePage(make_context(role))
+        qtbot.addWidget(people)
+        people.show()
+        search(qtbot, people, "lefèvre")
+        dialog = open_first_result(qtbot, people)
+        assert ("*" in dialog.nir.text()) is (role is Role.PARTNER)
+        dialog.close_button.click()
+    qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
+    wait_listed(qtbot, view, 2)
+    assert shown(view)[0] == (adviser.display_name, "Lecture du NIR en clair", "Personne",
+                              "LEFÈVRE Éloïse", "")
+    assert partner.display_name not in {line[0] for line in shown(view)}
+    assert "1 84 12" not in view.search.model.data(view.search.model.index(0, 5))
