@@ -48,7 +48,7 @@ from widgets.paged_model import PagedModel
 COLUMNS = ("Date et heure", "Compte", "Action", "Type", "Enregistrement", "Détails")
 # Widths of the columns but the last, which takes what is left: the details are the longest.
 _SAMPLES = ("00/00/0000 00:00", "Dominique Lefèvre", "Lecture du NIR en clair",
-            "Dossier de médiation", "LEFÈVRE Marie, 00/00/0000 00:00")
+            "Données de démonstration", "LEFÈVRE Marie, 00/00/0000 00:00")
 WHEN = 0
 
 
