@@ -72,7 +72,8 @@ def test_the_password_comes_from_standard_input_or_the_terminal(database, tmp_pa
 
 
 @pytest.mark.parametrize("argv, status, message", [
-    (["MED-2026-00077", "--login", "mediateur01"], 3, "Aucun dossier de médiation n'a la référence MED-2026-00077."),
+    (["MED-2026-00077", "--login", "mediateur01"], 3,
+     "Aucun dossier de médiation n'a la référence MED-2026-00077."),
     (["2026-77", "--login", "mediateur01"], 2, "n'est pas une référence de dossier"),
     (["MED-2026-00001", "--login", "conseiller01"], 3, "ne permet pas de consulter les "
                                                       "dossiers de médiation"),
