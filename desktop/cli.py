@@ -143,6 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="fichier .ics à écrire (remplacé s'il existe)")
     add_login_options(ics, "exporter ; par défaut, la publication automatique de l'agenda")
 
+    audit = exports.add_parser("audit", help="journal des actions (CSV pour un tableur)")
+    audit.add_argument("--from", dest="first_day", required=True, type=_day,
+                       metavar="AAAA-MM-JJ", help="premier jour")
+    audit.add_argument("--to", dest="last_day", required=True, type=_day,
+                       metavar="AAAA-MM-JJ", help="dernier jour (inclus)")
+    audit.add_argument("-o", dest="output", required=True, metavar="FICHIER",
+                       help="fichier .csv à écrire (remplacé s'il existe)")
+    add_login_options(audit, "lire le journal (administrateur, ou équipe de médiation pour "
+                             "ses dossiers)", required=True)
+
     pdf = exports.add_parser("pdf", help="document PDF")
     pdfs = pdf.add_subparsers(dest="pdf_command", metavar="DOCUMENT", parser_class=_Parser,
                               required=True)
@@ -274,6 +284,28 @@ def cmd_export_ics(args) -> int:
     return EXIT_OK
 
 
+def cmd_export_audit(args) -> int:
+    """Write the audit trail of a period as a French CSV file, or nothing at all: the entries
+    the account may read (``db.journal.trail``), as Administration › Journal exports them."""
+    from db.journal import export as journal_export
+    from db.journal.trail import JournalFilter
+    from db.wording import thousands
+    from desktop.documents import write_atomically
+
+    output = _output(args, "export audit")
+
+    def work(unit) -> list[tuple[str, ...]]:
+        return list(journal_export.export_rows(
+            unit, JournalFilter(since=args.first_day, until=args.last_day)))
+
+    rows = in_unit(args, work, args.login)
+    write_atomically(output, journal_export.to_csv(rows))
+    count = len(rows) - 1  # the header
+    print(f"{thousands(count)} entrée{'s' if count > 1 else ''} du journal "
+          f"exportée{'s' if count > 1 else ''} dans {output}")
+    return EXIT_OK
+
+
 def cmd_export_pdf_case(args) -> int:
     """Write the summary PDF of a mediation case, or nothing at all."""
     from db.errors import ValidationError
@@ -367,6 +399,7 @@ COMMANDS: dict[tuple[str, str | None], Callable] = {
     ("demo", None): cmd_demo,
     ("import", "pathway"): cmd_import_pathway,
     ("export", "ics"): cmd_export_ics,
+    ("export", "audit"): cmd_export_audit,
     ("export", "pdf"): cmd_export_pdf,
     ("staff", "add"): cli_staff.cmd_staff,
     ("staff", "list"): cli_staff.cmd_staff,

@@ -23,6 +23,7 @@ class Permission(enum.Enum):
     DASHBOARD = "consulter le tableau de bord"
     PLAN_AGENDA = "planifier les horaires et les créneaux"
     ADMINISTER = "administrer Guichet"
+    READ_JOURNAL = "consulter le journal"
 
 
 _ALL = frozenset(Permission)
@@ -36,7 +37,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MEDIATOR: frozenset({
         Permission.VIEW_PEOPLE, Permission.EDIT_PEOPLE, Permission.EDIT_CONTACT,
         Permission.VIEW_NIR,
-        Permission.MEDIATION, Permission.DASHBOARD,
+        Permission.MEDIATION, Permission.DASHBOARD, Permission.READ_JOURNAL,
     }),
     Role.MEDIATION_ASSISTANT: frozenset({
         Permission.VIEW_PEOPLE, Permission.EDIT_PEOPLE, Permission.EDIT_CONTACT,

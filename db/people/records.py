@@ -8,10 +8,10 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from db import validation
-from db.errors import ValidationError
+from db.errors import NotFound, ValidationError
 from db.org.access import Permission
 from db.org.staff import staff_names
 from db.people.labels import PROFESSIONS, display_name
@@ -186,11 +186,20 @@ def update_person(
     return person.version
 
 
+# The audit action of a NIR handed over in clear; the record's own history leaves it out
+# (it tells what was done to the record, not who read it).
+READ_NIR = "read_nir"
+
+
 def get_person(unit: Unit, person_id: uuid.UUID) -> PersonRecord:
+    """The record as the actor's role may see it. Handing over the NIR in clear is a
+    reading of it, audited (ids only); a masked NIR is not."""
     unit.require(Permission.VIEW_PEOPLE)
     person = rows.load(unit, Person, person_id)
     sees_nir = unit.actor.can(Permission.VIEW_NIR)
     # The NIR column is read only by a role that may see it (it is deferred).
+    if sees_nir and person.nir:
+        audit.record(unit, READ_NIR, "person", person.id)
     data = PersonInput(**{f.name: getattr(person, f.name) or _empty(f.name)
                           for f in fields(PersonInput) if f.name != "nir"})
     data.nir = (person.nir or "") if sees_nir else ""
@@ -210,6 +219,28 @@ def get_person(unit: Unit, person_id: uuid.UUID) -> PersonRecord:
     )
 
 
+@dataclass(frozen=True)
+class PersonContact:
+    """How to reach a person, and nothing more (no NIR): what a booking shows."""
+
+    id: uuid.UUID
+    display_name: str
+    phone_display: str
+    email: str
+
+
+def get_contact(unit: Unit, person_id: uuid.UUID) -> PersonContact:
+    unit.require(Permission.VIEW_PEOPLE)
+    # Only the columns shown: the NIR is not even read (a partner's server role may not).
+    person = unit.session.scalar(select(Person).where(Person.id == person_id).options(
+        load_only(Person.kind, Person.last_name, Person.first_name, Person.organisation_name,
+                  Person.phone, Person.email)))
+    if person is None:
+        raise NotFound(Person.not_found)
+    return PersonContact(person.id, display_name(person),
+                         validation.format_phone(person.phone), person.email or "")
+
+
 def _empty(field: str):
     return None if field == "birth_date" else ""
 
@@ -218,7 +249,7 @@ _ACTION_LABELS = {"create": "Fiche créée", "update": "Fiche modifiée"}
 
 
 def _history(unit: Unit, person_id: uuid.UUID) -> list[tuple[datetime, str, str]]:
-    events = audit.history(unit, "person", person_id)
+    events = audit.history(unit, "person", person_id, except_actions=(READ_NIR,))
     names = staff_names(unit.session, {e.actor_id for e in events})
     return [
         (e.occurred_at, names.get(e.actor_id, "Système"), _ACTION_LABELS.get(e.action, e.action))

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from db.org.access import Permission
 from desktop.admin.accounts import AccountsTab
+from desktop.admin.journal import JournalView
 from desktop.admin.motives import MotivesTab
 from desktop.admin.planning import PlanningTab
 from desktop.admin.sites import SitesTab
@@ -28,6 +29,10 @@ class AdminPage(QWidget):
         if ctx.actor.can(Permission.ADMINISTER):
             self.accounts = AccountsTab(ctx)
             self.tabs.addTab(self.accounts, "&Comptes")
+        self.journal: JournalView | None = None
+        if ctx.actor.can(Permission.READ_JOURNAL):
+            self.journal = JournalView(ctx)
+            self.tabs.addTab(self.journal, "&Journal")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         if not ctx.actor.can(Permission.ADMINISTER):

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import select
 
 from db.people import records as people_records
 from db.people import search as people_search
@@ -65,6 +66,13 @@ def add_person(store, actor, **overrides):
 def wait_for_dialog(qtbot, page: PeoplePage) -> PersonDialog:
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
     return page.dialog
+
+
+def nir_readings(store) -> list:
+    """Who read a NIR in clear, by the audit trail."""
+    with store.session() as session:
+        return list(session.scalars(select(AuditEvent.actor_id)
+                                    .where(AuditEvent.action == "read_nir")))
 
 
 def open_first_result(qtbot, page: PeoplePage) -> PersonDialog:
@@ -215,6 +223,7 @@ def test_a_partner_sees_no_nir_and_changes_only_the_contact_details(
     assert rows and model.data(model.index(0, 3)) == ""  # not even masked
     dialog = open_first_result(qtbot, page)
     assert dialog.nir.text() == "" and dialog.nir.isReadOnly()
+    assert nir_readings(sqlite_store) == []  # nothing was read
     assert dialog.nir.placeholderText() == "non communiqué à votre rôle"
     assert dialog.editors["last_name"].isReadOnly() and dialog.birth_date.isReadOnly()
     assert not dialog.editors["city"].isReadOnly()
@@ -243,6 +252,7 @@ def test_adviser_sees_the_nir_in_full_and_the_history(qtbot, open_page, sqlite_s
     search(qtbot, page, "1 84 12")
     dialog = open_first_result(qtbot, page)
     assert dialog.nir.text() == "1 84 12 76 451 089 46"
+    assert nir_readings(sqlite_store) == [gui_actors[Role.ADVISER].id]  # committed, audited
     assert not dialog.nir.isReadOnly()
     assert dialog.windowTitle() == "LEFÈVRE Éloïse"
     assert "— Fiche créée — Camille Conseiller01" in dialog.history.text()
