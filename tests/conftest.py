@@ -139,6 +139,7 @@ def sqlite_store(request, tmp_path) -> Store:
     fresh.dispose()
 
 
+PARTNER_SECTOR = "Agglomération grenobloise"
 ROLE_LOGINS = {
     Role.ADVISER: "conseiller01",
     Role.MEDIATOR: "mediateur01",
@@ -164,16 +165,20 @@ def add_staff(store: Store) -> dict[Role, Actor]:
     """One site and one account of each role; returns their actors."""
     actors = {}
     with store.session() as session:
-        site = Site(name="Agence de Grenoble", kind=SiteKind.AGENCY, city="Grenoble")
+        # The partner's sector is the site's: they see its appointments (db.unit).
+        site = Site(name="Agence de Grenoble", kind=SiteKind.AGENCY, city="Grenoble",
+                    sector=PARTNER_SECTOR)
         session.add(site)
         session.flush()
         for role, login in ROLE_LOGINS.items():
             staff = Staff(login=login, first_name="Camille", last_name=login.capitalize(),
                           role=role, site_id=site.id,
+                          sector=PARTNER_SECTOR if role is Role.PARTNER else "",
                           password_hash=test_password_hash() if store.is_sqlite else None)
             session.add(staff)
             session.flush()
-            actors[role] = Actor(staff.id, login, staff.display_name, role, site.id)
+            actors[role] = Actor(staff.id, login, staff.display_name, role, site.id,
+                                 staff.sector)
     return actors
 
 

@@ -95,6 +95,12 @@ class Actor:
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
 
+    @property
+    def sector_scope(self) -> str | None:
+        """The France Services sector whose sites alone a partner sees (db.unit), None for
+        every other role."""
+        return self.sector if self.role is Role.PARTNER else None
+
     def can(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]
 

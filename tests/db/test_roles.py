@@ -258,3 +258,33 @@ def test_an_adviser_learns_that_a_person_has_a_case_and_nothing_more(office):
         with_case = owner.execute("SELECT person_id FROM mediation_case LIMIT 1").fetchone()[0]
     assert signed_in_unit_results(office, "conseiller01",
                                   lambda unit: person_has_case(unit, with_case))
+
+
+@pytest.mark.parametrize("login", ["conseiller01", "mediateur01", "responsable01",
+                                   "partenaire01", "admin"])
+def test_each_role_s_screens_read_under_its_own_rights(office, login):
+    """What the people, agenda and call-back screens read, as each account connected with
+    its own role: column privileges and row-level security let the application work."""
+    from datetime import UTC, datetime, timedelta
+
+    from db.agenda import appointments, views
+    from db.callbacks.requests import callback_queue
+    from db.org.access import Permission
+    from db.people import records, search
+
+    def screens(unit):
+        ids = search.search_people(unit, "ma")
+        rows = search.people_rows(unit, ids[:20])
+        record = records.get_person(unit, ids[0])
+        if unit.actor.can(Permission.BOOK_APPOINTMENTS):
+            choices = views.agenda_choices(unit)
+            now = datetime.now(UTC)
+            for site in choices.sites:
+                appointments.agenda_rows(unit, now - timedelta(days=60), now, site_id=site.id)
+            callback_queue(unit)
+        return rows, record
+
+    rows, record = signed_in_unit_results(office, login, screens)
+    assert rows
+    if login == "partenaire01":
+        assert {row.masked_nir for row in rows} == {""} and record.nir_display == ""
