@@ -66,6 +66,12 @@ def enum_column(cls: type[enum.Enum], name: str) -> Enum:
                 values_callable=lambda e: [m.value for m in e])
 
 
+class SectorScoped:
+    """A row of a site (``site_id``) that a France Services partner sees only for the sites
+    of their sector — in every query of their units (db.unit), as the server's row-level
+    security does (migration 0009)."""
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

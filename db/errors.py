@@ -33,3 +33,7 @@ class DatabaseBusy(GuichetError):
 
 class DatabaseRefused(GuichetError):
     """The database cannot be opened: not a Guichet database, or written by a newer version."""
+
+
+class AuthenticationFailed(GuichetError):
+    """The server refused the login or password (or asked for a password none gave)."""

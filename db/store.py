@@ -10,6 +10,7 @@ use Core connections only (cold-start budget).
 from __future__ import annotations
 
 import enum
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 
 from db import schema
-from db.errors import DatabaseBusy, DatabaseRefused
+from db.errors import AuthenticationFailed, DatabaseBusy, DatabaseRefused
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +34,13 @@ if TYPE_CHECKING:
 SQLITE_HEADER = b"SQLite format 3\x00"
 # How long a write waits for another computer's write to the same SQLite file to finish.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# The server's « who are you? » refusals, and libpq's own when the server asked for a
+# password and none was given. A refused connection carries no SQLSTATE (libpq gives only
+# the text), in English or in the server's language (lc_messages).
+_AUTHENTICATION_REFUSED = re.compile(
+    r"authentication failed|no password supplied|pg_hba\.conf|role \".*\" does not exist"
+    r"|is not permitted to log in|authentification .*échouée|le rôle « .* » n'existe pas"
+    r"|n'est pas autorisé à se connecter", re.IGNORECASE)
 
 
 class SchemaState(enum.Enum):
@@ -71,13 +79,24 @@ class Store:
     def __init__(self, url: str | Path | URL):
         self.url = normalise_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        # hide_parameters: an error's message never carries the values of a statement (a
+        # NIR, a name) into a log or a report.
         if self.is_sqlite:
             self.engine: Engine = create_engine(
-                self.url, connect_args={"check_same_thread": False}
+                self.url, connect_args={"check_same_thread": False}, hide_parameters=True
             )
             event.listen(self.engine, "connect", _sqlite_on_connect)
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True)
+            self.engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
+
+    def for_account(self, login: str, password: str | None) -> Store:
+        """The same server, connected as the account ``login`` (a login role)."""
+        return Store(self.url.set(username=login, password=password or None))
+
+    @property
+    def server_login(self) -> str | None:
+        """The role named in a server's address (None: libpq's default, the system user)."""
+        return None if self.is_sqlite else self.url.username
 
     # -- description -------------------------------------------------------------------
     @property
@@ -112,7 +131,7 @@ class Store:
             with unit_of_work(self._sessions, actor) as unit:
                 yield unit
         except OperationalError as error:
-            self._raise_if_busy(error)
+            self._raise_refusal(error)
             raise
 
     @contextmanager
@@ -125,7 +144,7 @@ class Store:
             session.commit()
         except OperationalError as error:
             session.rollback()
-            self._raise_if_busy(error)
+            self._raise_refusal(error)
             raise
         except BaseException:
             session.rollback()
@@ -141,10 +160,23 @@ class Store:
             with self.engine.begin() as connection:
                 yield connection
         except OperationalError as error:
-            self._raise_if_busy(error)
+            self._raise_refusal(error)
             raise
 
-    def _raise_if_busy(self, error: OperationalError) -> None:
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except OperationalError as error:
+            self._raise_refusal(error)
+            raise
+
+    def _raise_refusal(self, error: OperationalError) -> None:
+        """The errors a user can act on, in French; the others go up as they are."""
+        if is_authentication_failure(error):
+            raise AuthenticationFailed(
+                "Identifiant ou mot de passe refusé par le serveur.") from error
         if self.is_sqlite and "database is locked" in str(error.orig):
             raise DatabaseBusy(
                 "La base de données est occupée par un autre poste depuis plusieurs "
@@ -170,7 +202,7 @@ class Store:
     def schema_state(self) -> SchemaState:
         """Tell whether the database is empty, to migrate or current; refuse foreign ones."""
         self._check_sqlite_file()
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             tables = set(inspect(connection).get_table_names())
             application_id = (
                 connection.exec_driver_sql("PRAGMA application_id").scalar()
@@ -202,7 +234,7 @@ class Store:
     def schema_revision(self) -> str | None:
         """The schema revision the database is stamped with (Alembic's), None when it has none
         (an empty database). Shown in « À propos de Guichet »."""
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             if not inspect(connection).has_table("alembic_version"):
                 return None
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -240,6 +272,11 @@ class Store:
             with self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA journal_mode = WAL")
         return state
+
+
+def is_authentication_failure(error: BaseException) -> bool:
+    """Whether a server refused to let someone in (as opposed to being unreachable)."""
+    return _AUTHENTICATION_REFUSED.search(str(getattr(error, "orig", error))) is not None
 
 
 def open_store(url: str | Path | URL) -> Store:

@@ -63,6 +63,13 @@ def short_moment(value: datetime, time_zone: str) -> str:
     return f"{day(local.date())} {clock(local)}"
 
 
+def local_moment(value: datetime) -> str:
+    """« 16/03/2026 15:00 » on this computer's clock (a sign-in, an audit entry: not tied to
+    a site)."""
+    local = value.astimezone()
+    return f"{day(local.date())} {clock(local)}"
+
+
 # -- numbers ----------------------------------------------------------------------------
 
 def thousands(number: int) -> str:

@@ -9,8 +9,9 @@ window and the people page import their services on first use. Right after the m
 first paint the worker thread loads the ORM and the people service (warm-up), so the first
 search does not wait for them; a search typed before that waits its turn behind it.
 
-Environment (used by the benchmark and the tests):
-  GUICHET_LOGIN=login        sign in with this account, no picker
+Environment (used by the benchmark and the tests, like libpq's PGPASSWORD):
+  GUICHET_LOGIN=login        sign in with this account, without the sign-in dialog…
+  GUICHET_PASSWORD=secret    …once its password is checked (GUICHET_LOGIN alone is refused)
   GUICHET_QUIT_WHEN_READY=1  once the main window is shown, painted and idle (before the
                              warm-up), print « ready » on stdout and quit with status 0
 """
@@ -23,7 +24,6 @@ import os
 import sys
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 
 # The Qt-free modules before Qt: once PySide6 is loaded, shiboken reads the source of every
 # module imported after it (its __feature__ hook). The first screen needs the SQLite
@@ -31,25 +31,15 @@ from pathlib import Path
 import sqlalchemy.dialects.sqlite  # noqa: F401
 
 import desktop.logs  # noqa: F401
-from db.errors import GuichetError
-from db.org import accounts
+from db.errors import AuthenticationFailed, GuichetError
+from db.org import accounts, signin
 from db.org.access import Actor
+from db.org.accounts import SignedIn, SignInRefused
 from db.store import SchemaState, Store
 
 # isort: split
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
-from PySide6.QtWidgets import (
-    QApplication,
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
-from sqlalchemy.engine import URL
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import operations as ops
 from desktop import theme
@@ -66,66 +56,11 @@ log = logging.getLogger(__name__)
 class StartupContext(AppContext):
     """The store and the worker thread before anyone has signed in (``actor`` is None).
 
-    Only the login picker, the settings dialog and the start-up steps use it.
+    Only the sign-in dialogs, the settings dialog and the start-up steps use it.
     """
 
     def __init__(self, store: Store, parent: QObject | None = None):
         super().__init__(store, None, parent)  # type: ignore[arg-type]
-
-
-def needs_password(url: URL) -> bool:
-    """A server URL with no password from the keyring, PGPASSWORD or a pgpass file."""
-    if url.get_backend_name() != "postgresql" or url.password is not None:
-        return False
-    if os.environ.get("PGPASSWORD"):
-        return False
-    pgpass = Path(os.environ.get("PGPASSFILE", Path.home() / ".pgpass"))
-    return not pgpass.is_file()
-
-
-class PasswordDialog(QDialog):
-    """Asks for the server password, optionally remembering it in the keyring."""
-
-    def __init__(self, server: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("Guichet — mot de passe du serveur")
-        intro = QLabel(f"Mot de passe pour se connecter à la base de données :\n{server}", self)
-        intro.setWordWrap(True)
-        self.password_edit = QLineEdit(self)
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setAccessibleName("Mot de passe du serveur")
-        label = QLabel("&Mot de passe :", self)
-        label.setBuddy(self.password_edit)
-        self.remember = QCheckBox("Mémoriser dans le &trousseau du système", self)
-        self.remember.setChecked(True)
-        buttons = QDialogButtonBox(self)
-        buttons.addButton("Se &connecter", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("&Quitter", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
-        layout = QVBoxLayout(self)
-        for widget in (intro, label, self.password_edit, self.remember, buttons):
-            layout.addWidget(widget)
-
-    @classmethod
-    def ask(cls, server: str) -> tuple[str, bool] | None:
-        """(password, remember) or None if the user gave up. Tests replace this method."""
-        dialog = cls(server)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.password_edit.text(), dialog.remember.isChecked()
-
-
-def empty_database_hint(store: Store) -> str:
-    """What the login picker says when a database holds no account yet."""
-    if store.is_sqlite:
-        address = str(store.sqlite_path)
-    else:
-        address = store.url.set(drivername="postgresql", password=None).render_as_string()
-    return ("Cette base de données ne contient encore aucun compte. Un administrateur peut y "
-            "créer des comptes ou, pour un essai, la remplir de données de démonstration avec "
-            f"la commande :\nguichet --db {address} demo")
 
 
 def _startup_step(method: Callable) -> Callable:
@@ -154,6 +89,7 @@ class Startup(QObject):
         self.boot: StartupContext | None = None
         self.window = None
         self.login_dialog = None
+        self.lock = None
         self._switching = False
         self.quit_when_ready = os.environ.get("GUICHET_QUIT_WHEN_READY") == "1"
         # Quitting when ready means nobody is watching: no dialog may wait for an answer.
@@ -162,33 +98,20 @@ class Startup(QObject):
     # -- database ------------------------------------------------------------------------
     @_startup_step
     def start(self) -> None:
-        url = database_url(self.settings, self.db_override)
-        if needs_password(url):
-            url = self._ask_password(url)
-            if url is None:
-                self.quit(EXIT_OK)
-                return
-        self.store = Store(url)
+        self.store = Store(database_url(self.settings, self.db_override))
         if self.store.sqlite_path is not None:  # first start: the data directory is new
             self.store.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         self.boot = StartupContext(self.store, self)
         log.info("opening %s", self.store.describe())
-        self._run(self.store.schema_state, "Ouverture de la base de données…", self._opened)
+        ops.task(self.boot, lambda _none: self.store.schema_state()) \
+            .on_success(self._opened).on_failure(self._not_opened) \
+            .with_progress("Ouverture de la base de données…").run()
 
-    def _ask_password(self, url: URL) -> URL | None:
-        account = server_account(url)
-        answer = PasswordDialog.ask(account)
-        if answer is None:
-            return None
-        password, remember = answer
-        if remember:
-            from desktop import credentials
-
-            try:
-                credentials.store_server_password(account, password)
-            except GuichetError as error:  # no keyring: connect anyway, just don't remember
-                QMessageBox.warning(None, APP_NAME, str(error))
-        return url.set(password=password)
+    def _not_opened(self, error: BaseException) -> None:
+        if isinstance(error, AuthenticationFailed):  # the server wants a password: ask it
+            self.sign_in()
+        else:
+            self._failed(error)
 
     def _run(self, work: Callable[[], object], label: str,
              then: Callable[[object], None]) -> None:
@@ -226,27 +149,81 @@ class Startup(QObject):
     def sign_in(self) -> None:
         login = os.environ.get("GUICHET_LOGIN", "").strip()
         if login:
-            ops.core_query(self.boot, lambda connection: accounts.sign_in(connection, login)) \
-                .on_success(self.open_main_window) \
-                .on_failure(self._login_refused).run()
+            self._sign_in_unattended(login)
+        elif self.store.is_sqlite:
+            ops.core_query(self.boot, accounts.office_facts) \
+                .on_success(self._facts_known).on_failure(self._failed).run()
+        else:  # a server may let the person in by itself (Kerberos, peer, a keyring entry)
+            ops.task(self.boot, lambda _none: signin.sign_in_as_connected(self.store)) \
+                .on_success(lambda signed: self._signed_in((self.store, signed))) \
+                .on_failure(self._not_let_in).run()
+
+    def _sign_in_unattended(self, login: str) -> None:
+        password = os.environ.get("GUICHET_PASSWORD")
+        if password is None:
+            self._refuse("GUICHET_LOGIN demande aussi le mot de passe du compte, dans "
+                         "GUICHET_PASSWORD.")
+            return
+        ops.task(self.boot, lambda _none: signin.sign_in(self.store, login, password)) \
+            .on_success(self._signed_in).on_failure(self._login_refused).run()
+
+    def _not_let_in(self, error: BaseException) -> None:
+        if isinstance(error, AuthenticationFailed):
+            self.show_sign_in()
+        elif isinstance(error, SignInRefused):  # connected, but not as an account
+            ops.core_query(self.boot, accounts.office_facts) \
+                .on_success(lambda facts: self._facts_known(facts, str(error))) \
+                .on_failure(self._failed).run()
         else:
-            self.show_login()
+            self._failed(error)
+
+    @_startup_step
+    def _facts_known(self, facts: accounts.OfficeFacts, message: str = "") -> None:
+        if facts.accounts == 0:
+            self.show_first_admin()
+        else:
+            self.show_sign_in(message, demo=facts.demo)
 
     def _login_refused(self, error: BaseException) -> None:
         if not isinstance(error, GuichetError):
             self._failed(error)
         elif self.interactive:
-            self.show_login(str(error))
+            self.show_sign_in(str(error))
         else:
             self._refuse(str(error))
 
-    def show_login(self, message: str = "") -> None:
-        from desktop.login import LoginDialog
+    def show_sign_in(self, message: str = "", demo: bool = False) -> None:
+        from desktop.login import SignInDialog
 
-        dialog = LoginDialog(self.boot, self.settings.last_login, empty_database_hint(self.store))
+        dialog = SignInDialog(
+            self.boot, lambda login, password: signin.sign_in(self.store, login, password),
+            login=self.settings.last_login, where=self.store.describe(), demo=demo,
+            remember=None if self.store.is_sqlite else False)
         if message:
-            dialog.message.setText(message)
-        dialog.signed_in.connect(self.open_main_window)
+            dialog.say(message, error=True)
+        dialog.signed_in.connect(
+            lambda result: self._signed_in(result, dialog.password, dialog.remember))
+        self._show_start_dialog(dialog)
+
+    def show_first_admin(self) -> None:
+        from desktop.password_dialogs import FirstAdminDialog
+
+        dialog = FirstAdminDialog(self.boot, self._create_first_admin,
+                                  where=self.store.describe())
+        dialog.done_with.connect(self._signed_in)
+        self._show_start_dialog(dialog)
+
+    def _create_first_admin(self, login: str, first_name: str, last_name: str,
+                            password: str) -> tuple[Store, SignedIn]:
+        from db.org import account_admin
+        from db.roles import Role
+
+        with self.store.unit(None) as unit:
+            account_admin.create_first_admin(unit, account_admin.AccountInput(
+                login, first_name, last_name, Role.ADMIN), password)
+        return signin.sign_in(self.store, login, password)
+
+    def _show_start_dialog(self, dialog) -> None:
         dialog.rejected.connect(lambda: self.quit(EXIT_OK))
         dialog.finished.connect(self._login_closed)
         dialog.open()
@@ -258,18 +235,107 @@ class Startup(QObject):
         self.login_dialog = None
 
     @_startup_step
-    def open_main_window(self, actor: Actor) -> None:
+    def _signed_in(self, result: tuple[Store, SignedIn], password: str = "",
+                   remember: bool = False) -> None:
+        store, signed = result
+        if remember and password:
+            self._remember(store, password)
+        if signed.must_change_password:
+            self._choose_password(store, signed)
+        else:
+            self.open_main_window(store, signed.actor)
+
+    def _remember(self, store: Store, password: str) -> None:
+        from desktop import credentials
+
+        try:
+            credentials.store_server_password(server_account(store.url), password)
+        except GuichetError as error:  # no keyring: signed in anyway, just not remembered
+            QMessageBox.warning(None, APP_NAME, str(error))
+
+    def _choose_password(self, store: Store, signed: SignedIn) -> None:
+        """After a one-time password: the person chooses theirs before anything opens."""
+        from desktop.password_dialogs import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(
+            self.boot, lambda password: self._change_password(store, signed.actor, password),
+            intro="Votre mot de passe a été donné par un administrateur : choisissez le "
+                  "vôtre pour continuer.")
+        dialog.done_with.connect(self._signed_in)
+        dialog.rejected.connect(lambda: self._drop(store))
+        dialog.rejected.connect(lambda: self.show_sign_in())
+        dialog.finished.connect(self._login_closed)
+        dialog.open()
+        self.login_dialog = dialog
+
+    def _change_password(self, store: Store, actor: Actor, password: str
+                         ) -> tuple[Store, SignedIn]:
+        from db.org import account_admin
+
+        with store.unit(actor) as unit:
+            account_admin.change_own_password(unit, password)
+        if store is self.store:
+            return store, SignedIn(actor, must_change_password=False)
+        self._drop(store)  # the server now wants the new password from every connection
+        return signin.sign_in(self.store, actor.login, password)
+
+    def _drop(self, store: Store) -> None:
+        """Let go of a person's own connection to the server (never of the start-up's)."""
+        if store is not self.store:
+            store.dispose()
+
+    def _check_again(self, actor: Actor, password: str) -> SignedIn:
+        """The locked workstation's check: the same person, the same password."""
+        store, signed = signin.sign_in(self.store, actor.login, password)
+        self._drop(store)
+        return signed
+
+    @_startup_step
+    def open_main_window(self, store: Store, actor: Actor) -> None:
         from desktop.main_window import MainWindow
 
         log.info("signed in as %s (%s)", actor.login, actor.role.value)
-        ctx = AppContext(self.store, actor)
+        ctx = AppContext(store, actor)
         self.window = MainWindow(ctx)
         self.window.switch_user_requested.connect(self.switch_user)
+        self.window.lock_requested.connect(lambda: self.lock and self.lock.lock())
+        self.window.change_password_requested.connect(lambda: self._new_password(ctx))
         self.window.closed.connect(self._window_closed)
         self.window.show()
+        ops.core_query(ctx, accounts.office_facts) \
+            .on_success(lambda facts: self._watch_idle(ctx, facts.lock_after_minutes)).run()
         # A zero timer fires once the events queued by show() (layout, paint) are processed,
         # as in the benchmark's floor.
         QTimer.singleShot(0, lambda: self._painted(ctx))
+
+    def _watch_idle(self, ctx: AppContext, minutes: int) -> None:
+        from desktop.lock import IdleLock
+
+        if self.window is None or self.window.ctx is not ctx:
+            return  # the session ended meanwhile
+        self.lock = IdleLock(ctx, ctx.actor, minutes,
+                             lambda _login, password: self._check_again(ctx.actor, password),
+                             self)
+        self.lock.switch_user.connect(self.switch_user)
+
+    def _new_password(self, ctx: AppContext) -> None:
+        """« Changer mon mot de passe » : on a server, the session carries on connected with
+        the new password."""
+        from desktop.password_dialogs import ChangePasswordDialog
+
+        def changed(result: tuple[Store, SignedIn]) -> None:
+            store = result[0]
+            if store is not ctx.store:
+                ctx.store, old = store, ctx.store
+                self._drop(old)
+            self.window.statusBar().showMessage("Votre mot de passe a été changé.", 10_000)
+
+        dialog = ChangePasswordDialog(
+            ctx, lambda password: self._change_password(ctx.store, ctx.actor, password),
+            intro="Votre nouveau mot de passe vaudra dès la prochaine connexion.",
+            parent=self.window)
+        dialog.done_with.connect(changed)
+        dialog.open()
 
     def _painted(self, ctx: AppContext) -> None:
         if self.quit_when_ready:
@@ -285,17 +351,29 @@ class Startup(QObject):
 
     def switch_user(self) -> None:
         self._switching = True
+        for dialog in QApplication.topLevelWidgets():  # what the session had open goes too
+            if isinstance(dialog, QDialog) and dialog.isVisible():
+                dialog.reject()
         self.window.close()
 
     def _window_closed(self) -> None:
         window, self.window = self.window, None
+        self._stop_watching()
         window.ctx.tasks.wait()
+        self._drop(window.ctx.store)
         window.deleteLater()
         if self._switching:
             self._switching = False
-            self.show_login()
+            self.settings.save(last_login="")  # the next person types their own
+            self.show_sign_in()
         else:
             self.quit(EXIT_OK)
+
+    def _stop_watching(self) -> None:
+        if self.lock is not None:
+            self.lock.stop()
+            self.lock.deleteLater()
+            self.lock = None
 
     # -- the end -------------------------------------------------------------------------
     def _failed(self, error: BaseException) -> None:
@@ -359,9 +437,11 @@ class Startup(QObject):
         """After the event loop: close what is still open, wait for the worker, let go of
         the database."""
         if self.window is not None:
+            self._stop_watching()
             self.window.closed.disconnect(self._window_closed)
             self.window.close()
             self.window.ctx.tasks.wait()
+            self._drop(self.window.ctx.store)
             self.window.deleteLater()
             self.window = None
         if self.login_dialog is not None:

@@ -15,8 +15,17 @@ from datetime import date
 from pathlib import Path
 
 from db.errors import GuichetError
-
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
+from desktop import cli_staff
+from desktop.cli_session import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    UsageError,
+    add_login_options,
+    in_unit,
+    open_store,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +47,6 @@ _ARGPARSE_FR = {
         "option ambiguë : %(option)s peut désigner %(matches)s",
 }
 argparse._ = lambda message: _ARGPARSE_FR.get(message, message)
-
-
-class UsageError(Exception):
-    """A command line that does not make sense: exit 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -121,9 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     pathway.add_argument("--month", type=_month, metavar="AAAA-MM",
                          help="mois du parcours ; par défaut le mois le plus fréquent des dates "
                               "d'entrée du fichier, sinon le mois courant")
-    pathway.add_argument("--login", metavar="IDENTIFIANT",
-                         help="compte au nom duquel importer (il doit pouvoir travailler les "
-                              "parcours) ; par défaut, import automatique sans compte")
+    add_login_options(pathway, "importer (il doit pouvoir travailler les parcours) ; par "
+                               "défaut, import automatique sans compte")
 
     export_parser = commands.add_parser("export", help="exporte un document")
     exports = export_parser.add_subparsers(dest="export_command", metavar="DOCUMENT",
@@ -137,6 +141,17 @@ def build_parser() -> argparse.ArgumentParser:
                      help="dernier jour (inclus)")
     ics.add_argument("-o", dest="output", required=True, metavar="FICHIER",
                      help="fichier .ics à écrire (remplacé s'il existe)")
+    add_login_options(ics, "exporter ; par défaut, la publication automatique de l'agenda")
+
+    audit = exports.add_parser("audit", help="journal des actions (CSV pour un tableur)")
+    audit.add_argument("--from", dest="first_day", required=True, type=_day,
+                       metavar="AAAA-MM-JJ", help="premier jour")
+    audit.add_argument("--to", dest="last_day", required=True, type=_day,
+                       metavar="AAAA-MM-JJ", help="dernier jour (inclus)")
+    audit.add_argument("-o", dest="output", required=True, metavar="FICHIER",
+                       help="fichier .csv à écrire (remplacé s'il existe)")
+    add_login_options(audit, "lire le journal (administrateur, ou équipe de médiation pour "
+                             "ses dossiers)", required=True)
 
     pdf = exports.add_parser("pdf", help="document PDF")
     pdfs = pdf.add_subparsers(dest="pdf_command", metavar="DOCUMENT", parser_class=_Parser,
@@ -147,9 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="fichier .pdf à écrire (remplacé s'il existe)")
     case.add_argument("--sans-notes-internes", dest="internal_notes", action="store_false",
                       help="laisse de côté les notes internes de l'équipe")
-    case.add_argument("--login", metavar="IDENTIFIANT",
-                      help="compte de l'équipe de médiation au nom duquel exporter ; par "
-                           "défaut, export automatique sans compte (tracé comme tel)")
+    add_login_options(case, "exporter (de l'équipe de médiation : le dossier est "
+                            "confidentiel)", required=True)
     day_sheet = pdfs.add_parser("day-sheet", help="feuille de journée d'un conseiller")
     day_sheet.add_argument("--adviser", required=True, metavar="IDENTIFIANT",
                            help="identifiant du conseiller")
@@ -157,12 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
                            metavar="AAAA-MM-JJ", help="jour de la feuille")
     day_sheet.add_argument("-o", dest="output", required=True, metavar="FICHIER",
                            help="fichier .pdf à écrire (remplacé s'il existe)")
+    add_login_options(day_sheet, "exporter ; par défaut, l'édition automatique du matin")
     letter = pdfs.add_parser("letter", help="lettre de confirmation d'un rendez-vous")
     letter.add_argument("appointment", type=_appointment_id, metavar="RENDEZ-VOUS",
                         help="identifiant du rendez-vous (affiché dans sa fiche)")
-    letter.add_argument("--login", required=True, metavar="IDENTIFIANT",
-                        help="compte qui signe la lettre (il doit pouvoir prendre des "
-                             "rendez-vous)")
+    add_login_options(letter, "signer la lettre (il doit pouvoir prendre des rendez-vous)",
+                      required=True)
     letter.add_argument("-o", dest="output", required=True, metavar="FICHIER",
                         help="fichier .pdf à écrire (remplacé s'il existe)")
     report = pdfs.add_parser("report", help="rapport d'activité mensuel")
@@ -170,32 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="mois du rapport")
     report.add_argument("-o", dest="output", required=True, metavar="FICHIER",
                         help="fichier .pdf à écrire (remplacé s'il existe)")
-    report.add_argument("--login", metavar="IDENTIFIANT",
-                        help="compte au nom duquel éditer le rapport (il doit pouvoir consulter "
-                             "le tableau de bord) ; par défaut, rapport automatique de tout "
-                             "l'accueil")
+    add_login_options(report, "éditer le rapport (il doit pouvoir consulter le tableau de "
+                              "bord) ; par défaut, rapport automatique de tout l'accueil")
+    cli_staff.add_parsers(commands, _Parser)
     return parser
-
-
-def _open_store(args, create: bool = True):
-    from db.store import Store, open_store
-    from desktop.settings import Settings, database_url
-
-    url = database_url(Settings(), args.db)
-    return open_store(url) if create else Store(url)
-
-
-def _in_unit(args, work: Callable, account: Callable = lambda _connection: None):
-    """``work(unit)`` in one unit of work on the command's database, then let it go. The
-    unit's actor is ``account(connection)``; None is a system job."""
-    store = _open_store(args)
-    try:
-        with store.connection() as connection:
-            actor = account(connection)
-        with store.unit(actor) as unit:
-            return work(unit)
-    finally:
-        store.dispose()
 
 
 def _output(args, command: str) -> Path:
@@ -204,29 +196,6 @@ def _output(args, command: str) -> Path:
     if not output.parent.is_dir():
         raise UsageError(f"guichet {command} : dossier introuvable : {output.parent}")
     return output
-
-
-def _login(login: str | None, command: str) -> Callable:
-    """The account ``--login`` names (an unknown one is a usage error), or None."""
-    from db.errors import NotFound
-    from db.org import accounts
-
-    def account(connection):
-        if not login:
-            return None
-        try:
-            return accounts.sign_in(connection, login)
-        except NotFound as error:
-            raise UsageError(f"guichet {command} : {error}") from None
-
-    return account
-
-
-def _adviser(login: str) -> Callable:
-    """The adviser's own account, for the exports of their own agenda."""
-    from db.org import accounts
-
-    return lambda connection: accounts.sign_in(connection, login)
 
 
 def cmd_db_upgrade(args) -> int:
@@ -250,7 +219,7 @@ def cmd_db_upgrade(args) -> int:
 def cmd_demo(args) -> int:
     from db.demo import generate as demo_generate
 
-    store = _open_store(args)
+    store = open_store(args)
     try:
         summary = demo_generate.generate(store, size=args.size, seed=args.seed,
                                          progress=_print_progress)
@@ -284,7 +253,7 @@ def cmd_import_pathway(args) -> int:
             unit, args.kind, data, month=args.month, file_name=path.name,
             progress=_print_progress)
 
-    report = _in_unit(args, work, _login(args.login, "import pathway"))
+    report = in_unit(args, work, args.login)
     if sys.stderr.isatty():
         print(file=sys.stderr)  # ends the progress line
     print(report.describe())
@@ -299,17 +268,41 @@ def _print_progress(done: int, total: int, label: str = "") -> None:
 def cmd_export_ics(args) -> int:
     """Write an adviser's appointments as one .ics file, or nothing at all."""
     from db.agenda import appointments
+    from db.org import staff
     from desktop.documents import ical, write_atomically
 
     output = _output(args, "export ics")
 
     def work(unit):
-        return unit.actor, appointments.calendar_entries(unit, args.adviser, args.first_day,
-                                                         args.last_day)
+        return (staff.display_name_of(unit.session, args.adviser),
+                appointments.calendar_entries(unit, args.adviser, args.first_day,
+                                              args.last_day))
 
-    adviser, entries = _in_unit(args, work, _adviser(args.adviser))
-    write_atomically(output, ical.publish(entries, name=f"Guichet — {adviser.display_name}"))
+    adviser_name, entries = in_unit(args, work, args.login)
+    write_atomically(output, ical.publish(entries, name=f"Guichet — {adviser_name}"))
     print(f"{len(entries)} rendez-vous exportés dans {output}")
+    return EXIT_OK
+
+
+def cmd_export_audit(args) -> int:
+    """Write the audit trail of a period as a French CSV file, or nothing at all: the entries
+    the account may read (``db.journal.trail``), as Administration › Journal exports them."""
+    from db.journal import export as journal_export
+    from db.journal.trail import JournalFilter
+    from db.wording import thousands
+    from desktop.documents import write_atomically
+
+    output = _output(args, "export audit")
+
+    def work(unit) -> list[tuple[str, ...]]:
+        return list(journal_export.export_rows(
+            unit, JournalFilter(since=args.first_day, until=args.last_day)))
+
+    rows = in_unit(args, work, args.login)
+    write_atomically(output, journal_export.to_csv(rows))
+    count = len(rows) - 1  # the header
+    print(f"{thousands(count)} entrée{'s' if count > 1 else ''} du journal "
+          f"exportée{'s' if count > 1 else ''} dans {output}")
     return EXIT_OK
 
 
@@ -329,7 +322,7 @@ def cmd_export_pdf_case(args) -> int:
         return mediation_pdf.case_summary(unit, case_id,
                                           include_internal_notes=args.internal_notes)
 
-    write_atomically(output, _in_unit(args, work, _login(args.login, "export pdf case")))
+    write_atomically(output, in_unit(args, work, args.login))
     print(f"Dossier {args.reference.strip().upper()} exporté dans {output}")
     return EXIT_OK
 
@@ -347,12 +340,12 @@ def cmd_export_pdf_report(args) -> int:
 
     output = _output(args, "export pdf report")
 
-    def account(connection):
-        return (_login(args.login, "export pdf report")(connection)
-                or Actor(uuid.UUID(int=0), "", "Rapport automatique", Role.MANAGER))
+    def automatic() -> Actor:  # the figures as a manager sees them, in no one's name
+        return Actor(uuid.UUID(int=0), "", "Rapport automatique", Role.MANAGER)
 
-    write_atomically(output, _in_unit(
-        args, lambda unit: monthly_report.monthly_report(unit, args.month), account))
+    write_atomically(output, in_unit(
+        args, lambda unit: monthly_report.monthly_report(unit, args.month), args.login,
+        system_actor=automatic))
     print(f"Rapport d'activité — {monthly_report.month_label(args.month)} — exporté dans "
           f"{output}")
     return EXIT_OK
@@ -360,17 +353,19 @@ def cmd_export_pdf_report(args) -> int:
 
 def cmd_export_pdf_day_sheet(args) -> int:
     """Write an adviser's day sheet, signed in as that adviser, or nothing at all."""
+    from db.org import staff
     from desktop.documents import day_sheet, write_atomically
 
     output = _output(args, "export pdf day-sheet")
 
     def work(unit):
-        return unit.actor, day_sheet.day_sheet(unit, args.adviser, args.day)
+        return (staff.display_name_of(unit.session, args.adviser),
+                day_sheet.day_sheet(unit, args.adviser, args.day))
 
-    adviser, content = _in_unit(args, work, _adviser(args.adviser))
+    adviser_name, content = in_unit(args, work, args.login)
     write_atomically(output, content)
-    print(f"Feuille de journée du {args.day:%d/%m/%Y} — {adviser.display_name} — exportée "
-          f"dans {output}")
+    print(f"Feuille de journée du {args.day:%d/%m/%Y} — {adviser_name} — exportée dans "
+          f"{output}")
     return EXIT_OK
 
 
@@ -380,9 +375,9 @@ def cmd_export_pdf_letter(args) -> int:
 
     output = _output(args, "export pdf letter")
 
-    write_atomically(output, _in_unit(
+    write_atomically(output, in_unit(
         args, lambda unit: confirmation_letter.confirmation_letter(unit, args.appointment),
-        _login(args.login, "export pdf letter")))
+        args.login))
     print(f"Lettre de confirmation exportée dans {output}")
     return EXIT_OK
 
@@ -404,7 +399,13 @@ COMMANDS: dict[tuple[str, str | None], Callable] = {
     ("demo", None): cmd_demo,
     ("import", "pathway"): cmd_import_pathway,
     ("export", "ics"): cmd_export_ics,
+    ("export", "audit"): cmd_export_audit,
     ("export", "pdf"): cmd_export_pdf,
+    ("staff", "add"): cli_staff.cmd_staff,
+    ("staff", "list"): cli_staff.cmd_staff,
+    ("staff", "disable"): cli_staff.cmd_staff,
+    ("staff", "passwd"): cli_staff.cmd_staff,
+    ("staff", "import"): cli_staff.cmd_staff,
 }
 
 

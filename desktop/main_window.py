@@ -27,10 +27,13 @@ _AREA_SHORTCUT_COUNT = 9  # Ctrl+1 … Ctrl+9 at most
 
 
 class MainWindow(QMainWindow):
-    """One signed-in session. ``switch_user_requested`` asks the application for a new login;
-    ``closed`` tells it the window is gone (quit, or switch user)."""
+    """One signed-in session. ``switch_user_requested`` asks the application for a new login,
+    ``lock_requested`` to lock the workstation now, ``change_password_requested`` for the
+    person's new password; ``closed`` tells it the window is gone (quit, or switch user)."""
 
     switch_user_requested = Signal()
+    lock_requested = Signal()
+    change_password_requested = Signal()
     closed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -127,8 +130,12 @@ class MainWindow(QMainWindow):
                                               enabled=can_edit and "people" in self.areas)
         file_menu.addAction(self.new_person_action)
         file_menu.addSeparator()
+        file_menu.addAction(self._action("&Verrouiller le poste", self.lock_requested.emit,
+                                         "Ctrl+L"))
         file_menu.addAction(self._action("&Changer d'utilisateur…",
                                          self.switch_user_requested.emit))
+        file_menu.addAction(self._action("Changer mon &mot de passe…",
+                                         self.change_password_requested.emit))
         settings = self._action("&Réglages…", self.open_settings, "Ctrl+,")
         settings.setMenuRole(QAction.MenuRole.PreferencesRole)
         file_menu.addAction(settings)

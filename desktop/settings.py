@@ -75,7 +75,9 @@ class Settings:
 def database_url(settings: Settings, override: str | None = None) -> URL:
     """The database to open: ``--db``, then ``GUICHET_DB``, then the settings.
 
-    A server's password comes from the keyring (or libpq's own ``PGPASSWORD``).
+    On a server, the person is the address's user, else the last one signed in here; their
+    password comes from the keyring when they asked it to remember (else libpq's own
+    ``PGPASSWORD``, ``~/.pgpass``, or Kerberos: the server says whether it wants one).
     """
     chosen = override or os.environ.get("GUICHET_DB")
     if not chosen:
@@ -84,19 +86,21 @@ def database_url(settings: Settings, override: str | None = None) -> URL:
         else:
             chosen = str(settings.local_path)
     url = normalise_url(chosen)
-    if url.get_backend_name() == "postgresql" and url.password is None:
-        from desktop import credentials  # keyring takes ~0.3 s to import: servers only
+    if url.get_backend_name() != "postgresql" or url.password is not None:
+        return url
+    person = url if url.username else url.set(username=settings.last_login or None)
+    if not person.username:
+        return url
+    from desktop import credentials  # keyring takes ~0.3 s to import: servers only
 
-        try:
-            password = credentials.server_password(server_account(url))
-        except credentials.CredentialsUnavailable:
-            # A machine without a keyring (a nightly job on a server): libpq's PGPASSWORD
-            # or ~/.pgpass then apply, and the application asks for the password.
-            log.warning("no keyring to read the server password from")
-            password = None
-        if password:
-            url = url.set(password=password)
-    return url
+    try:
+        password = credentials.server_password(server_account(person))
+    except credentials.CredentialsUnavailable:
+        # A machine without a keyring (a nightly job on a server): libpq's PGPASSWORD or
+        # ~/.pgpass then apply, or the sign-in dialog asks.
+        log.warning("no keyring to read the server password from")
+        password = None
+    return person.set(password=password) if password else url
 
 
 def server_account(url: URL) -> str:

@@ -33,6 +33,7 @@ if [ "${1:-}" = --inside ]; then
         env -i HOME="$work/home" PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
             ${DISPLAY:+DISPLAY=$DISPLAY} ${QT_QPA_PLATFORM:+QT_QPA_PLATFORM=$QT_QPA_PLATFORM} \
             ${GUICHET_LOGIN:+GUICHET_LOGIN=$GUICHET_LOGIN} \
+            ${GUICHET_PASSWORD:+GUICHET_PASSWORD=$GUICHET_PASSWORD} \
             ${GUICHET_QUIT_WHEN_READY:+GUICHET_QUIT_WHEN_READY=1} \
             "$prefix/$1" "${@:2}"
     }
@@ -82,7 +83,7 @@ if [ "${1:-}" = --inside ]; then
 
     # The first start, without --db: the user's data folder is made and filled with the
     # demo data, then the main window is ready.
-    export GUICHET_LOGIN=conseiller01 GUICHET_QUIT_WHEN_READY=1
+    export GUICHET_LOGIN=conseiller01 GUICHET_PASSWORD=guichet-demo GUICHET_QUIT_WHEN_READY=1
     QT_QPA_PLATFORM=offscreen check "interface (offscreen), premier démarrage : « ready »" \
         ready guichet-gui
     if command -v Xvfb >/dev/null; then
@@ -96,7 +97,7 @@ if [ "${1:-}" = --inside ]; then
     else
         echo "(Xvfb absent : l'interface n'est essayée qu'offscreen)" >&2
     fi
-    unset GUICHET_LOGIN GUICHET_QUIT_WHEN_READY
+    unset GUICHET_LOGIN GUICHET_PASSWORD GUICHET_QUIT_WHEN_READY
     log=$work/home/.local/state/Guichet/log/guichet.log
     if [ -s "$work/home/.local/share/Guichet/guichet.sqlite3" ] && [ -s "$log" ] \
             && ! grep -q "translations not found" "$log"; then

@@ -6,7 +6,9 @@ The database fixtures run on SQLite and, when ``GUICHET_TEST_POSTGRES_URL`` name
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -28,6 +30,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from db.base import Base  # noqa: E402
 from db.metadata import load_all  # noqa: E402
+from db.org import passwords  # noqa: E402
 from db.org.access import Actor  # noqa: E402
 from db.org.models import Site, SiteKind, Staff  # noqa: E402
 from db.roles import Role  # noqa: E402
@@ -136,6 +139,7 @@ def sqlite_store(request, tmp_path) -> Store:
     fresh.dispose()
 
 
+PARTNER_SECTOR = "Agglomération grenobloise"
 ROLE_LOGINS = {
     Role.ADVISER: "conseiller01",
     Role.MEDIATOR: "mediateur01",
@@ -146,22 +150,55 @@ ROLE_LOGINS = {
 }
 
 
+# Every test account's password (on an embedded database; see tests/db/test_roles.py for
+# the server's login roles).
+TEST_PASSWORD = "mot de passe des tests"
+
+
+@functools.cache
+def test_password_hash() -> str:
+    """Hashed once: Argon2id takes tens of milliseconds, by design."""
+    return passwords.hash_password(TEST_PASSWORD)
+
+
 def add_staff(store: Store) -> dict[Role, Actor]:
     """One site and one account of each role; returns their actors."""
     actors = {}
     with store.session() as session:
-        site = Site(name="Agence de Grenoble", kind=SiteKind.AGENCY, city="Grenoble")
+        # The partner's sector is the site's: they see its appointments (db.unit).
+        site = Site(name="Agence de Grenoble", kind=SiteKind.AGENCY, city="Grenoble",
+                    sector=PARTNER_SECTOR)
         session.add(site)
         session.flush()
         for role, login in ROLE_LOGINS.items():
             staff = Staff(login=login, first_name="Camille", last_name=login.capitalize(),
-                          role=role, site_id=site.id)
+                          role=role, site_id=site.id,
+                          sector=PARTNER_SECTOR if role is Role.PARTNER else "",
+                          password_hash=test_password_hash() if store.is_sqlite else None)
             session.add(staff)
             session.flush()
-            actors[role] = Actor(staff.id, login, staff.display_name, role, site.id)
+            actors[role] = Actor(staff.id, login, staff.display_name, role, site.id,
+                                 staff.sector)
     return actors
 
 
 @pytest.fixture
 def actors(store) -> dict[Role, Actor]:
     return add_staff(store)
+
+
+# -- after the whole suite ---------------------------------------------------------------
+
+# A NIR as it may be written: 13 digits (Corsica's 2A/2B) and the key, spaced or not.
+_NIR_IN_TEXT = re.compile(r"\b[1278](?:\s?[0-9AB]){12}(?:\s?[0-9]{2})?\b")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Every log file the suite wrote is read back: none may hold a NIR (issue 12)."""
+    found = [f"{path.name}: {match.group()[:4]}…"
+             for path in (_HOME / "xdg_state_home").rglob("*.log*") if path.is_file()
+             for match in _NIR_IN_TEXT.finditer(path.read_text(errors="replace"))]
+    if found:
+        session.config.get_terminal_writer().line(
+            "NIR-shaped numbers in the logs: " + ", ".join(found[:10]), red=True)
+        session.exitstatus = 1

@@ -22,4 +22,18 @@ if ! as_server_user "$pg_bin/pg_ctl" -D "$data_dir" status >/dev/null 2>&1; then
     as_server_user "$pg_bin/pg_ctl" -D "$data_dir" -l "$data_dir/server.log" -w \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $data_dir -c fsync=off" start >/dev/null
 fi
+# As an office sets its server up (README): the owner (here the superuser guichet) and
+# guichet_signin, which only records failed sign-ins, come in without a password; every
+# account gives its own (SCRAM-SHA-256). Rewritten on every start, reloaded when it changed.
+hba=$(cat <<'HBA'
+local   all   all                             trust
+host    all   guichet          127.0.0.1/32   trust
+host    all   guichet_signin   127.0.0.1/32   trust
+host    all   all              127.0.0.1/32   scram-sha-256
+HBA
+)
+if [ "$(cat "$data_dir/pg_hba.conf" 2>/dev/null)" != "$hba" ]; then
+    printf '%s\n' "$hba" | as_server_user tee "$data_dir/pg_hba.conf" >/dev/null
+    as_server_user "$pg_bin/pg_ctl" -D "$data_dir" reload >/dev/null
+fi
 echo "postgresql://guichet@127.0.0.1:$port/postgres"

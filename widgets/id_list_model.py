@@ -12,16 +12,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from widgets.form import error_color
+from widgets.table_model import HeadedTableModel, Index
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class IdListModel(QAbstractTableModel):
+class IdListModel(HeadedTableModel):
     """Rows identified by keys; their content comes from callbacks given by the caller.
 
     ``fetch_rows(keys)`` returns the rows of those keys (missing ones may be left out);
@@ -42,8 +41,7 @@ class IdListModel(QAbstractTableModel):
         parent=None,
         role_data: Callable[[Any, int, int], Any] | None = None,
     ):
-        super().__init__(parent)
-        self._headers = list(headers)
+        super().__init__(headers, parent)
         self._fetch_rows, self._row_key, self._cell = fetch_rows, row_key, cell
         self._role_data = role_data
         self._block_size, self._cached_blocks = block_size, cached_blocks
@@ -98,16 +96,6 @@ class IdListModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self._keys)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         text_role = role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
         if not text_role and self._role_data is None:
@@ -118,11 +106,6 @@ class IdListModel(QAbstractTableModel):
         if text_role:
             return self._cell(row, index.column())
         return self._role_data(row, index.column(), role)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     # -- the block cache ---------------------------------------------------------------------
     def _row(self, index: Index) -> Any | None:

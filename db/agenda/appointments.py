@@ -318,7 +318,9 @@ def calendar_entries(
     """An adviser's appointments from ``first_day`` to ``last_day`` (their local days,
     inclusive), for an iCal export. Moved ones appear once, at their new time."""
     session = unit.session
-    unit.require(Permission.BOOK_APPOINTMENTS)
+    # The office's publication of its advisers' agendas (the command line without --login)
+    # is a system job.
+    unit.require(Permission.BOOK_APPOINTMENTS, system=True)
     if last_day < first_day:
         raise ValidationError({"last_day": (
             f"La période est inversée : le {last_day:%d/%m/%Y} précède le "

@@ -30,6 +30,7 @@ from db.agenda.setup import load_adviser, load_motive, motive_allows
 from db.agenda.slots import AgendaSnapshot, BookingWindow
 from db.base import Entity, require_aware, utcnow
 from db.errors import ConflictError, ValidationError
+from db.org import sites as org_sites
 from db.org.access import Permission
 from db.org.models import Site, Staff
 from db.people.models import Person
@@ -134,6 +135,7 @@ def book_appointment(unit: Unit, request: BookingRequest, *,
     motive = load_motive(unit, request.motive_id)
     adviser = load_adviser(unit, request.adviser_id)
     site = rows.load(unit, Site, request.site_id)
+    org_sites.require_in_scope(unit, site)
     check_contact(person, request.kind)
     starts_at = require_aware(request.starts_at)
     ends_at = starts_at + timedelta(minutes=motive.default_minutes)
@@ -180,6 +182,7 @@ def reschedule_appointment(
     motive = load_motive(unit, old.motive_id)
     adviser = load_adviser(unit, adviser_id or old.adviser_id)
     site = rows.load(unit, Site, site_id or old.site_id)
+    org_sites.require_in_scope(unit, site)
     check_contact(person, kind)
     starts_at = require_aware(starts_at)
     ends_at = starts_at + (old.ends_at - old.starts_at)

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, Entity, UTCDateTime, enum_column
+from db.base import Base, Entity, SectorScoped, UTCDateTime, enum_column
 from db.org.models import Site, Staff  # noqa: F401 (tables the foreign keys name)
 from db.people.models import Person  # noqa: F401
 
@@ -160,7 +160,7 @@ class Absence(Entity):
     )
 
 
-class WorkshopSession(Entity):
+class WorkshopSession(SectorScoped, Entity):
     """One session of a collective workshop; ``seats_taken`` can never exceed ``capacity``."""
 
     __tablename__ = "workshop_session"
@@ -184,7 +184,7 @@ class WorkshopSession(Entity):
     )
 
 
-class Appointment(Entity):
+class Appointment(SectorScoped, Entity):
     """A person's appointment with an adviser; a workshop registration is one too."""
 
     __tablename__ = "appointment"

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from db.agenda.models import Absence, Availability, ClosedDay
 from db.agenda.setup import opening_hours
+from db.org import sites as org_sites
 from db.org.access import Permission
 from db.org.models import Site, Staff
 from db.roles import Role
@@ -51,7 +52,7 @@ def agenda_choices(unit: Unit) -> AgendaChoices:
     """The active advisers (by name) and the sites (by name) an agenda can show."""
     session = unit.session
     unit.require(Permission.BOOK_APPOINTMENTS)
-    sites = {s.id: s for s in session.scalars(select(Site))}
+    sites = {s.id: s for s in session.scalars(select(Site)) if org_sites.in_scope(unit, s)}
     advisers = [
         AdviserChoice(s.id, s.display_name, s.login, s.site_id,
                       sites[s.site_id].time_zone if s.site_id in sites else DEFAULT_TIME_ZONE)

@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.agenda.models import Appointment  # noqa: F401 (tables the foreign keys name)
-from db.base import Entity, UTCDateTime, enum_column
+from db.base import Entity, SectorScoped, UTCDateTime, enum_column
 
 
 class CallbackOutcome(enum.StrEnum):
@@ -21,7 +21,7 @@ class CallbackOutcome(enum.StrEnum):
     WITHDRAWN = "withdrawn"  # no longer needed
 
 
-class CallbackRequest(Entity):
+class CallbackRequest(SectorScoped, Entity):
     """A « fiche de contact »: the person must be called back within 24 working hours."""
 
     __tablename__ = "callback_request"

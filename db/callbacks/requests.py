@@ -19,6 +19,7 @@ from db.agenda.setup import load_motive
 from db.base import require_aware, utcnow
 from db.callbacks.models import CallbackOutcome, CallbackRequest
 from db.errors import ValidationError
+from db.org import sites as org_sites
 from db.org.access import Permission
 from db.org.models import Site, Staff
 from db.people.labels import display_name
@@ -73,6 +74,7 @@ def take_callback(
     """Record a request to be called back; due within 24 working hours."""
     unit.require(Permission.TAKE_CALLBACKS)
     site = rows.load(unit, Site, data.site_id)
+    org_sites.require_in_scope(unit, site)
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
     try:

@@ -21,7 +21,7 @@ from db.dashboard.activity import (
     _preparation_condition,
     _preparation_scope,
 )
-from db.dashboard.mediation import _cases_where
+from db.dashboard.mediation import cases_where
 from db.dashboard.model import Drill, Source, require_source
 from db.mediation.common import OFFICE_TIME_ZONE
 from db.mediation.labels import OUTCOME_LABELS
@@ -71,7 +71,7 @@ def drill_ids(unit: Unit, drill: Drill, *,
                 .order_by(Person.sort_key, PathwayEntry.id))
         case Source.CASES:
             today = now.astimezone(OFFICE_TIME_ZONE).date()
-            statement = (select(MediationCase.id).where(*_cases_where(drill, today))
+            statement = (select(MediationCase.id).where(*cases_where(MediationCase, drill, today))
                          .order_by(MediationCase.received_on, MediationCase.id))
     return list(session.scalars(statement))
 

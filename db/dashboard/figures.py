@@ -56,7 +56,8 @@ def dashboard(
         sections.append(callback_section(session, Drill(Source.CALLBACKS, month, site_id),
                                          now))
         sections.append(pathway_section(unit, Drill(Source.PATHWAYS, month, None)))
-    sections.append(mediation_section(session, Drill(Source.CASES, month, None), today))
+    sections.append(mediation_section(session, Drill(Source.CASES, month, None), today,
+                                      lists=unit.actor.can(Permission.MEDIATION)))
     activity = sum(section.activity for section in sections)
     return Dashboard(month, site_id, site_names.get(site_id, ALL_SITES) if site_id else ALL_SITES,
                      tuple(sections), activity)

@@ -1,10 +1,30 @@
-"""The mediation figures of a month, as counts and anonymous lists only."""
+"""The mediation figures of a month, as counts and anonymous lists only.
+
+The figures are counted from the cases' facts — the dates, state and outcome of each group of
+alike cases, never their content. On a server those come from ``guichet_case_counts()``
+(migration 0009), the only way a manager reads anything of the mediation tables; the lists
+behind the figures are the mediation team's alone, as the server's row-level security keeps
+the rows from everyone else.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    Integer,
+    String,
+    and_,
+    case,
+    column,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from db.dashboard.model import Chart, Drill, Figure, Measure, Section, Table, next_month
@@ -30,22 +50,37 @@ def _snapshot_day(month: date, today: date) -> date:
     return min(next_month(month) - timedelta(days=1), today)
 
 
-def _case_condition(name: str, value: str, month: date, today: date) -> ColumnElement[bool]:
+def case_facts(session: Session):
+    """Groups of alike cases: received_on, closed_on, handled_on, is_open, status, outcome
+    and how many ``cases`` — from the server's counting function, or the table itself."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.guichet_case_counts().table_valued(
+            column("received_on", Date), column("closed_on", Date),
+            column("handled_on", Date), column("is_open", Boolean),
+            column("status", String), column("outcome", String),
+            column("cases", Integer)).alias("case_facts")
     c = MediationCase
+    return select(c.received_on, c.closed_on, c.handled_on, c.is_open, c.status, c.outcome,
+                  literal(1).label("cases")).subquery("case_facts")
+
+
+def _case_condition(c, name: str, value: str, month: date, today: date
+                    ) -> ColumnElement[bool]:
+    """``c`` has the case columns: ``MediationCase`` (its rows) or ``case_facts(…).c``."""
     first, last = month, next_month(month) - timedelta(days=1)
     if name == "received":
         return c.received_on.between(first, last)
     if name == "closed":
         return and_(c.status == CaseStatus.CLOSED, c.closed_on.between(first, last))
     if name == "outcome":
-        return and_(_case_condition("closed", "", month, today),
+        return and_(_case_condition(c, "closed", "", month, today),
                     c.outcome == CaseOutcome(value))
     if name == "open":
         # Open on that day: received by then, not yet finished (closed, declared
         # inadmissible or redirected) by then.
         day = _snapshot_day(month, today)
         finished = func.coalesce(c.closed_on, c.handled_on)
-        still_open = and_(c.received_on <= day, or_(c.is_open, finished > day))
+        still_open = and_(c.received_on <= day, or_(c.is_open.is_(True), finished > day))
         if not value:
             return still_open
         _key, low, high = next(b for b in AGE_BUCKETS if b[0] == value)
@@ -58,25 +93,29 @@ def _case_condition(name: str, value: str, month: date, today: date) -> ColumnEl
     raise ValueError(name)
 
 
-def _cases_where(drill: Drill, today: date) -> list[ColumnElement[bool]]:
-    return [_case_condition(name, value, drill.month, today) for name, value in drill.conditions]
+def cases_where(c, drill: Drill, today: date) -> list[ColumnElement[bool]]:
+    return [_case_condition(c, name, value, drill.month, today)
+            for name, value in drill.conditions]
 
 
-def mediation_section(session: Session, scope: Drill, today: date) -> Section:
-    c = MediationCase
+def mediation_section(session: Session, scope: Drill, today: date, *, lists: bool
+                      ) -> Section:
+    """``lists``: whether the figures open their lists of cases (the mediation team)."""
+    facts = case_facts(session)
 
     def count_if(drill: Drill) -> ColumnElement[int]:
-        condition = and_(*_cases_where(drill, today))
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+        condition = and_(*cases_where(facts.c, drill, today))
+        return func.coalesce(func.sum(case((condition, facts.c.cases), else_=0)), 0)
 
     received, closed, still_open = (scope.narrowed((name, "")) for name in
                                     ("received", "closed", "open"))
     buckets = [scope.narrowed(("open", key)) for key, _low, _high in AGE_BUCKETS]
     totals = session.execute(
-        select(*(count_if(d) for d in (received, closed, still_open, *buckets)))).one()
+        select(*(count_if(d) for d in (received, closed, still_open, *buckets)))
+        .select_from(facts)).one()
     outcome_counts = dict(session.execute(
-        select(c.outcome, func.count())
-        .where(*_cases_where(closed, today)).group_by(c.outcome)).all())
+        select(facts.c.outcome, func.sum(facts.c.cases))
+        .where(*cases_where(facts.c, closed, today)).group_by(facts.c.outcome)).all())
     closed_count, open_count = totals[1], totals[2]
     day = _snapshot_day(scope.month, today)
     figures = (
@@ -87,10 +126,10 @@ def mediation_section(session: Session, scope: Drill, today: date) -> Section:
     ages = tuple(Figure(AGE_LABELS[key], count, drill, open_count)
                  for (key, _l, _h), count, drill in zip(AGE_BUCKETS, totals[3:], buckets,
                                                         strict=True))
-    outcomes = tuple(Figure(label, outcome_counts.get(outcome, 0),
+    outcomes = tuple(Figure(label, outcome_counts.get(outcome.value, 0),
                             scope.narrowed(("outcome", outcome.value)), closed_count)
                      for outcome, label in OUTCOME_LABELS.items())
-    median = median_days_to_close(session, scope, today)
+    median = median_days_to_close(session, facts, scope, today)
     measures = (Measure("Délai médian de clôture", days_text(median), closed),)
     return Section(
         "mediation", "Médiation", figures, measures,
@@ -101,21 +140,27 @@ def mediation_section(session: Session, scope: Drill, today: date) -> Section:
                 Table("Issues des dossiers clôturés dans le mois", "Issue", ("Dossiers",),
                       tuple((f.label, (f,)) for f in outcomes))),
         note="Tous sites : l'équipe de médiation traite les saisines de tout le département. "
-             "Chiffres sans contenu de dossier.", activity=totals[0] + closed_count)
+             "Chiffres sans contenu de dossier.", activity=totals[0] + closed_count,
+        lists=lists)
 
 
-def median_days_to_close(session: Session, scope: Drill, today: date) -> float | None:
-    """Median of (closed − received) in days over the month's closed cases, in the database:
-    the middle one or two values of the ordered list (no MEDIAN on SQLite)."""
-    closed = scope.narrowed(("closed", ""))
-    where = _cases_where(closed, today)
-    count = session.scalar(select(func.count()).select_from(MediationCase).where(*where))
+def median_days_to_close(session: Session, facts, scope: Drill, today: date
+                         ) -> float | None:
+    """Median of (closed − received) in days over the month's closed cases: the middle one
+    or two values, counting each group of alike cases as many times as it has cases."""
+    days = days_between(session, facts.c.closed_on, facts.c.received_on)
+    spread = session.execute(
+        select(days, func.sum(facts.c.cases))
+        .where(*cases_where(facts.c, scope.narrowed(("closed", "")), today))
+        .group_by(days).order_by(days)).all()
+    count = sum(cases for _days, cases in spread)
     if not count:
         return None
-    days = days_between(session, MediationCase.closed_on, MediationCase.received_on)
-    middle = session.scalars(select(days).where(*where).order_by(days)
-                             .offset((count - 1) // 2).limit(2 - count % 2)).all()
-    return float(sum(middle)) / len(middle)
+    wanted, middle, seen = {(count - 1) // 2, count // 2}, [], 0
+    for value, cases in spread:
+        middle += [float(value)] * len({i for i in wanted if seen <= i < seen + cases})
+        seen += cases
+    return sum(middle) / len(middle)
 
 
 def days_text(value: float | None) -> str:

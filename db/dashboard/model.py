@@ -87,6 +87,7 @@ class Section:
     tables: tuple[Table, ...] = ()
     note: str = ""
     activity: int = 0  # records of the month it counts: all zero makes a month with none
+    lists: bool = True  # whether its figures open the lists behind them for this actor
 
     def all_figures(self) -> Iterable[Figure]:
         """Every figure of the section: headline, charts and table cells."""
@@ -125,6 +126,9 @@ def sees_activity(actor: Actor) -> bool:
 def require_source(unit: Unit, source: Source) -> None:
     """The dashboard, and for the office's activity the agenda too."""
     unit.require(Permission.DASHBOARD)
+    if source is Source.CASES and not unit.actor.can(Permission.MEDIATION):
+        raise PermissionDenied("Les listes de dossiers de médiation sont réservées à "
+                               "l'équipe de médiation : les chiffres suffisent aux autres.")
     if source is not Source.CASES and not sees_activity(unit.actor):
         raise PermissionDenied(f"Votre rôle ({unit.actor.role_label}) ne permet pas de "
                                "consulter l'activité de l'accueil.")

@@ -79,6 +79,10 @@ class DemoContext:
     lines: list[str] = field(default_factory=list)
 
     @property
+    def on_server(self) -> bool:
+        return self.unit.session.get_bind().dialect.name == "postgresql"
+
+    @property
     def session(self) -> Session:
         """For the steps' reads (their writes go through ``insert_rows``)."""
         return self.unit.session

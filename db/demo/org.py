@@ -5,9 +5,14 @@ from __future__ import annotations
 import random
 import re
 
+from sqlalchemy import select
+
 from db.demo.context import DEPARTMENT, TIME_ZONE, DemoContext, DemoSite, DemoStaff, counted
-from db.org.models import Site, SiteKind, Staff
+from db.org import account_admin, passwords
+from db.org.models import OfficeSettings, Site, SiteKind, Staff
+from db.org.passwords import DEMO_PASSWORD
 from db.roles import Role
+from db.unit import rows
 from db.validation import fold
 
 # name, kind, address, postcode, city, phone (E.164), sector
@@ -114,19 +119,28 @@ ROLE_COUNTS = {
 
 
 def add_staff(context: DemoContext, rng: random.Random) -> None:
-    site_ids = {site.name: site.id for site in context.sites}
-    rows = []
+    sites = {site.name: site for site in context.sites}
+    # One hash for all: every demo account has the demo password (README).
+    password_hash = None if context.on_server else passwords.hash_password(DEMO_PASSWORD)
+    staff_rows = []
     for login, first_name, last_name, role, site in STAFF:
         row = context.entity_columns(rng) | {
             "login": login, "first_name": first_name, "last_name": last_name, "role": role,
-            "site_id": site_ids[site], "active": True,
+            "site_id": sites[site].id, "active": True, "password_hash": password_hash,
+            "must_change_password": False, "failed_sign_ins": 0,
+            # A France Services agent works in the sector of their home site.
+            "sector": sites[site].sector if role is Role.PARTNER else "",
         }
-        rows.append(row)
-        context.staff.append(DemoStaff(row["id"], login, role, site_ids[site]))
-    context.insert_rows(Staff, rows, len(rows), "Comptes…")
-    context.counts["staff"] = len(rows)
+        staff_rows.append(row)
+        context.staff.append(DemoStaff(row["id"], login, role, sites[site].id))
+    context.insert_rows(Staff, staff_rows, len(staff_rows), "Comptes…")
+    for login, _first, _last, role, _site in STAFF:  # a login role each, on a server
+        account_admin.set_server_login(context.unit, login, role, True, DEMO_PASSWORD)
+    settings = context.unit.session.scalars(select(OfficeSettings)).one()
+    rows.save(context.unit, settings, {"demo": True})
+    context.counts["staff"] = len(staff_rows)
     by_role = ", ".join(
         counted(sum(s.role is role for s in context.staff), *labels)
         for role, labels in ROLE_COUNTS.items()
     )
-    context.lines.append(f"{counted(len(rows), 'compte', 'comptes')} : {by_role}")
+    context.lines.append(f"{counted(len(staff_rows), 'compte', 'comptes')} : {by_role}")

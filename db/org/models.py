@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 import uuid
+from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Entity, enum_column
+from db.base import Entity, UTCDateTime, enum_column
 from db.roles import Role
 
 
@@ -54,10 +55,34 @@ class Staff(Entity):
     last_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[Role] = mapped_column(enum_column(Role, "staff_role"))
     site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("site.id"))
+    # A France Services agent's sector: the sites whose appointments they see and book.
+    sector: Mapped[str] = mapped_column(String(120), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Argon2id (db.org.passwords) on an embedded database; None on a server, which checks
+    # passwords itself (each account is a login role).
+    # Deferred: never read with the row (on a server the accounts may not read it).
+    password_hash: Mapped[str | None] = mapped_column(String(200), deferred=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     site: Mapped[Site | None] = relationship()
 
     @property
     def display_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class OfficeSettings(Entity):
+    """The office's own settings (one row): how soon an idle workstation locks, and whether
+    this database holds the demo (the sign-in dialog then shows the demo password)."""
+
+    __tablename__ = "office_settings"
+    described_as = "les réglages de l'accueil"
+
+    lock_after_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    __table_args__ = (CheckConstraint("lock_after_minutes BETWEEN 1 AND 120", name="lock"),)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import validation
-from db.errors import ValidationError
+from db.errors import PermissionDenied, ValidationError
 from db.org.access import Permission
 from db.org.models import Site, SiteKind
 from db.unit import Unit, rows
@@ -124,3 +124,16 @@ def save_site(
     values = _site_values(unit.session, data, site_id)
     return rows.create_or_update(unit, Site, values, site_id, expected_version)
 
+
+
+def in_scope(unit: Unit, site: Site) -> bool:
+    """Whether the actor works at ``site``: every site, except for a France Services partner
+    (the sites of their sector only, as db.unit scopes their rows)."""
+    sector = unit.actor.sector_scope if unit.actor is not None else None
+    return sector is None or (sector != "" and site.sector == sector)
+
+
+def require_in_scope(unit: Unit, site: Site) -> None:
+    if not in_scope(unit, site):
+        raise PermissionDenied(f"« {site.name} » n'est pas un lieu de votre secteur France "
+                               "Services : vous n'y prenez ni rendez-vous ni demande.")

@@ -20,3 +20,9 @@ def staff_names(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.
         return {}
     return {s.id: s.display_name for s in session.scalars(
         select(Staff).where(Staff.id.in_(wanted)).execution_options(**{INCLUDE_DELETED: True}))}
+
+
+def display_name_of(session: Session, login: str) -> str:
+    """« Camille Martin » for the account ``login`` (the login itself if there is none)."""
+    staff = session.scalar(select(Staff).where(Staff.login == login.strip().lower()))
+    return staff.display_name if staff else login

@@ -15,9 +15,7 @@ per person not yet in the pathway that month, one import record, the audit trail
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import uuid
 from collections import Counter
@@ -29,9 +27,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db import validation
+from db import french_csv, validation
 from db.base import utcnow
 from db.errors import ConflictError, GuichetError
+from db.french_csv import LineError
 from db.org.access import Permission
 from db.pathways.kinds import kind_by_code
 from db.pathways.models import PathwayEntry, PathwayImport, PathwayKind
@@ -54,7 +53,6 @@ _HEADER_NAMES = {
     "email": "email", "mail": "email", "courriel": "email", "adressemail": "email",
     "dateentree": "date_entree", "datedentree": "date_entree",
 }
-_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _CHUNK = 5000  # rows per query or insert: well under every engine's parameter limit
@@ -69,15 +67,6 @@ class ImportRefused(GuichetError):
         head = (f"le fichier contient {lines} ligne{'s' if lines > 1 else ''} en erreur ; "
                 "rien n'a été enregistré.")
         super().__init__("\n".join([head, *(str(e) for e in errors)]))
-
-
-@dataclass(frozen=True)
-class LineError:
-    line: int  # in the file, the header being line 1
-    message: str
-
-    def __str__(self) -> str:
-        return f"Ligne {self.line} : {self.message}"
 
 
 @dataclass(frozen=True)
@@ -135,26 +124,6 @@ class ImportReport:
 
 
 # -- parsing (pure) --------------------------------------------------------------------------
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding's French name. UTF-8 is tried strictly first: a Windows-1252
-    file with accents is never valid UTF-8, while UTF-8 bytes would decode as garbage in
-    Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "UTF-8 avec BOM"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252"), "Windows-1252"
-
-
-def _sniff_delimiter(first_line: str) -> str:
-    return "," if first_line.count(",") > first_line.count(";") else ";"
-
-
-def _header_key(name: str) -> str:
-    return _NOT_ALNUM.sub("", validation.fold(name))
-
 
 def _parse_date(text: str, what: str) -> date:
     text = text.strip()
@@ -215,7 +184,7 @@ def parse_extract(
     today = today or date.today()
     parsed = ParsedExtract()
     try:
-        text, parsed.encoding = _decode(data)
+        text, parsed.encoding = french_csv.decode(data)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         parsed.errors.append(LineError(line, "Caractère illisible : le fichier n'est ni en "
@@ -224,19 +193,14 @@ def parse_extract(
     if not text.strip():
         parsed.errors.append(LineError(1, "Le fichier est vide."))
         return parsed
-    parsed.delimiter = _sniff_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=parsed.delimiter)
-    parsed.header = next(reader)
+    parsed.delimiter = french_csv.sniff_delimiter(text.split("\n", 1)[0])
+    parsed.header, numbered = french_csv.records(text, parsed.delimiter)
     columns = _map_columns(parsed.header, parsed.errors)
     if parsed.errors:
         return parsed
     total = text.count("\n") + 1
     first_line_of_nir: dict[str, int] = {}
-    line = reader.line_num + 1  # where the next record starts
-    for record in reader:
-        record_line, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in record):
-            continue  # blank lines, and the « ;;;; » lines spreadsheets leave at the end
+    for record_line, record in numbered:
         if len(record) < len(parsed.header):
             parsed.errors.append(LineError(record_line, f"La ligne compte {len(record)} "
                                            f"colonnes au lieu de {len(parsed.header)}."))
@@ -262,14 +226,14 @@ def parse_extract(
 
 def header_mapping(header: list[str]) -> list[tuple[str, str | None]]:
     """Each column of the file and the field it fills (None: ignored), for a preview."""
-    return [(name, _HEADER_NAMES.get(_header_key(name))) for name in header]
+    return [(name, _HEADER_NAMES.get(french_csv.header_key(name))) for name in header]
 
 
 def _map_columns(header: list[str], errors: list[LineError]) -> dict[str, int]:
     """Canonical column name → index; missing or doubled columns are line-1 errors."""
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
-        canonical = _HEADER_NAMES.get(_header_key(name))
+        canonical = _HEADER_NAMES.get(french_csv.header_key(name))
         if canonical is None:
             continue
         if canonical in columns:

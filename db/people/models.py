@@ -34,7 +34,8 @@ class Person(Entity):
     birth_name: Mapped[str] = mapped_column(String(100), default="")
     birth_date: Mapped[date | None] = mapped_column(Date)
     # NIR: 15 characters, no spaces (Corsica keeps its letter: 2A/2B). Sensitive.
-    nir: Mapped[str | None] = mapped_column(String(15), unique=True)
+    # Deferred: read only where the actor may (a partner's server role may not select it).
+    nir: Mapped[str | None] = mapped_column(String(15), unique=True, deferred=True)
     profession: Mapped[str | None] = mapped_column(String(40))
     rpps: Mapped[str | None] = mapped_column(String(11))
     organisation_name: Mapped[str] = mapped_column(String(200), default="")

@@ -8,10 +8,10 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from db import validation
-from db.errors import ValidationError
+from db.errors import NotFound, ValidationError
 from db.org.access import Permission
 from db.org.staff import staff_names
 from db.people.labels import PROFESSIONS, display_name
@@ -66,8 +66,7 @@ def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) 
         except ValueError as error:
             errors[field] = str(error)
 
-    for field in ("last_name", "first_name", "birth_name", "organisation_name",
-                  "address", "postcode", "city"):
+    for field in ("last_name", "first_name", "birth_name", "organisation_name"):
         values[field] = " ".join(getattr(data, field).split())
 
     is_person = data.kind is not PersonKind.EMPLOYER
@@ -109,10 +108,7 @@ def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) 
     if data.kind is PersonKind.EMPLOYER:
         clean("siret", validation.clean_siret, data.siret)
 
-    clean("phone", validation.clean_phone, data.phone)
-    clean("email", validation.clean_email, data.email)
-    if values["postcode"] and not re.fullmatch(r"\d{5}", values["postcode"]):
-        errors["postcode"] = "Le code postal doit compter 5 chiffres."
+    _clean_contact(data, values, errors)
 
     for field, column, label in (("nir", Person.nir, "NIR"), ("siret", Person.siret, "SIRET")):
         if values.get(field) and field not in errors:
@@ -133,6 +129,41 @@ def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) 
     return values
 
 
+CONTACT_FIELDS = ("phone", "email", "address", "postcode", "city")
+CONTACT_ONLY = ("Votre rôle ne permet de modifier que les coordonnées de la personne "
+                "(téléphone, e-mail, adresse).")
+
+
+def _clean_contact(data: PersonInput, values: dict, errors: dict[str, str]) -> None:
+    for field in ("address", "postcode", "city"):
+        values[field] = " ".join(getattr(data, field).split())
+    for field, cleaner in (("phone", validation.clean_phone),
+                           ("email", validation.clean_email)):
+        try:
+            values[field] = cleaner(getattr(data, field))
+        except ValueError as error:
+            errors[field] = str(error)
+    if values["postcode"] and not re.fullmatch(r"\d{5}", values["postcode"]):
+        errors["postcode"] = "Le code postal doit compter 5 chiffres."
+
+
+def _contact_values(person: Person, data: PersonInput) -> dict:
+    """The contact details of an edit by a role that may change nothing else: any other
+    field that differs from the record is refused, not dropped."""
+    errors: dict[str, str] = {}
+    for field in fields(PersonInput):
+        if field.name in (*CONTACT_FIELDS, "nir"):
+            continue
+        if (getattr(data, field.name) or None) != (getattr(person, field.name) or None):
+            errors[field.name] = CONTACT_ONLY
+    values: dict[str, object] = {}
+    _clean_contact(data, values, errors)
+    if errors:
+        raise ValidationError(errors)
+    values["phone_digits"] = validation.phone_digits(values["phone"])
+    return values
+
+
 def create_person(unit: Unit, data: PersonInput) -> uuid.UUID:
     unit.require(Permission.EDIT_PEOPLE)
     values = _validate(unit.session, data, None)
@@ -143,8 +174,11 @@ def update_person(
     unit: Unit, person_id: uuid.UUID, expected_version: int, data: PersonInput,
 ) -> int:
     """Apply an edit made on version ``expected_version``; refuse it if the row moved on."""
-    unit.require(Permission.EDIT_PEOPLE)
+    unit.require(Permission.EDIT_CONTACT)
     person = rows.load_version(unit, Person, person_id, expected_version)
+    if not unit.actor.can(Permission.EDIT_PEOPLE):  # a partner: never reads the NIR
+        rows.save(unit, person, _contact_values(person, data))
+        return person.version
     if not unit.actor.can(Permission.VIEW_NIR):
         # The form showed this role the NIR masked: it keeps the stored one, unchanged.
         data = replace(data, nir=person.nir or "")
@@ -152,18 +186,26 @@ def update_person(
     return person.version
 
 
+# The audit action of a NIR handed over in clear; the record's own history leaves it out
+# (it tells what was done to the record, not who read it).
+READ_NIR = "read_nir"
+
+
 def get_person(unit: Unit, person_id: uuid.UUID) -> PersonRecord:
+    """The record as the actor's role may see it. Handing over the NIR in clear is a
+    reading of it, audited (ids only); a masked NIR is not."""
     unit.require(Permission.VIEW_PEOPLE)
     person = rows.load(unit, Person, person_id)
     sees_nir = unit.actor.can(Permission.VIEW_NIR)
+    # The NIR column is read only by a role that may see it (it is deferred).
+    if sees_nir and person.nir:
+        audit.record(unit, READ_NIR, "person", person.id)
     data = PersonInput(**{f.name: getattr(person, f.name) or _empty(f.name)
-                          for f in fields(PersonInput)})
-    data.nir = person.nir if sees_nir and person.nir else ""
+                          for f in fields(PersonInput) if f.name != "nir"})
+    data.nir = (person.nir or "") if sees_nir else ""
     data.phone = validation.format_phone(person.phone)
     data.email = person.email or ""
-    nir_display = (
-        validation.format_nir(person.nir) if sees_nir else validation.mask_nir(person.nir)
-    ) if person.nir else ""
+    nir_display = validation.format_nir(data.nir) if data.nir else ""
     return PersonRecord(
         id=person.id,
         version=person.version,
@@ -177,6 +219,28 @@ def get_person(unit: Unit, person_id: uuid.UUID) -> PersonRecord:
     )
 
 
+@dataclass(frozen=True)
+class PersonContact:
+    """How to reach a person, and nothing more (no NIR): what a booking shows."""
+
+    id: uuid.UUID
+    display_name: str
+    phone_display: str
+    email: str
+
+
+def get_contact(unit: Unit, person_id: uuid.UUID) -> PersonContact:
+    unit.require(Permission.VIEW_PEOPLE)
+    # Only the columns shown: the NIR is not even read (a partner's server role may not).
+    person = unit.session.scalar(select(Person).where(Person.id == person_id).options(
+        load_only(Person.kind, Person.last_name, Person.first_name, Person.organisation_name,
+                  Person.phone, Person.email)))
+    if person is None:
+        raise NotFound(Person.not_found)
+    return PersonContact(person.id, display_name(person),
+                         validation.format_phone(person.phone), person.email or "")
+
+
 def _empty(field: str):
     return None if field == "birth_date" else ""
 
@@ -185,7 +249,7 @@ _ACTION_LABELS = {"create": "Fiche créée", "update": "Fiche modifiée"}
 
 
 def _history(unit: Unit, person_id: uuid.UUID) -> list[tuple[datetime, str, str]]:
-    events = audit.history(unit, "person", person_id)
+    events = audit.history(unit, "person", person_id, except_actions=(READ_NIR,))
     names = staff_names(unit.session, {e.actor_id for e in events})
     return [
         (e.occurred_at, names.get(e.actor_id, "Système"), _ACTION_LABELS.get(e.action, e.action))

@@ -8,10 +8,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Uuid, select, text
+from sqlalchemy import Uuid, null, select, text
 from sqlalchemy.orm import Session
 
 from db import validation
+from db.errors import PermissionDenied
 from db.org.access import Permission
 from db.people.labels import KIND_LABELS
 from db.people.models import Person, PersonKind
@@ -22,6 +23,8 @@ SEARCH_LIMIT = 2000
 # the rest of the answer (up to SEARCH_LIMIT) has been sorted and counted.
 FIRST_PAGE = 64
 _NIR_PREFIX = re.compile(r"^[1278][0-9AB]+$")
+NIR_SEARCH_REFUSED = ("Votre rôle ne permet pas de chercher une personne par son NIR : "
+                      "cherchez-la par son nom ou son téléphone.")
 _PHONE_PREFIX = re.compile(r"^(\+|0)[0-9]+$")
 _WORD = re.compile(r"\w+")
 
@@ -85,6 +88,8 @@ def search_people(unit: Unit, query: str, limit: int = SEARCH_LIMIT) -> list[uui
         column = Person.phone if compacted.startswith("+") else Person.phone_digits
         statement = select(Person.id).where(_prefix_range(column, compacted))
     elif len(compacted) >= 2 and _NIR_PREFIX.match(compacted) and compacted[1:3].isdigit():
+        if not unit.actor.can(Permission.VIEW_NIR):
+            raise PermissionDenied(NIR_SEARCH_REFUSED)
         statement = select(Person.id).where(_prefix_range(Person.nir, compacted))
     else:
         words = [validation.fold(w) for w in _WORD.findall(query)]
@@ -101,9 +106,11 @@ def people_rows(unit: Unit, ids: list[uuid.UUID]) -> list[PersonRow]:
         return []
     # The list's columns only, as plain rows: loading whole Person objects cost as much as
     # the search that comes before it.
+    # A role that may not see a NIR does not read it, even masked.
+    nir = Person.nir if unit.actor.can(Permission.VIEW_NIR) else null().label("nir")
     found = {r.id: r for r in unit.session.execute(
         select(Person.id, Person.kind, Person.last_name, Person.first_name,
-               Person.organisation_name, Person.nir, Person.birth_date, Person.phone,
+               Person.organisation_name, nir, Person.birth_date, Person.phone,
                Person.city).where(Person.id.in_(ids))
     )}
     return [

@@ -90,11 +90,12 @@ def day_sheet(unit: Unit, adviser_login: str, day: date) -> DaySheet:
     """Every appointment of an adviser's (local) day, in time order, with what the
     preparation found: what the adviser prints before leaving for a permanence."""
     session = unit.session
-    unit.require(Permission.PREPARE_APPOINTMENTS)
+    # The office's morning print run (the command line without --login) is a system job.
+    unit.require(Permission.PREPARE_APPOINTMENTS, system=True)
     adviser = session.scalar(select(Staff).where(Staff.login == adviser_login.strip().lower()))
     if adviser is None or adviser.role is not Role.ADVISER:
         raise NotFound(f"Aucun conseiller n'a l'identifiant « {adviser_login} ».")
-    if not sees_everyone(unit.actor) and adviser.id != unit.actor_id:
+    if not unit.is_system and not sees_everyone(unit.actor) and adviser.id != unit.actor_id:
         raise PermissionDenied("Un conseiller n'imprime que sa propre feuille de journée.")
     home = session.get(Site, adviser.site_id) if adviser.site_id else None
     zone = ZoneInfo(home.time_zone if home else "Europe/Paris")

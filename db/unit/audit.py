@@ -9,6 +9,7 @@ session) or for readings (opening a case).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -52,9 +53,12 @@ def record(unit: Unit, action: str, entity_type: str, entity_id: uuid.UUID,
     unit.session.add(event)
 
 
-def history(unit: Unit, entity_type: str, entity_id: uuid.UUID) -> list[AuditEvent]:
-    return list(unit.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
-        .order_by(AuditEvent.occurred_at)
-    ))
+def history(unit: Unit, entity_type: str, entity_id: uuid.UUID, *,
+            except_actions: Iterable[str] = ()) -> list[AuditEvent]:
+    """The events of one entity, oldest first, but those of ``except_actions``."""
+    statement = (select(AuditEvent)
+                 .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+                 .order_by(AuditEvent.occurred_at))
+    if except_actions:
+        statement = statement.where(AuditEvent.action.not_in(list(except_actions)))
+    return list(unit.session.scalars(statement))

@@ -11,6 +11,9 @@ Two rules hold for every session made here:
 - **Live rows only.** Soft-deleted rows (``deleted_at`` set) are filtered out of every ORM
   query once, here; ``select(…).execution_options(include_deleted=True)`` reads them too,
   where history needs them.
+- **A partner's sector.** For a France Services partner (``actor.sector_scope``), the rows
+  of ``db.base.SectorScoped`` models are those of their sector's sites only, in every ORM
+  query — what the server's row-level security gives their role, on SQLite too.
 - **No write around the door.** In a unit's session, a flush that carries a row the save
   path did not declare is refused (``UndeclaredWrite``): a service setting an attribute of
   a loaded row by hand fails its tests instead of writing unaudited.
@@ -29,15 +32,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, event, exc
+from sqlalchemy import Engine, column, event, exc, select, table
 from sqlalchemy.orm import Session, sessionmaker, with_loader_criteria
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.base import Base, Entity
+from db.base import Base, Entity, SectorScoped
 from db.errors import ConflictError, PermissionDenied
 from db.unit import events
 
 INCLUDE_DELETED = "include_deleted"
+_SECTOR = "guichet_sector"
+# The sites (db.org.models.Site, an area above this module) as the sector scope reads them.
+_site = table("site", column("id"), column("sector"), column("deleted_at"))
 _GUARDED = "guichet_guarded"
 _DECLARED = "guichet_declared"
 # Engines' error codes for "another transaction got in the way": deadlock, serialization.
@@ -52,6 +58,9 @@ class Actor(Protocol):
     module)."""
 
     id: uuid.UUID
+
+    @property
+    def sector_scope(self) -> str | None: ...
 
     def can(self, permission: Any) -> bool: ...
 
@@ -90,6 +99,8 @@ class Unit:
     def __init__(self, session: Session, actor: Actor | None):
         self.session = session
         self.actor = actor
+        if session is not None:  # the session reads as its latest unit's actor may
+            session.info[_SECTOR] = actor.sector_scope if actor is not None else None
         self.changes = Changes()
         self.events: list[object] = []
         # What a race lost in this unit means to the person (« Ce créneau vient d'être
@@ -135,6 +146,7 @@ def make_sessions(engine: Engine) -> sessionmaker[Session]:
     """The store's session factory, with the two rules of the module docstring."""
     sessions = sessionmaker(engine, expire_on_commit=False)
     event.listen(sessions, "do_orm_execute", _live_rows_only)
+    event.listen(sessions, "do_orm_execute", _sector_rows_only)
     event.listen(sessions, "before_flush", _refuse_undeclared)
     event.listen(sessions, "after_flush_postexec", _forget_declared)
     return sessions
@@ -145,6 +157,25 @@ def _live_rows_only(state) -> None:
             and not state.execution_options.get(INCLUDE_DELETED, False)):
         state.statement = state.statement.options(with_loader_criteria(
             Entity, lambda cls: cls.deleted_at.is_(None), include_aliases=True))
+
+
+def _sector_rows_only(state) -> None:
+    sector = state.session.info.get(_SECTOR)
+    if sector is None or state.is_column_load or state.is_relationship_load:
+        return
+    if state.is_select or state.is_update or state.is_delete:
+        state.statement = state.statement.options(*(with_loader_criteria(
+            model, lambda cls: cls.site_id.in_(
+                select(_site.c.id).where(_site.c.sector == sector, _site.c.sector != "",
+                                         _site.c.deleted_at.is_(None))),
+            include_aliases=True) for model in _sector_scoped_models()))
+
+
+def _sector_scoped_models() -> tuple[type, ...]:
+    # Each mapped class (the mixin itself has no ``site_id`` for the criteria to name), read
+    # each time: an area's models are mapped when first imported.
+    return tuple(mapper.class_ for mapper in Base.registry.mappers
+                 if issubclass(mapper.class_, SectorScoped))
 
 
 def _refuse_undeclared(session: Session, _context, _instances) -> None:

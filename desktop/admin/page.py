@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from db.org.access import Permission
+from desktop.admin.accounts import AccountsTab
+from desktop.admin.journal import JournalView
 from desktop.admin.motives import MotivesTab
 from desktop.admin.planning import PlanningTab
 from desktop.admin.sites import SitesTab
@@ -24,6 +26,13 @@ class AdminPage(QWidget):
         self.tabs.addTab(self.sites, "&Lieux et horaires")
         self.tabs.addTab(self.motives, "&Motifs")
         self.tabs.addTab(self.planning, "&Disponibilités et absences")
+        if ctx.actor.can(Permission.ADMINISTER):
+            self.accounts = AccountsTab(ctx)
+            self.tabs.addTab(self.accounts, "&Comptes")
+        self.journal: JournalView | None = None
+        if ctx.actor.can(Permission.READ_JOURNAL):
+            self.journal = JournalView(ctx)
+            self.tabs.addTab(self.journal, "&Journal")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         if not ctx.actor.can(Permission.ADMINISTER):

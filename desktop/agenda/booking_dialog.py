@@ -164,8 +164,8 @@ class BookingDialog(QDialog):
         def work(unit) -> _Setup:
             person = None
             if person_id is not None:
-                record = people_records.get_person(unit, person_id)
-                person = (record.display_name, record.phone_display, record.data.email)
+                contact = people_records.get_contact(unit, person_id)
+                person = (contact.display_name, contact.phone_display, contact.email)
             return _Setup(agenda_setup.list_motives(unit, on=date.today()),
                           views.agenda_choices(unit).sites, person)
 
@@ -207,8 +207,8 @@ class BookingDialog(QDialog):
         self._person_id = person_id
 
         def work(unit):
-            record = people_records.get_person(unit, person_id)
-            return record.display_name, record.phone_display, record.data.email
+            contact = people_records.get_contact(unit, person_id)
+            return contact.display_name, contact.phone_display, contact.email
 
         ops.query(self._ctx, work).on_success(self._show_person).owned_by(self).run()
 

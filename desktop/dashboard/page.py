@@ -57,26 +57,33 @@ def recent_months(today: date, count: int = MONTHS_OFFERED) -> list[date]:
 
 
 def figure_button(figure: Figure, on_click) -> QPushButton:
-    """« Absents : 1 (14,3 %) », a button that opens the list behind the figure."""
+    """« Absents : 1 (14,3 %) », a button that opens the list behind the figure — or,
+    ``on_click`` None, the same text that opens nothing (the lists are not the actor's)."""
     button = QPushButton(f"{figure.label} : {figure_text(figure)}")
     button.setObjectName("dashboardFigure")
     button.setFlat(True)
+    button.setStyleSheet("text-align: left; padding: 2px 6px;")
+    if on_click is None:
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setAccessibleDescription("Chiffre sans liste")
+        return button
     button.setCursor(Qt.CursorShape.PointingHandCursor)
     button.setToolTip("Ouvrir la liste correspondante")
-    button.setStyleSheet("text-align: left; padding: 2px 6px;")
     button.clicked.connect(lambda: on_click(figure))
     return button
 
 
-def table_model(table: Table, parent) -> QStandardItemModel:
-    """The table's labels and figures; each figure cell keeps its ``Figure``."""
+def table_model(table: Table, parent, lists: bool = True) -> QStandardItemModel:
+    """The table's labels and figures; each figure cell keeps its ``Figure`` when it opens
+    its list (``lists``)."""
     model = QStandardItemModel(parent)
     model.setHorizontalHeaderLabels([table.heading, *table.columns])
     for label, cells in table.rows:
         items = [QStandardItem(label)]
         for figure in cells:
             item = QStandardItem(figure_text(figure))
-            item.setData(figure, FIGURE_ROLE)
+            if lists:
+                item.setData(figure, FIGURE_ROLE)
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             items.append(item)
         for item in items:
@@ -173,7 +180,7 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(box)
         figures = QGridLayout()
         for position, figure in enumerate(section.figures):
-            button = figure_button(figure, self.open_list)
+            button = figure_button(figure, self.open_list if section.lists else None)
             self.figure_buttons.append(button)
             figures.addWidget(button, position // 3, position % 3)
         for position, measure in enumerate(section.measures, start=len(section.figures)):
@@ -201,13 +208,13 @@ class DashboardPage(QWidget):
         layout.addLayout(charts)
         tables = QGridLayout()
         for position, table in enumerate(section.tables):
-            tables.addWidget(self._table(table), position // 2, position % 2)
+            tables.addWidget(self._table(table, section.lists), position // 2, position % 2)
         layout.addLayout(tables)
         return box
 
-    def _table(self, table: Table) -> QGroupBox:
+    def _table(self, table: Table, lists: bool) -> QGroupBox:
         box = QGroupBox(table.title)
-        model = table_model(table, self)
+        model = table_model(table, self, lists)
         self.models.append(model)
         view = QTableView()
         view.setModel(model)
@@ -215,7 +222,8 @@ class DashboardPage(QWidget):
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setTabKeyNavigation(False)
         view.setWordWrap(False)
-        view.setToolTip("Double-cliquez sur un chiffre (ou Entrée) pour ouvrir la liste")
+        if lists:
+            view.setToolTip("Double-cliquez sur un chiffre (ou Entrée) pour ouvrir la liste")
         fix_row_height(view)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

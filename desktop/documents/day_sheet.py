@@ -66,8 +66,11 @@ def day_sheet_pdf(sheet: DaySheet, *, author: str, printed_at: datetime) -> byte
     return pdf.build_pdf(info, story)
 
 
+AUTOMATIC = "Guichet (édition automatique)"
+
+
 def day_sheet(unit: Unit, adviser_login: str, day: date) -> bytes:
     """The sheet as the screen's button and the command line produce it."""
     sheet = preparation_documents.day_sheet(unit, adviser_login, day)
-    return day_sheet_pdf(sheet, author=unit.actor.display_name,
+    return day_sheet_pdf(sheet, author=unit.actor.display_name if unit.actor else AUTOMATIC,
                          printed_at=datetime.now(ZoneInfo(sheet.time_zone)))

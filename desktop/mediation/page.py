@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, Q
 from db.errors import GuichetError
 from db.mediation import setup as mediation_setup
 from db.mediation.records import CaseCreated
+from db.org.access import Permission
 from desktop import operations as ops
+from desktop.admin.journal import JournalView
 from desktop.context import AppContext
 from desktop.mediation.case_list import CaseList
 from desktop.mediation.case_view import CHANGES, CaseView
@@ -49,6 +51,11 @@ class MediationPage(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.stack, "&Dossiers")
         self.tabs.addTab(self.figures, "&Bilan annuel")
+        # The journal of the mediation files (the service gives a mediator only those).
+        self.journal: JournalView | None = None
+        if ctx.actor.can(Permission.READ_JOURNAL):
+            self.journal = JournalView(ctx, self)
+            self.tabs.addTab(self.journal, "&Journal")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.tabs.hide()  # until the services have said this user may see the cases
         layout = QVBoxLayout(self)

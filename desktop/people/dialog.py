@@ -90,8 +90,10 @@ class PersonDialog(QDialog):
         self._sees_nir = ctx.actor.can(Permission.VIEW_NIR)
         self._build()
         self._fill(record)
-        if not ctx.actor.can(Permission.EDIT_PEOPLE):
+        if not ctx.actor.can(Permission.EDIT_CONTACT):
             self._make_read_only("Votre rôle ne permet pas de modifier cette fiche.")
+        elif not ctx.actor.can(Permission.EDIT_PEOPLE):
+            self._lock_identity()
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -197,11 +199,12 @@ class PersonDialog(QDialog):
             editor.setText(getattr(data, name) or "")
         self.birth_date.set_date(data.birth_date)
         self.profession.setCurrentIndex(max(0, self.profession.findData(data.profession)))
-        # A role without VIEW_NIR sees a stored NIR masked and cannot change it.
+        # A role without VIEW_NIR is not even given the NIR.
         self._nir_locked = record is not None and not self._sees_nir
         self.nir.setText(record.nir_display if record else "")
         self.nir.setReadOnly(self._nir_locked)
         if self._nir_locked:
+            self.nir.setPlaceholderText("non communiqué à votre rôle")
             self.nir.setToolTip("Votre rôle ne permet pas de voir ni de modifier le NIR.")
         self.form.clear_errors()
         self.banner.hide()
@@ -283,6 +286,17 @@ class PersonDialog(QDialog):
         """A yes/no question; tests replace it."""
         answer = QMessageBox.question(parent, "Guichet", question)
         return answer == QMessageBox.StandardButton.Yes
+
+    def _lock_identity(self) -> None:
+        """A partner changes how to reach the person, not who they are."""
+        contact = {name for name, _label in _CONTACT_FIELDS}
+        for name, editor in self.editors.items():
+            editor.setReadOnly(name not in contact)
+        self.birth_date.setReadOnly(True)
+        self.kind.setEnabled(False)
+        self.profession.setEnabled(False)
+        self.banner.say("Votre rôle permet de modifier les coordonnées de la personne "
+                        "(téléphone, e-mail, adresse), pas son identité.")
 
     def _make_read_only(self, reason: str) -> None:
         for editor in (*self.editors.values(), self.nir, self.birth_date):

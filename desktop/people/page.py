@@ -50,6 +50,8 @@ class PeoplePage(QWidget):
         self._build()
         self.search.listed.connect(self._show_list)
         self.search.searched.connect(self._show_results)
+        self.search.refused.connect(lambda _text, why: (self._show_list(""),
+                                                        self.count.setText(why)))
         ctx.changes.connect(self._on_changes)
 
     def _build(self) -> None:

@@ -75,6 +75,8 @@ class PeopleSearch(QObject):
     listed = Signal(str)
     # text searched, number of ids found (0 for an empty search): the list holds them all
     searched = Signal(str, int)
+    # text searched, why the search was refused (in French): the list is emptied
+    refused = Signal(str, str)
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None):
         super().__init__(parent)
@@ -109,7 +111,15 @@ class PeopleSearch(QObject):
             if ids is not None and ticket == self._latest:
                 then(ticket, text, ids)
 
-        ops.query(self._ctx, work).on_success(deliver).owned_by(self).run()
+        def refused(error: BaseException) -> None:
+            if not ops.is_refusal(error):
+                self._ctx.report_error(error)
+            elif ticket == self._latest:
+                self.model.set_keys([])
+                self.refused.emit(text, str(error))
+
+        ops.query(self._ctx, work).on_success(deliver).on_failure(refused).owned_by(self) \
+            .run()
 
     def _show_first_page(self, ticket: int, text: str, ids: list[uuid.UUID]) -> None:
         self.model.set_keys(ids)

@@ -229,10 +229,12 @@ def test_each_list_is_as_long_as_its_figure(store, actors, site):
     site_id = october.site_id if site == "grenoble" else None
     result = board(store, manager, site_id=site_id)
     checked = 0
+    mediator = actors[Role.MEDIATOR]
     with store.session() as session:
         for section in result.sections:
+            reader = mediator if section.key == "mediation" else manager
             for figure in section.all_figures():
-                ids = dashboard_drill.drill_ids(Unit(session, manager), figure.drill, now=NOW)
+                ids = dashboard_drill.drill_ids(Unit(session, reader), figure.drill, now=NOW)
                 assert len(ids) == figure.count, (section.key, figure.label, figure.drill)
                 checked += 1
         no_show = next(f for f in result.section("appointments").figures
@@ -247,9 +249,9 @@ def test_each_list_is_as_long_as_its_figure(store, actors, site):
                                                               now=NOW))
         assert line.outcome_label == "Rappelé, demande traitée"
         closed = result.section("mediation").figures[1]
-        lines = dashboard_drill.case_lines(Unit(session, manager),
-                                     dashboard_drill.drill_ids(Unit(session, manager),
-                                                               closed.drill, now=NOW))
+        lines = dashboard_drill.case_lines(Unit(session, mediator),
+                                           dashboard_drill.drill_ids(Unit(session, mediator),
+                                                                     closed.drill, now=NOW))
         assert [(c.received_on, c.finished_on) for c in lines] == [
             (date(2026, 9, 14), date(2026, 10, 9)), (date(2026, 10, 5), date(2026, 10, 20)),
             (date(2026, 10, 12), date(2026, 10, 30))]
@@ -260,6 +262,14 @@ def test_who_sees_what(store, actors):
     october_activity(store, actors)
     mediator_view = board(store, actors[Role.MEDIATOR])
     assert [s.key for s in mediator_view.sections] == ["mediation"]
+    assert mediator_view.section("mediation").lists
+    manager_view = board(store, actors[Role.MANAGER])
+    assert not manager_view.section("mediation").lists  # figures, never the cases
+    assert manager_view.section("appointments").lists
+    closed = manager_view.section("mediation").figures[1]
+    with store.session() as session, pytest.raises(PermissionDenied) as refused:
+        dashboard_drill.drill_ids(Unit(session, actors[Role.MANAGER]), closed.drill)
+    assert "réservées à l'équipe de médiation" in str(refused.value)
     assert board(store, actors[Role.ADMIN]).sections[0].key == "appointments"
     appointments = Drill(Source.APPOINTMENTS, OCTOBER, None)
     with store.session() as session:

@@ -31,7 +31,7 @@ def test_demo_cases_cover_every_state_and_open_with_the_services(store):
         assert {c.status for c in cases} == set(CaseStatus)
         assert {c.outcome for c in cases if c.status is CaseStatus.CLOSED} == set(CaseOutcome)
         assert session.scalar(select(func.count()).select_from(MediationEvent)) > len(cases)
-        mediator = accounts.sign_in(session, "mediateur01")
+        mediator = accounts.load_actor(session, "mediateur01")
         assert mediator.role is Role.MEDIATOR
         ids = mediation_reading.search_cases(Unit(session, mediator), CaseFilter(), today=TODAY)
         assert len(ids) == len(cases)

@@ -39,7 +39,7 @@ def test_a_year_of_cohorts_in_every_state(store):
         offers = session.scalar(select(func.count()).select_from(PersonOffer))
         presets = {k.code: k.motive_id is not None for k in pathways_kinds.list_kinds(Unit(session,
                                                                                            None))}
-        adviser = accounts.sign_in(session, "conseiller07")
+        adviser = accounts.load_actor(session, "conseiller07")
         funnel = pathways_funnel.funnel(Unit(session, adviser), "ald", date(2026, 2, 1))
         kind_id = pathways_kinds.kind_by_code(Unit(session, None), "ald").id
         ids = worklists.search_worklist(Unit(session, adviser), kind_id, date(2026, 2, 1))

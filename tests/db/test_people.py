@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -149,33 +150,55 @@ def test_update_bumps_version_audits_and_refuses_stale_edits(store, actors):
         reread = people_records.get_person(unit, person_id)
         assert reread.data.city == "Échirolles"
         assert [what for _, _, what in reread.history] == ["Fiche créée", "Fiche modifiée"]
-        details = [e.details for e in
-                   unit.session.query(AuditEvent).order_by(AuditEvent.occurred_at)]
+        details = [e.details for e in unit.session.query(AuditEvent)
+                   .where(AuditEvent.action != "read_nir").order_by(AuditEvent.occurred_at)]
     assert details[1] == {"fields": ["city"]}
     assert "1841276" not in repr(details)
 
 
-def test_partner_sees_masked_nir_and_cannot_see_mediation(store, actors):
+def test_a_partner_is_never_given_a_nir_not_even_masked(store, actors):
     partner = actors[Role.PARTNER]
     person_id = create(store, actors[Role.ADVISER], beneficiary())
     with store.unit(partner) as unit:
         record = people_records.get_person(unit, person_id)
         (row,) = people_search.people_rows(unit, [person_id])
-    assert record.nir_display == "1 84 12 ** *** *** 46"
-    assert record.data.nir == ""
-    assert row.masked_nir == "1 84 12 ** *** *** 46"
+        assert people_search.search_people(unit, "lefèvre") == [person_id]
+        with pytest.raises(PermissionDenied) as refused:
+            people_search.search_people(unit, "1 84 12")
+    assert (record.nir_display, record.data.nir, row.masked_nir) == ("", "", "")
+    assert "par son nom ou son téléphone" in str(refused.value)
+    with store.unit(actors[Role.ADVISER]) as unit:
+        (row,) = people_search.people_rows(unit, [person_id])
+    assert row.masked_nir == "1 84 12 ** *** *** 46"  # lists mask it for everyone else
 
 
-def test_partner_edit_keeps_the_nir_they_cannot_see(store, actors):
+def test_a_partner_changes_the_contact_details_and_the_nir_stays(store, actors):
     partner = actors[Role.PARTNER]
     person_id = create(store, actors[Role.ADVISER], beneficiary())
     with store.unit(partner) as unit:
         record = people_records.get_person(unit, person_id)
         record.data.city = "Voiron"
+        record.data.phone = "06 99 88 77 66"
         people_records.update_person(unit, person_id, record.version, record.data)
     with store.session() as session:
         person = session.get(Person, person_id)
-        assert (person.nir, person.city) == ("184127645108946", "Voiron")
+        assert (person.nir, person.city, person.phone_digits) == (
+            "184127645108946", "Voiron", "0699887766")
+
+
+def test_a_partner_cannot_change_who_the_person_is_nor_create_one(store, actors):
+    partner = actors[Role.PARTNER]
+    person_id = create(store, actors[Role.ADVISER], beneficiary())
+    with store.unit(partner) as unit:
+        record = people_records.get_person(unit, person_id)
+    changed = replace(record.data, last_name="Autre", birth_date=date(1985, 1, 1))
+    with pytest.raises(ValidationError) as refused, store.unit(partner) as unit:
+        people_records.update_person(unit, person_id, record.version, changed)
+    assert set(refused.value.field_errors) == {"last_name", "birth_date"}
+    assert people_records.CONTACT_ONLY in refused.value.field_errors.values()
+    with pytest.raises(PermissionDenied):
+        create(store, partner, beneficiary(nir="", kind=PersonKind.HEALTH_PROFESSIONAL,
+                                           profession="nurse"))
 
 
 def test_manager_cannot_edit_people(store, actors):

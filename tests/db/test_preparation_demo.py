@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from db.agenda.models import Appointment, AppointmentKind, AppointmentStatus
 from db.demo import generate as demo_generate
 from db.org import accounts
+from db.org.models import Staff
 from db.preparation import rates as preparation_rates
 from db.preparation.models import (
     PreparationAttempt,
@@ -16,6 +17,7 @@ from db.preparation.models import (
     PreparationStatus,
     PreparationTask,
 )
+from db.roles import Role
 from db.unit import Unit
 
 TODAY = date(2026, 3, 16)
@@ -41,8 +43,8 @@ def test_demo_preparations_have_every_outcome_and_follow_the_appointments(store)
             .where(PreparationTask.outcome == PreparationOutcome.UNREACHABLE)))
         reached = session.scalar(select(func.count()).select_from(PreparationAttempt)
                                  .where(PreparationAttempt.reached))
-        manager = accounts.sign_in(session, next(
-            a.login for a in accounts.list_accounts(session) if a.role_label == "Responsable"))
+        manager = accounts.load_actor(session, session.scalars(
+            select(Staff.login).where(Staff.role == Role.MANAGER)).first())
         rates = preparation_rates.conclusive_rates(Unit(session, manager), date(2025, 3, 1), TODAY)
     assert outcomes == {None, *PreparationOutcome}
     assert statuses == set(PreparationStatus)

@@ -10,10 +10,11 @@ from pypdf import PdfReader
 from db.mediation import files as mediation_files
 from db.mediation.models import CaseEventKind
 from db.mediation.records import EntryInput
+from db.org.models import Staff
 from db.roles import Role
 from db.unit.audit import AuditEvent
 from desktop.cli import main
-from tests.conftest import add_staff
+from tests.conftest import TEST_PASSWORD, add_staff
 from tests.db.test_mediation import case_maker
 
 
@@ -35,7 +36,7 @@ def test_export_writes_the_summary(database, tmp_path, capsys):
     url, store = database
     target = tmp_path / "dossier.pdf"
     assert main(["--db", url, "export", "pdf", "case", "med-2026-00001", "-o",
-                 str(target)]) == 0
+                 str(target), "--login", "mediateur01"]) == 0
     assert f"Dossier MED-2026-00001 exporté dans {target}" in capsys.readouterr().out
     assert "Piste interne" in text_of(target)
     assert main(["--db", url, "export", "pdf", "case", "MED-2026-00001", "-o", str(target),
@@ -43,15 +44,40 @@ def test_export_writes_the_summary(database, tmp_path, capsys):
     assert "Piste interne" not in text_of(target)
     with store.session() as session:
         openings = session.query(AuditEvent).filter_by(action="open").all()
-    assert len(openings) == 2 and openings[0].actor_id is None
+        actors = {s.id: s.login for s in session.query(Staff)}
+    assert [actors[o.actor_id] for o in openings] == ["mediateur01", "assistant01"]
+
+
+def test_a_case_is_confidential_no_export_without_an_account(database, tmp_path, capsys):
+    url, _store = database
+    assert main(["--db", url, "export", "pdf", "case", "MED-2026-00001", "-o",
+                 str(tmp_path / "dossier.pdf")]) == 2
+    assert "arguments obligatoires manquants : --login" in capsys.readouterr().err
+    assert not (tmp_path / "dossier.pdf").exists()
+
+
+def test_the_password_comes_from_standard_input_or_the_terminal(database, tmp_path, capsys,
+                                                                terminal, piped):
+    url, _store = database
+    target = tmp_path / "dossier.pdf"
+    argv = ["--db", url, "export", "pdf", "case", "MED-2026-00001", "-o", str(target),
+            "--login", "mediateur01"]
+    assert main(argv) == 0
+    assert terminal.prompts == ["Mot de passe de mediateur01 : "]
+    piped("pas le bon mot de passe")
+    assert main([*argv, "--password-stdin"]) == 3
+    assert "Identifiant ou mot de passe incorrect." in capsys.readouterr().err
+    piped(TEST_PASSWORD)
+    assert main([*argv, "--password-stdin"]) == 0
 
 
 @pytest.mark.parametrize("argv, status, message", [
-    (["MED-2026-00077"], 3, "Aucun dossier de médiation n'a la référence MED-2026-00077."),
-    (["2026-77"], 2, "n'est pas une référence de dossier"),
+    (["MED-2026-00077", "--login", "mediateur01"], 3,
+     "Aucun dossier de médiation n'a la référence MED-2026-00077."),
+    (["2026-77", "--login", "mediateur01"], 2, "n'est pas une référence de dossier"),
     (["MED-2026-00001", "--login", "conseiller01"], 3, "ne permet pas de consulter les "
                                                       "dossiers de médiation"),
-    (["MED-2026-00001", "--login", "inconnu"], 2, "n'existe pas"),
+    (["MED-2026-00001", "--login", "inconnu"], 3, "Identifiant ou mot de passe incorrect."),
 ])
 def test_refusals_exit_with_a_french_message_and_write_nothing(database, tmp_path, capsys,
                                                                 argv, status, message):
@@ -65,5 +91,6 @@ def test_refusals_exit_with_a_french_message_and_write_nothing(database, tmp_pat
 
 def test_missing_output_is_a_usage_error(database, capsys):
     url, _store = database
-    assert main(["--db", url, "export", "pdf", "case", "MED-2026-00001"]) == 2
+    assert main(["--db", url, "export", "pdf", "case", "MED-2026-00001", "--login",
+                 "mediateur01"]) == 2
     assert "arguments obligatoires manquants : -o" in capsys.readouterr().err

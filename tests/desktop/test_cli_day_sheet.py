@@ -57,10 +57,12 @@ def test_a_day_without_appointment_gives_a_sheet_that_says_so(database, folder):
 
 @pytest.mark.parametrize("arguments, status, message", [
     (["--adviser", "inconnu", "--date", "2026-07-06"], 3,
-     "Le compte « inconnu » n'existe pas"),
+     "Aucun conseiller n'a l'identifiant « inconnu »"),
+    (["--adviser", "conseiller01", "--date", "2026-07-06", "--login", "inconnu"], 3,
+     "Identifiant ou mot de passe incorrect."),
     (["--adviser", "responsable01", "--date", "2026-07-06"], 3,
      "Aucun conseiller n'a l'identifiant « responsable01 »"),
-    (["--adviser", "partenaire01", "--date", "2026-07-06"], 3,
+    (["--adviser", "conseiller01", "--date", "2026-07-06", "--login", "partenaire01"], 3,
      "ne permet pas de préparer les rendez-vous"),
     (["--adviser", "conseiller01", "--date", "06/07/2026"], 2,
      "date attendue au format AAAA-MM-JJ"),

@@ -71,7 +71,9 @@ def test_the_period_is_inclusive_and_in_local_days(database, folder):
 
 @pytest.mark.parametrize("arguments, status, message", [
     (["--adviser", "inconnu", "--from", "2026-03-01", "--to", "2026-03-31"], 3,
-     "Le compte « inconnu » n'existe pas"),
+     "Aucun conseiller n'a l'identifiant « inconnu »"),
+    (["--adviser", "conseiller01", "--from", "2026-03-01", "--to", "2026-03-31", "--login",
+      "mediateur01"], 3, "ne permet pas de prendre un rendez-vous"),
     (["--adviser", "responsable01", "--from", "2026-03-01", "--to", "2026-03-31"], 3,
      "Aucun conseiller n'a l'identifiant « responsable01 »"),
     (["--adviser", "conseiller01", "--from", "2026-03-31", "--to", "2026-03-01"], 3,

@@ -110,13 +110,20 @@ def test_an_account_without_the_right_is_refused_with_3(database, tmp_path, caps
     (["--kind", "ald", "--month", "2026-13"], "mois attendu au format AAAA-MM"),
     (["--kind", "ald", "--month", "octobre"], "mois attendu au format AAAA-MM"),
     ([], "arguments obligatoires manquants : --kind"),
-    (["--kind", "ald", "--login", "inconnu"], "Le compte « inconnu » n'existe pas"),
 ])
 def test_usage_errors_exit_2_in_french(database, tmp_path, capsys, options, expected):
     file = tmp_path / "parcours.csv"
     file.write_bytes(extract(PEOPLE))
     assert run(database, file, *options) == 2
     assert expected in capsys.readouterr().err
+    assert count(database, Person) == 0
+
+
+def test_an_unknown_account_is_refused_like_a_wrong_password(database, tmp_path, capsys):
+    file = tmp_path / "parcours.csv"
+    file.write_bytes(extract(PEOPLE))
+    assert run(database, file, "--kind", "ald", "--login", "inconnu") == 3
+    assert "Identifiant ou mot de passe incorrect." in capsys.readouterr().err
     assert count(database, Person) == 0
 
 

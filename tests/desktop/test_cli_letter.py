@@ -41,7 +41,7 @@ def test_the_letter_gives_the_local_time_and_place(appointment, tmp_path, capsys
 
 @pytest.mark.parametrize("appointment_arg, login, status, message", [
     ("pas-un-identifiant", "conseiller01", 2, "identifiant de rendez-vous attendu"),
-    (None, "inconnu", 2, "Le compte « inconnu » n'existe pas"),
+    (None, "inconnu", 3, "Identifiant ou mot de passe incorrect."),
     (str(uuid.uuid4()), "conseiller01", 3, "n'existe pas"),
     (None, "mediateur01", 3, "ne permet pas de prendre un rendez-vous"),
 ])

@@ -36,7 +36,7 @@ def test_the_report_is_written(database, tmp_path, capsys):
     (["--month", "2026-13"], 2, "mois attendu au format AAAA-MM (exemple : 2026-10), "
                                 "pas « 2026-13 »"),
     (["--month", "octobre"], 2, "pas « octobre »"),
-    (["--month", "2026-10", "--login", "inconnu"], 2, "n'existe pas"),
+    (["--month", "2026-10", "--login", "inconnu"], 3, "Identifiant ou mot de passe incorrect."),
     (["--month", "2026-10", "--login", "conseiller01"], 3,
      "ne permet pas de consulter le tableau de bord"),
 ])

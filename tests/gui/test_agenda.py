@@ -3,6 +3,7 @@ export; every write checked in the database."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,13 +14,14 @@ from sqlalchemy import select
 
 from db.agenda import booking
 from db.agenda.models import Appointment, AppointmentKind, AppointmentStatus, Channel
-from db.org.models import Site, SiteKind
+from db.org.models import Site, SiteKind, Staff
 from db.roles import Role
 from db.workdays import WorkingCalendar
 from desktop.agenda.booking_dialog import BookingDialog, Sector
 from desktop.agenda.common import TO_FILL, Prompts, local
 from desktop.agenda.export import ExportPeriodDialog
 from desktop.agenda.page import AgendaPage
+from desktop.context import AppContext
 from tests.db.agenda_setup import make_agenda
 from tests.gui.test_people import type_text
 
@@ -424,12 +426,14 @@ def test_now_is_the_sites_local_time():
     assert local(moment, "America/Cayenne") == datetime(2026, 7, 1, 7, 0)
 
 
-def test_booking_searches_every_site_of_a_sector(qtbot, make_context, setup, sqlite_store):
+def test_booking_searches_every_site_of_a_sector(qtbot, setup, sqlite_store, gui_actors):
     with sqlite_store.session() as session:
         session.get(Site, setup.site_id).sector = "Trièves"
         session.add(Site(name="France Services de Mens", kind=SiteKind.FRANCE_SERVICES,
                          sector="Trièves"))
-    dialog = BookingDialog(make_context(Role.PARTNER), setup.person_id)
+        session.get(Staff, gui_actors[Role.PARTNER].id).sector = "Trièves"
+    ctx = AppContext(sqlite_store, replace(gui_actors[Role.PARTNER], sector="Trièves"))
+    dialog = BookingDialog(ctx, setup.person_id)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(dialog.save_button.isEnabled, timeout=WAIT)
     assert "Tous les lieux du secteur « Trièves »" in [
@@ -442,3 +446,5 @@ def test_booking_searches_every_site_of_a_sector(qtbot, make_context, setup, sql
         dialog.save()
     with sqlite_store.session() as session:
         assert session.get(Appointment, saved.args[0]).site_id == setup.site_id
+    qtbot.waitUntil(ctx.tasks.idle, timeout=WAIT)
+    ctx.tasks.wait()

@@ -127,14 +127,16 @@ def test_menus_are_french_with_the_expected_actions(open_window):
                                           if not x.isSeparator()]
              for a in window.menuBar().actions()}
     assert list(menus) == ["Fichier", "Aller à", "Aide"]
-    assert menus["Fichier"] == ["Nouvelle personne", "Changer d'utilisateur…", "Réglages…",
-                                "Quitter"]
+    assert menus["Fichier"] == ["Nouvelle personne", "Verrouiller le poste",
+                                "Changer d'utilisateur…", "Changer mon mot de passe…",
+                                "Réglages…", "Quitter"]
     assert menus["Aide"] == ["Raccourcis clavier", "Ouvrir le dossier du journal",
                              "À propos de Guichet"]
     shortcuts = dict(window.shortcuts())
     assert shortcuts["Nouvelle personne"] == "Ctrl+N"
     assert shortcuts["Réglages"] == "Ctrl+,"
     assert shortcuts["Quitter"] == "Ctrl+Q"
+    assert shortcuts["Verrouiller le poste"] == "Ctrl+L"
     assert shortcuts["Raccourcis clavier"] == "F1"
 
 

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import select
 
 from db.people import records as people_records
 from db.people import search as people_search
@@ -65,6 +66,13 @@ def add_person(store, actor, **overrides):
 def wait_for_dialog(qtbot, page: PeoplePage) -> PersonDialog:
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
     return page.dialog
+
+
+def nir_readings(store) -> list:
+    """Who read a NIR in clear, by the audit trail."""
+    with store.session() as session:
+        return list(session.scalars(select(AuditEvent.actor_id)
+                                    .where(AuditEvent.action == "read_nir")))
 
 
 def open_first_result(qtbot, page: PeoplePage) -> PersonDialog:
@@ -156,7 +164,7 @@ def test_list_masks_nirs_and_shows_a_hint_when_the_search_is_empty(
     add_person(sqlite_store, gui_actors[Role.ADVISER])
     add_person(sqlite_store, gui_actors[Role.ADVISER], last_name="Lefort", first_name="Luc",
                nir="2 70 03 71 334 050 51", birth_date=date(1970, 3, 3), phone="")
-    page = open_page(Role.PARTNER)
+    page = open_page(Role.MANAGER)
     assert page.stack.currentWidget() is page.hint
     assert search(qtbot, page, "lef") and page.count.text() == "2 personnes"
     assert page.stack.currentWidget() is page.table
@@ -205,20 +213,36 @@ def test_a_later_search_wins_over_an_earlier_answer(qtbot, open_page, sqlite_sto
     assert page.search.text == "lef"
 
 
-def test_partner_sees_the_nir_masked_and_cannot_change_it(
+def test_a_partner_sees_no_nir_and_changes_only_the_contact_details(
         qtbot, open_page, sqlite_store, gui_actors):
     person_id = add_person(sqlite_store, gui_actors[Role.ADVISER])
     page = open_page(Role.PARTNER)
-    search(qtbot, page, "lefèvre")
+    assert not page.new_button.isVisible()
+    rows = search(qtbot, page, "lefèvre")
+    model = page.search.model
+    assert rows and model.data(model.index(0, 3)) == ""  # not even masked
     dialog = open_first_result(qtbot, page)
-    assert dialog.nir.text() == "1 84 12 ** *** *** 46"
-    assert dialog.nir.isReadOnly()
+    assert dialog.nir.text() == "" and dialog.nir.isReadOnly()
+    assert nir_readings(sqlite_store) == []  # nothing was read
+    assert dialog.nir.placeholderText() == "non communiqué à votre rôle"
+    assert dialog.editors["last_name"].isReadOnly() and dialog.birth_date.isReadOnly()
+    assert not dialog.editors["city"].isReadOnly()
+    assert "pas son identité" in dialog.banner.text()
     fill(qtbot, dialog, city="Voiron")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
     with sqlite_store.session() as session:
         person = session.get(Person, person_id)
         assert (person.nir, person.city) == ("184127645108946", "Voiron")
+
+
+def test_a_partner_s_nir_search_is_refused_in_french(qtbot, open_page, sqlite_store,
+                                                     gui_actors):
+    add_person(sqlite_store, gui_actors[Role.ADVISER])
+    page = open_page(Role.PARTNER)
+    page.search.search("1 84 12")
+    qtbot.waitUntil(lambda: "NIR" in page.count.text(), timeout=5000)
+    assert "cherchez-la par son nom ou son téléphone" in page.count.text()
 
 
 def test_adviser_sees_the_nir_in_full_and_the_history(qtbot, open_page, sqlite_store,
@@ -228,6 +252,7 @@ def test_adviser_sees_the_nir_in_full_and_the_history(qtbot, open_page, sqlite_s
     search(qtbot, page, "1 84 12")
     dialog = open_first_result(qtbot, page)
     assert dialog.nir.text() == "1 84 12 76 451 089 46"
+    assert nir_readings(sqlite_store) == [gui_actors[Role.ADVISER].id]  # committed, audited
     assert not dialog.nir.isReadOnly()
     assert dialog.windowTitle() == "LEFÈVRE Éloïse"
     assert "— Fiche créée — Camille Conseiller01" in dialog.history.text()

@@ -10,16 +10,22 @@ import sys
 import pytest
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox
-from sqlalchemy.engine import make_url
 
 from db.demo import generate as demo_generate
+from db.org.accounts import REFUSED
+from db.org.models import OfficeSettings
+from db.org.passwords import DEMO_PASSWORD
 from db.people.models import Person
 from db.roles import Role
 from db.store import Store
 from desktop import app as app_module
 from desktop import errors, operations
-from desktop.app import EXIT_OK, EXIT_REFUSED, needs_password, run_gui
+from desktop.app import EXIT_OK, EXIT_REFUSED, run_gui
+from desktop.login import SignInDialog
+from desktop.password_dialogs import ChangePasswordDialog, FirstAdminDialog
 from desktop.settings import Settings
+from tests.conftest import TEST_PASSWORD
+from tests.db.accounts_setup import GOOD
 from tests.gui.test_people import add_person
 
 
@@ -31,7 +37,7 @@ def isolated(monkeypatch, qapp):
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     monkeypatch.setattr(errors.ErrorDialog, "exec", lambda dialog: unexpected.append(
         dialog.report))
-    for name in ("GUICHET_DB", "GUICHET_LOGIN", "GUICHET_QUIT_WHEN_READY"):
+    for name in ("GUICHET_DB", "GUICHET_LOGIN", "GUICHET_PASSWORD", "GUICHET_QUIT_WHEN_READY"):
         monkeypatch.delenv(name, raising=False)
     yield
     qapp.setQuitOnLastWindowClosed(True)
@@ -52,6 +58,7 @@ def messages(monkeypatch):
 def unattended(monkeypatch):
     monkeypatch.setenv("GUICHET_QUIT_WHEN_READY", "1")
     monkeypatch.setenv("GUICHET_LOGIN", "conseiller01")
+    monkeypatch.setenv("GUICHET_PASSWORD", TEST_PASSWORD)
 
 
 def test_a_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path, messages):
@@ -95,6 +102,7 @@ def test_first_start_on_an_empty_local_file_generates_demo_data(tmp_path, monkey
         return real_generate(store, size=size, seed=seed, progress=progress, people_count=60)
 
     monkeypatch.setattr(demo_generate, "generate", few_people)
+    monkeypatch.setenv("GUICHET_PASSWORD", DEMO_PASSWORD)  # every demo account's
     path = tmp_path / "data" / "guichet.sqlite3"  # its directory does not exist yet
     assert run_gui(str(path)) == EXIT_OK
     assert calls == [("small", 2026, operations.report_progress)]
@@ -116,11 +124,21 @@ def test_an_existing_database_gets_no_demo_data(sqlite_store, gui_actors, monkey
     assert Settings().last_login == "mediateur01"
 
 
-def test_an_unknown_login_is_refused_in_french(sqlite_store, gui_actors, monkeypatch,
-                                               unattended, capsys):
-    monkeypatch.setenv("GUICHET_LOGIN", "inconnu")
+@pytest.mark.parametrize(("login", "password"), [("inconnu", TEST_PASSWORD),
+                                                  ("conseiller01", "pas le bon")])
+def test_an_unknown_login_or_a_wrong_password_is_refused_in_french(
+        sqlite_store, gui_actors, monkeypatch, unattended, capsys, login, password):
+    monkeypatch.setenv("GUICHET_LOGIN", login)
+    monkeypatch.setenv("GUICHET_PASSWORD", password)
     assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_REFUSED
-    assert "Le compte « inconnu » n'existe pas" in capsys.readouterr().err
+    assert REFUSED in capsys.readouterr().err
+
+
+def test_guichet_login_alone_is_refused(sqlite_store, gui_actors, monkeypatch, unattended,
+                                        capsys):
+    monkeypatch.delenv("GUICHET_PASSWORD")
+    assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_REFUSED
+    assert "GUICHET_PASSWORD" in capsys.readouterr().err
 
 
 def test_ready_is_said_once_the_main_window_is_painted_and_idle(
@@ -188,6 +206,7 @@ def test_the_first_screen_needs_no_orm_and_a_search_right_away_works(
     finds its people."""
     add_person(sqlite_store, gui_actors[Role.ADVISER])  # Éloïse Lefèvre
     monkeypatch.setenv("GUICHET_LOGIN", "conseiller01")
+    monkeypatch.setenv("GUICHET_PASSWORD", TEST_PASSWORD)
     result = subprocess.run(
         [sys.executable, "-c", _FIRST_SCREEN_SCRIPT, str(sqlite_store.sqlite_path)],
         capture_output=True, text=True, timeout=120)
@@ -195,62 +214,127 @@ def test_the_first_screen_needs_no_orm_and_a_search_right_away_works(
     assert result.stdout.split() == ["0", "False", "lefèvre", "1", "True"]
 
 
-def test_the_picker_is_shown_without_guichet_login(qtbot, sqlite_store, gui_actors,
-                                                   monkeypatch):
-    """Without GUICHET_LOGIN the picker opens; choosing an account opens the main window."""
-    seen = {}
-
-    def sign_in_first_account(dialog):
-        qtbot.waitUntil(dialog.sign_in_button.isEnabled)
-        seen["dialog"] = dialog.windowTitle()
-        dialog.sign_in()
-
+@pytest.fixture
+def opened(monkeypatch):
+    """Who the main window opened for (then Guichet quits)."""
+    seen: list[str] = []
     original_open = app_module.Startup.open_main_window
 
-    def open_and_quit(self, actor):
-        original_open(self, actor)
-        seen["window"] = self.window.windowTitle()
+    def open_and_quit(self, store, actor):
+        original_open(self, store, actor)
+        seen.append(actor.login)
         self.quit(EXIT_OK)
 
-    from desktop.login import LoginDialog
-
-    monkeypatch.setattr(LoginDialog, "open", sign_in_first_account)
     monkeypatch.setattr(app_module.Startup, "open_main_window", open_and_quit)
+    return seen
+
+
+def answer(monkeypatch, dialog_class, *answers):
+    """Each time ``dialog_class`` opens, the next of ``answers(dialog)`` fills it in."""
+    pending = list(answers)
+
+    def fill(dialog):
+        dialog.show()
+        QTimer.singleShot(0, lambda: pending.pop(0)(dialog))
+
+    monkeypatch.setattr(dialog_class, "open", fill)
+
+
+def signing_in(login: str, password: str):
+    def fill(dialog: SignInDialog) -> None:
+        dialog.login_edit.setText(login)
+        dialog.password_edit.setText(password)
+        dialog.sign_in()
+
+    return fill
+
+
+def test_without_guichet_login_the_sign_in_dialog_opens_the_main_window(
+        sqlite_store, gui_actors, monkeypatch, opened):
+    shown = []
+
+    def look_then_sign_in(dialog):
+        shown.append((dialog.windowTitle(), dialog.demo_note.isVisibleTo(dialog)))
+        signing_in("responsable01", TEST_PASSWORD)(dialog)
+
+    answer(monkeypatch, SignInDialog, look_then_sign_in)
     assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_OK
-    assert seen == {"dialog": "Guichet — Qui êtes-vous ?", "window": "Guichet"}
+    assert shown == [("Guichet — connexion", False)] and opened == ["responsable01"]
 
 
-def test_a_server_without_password_asks_for_one(monkeypatch, tmp_path):
-    monkeypatch.delenv("PGPASSWORD", raising=False)
-    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "absent"))
-    assert needs_password(make_url("postgresql+psycopg://agent@srv/guichet"))
-    assert not needs_password(make_url("postgresql+psycopg://agent:pw@srv/guichet"))
-    assert not needs_password(make_url("sqlite:///x.sqlite3"))
-    monkeypatch.setenv("PGPASSWORD", "pw")
-    assert not needs_password(make_url("postgresql+psycopg://agent@srv/guichet"))
+def test_a_demo_database_shows_its_password_on_the_sign_in_dialog(
+        sqlite_store, gui_actors, monkeypatch, opened):
+    with sqlite_store.session() as session:
+        session.query(OfficeSettings).one().demo = True
+    notes = []
+
+    def read_then_quit(dialog):
+        notes.append(dialog.demo_note.text())
+        dialog.reject()
+
+    answer(monkeypatch, SignInDialog, read_then_quit)
+    assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_OK
+    assert DEMO_PASSWORD in notes[0] and opened == []
 
 
-def test_switching_user_closes_the_window_and_shows_the_picker(sqlite_store, gui_actors,
-                                                               monkeypatch):
-    from desktop.login import LoginDialog
+def test_an_empty_database_asks_for_its_first_administrator(sqlite_store, monkeypatch,
+                                                            opened):
+    def create(dialog: FirstAdminDialog) -> None:
+        for editor, value in ((dialog.login_edit, "lmartin"), (dialog.first_name_edit, "Luc"),
+                              (dialog.last_name_edit, "Martin"), (dialog.password_edit, GOOD),
+                              (dialog.confirm_edit, GOOD)):
+            editor.setText(value)
+        dialog.accept_button.click()
 
+    answer(monkeypatch, FirstAdminDialog, create)
+    assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_OK
+    assert opened == ["lmartin"]
+
+
+def test_a_one_time_password_is_replaced_before_anything_opens(sqlite_store, gui_actors,
+                                                               monkeypatch, opened):
+    from db.org import account_admin
+
+    with sqlite_store.unit(None) as unit:
+        staff = next(a for a in account_admin.list_accounts(unit) if a.login == "mediateur01")
+        one_time = account_admin.reset_password(unit, staff.id, staff.version)
+    order = []
+
+    def choose(dialog: ChangePasswordDialog) -> None:
+        order.append("mot de passe")
+        dialog.password_edit.setText(GOOD)
+        dialog.confirm_edit.setText(GOOD)
+        dialog.accept_button.click()
+
+    answer(monkeypatch, SignInDialog, signing_in("mediateur01", one_time))
+    answer(monkeypatch, ChangePasswordDialog, choose)
+    assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_OK
+    assert order == ["mot de passe"] and opened == ["mediateur01"]
+    from db.org import signin
+
+    assert not signin.sign_in(sqlite_store, "mediateur01", GOOD)[1].must_change_password
+
+
+def test_switching_user_closes_the_window_and_asks_who_signs_in(sqlite_store, gui_actors,
+                                                                monkeypatch):
     monkeypatch.setenv("GUICHET_LOGIN", "conseiller01")
+    monkeypatch.setenv("GUICHET_PASSWORD", TEST_PASSWORD)
     events = []
     original_open = app_module.Startup.open_main_window
 
-    def open_then_switch(self, actor):
-        original_open(self, actor)
+    def open_then_switch(self, store, actor):
+        original_open(self, store, actor)
         events.append(("fenêtre", actor.login))
         QTimer.singleShot(0, self.window.switch_user_requested.emit)
 
-    def picker_then_quit(dialog):
-        events.append(("sélecteur", dialog.windowTitle()))
-        QTimer.singleShot(0, dialog.reject)  # « Quitter »
+    def asked_then_quit(dialog):
+        events.append(("connexion", dialog.login_edit.text()))
+        dialog.reject()  # « Quitter »
 
     monkeypatch.setattr(app_module.Startup, "open_main_window", open_then_switch)
-    monkeypatch.setattr(LoginDialog, "open", picker_then_quit)
+    answer(monkeypatch, SignInDialog, asked_then_quit)
     assert run_gui(str(sqlite_store.sqlite_path)) == EXIT_OK
-    assert events == [("fenêtre", "conseiller01"), ("sélecteur", "Guichet — Qui êtes-vous ?")]
+    assert events == [("fenêtre", "conseiller01"), ("connexion", "")]  # not the last one's
 
 
 def test_a_connection_failure_is_explained_and_offers_the_settings(sqlite_store, monkeypatch):
