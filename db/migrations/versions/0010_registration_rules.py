@@ -1,0 +1,79 @@
+"""registration rules: one live workshop place per person and session, contact details to
+check on pathway entries, the CRA delay's end on cases, entries following moved appointments
+
+Revision ID: 0010_registration_rules
+Revises: 0008_seeded_ids
+
+- ``pathway_entry.contacts_to_check``: the extract gave a phone or an e-mail that is not
+  valid; the line was imported without it and shows « coordonnées à vérifier ».
+- ``pathway_entry.appointment_id`` now follows an appointment that was moved (a handler of
+  the agenda's « déplacé »); entries booked before are pointed at the last appointment of
+  their chain of moves here.
+- ``mediation_case.cra_due_on``: the last day to seize the CRA, derived like the other
+  deadline columns (None while the mediation suspends the delay), so that the case list
+  shows a delay running out among the late cases.
+"""
+
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010_registration_rules"
+down_revision = "0008_seeded_ids"
+branch_labels = None
+depends_on = None
+
+
+def _follow_moved_appointments() -> None:
+    """Each entry's appointment becomes the last of its chain of moves (chains are short:
+    one step per pass)."""
+    step = sa.text("""UPDATE pathway_entry SET version = version + 1,
+            appointment_id = (SELECT moved.id FROM appointment AS moved
+                              WHERE moved.rescheduled_from_id = pathway_entry.appointment_id)
+        WHERE EXISTS (SELECT 1 FROM appointment AS moved
+                      WHERE moved.rescheduled_from_id = pathway_entry.appointment_id)""")
+    bind = op.get_bind()
+    while bind.execute(step).rowcount:
+        pass
+
+
+def _fill_cra_due_on() -> None:
+    # The rule itself, as the services apply it.
+    from db.mediation.deadlines import cra_delay
+    from db.mediation.models import CaseOutcome, CaseStatus
+
+    bind = op.get_bind()
+    cases = sa.table("mediation_case", sa.column("id", sa.Uuid()), sa.column("status"),
+                     sa.column("outcome"), *(sa.column(name, sa.Date()) for name in (
+                         "decision_notified_on", "admitted_on", "recommendation_on",
+                         "closed_on", "handled_on", "cra_due_on")))
+    rows = bind.execute(sa.select(cases).where(
+        cases.c.decision_notified_on.is_not(None))).mappings().all()
+    for row in rows:
+        case = SimpleNamespace(**row)
+        case.status = CaseStatus(case.status)
+        case.outcome = CaseOutcome(case.outcome) if case.outcome else None
+        cra = cra_delay(case)
+        if cra is not None and cra.deadline is not None:
+            bind.execute(cases.update().where(cases.c.id == row["id"])
+                         .values(cra_due_on=cra.deadline))
+
+
+def upgrade() -> None:
+    op.add_column("pathway_entry", sa.Column("contacts_to_check", sa.Boolean(),
+                                             server_default=sa.false(), nullable=False))
+    op.add_column("mediation_case", sa.Column("cra_due_on", sa.Date(), nullable=True))
+    op.create_index("ix_mediation_case_cra_due_on", "mediation_case", ["cra_due_on"])
+    _follow_moved_appointments()
+    _fill_cra_due_on()
+
+
+def downgrade() -> None:
+    op.drop_index("ix_mediation_case_cra_due_on", "mediation_case")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE mediation_case DROP COLUMN cra_due_on")
+        op.execute("ALTER TABLE pathway_entry DROP COLUMN contacts_to_check")
+        return
+    op.drop_column("mediation_case", "cra_due_on")
+    op.drop_column("pathway_entry", "contacts_to_check")
