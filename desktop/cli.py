@@ -344,12 +344,13 @@ def cmd_export_pdf_report(args) -> int:
     from db.org.access import Actor
     from db.roles import Role
     from desktop.documents import monthly_report, write_atomically
+    from desktop.documents.pdf import AUTOMATIC_EXPORT
 
     output = _output(args, "export pdf report")
 
     def account(connection):
         return (_login(args.login, "export pdf report")(connection)
-                or Actor(uuid.UUID(int=0), "", "Rapport automatique", Role.MANAGER))
+                or Actor(uuid.UUID(int=0), "", AUTOMATIC_EXPORT, Role.MANAGER))
 
     write_atomically(output, _in_unit(
         args, lambda unit: monthly_report.monthly_report(unit, args.month), account))

@@ -207,7 +207,7 @@ def case_rows(unit: Unit, ids: list[uuid.UUID], *,
         select(case.id, case.reference, case.provisional_reference, case.received_on,
                case.status, case.urgent, case.closed_on, case.follow_up_on,
                case.acknowledged_on, case.acknowledgement_due_on, case.handling_due_on,
-               case.paused_since, Person.kind, Person.last_name, Person.first_name,
+               case.paused_since, case.cra_due_on, Person.kind, Person.last_name, Person.first_name,
                Person.organisation_name, MediationMotive.label, Staff.first_name,
                Staff.last_name)
         .join(Person, Person.id == case.person_id)
@@ -218,7 +218,7 @@ def case_rows(unit: Unit, ids: list[uuid.UUID], *,
     overdue = deadlines.overdue_labels(session, ids, today)
     found = {}
     for (case_id, reference, provisional, received_on, status, urgent, closed_on, follow_up,
-         acknowledged_on, acknowledgement_due, handling_due, paused_since,
+         acknowledged_on, acknowledgement_due, handling_due, paused_since, cra_due_on,
          kind, last, first, organisation, motive, staff_first, staff_last) in rows:
         end = closed_on if status is CaseStatus.CLOSED and closed_on else today
         found[case_id] = CaseRow(
@@ -230,6 +230,7 @@ def case_rows(unit: Unit, ids: list[uuid.UUID], *,
             age_days=(end - received_on).days, overdue=overdue.get(case_id, ()),
             follow_up_on=follow_up,
             next_due=deadlines.next_due(status, acknowledged_on, acknowledgement_due,
-                                        handling_due, paused_since, follow_up),
+                                        handling_due, paused_since, follow_up, cra_due_on,
+                                        today),
         )
     return [found[i] for i in ids if i in found]

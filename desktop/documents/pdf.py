@@ -159,10 +159,19 @@ def key_values(pairs: Sequence[tuple[str, str]], label_width: float = 52 * mm) -
     ]))
 
 
+# The author of a document no one signed in to export: the command line's nightly job.
+AUTOMATIC_EXPORT = "export automatique"
+
+
+def exporter(unit) -> str:
+    """Who a document is edited by: the signed-in person, else « export automatique »."""
+    return unit.actor.display_name if unit.actor is not None else AUTOMATIC_EXPORT
+
+
 @dataclass(frozen=True)
 class DocumentInfo:
     title: str  # also the PDF's title metadata
-    author: str  # the user who produced it
+    author: str  # the person who exported it, or AUTOMATIC_EXPORT
     site_name: str
     printed_at: datetime  # local time of the office
     subject: str = ""

@@ -28,10 +28,10 @@ from db.mediation.labels import INADMISSIBLE_LABELS, OUTCOME_LABELS, REDIRECTION
 from db.mediation.models import CaseEventKind, InadmissibleReason, LetterKind
 from db.mediation.records import CaseRecord, EntryInput, StepInput
 from db.mediation.rules import CLOSING_OUTCOMES, STEP_LABELS, Step
+from db.mediation.wording import waiting_choices
 from db.wording import day
 from desktop import operations as ops
 from desktop.context import AppContext
-from desktop.mediation.wording import waiting_choices
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
 from widgets.form import Form

@@ -25,7 +25,7 @@ def test_the_report_is_written(database, tmp_path, capsys):
     assert f"Rapport d'activité — octobre 2026 — exporté dans {target}" in capsys.readouterr().out
     reader = PdfReader(BytesIO(target.read_bytes()))
     assert reader.metadata.title == "Rapport d'activité — octobre 2026"
-    assert "Rapport automatique" in reader.pages[0].extract_text()
+    assert "Guichet — export automatique" in reader.pages[0].extract_text()
     assert main(["--db", database, "export", "pdf", "report", "--month", "2026-06", "-o",
                  str(target), "--login", "responsable01"]) == 0
     assert "Aucune activité enregistrée en juin 2026" in PdfReader(
