@@ -166,8 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
     letter.add_argument("-o", dest="output", required=True, metavar="FICHIER",
                         help="fichier .pdf à écrire (remplacé s'il existe)")
     report = pdfs.add_parser("report", help="rapport d'activité mensuel")
-    report.add_argument("--month", required=True, type=_month, metavar="AAAA-MM",
-                        help="mois du rapport")
+    report.add_argument("--month", type=_month, metavar="AAAA-MM",
+                        help="mois du rapport ; par défaut celui qu'ouvre le tableau de bord "
+                             "(le mois en cours dès que sa cohorte de parcours est importée, "
+                             "sinon le dernier mois complet)")
     report.add_argument("-o", dest="output", required=True, metavar="FICHIER",
                         help="fichier .pdf à écrire (remplacé s'il existe)")
     report.add_argument("--login", metavar="IDENTIFIANT",
@@ -340,8 +342,11 @@ def cmd_export_pdf_report(args) -> int:
     Without ``--login`` the report is the unattended batch job: it holds only aggregate
     figures, so it is edited as a manager would see it, in the name of no one."""
     import uuid
+    from datetime import datetime
 
+    from db.mediation.common import OFFICE_TIME_ZONE
     from db.org.access import Actor
+    from db.pathways.months import month_to_show
     from db.roles import Role
     from desktop.documents import monthly_report, write_atomically
     from desktop.documents.pdf import AUTOMATIC_EXPORT
@@ -352,9 +357,13 @@ def cmd_export_pdf_report(args) -> int:
         return (_login(args.login, "export pdf report")(connection)
                 or Actor(uuid.UUID(int=0), "", AUTOMATIC_EXPORT, Role.MANAGER))
 
-    write_atomically(output, _in_unit(
-        args, lambda unit: monthly_report.monthly_report(unit, args.month), account))
-    print(f"Rapport d'activité — {monthly_report.month_label(args.month)} — exporté dans "
+    def work(unit) -> tuple[date, bytes]:
+        month = args.month or month_to_show(unit, datetime.now(OFFICE_TIME_ZONE).date())
+        return month, monthly_report.monthly_report(unit, month)
+
+    month, content = _in_unit(args, work, account)
+    write_atomically(output, content)
+    print(f"Rapport d'activité — {monthly_report.month_label(month)} — exporté dans "
           f"{output}")
     return EXIT_OK
 

@@ -80,7 +80,8 @@ class TakeCallbackDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setMaxLength(300)
         self.reason.setPlaceholderText("Ce que la personne demande, sans détail médical")
-        self.form.add("reason", "N&ote", self.reason)
+        # What the queue's « Demande » column and the handling dialog show.
+        self.form.add("reason", "&Demande", self.reason)
         self.due = QLabel(self)
         self.due.setAccessibleName("Échéance du rappel")
         self.due.setWordWrap(True)
