@@ -32,6 +32,7 @@ from db.pathways.models import (
     PersonOffer,
     Segment,
 )
+from db.pathways.offers import segment_for
 from db.people.models import Person, PersonKind
 from db.roles import Role
 from db.unit import rows
@@ -41,8 +42,6 @@ YEARLY = {"ald": 486, "maternity": 739, "invalidity": 140}
 PUBLICS = {"ald": (False, 18, 95), "maternity": (True, 18, 45), "invalidity": (False, 20, 62)}
 # The agenda step's motive of each pathway: the booking dialog's preset.
 MOTIVES = {"ald": "ALD", "maternity": "MAT", "invalidity": "INV"}
-# The segment whose offers fit the pathway best.
-SEGMENTS = {"ald": "chronic", "maternity": "expecting", "invalidity": "work_stoppage"}
 OUTCOME_WEIGHTS = {PathwayOutcome.BOOKED: 55, PathwayOutcome.DECLINED: 15,
                    PathwayOutcome.UNREACHABLE: 20, PathwayOutcome.NOT_CONCERNED: 10}
 MONTHS = 12
@@ -174,7 +173,7 @@ class _Cohorts:
 
     def offer(self, code: str, entry_id, person_id, at: datetime, adviser_id) -> None:
         rng = self.rng
-        choices = self.offers.get(SEGMENTS[code], [])
+        choices = self.offers.get(segment_for(code, None), [])
         for offer_id in rng.sample(choices, min(len(choices), rng.randint(0, 3))):
             self.person_offers.append(self.row(at) | {
                 "person_id": person_id, "offer_id": offer_id, "entry_id": entry_id,

@@ -190,6 +190,8 @@ def test_offers_ticked_during_the_call_are_kept_on_the_person_record(
     offers = view.offers
     qtbot.waitUntil(lambda: offers.model.rowCount() > 1, timeout=WAIT)
     qtmodeltester.check(offers.model)
+    # A 51-year-old in the ALD pathway: the chronic illness's segment, not the first one.
+    assert offers.segment.currentText() == "Personnes atteintes d'une maladie chronique"
     model = offers.model
     made, accepted = model.offer_at(0), model.offer_at(1)
     model.setData(model.index(0, 1), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
