@@ -11,6 +11,11 @@ parses again, refuses the whole file with every faulty line numbered as in the f
 is line 1) or writes it: people matched by NIR (created when unknown, with the people service's
 rules; phone and e-mail updated when the extract is newer than the record), one worklist entry
 per person not yet in the pathway that month, one import record, the audit trail.
+
+Only identity refuses a file (NIR, names, birth date, the same NIR twice): a phone or an e-mail
+that is not valid is imported empty, the line flagged « coordonnées à vérifier » (a chip of
+the worklist) and listed as a warning of the report — one wrong number must not keep 499
+people out of the month's worklist.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -81,6 +86,20 @@ class LineError:
 
 
 @dataclass(frozen=True)
+class LineWarning:
+    """A contact detail of the extract left out: the line is imported, to check."""
+
+    line: int
+    field: str  # French: « téléphone », « e-mail »
+    value: str
+
+    def __str__(self) -> str:
+        value = self.value if len(self.value) <= 60 else self.value[:59] + "…"
+        return (f"Ligne {self.line} : {self.field} « {value} » non valide, importé vide "
+                "(coordonnées à vérifier).")
+
+
+@dataclass(frozen=True)
 class ExtractRow:
     """One person of the extract, cleaned: NIR compact, phone E.164, e-mail normalised."""
 
@@ -92,12 +111,14 @@ class ExtractRow:
     phone: str | None
     email: str | None
     entry_date: date | None
+    contacts_to_check: bool = False
 
 
 @dataclass
 class ParsedExtract:
     rows: list[ExtractRow] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
+    warnings: list[LineWarning] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
     header: list[str] = field(default_factory=list)
@@ -121,9 +142,11 @@ class ImportReport:
     already_known: int
     updated: int
     people_created: int
+    warnings: tuple[LineWarning, ...] = ()
 
     def describe(self) -> str:
         """The French report the command line prints and the import dialog shows."""
+        to_check = len(self.warnings and {w.line for w in self.warnings})
         return "\n".join([
             f"Parcours « {self.kind_label} », {month_label(self.month)} : "
             f"{self.rows} ligne{'s' if self.rows > 1 else ''} lue{'s' if self.rows > 1 else ''}.",
@@ -131,6 +154,9 @@ class ImportReport:
             f"Déjà connues (déjà dans ce parcours ce mois-ci) : {self.already_known}",
             f"Coordonnées mises à jour : {self.updated}",
             f"Dont fiches créées dans le registre : {self.people_created}",
+            *([f"Coordonnées à vérifier : {to_check} ligne{'s' if to_check > 1 else ''} "
+               "(importées sans le téléphone ou l'e-mail non valide)",
+               *(str(warning) for warning in self.warnings)] if to_check else []),
         ])
 
 
@@ -170,11 +196,22 @@ def _parse_date(text: str, what: str) -> date:
         raise ValueError(f"{what} impossible « {text} ».") from None
 
 
+def _clean_contact(line: int, cleaner: Callable[[str], str | None], value: str, what: str,
+                   warnings: list[LineWarning]) -> str | None:
+    try:
+        return cleaner(value)
+    except ValueError:
+        warnings.append(LineWarning(line, what, value.strip()))
+        return None
+
+
 def _clean_row(
     line: int, values: dict[str, str], today: date
-) -> tuple[ExtractRow | None, list[str]]:
-    """The cleaned row, or None and every reason it is refused (French sentences)."""
+) -> tuple[ExtractRow | None, list[str], list[LineWarning]]:
+    """The cleaned row, or None and every reason it is refused (French sentences); and the
+    contact details left out."""
     reasons: list[str] = []
+    warnings: list[LineWarning] = []
 
     def attempt(cleaner: Callable, *args):
         try:
@@ -199,12 +236,14 @@ def _clean_row(
             reasons.append(mismatch)
     entry_text = values.get("date_entree", "").strip()
     entry_date = attempt(_parse_date, entry_text, "Date d'entrée") if entry_text else None
-    phone = attempt(validation.clean_phone, values.get("telephone", ""))
-    email = attempt(validation.clean_email, values.get("email", ""))
+    phone = _clean_contact(line, validation.clean_phone, values.get("telephone", ""),
+                           "téléphone", warnings)
+    email = _clean_contact(line, validation.clean_email, values.get("email", ""), "e-mail",
+                           warnings)
     if reasons:
-        return None, reasons
+        return None, reasons, []
     return ExtractRow(line, nir, last_name, first_name, birth_date, phone, email,
-                      entry_date), []
+                      entry_date, contacts_to_check=bool(warnings)), [], warnings
 
 
 def parse_extract(
@@ -242,8 +281,9 @@ def parse_extract(
                                            f"colonnes au lieu de {len(parsed.header)}."))
             continue
         values = {name: record[index] for name, index in columns.items()}
-        row, reasons = _clean_row(record_line, values, today)
+        row, reasons, warnings = _clean_row(record_line, values, today)
         parsed.errors.extend(LineError(record_line, reason) for reason in reasons)
+        parsed.warnings.extend(warnings)
         if row is not None:
             if row.nir in first_line_of_nir:
                 parsed.errors.append(LineError(record_line, "Ce NIR figure déjà ligne "
@@ -328,7 +368,8 @@ def import_extract(
     if deleted:
         raise ImportRefused(deleted)
     try:
-        return _write(unit, kind, month, lines, known, data, file_name, progress, today)
+        report = _write(unit, kind, month, lines, known, data, file_name, progress, today)
+        return replace(report, warnings=tuple(parsed.warnings))
     except IntegrityError:
         # Another import wrote some of these people or entries meanwhile: this one is
         # rolled back whole; run again, it adds only what is missing.
@@ -367,7 +408,8 @@ def _write(
     rows.insert_many(unit, PathwayEntry, [
         {"id": uuid.uuid4(), "created_at": now, "updated_at": now, "version": 1,
          "kind_id": kind.id, "month": month, "person_id": person_ids[line.nir],
-         "import_id": record.id, "entry_date": line.entry_date}
+         "import_id": record.id, "entry_date": line.entry_date,
+         "contacts_to_check": line.contacts_to_check}
         for line in new_lines
     ], action=None)
     progress(len(lines), len(lines), label)

@@ -85,6 +85,12 @@ def summary_text(extract: Extract) -> str:
         lines[-1] += (f", {faulty} ligne{'s' if faulty > 1 else ''} en erreur : le fichier "
                       "sera refusé tant qu'elles ne sont pas corrigées (rien ne sera "
                       "enregistré).")
+    if parsed.warnings:
+        to_check = len({warning.line for warning in parsed.warnings})
+        lines.append(f"{to_check} ligne{'s' if to_check > 1 else ''} avec un téléphone ou un "
+                     "e-mail non valide : importée" + ("s" if to_check > 1 else "")
+                     + " sans, marquée" + ("s" if to_check > 1 else "")
+                     + " « coordonnées à vérifier ».")
     return "\n".join(lines)
 
 

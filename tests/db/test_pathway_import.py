@@ -214,8 +214,6 @@ def test_every_faulty_line_is_reported_with_its_line_number_and_reason():
         (6, "Le nom est vide."),
         (6, "Date d'entrée impossible « 32/10/2026 »."),
         (7, "Date de naissance illisible « 15.09.1993 » (attendu jj/mm/aaaa ou aaaa-mm-jj)."),
-        (7, "Ce numéro de téléphone n'est pas valide (exemple : 06 12 34 56 78)."),
-        (7, "Cette adresse e-mail n'est pas valide (exemple : nom@exemple.fr)."),
         (8, "Ce NIR figure déjà ligne 2."),
         (9, "La ligne compte 2 colonnes au lieu de 7."),
     ]
@@ -256,6 +254,33 @@ def test_a_refused_file_writes_nothing(store, actors):
     with store.session() as session:
         for model in (Person, PathwayEntry, PathwayImport, AuditEvent):
             assert session.scalar(select(func.count()).select_from(model)) == 0, model
+
+
+def test_a_wrong_phone_or_e_mail_is_imported_empty_flagged_and_reported(store, actors):
+    """An assignable-looking but unassigned number, or a broken address, does not refuse the
+    extract: the person is imported without it, the line flagged and listed as a warning."""
+    rows = [PEOPLE[0],
+            [*PEOPLE[1][:4], "07 00 00 00 00", PEOPLE[1][5], PEOPLE[1][6]],
+            [*PEOPLE[2][:4], "", "ines@@exemple", PEOPLE[2][6]]]
+    parsed = parse(extract(rows))
+    assert parsed.errors == []
+    assert [str(w) for w in parsed.warnings] == [
+        "Ligne 3 : téléphone « 07 00 00 00 00 » non valide, importé vide (coordonnées à "
+        "vérifier).",
+        "Ligne 4 : e-mail « ines@@exemple » non valide, importé vide (coordonnées à vérifier).",
+    ]
+    report = run_import(store, actors[Role.ADVISER], extract(rows), month=OCTOBER)
+    assert report.new == 3
+    assert "Coordonnées à vérifier : 2 lignes (importées sans le téléphone ou l'e-mail non " \
+        "valide)" in report.describe()
+    assert str(parsed.warnings[0]) in report.describe().splitlines()
+    with store.session() as session:
+        flagged = dict(session.execute(select(Person.last_name, PathwayEntry.contacts_to_check)
+                                       .join(Person, Person.id == PathwayEntry.person_id))
+                       .all())
+        moreau = session.scalar(select(Person).where(Person.last_name == "Moreau"))
+        assert (moreau.phone, moreau.email) == (None, "kevin.moreau@exemple.fr")
+    assert flagged == {"Durand": False, "Moreau": True, "Lefebvre": True}
 
 
 # -- writing -------------------------------------------------------------------------------

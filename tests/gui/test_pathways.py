@@ -154,6 +154,31 @@ def test_from_an_imported_extract_to_a_booked_phone_appointment_in_the_funnel(
     assert "RDV pris : 1 (33\u00a0%)" in page.funnel.chart.accessible_text()
 
 
+def test_lines_imported_without_their_wrong_phone_have_a_chip_of_their_own(
+        qtbot, open_page, tmp_path, monkeypatch):
+    path = tmp_path / "parcours.csv"
+    path.write_bytes(extract([PEOPLE[0], [*PEOPLE[1][:4], "07 00 00 00 00", *PEOPLE[1][5:]],
+                              PEOPLE[2]]))
+    page = open_page()
+    dialog = import_through_the_dialog(qtbot, page, monkeypatch, path)
+    assert "1 ligne avec un téléphone ou un e-mail non valide" in dialog.summary.text()
+    assert dialog.import_button.isEnabled()
+    with qtbot.waitSignal(dialog.imported, timeout=WAIT):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert "Ligne 3 : téléphone « 07 00 00 00 00 » non valide" in dialog.report_label.text()
+    dialog.close()
+
+    worklist = page.worklist
+    qtbot.waitUntil(lambda: "Coordonnées à vérifier (1)" in worklist.chips.texts(),
+                    timeout=WAIT)
+    assert worklist.chips.texts() == ["Toutes (3)", "À contacter (3)",
+                                      "Coordonnées à vérifier (1)"]
+    qtbot.mouseClick(worklist.chips.button("contacts"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: worklist.search.model.rowCount() == 1, timeout=WAIT)
+    assert (cells(worklist.search.model, 2), cells(worklist.search.model, 4)) == (
+        ["1 82 04 ** *** *** 44"], ["à vérifier"])
+
+
 def test_a_faulty_file_is_previewed_with_its_line_numbers_and_writes_nothing(
         qtbot, open_page, sqlite_store, monkeypatch, tmp_path, qtmodeltester):
     bad = [PEOPLE[0], ["1 82 04 71 045 445 45", "Moreau", "Kévin", "31/02/1982", "", "", ""],
