@@ -41,9 +41,10 @@ from db.org.access import Permission
 from db.pathways.kinds import kind_by_code
 from db.pathways.models import PathwayEntry, PathwayImport, PathwayKind
 from db.pathways.months import first_of_month
+from db.people import rules as people_rules
 from db.people.models import Person, PersonKind
 from db.unit import Unit, rows
-from db.wording import month_label
+from db.wording import month_label, thousands
 
 Progress = Callable[[int, int, str], None]
 
@@ -221,19 +222,15 @@ def _clean_row(
             return None
 
     nir = attempt(validation.clean_nir, values["nir"])
-    last_name = " ".join(values["nom"].split())
-    first_name = " ".join(values["prenom"].split())
-    if not last_name:
-        reasons.append("Le nom est vide.")
-    if not first_name:
-        reasons.append("Le prénom est vide.")
+    last_name = people_rules.clean_name(values["nom"])
+    first_name = people_rules.clean_name(values["prenom"])
+    for field_name, name in (("last_name", last_name), ("first_name", first_name)):
+        if problem := people_rules.name_problem(field_name, name):
+            reasons.append(problem)
     birth_date = attempt(_parse_date, values["date_naissance"], "Date de naissance")
-    if birth_date is not None:
-        if birth_date > today:
-            reasons.append("La date de naissance est dans le futur.")
-        elif nir is not None and (mismatch := validation.nir_birth_date_mismatch(
-                nir, birth_date)):
-            reasons.append(mismatch)
+    if birth_date is not None and (problem := people_rules.birth_date_problem(
+            birth_date, nir, today)):
+        reasons.append(problem)
     entry_text = values.get("date_entree", "").strip()
     entry_date = attempt(_parse_date, entry_text, "Date d'entrée") if entry_text else None
     phone = _clean_contact(line, validation.clean_phone, values.get("telephone", ""),
@@ -272,7 +269,7 @@ def parse_extract(
     total = text.count("\n") + 1
     first_line_of_nir: dict[str, int] = {}
     line = reader.line_num + 1  # where the next record starts
-    for record in reader:
+    for record in _records(reader, parsed.errors):
         record_line, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in record):
             continue  # blank lines, and the « ;;;; » lines spreadsheets leave at the end
@@ -298,6 +295,25 @@ def parse_extract(
                                           "personne à importer."))
     progress(total, total, "Lecture du fichier…")
     return parsed
+
+
+def _records(reader, errors: list[LineError]):
+    """The reader's records; a record it cannot read (a field over the csv module's limit,
+    most often an unclosed quote that swallowed the rest of the file) ends the reading with a
+    line error instead of a crash."""
+    records = iter(reader)
+    while True:
+        start = reader.line_num + 1
+        try:
+            yield next(records)
+        except StopIteration:
+            return
+        except csv.Error:
+            errors.append(LineError(start, (
+                f"Ligne illisible : un champ dépasse {thousands(csv.field_size_limit())} "
+                "caractères (un guillemet « \" » jamais refermé ?) ; la suite du fichier n'a "
+                "pas été lue.")))
+            return
 
 
 def header_mapping(header: list[str]) -> list[tuple[str, str | None]]:

@@ -208,17 +208,17 @@ def test_every_faulty_line_is_reported_with_its_line_number_and_reason():
     ]
     parsed = parse(extract(rows))
     assert [(e.line, e.message) for e in parsed.errors] == [
-        (3, "La clé du NIR est fausse : pour ces 13 caractères, elle vaut 44."),
+        (3, validation.NIR_KEY_MISMATCH),
         (4, "Date de naissance impossible « 31/02/1953 »."),
         (5, "La date de naissance ne correspond pas au NIR (année « 75 » dans le NIR)."),
-        (6, "Le nom est vide."),
+        (6, "Le nom est obligatoire."),
         (6, "Date d'entrée impossible « 32/10/2026 »."),
         (7, "Date de naissance illisible « 15.09.1993 » (attendu jj/mm/aaaa ou aaaa-mm-jj)."),
         (8, "Ce NIR figure déjà ligne 2."),
         (9, "La ligne compte 2 colonnes au lieu de 7."),
     ]
     assert str(parsed.errors[0]) == (
-        "Ligne 3 : La clé du NIR est fausse : pour ces 13 caractères, elle vaut 44.")
+        "Ligne 3 : " + validation.NIR_KEY_MISMATCH)
 
 
 def test_a_missing_required_column_is_a_line_1_error():
@@ -242,6 +242,31 @@ def test_empty_files_and_bad_headers_are_refused(data, message):
     assert parse(data).errors == [LineError(1, message)]
 
 
+def test_a_person_follows_the_people_services_rules_wherever_they_come_from():
+    """Born in 1850, a 101-character surname, a NUL byte: what the people form refuses, an
+    extract cannot bring in either."""
+    old = ["1 50 05 71 045 445 44", "Ancien", "Jules", "15/05/1850", "", "", ""]
+    old[0] = nir("1", date(1950, 5, 15), 445)
+    rows = [old, [PEOPLE[1][0], "M" * 101, *PEOPLE[1][2:]],
+            [PEOPLE[2][0], "Nul\x00Byte", *PEOPLE[2][2:]]]
+    assert [(e.line, e.message) for e in parse(extract(rows)).errors] == [
+        (2, "La date de naissance est antérieure à 1900."),
+        (3, "Le nom compte 101 caractères : 100 au plus."),
+        (4, "Le nom contient un caractère de contrôle (invisible) : retirez-le ou "
+            "saisissez-le à nouveau."),
+    ]
+
+
+def test_a_field_over_the_csv_modules_limit_is_a_line_error_not_a_crash():
+    """Python's csv refuses a field over 128 KiB (« field larger than field limit »); most
+    often an unclosed quote swallowed the rest of the file."""
+    data = extract([PEOPLE[0]]) + b'1 82 04 71 045 445 44;"Moreau' + b"x" * 140_000 + b"\r\n"
+    parsed = parse(data)
+    assert [(e.line, e.message) for e in parsed.errors] == [
+        (3, "Ligne illisible : un champ dépasse 131\u00a0072 caractères (un guillemet « \" » "
+            "jamais refermé ?) ; la suite du fichier n'a pas été lue.")]
+
+
 def test_a_refused_file_writes_nothing(store, actors):
     bad = extract([PEOPLE[0], ["1 82 04 71 045 445 45", "Moreau", "Kévin", "14/04/1982",
                                "", "", ""]])
@@ -249,7 +274,7 @@ def test_a_refused_file_writes_nothing(store, actors):
         run_import(store, actors[Role.ADVISER], bad)
     assert str(refused.value).splitlines() == [
         "le fichier contient 1 ligne en erreur ; rien n'a été enregistré.",
-        "Ligne 3 : La clé du NIR est fausse : pour ces 13 caractères, elle vaut 44.",
+        "Ligne 3 : " + validation.NIR_KEY_MISMATCH,
     ]
     with store.session() as session:
         for model in (Person, PathwayEntry, PathwayImport, AuditEvent):

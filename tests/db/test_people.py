@@ -77,12 +77,38 @@ def test_invalid_input_lists_every_field_and_writes_nothing(store, actors):
             birth_date=date(1990, 1, 1)))
     errors = refused.value.field_errors
     assert errors["last_name"] == "Le nom est obligatoire."
-    assert "clé du NIR est fausse" in errors["nir"] and "46" in errors["nir"]
+    # Says the key does not match, never what it should be: typed in, it would save a wrong
+    # NIR and defeat the checksum.
+    assert errors["nir"] == ("La clé du NIR (les 2 derniers chiffres) ne correspond pas aux 13 "
+                             "premiers caractères : vérifiez le numéro sur la carte Vitale "
+                             "ou l'attestation.")
+    assert "46" not in errors["nir"]
     assert "téléphone" in errors["phone"]
     assert "e-mail" in errors["email"]
     with store.session() as session:
         assert session.query(Person).count() == 0
         assert session.query(AuditEvent).count() == 0
+
+
+def test_texts_too_long_or_with_control_characters_are_refused_in_french(store, actors):
+    """On PostgreSQL these were a raw DataError, on SQLite stored as they came."""
+    with pytest.raises(ValidationError) as refused:
+        create(store, actors[Role.ADVISER], beneficiary(
+            last_name="M" * 100_000, first_name="Nul\x00Byte", address="1 rue " + "x" * 300,
+            city="Grenoble\x1b"))
+    assert refused.value.field_errors == {
+        "last_name": "Le nom compte 100\u00a0000 caractères : 100 au plus.",
+        "first_name": "Le prénom contient un caractère de contrôle (invisible) : retirez-le ou "
+                      "saisissez-le à nouveau.",
+        "address": "Ce texte compte 306 caractères : 300 au plus.",
+        "city": "Ce texte contient un caractère de contrôle (invisible) : retirez-le ou "
+                "saisissez-le à nouveau.",
+    }
+    with store.session() as session:
+        assert session.query(Person).count() == 0
+    # Line breaks and tabs are text; exactly the column's length is stored.
+    create(store, actors[Role.ADVISER], beneficiary(last_name="M" * 100,
+                                                    address="1 rue\tdu Port\nBât. B"))
 
 
 def test_birth_date_must_agree_with_nir(store, actors):

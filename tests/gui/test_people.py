@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from db import validation
 from db.people import records as people_records
 from db.people import search as people_search
 from db.people.models import Person, PersonKind
@@ -124,7 +125,7 @@ def test_invalid_values_are_explained_beside_their_fields_and_nothing_is_written
     form = dialog.form
     qtbot.waitUntil(lambda: form.field("nir").error.isVisible(), timeout=5000)
     assert form.field("nir").error_text() == (
-        "La clé du NIR est fausse : pour ces 13 caractères, elle vaut 46.")
+        validation.NIR_KEY_MISMATCH)
     assert "téléphone n'est pas valide" in form.field("phone").error_text()
     assert "e-mail n'est pas valide" in form.field("email").error_text()
     assert form.field("last_name").error_text() == ""
