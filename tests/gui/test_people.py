@@ -113,6 +113,20 @@ def test_a_person_created_through_the_form_is_found_by_name_nir_and_phone(
         "06 12 34 56 78", "Grenoble"]
 
 
+def test_text_fields_take_no_more_than_the_database_holds(qtbot, open_page):
+    page = open_page()
+    page.new_person()
+    dialog = wait_for_dialog(qtbot, page)
+    dialog.editors["last_name"].setFocus()
+    qtbot.keyClicks(dialog.editors["last_name"], "M" * 120)
+    assert dialog.editors["last_name"].text() == "M" * 100
+    assert (dialog.editors["city"].maxLength(), dialog.editors["address"].maxLength()) == (
+        120, 300)
+    # Typed with spaces, stored without: not limited to its column.
+    qtbot.keyClicks(dialog.nir, "1 84 12 76 451 089 46")
+    assert dialog.nir.text() == "1 84 12 76 451 089 46"
+
+
 def test_invalid_values_are_explained_beside_their_fields_and_nothing_is_written(
         qtbot, open_page, sqlite_store):
     page = open_page()
