@@ -112,8 +112,8 @@ def letter_pdf(draft: LetterDraft, *, printed_at: datetime) -> bytes:
     style = pdf.styles()
     half = pdf.TEXT_WIDTH / 2
     blocks = Table(
-        [[pdf.paragraph("\n".join(draft.sender), style.small),
-          pdf.paragraph("\n".join(draft.recipient), style.body)]],
+        [[pdf.cell("\n".join(draft.sender), style.small, half),
+          pdf.cell("\n".join(draft.recipient), style.body, half)]],
         colWidths=[half, half],
         style=TableStyle([("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
                           ("VALIGN", (0, 0), (-1, -1), "TOP"),

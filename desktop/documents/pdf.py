@@ -103,15 +103,51 @@ def paragraph(value: str, style: ParagraphStyle | None = None) -> Paragraph:
 
 
 CELL_FONT_SIZE, CELL_LEADING, CELL_PADDING = 8.5, 11, 3
+# A table row cannot split across pages: a cell longer than a page made reportlab give up
+# (LayoutError) on a 100,000-character value. A cell keeps its first lines, then « … ».
+MAX_CELL_LINES = 30
+_MAX_LINE_CHARACTERS = 400  # more than any line of a cell, fewer than a pasted novel
+
+
+def _cut_wide_word(line: str, font: str, size: float, width: float) -> list[str]:
+    """``line`` (from ``simpleSplit``, which never breaks a word) cut between characters
+    where it is wider than ``width``."""
+    pieces, start, used = [], 0, 0.0
+    for index, character in enumerate(line):
+        advance = pdfmetrics.stringWidth(character, font, size)
+        if used + advance > width and index > start:
+            pieces.append(line[start:index])
+            start, used = index, 0.0
+        used += advance
+    return [*pieces, line[start:]]
+
+
+def _fitted_lines(value: str, font: str, size: float, width: float) -> list[str]:
+    """``value`` broken into lines that fit ``width``, at most ``MAX_CELL_LINES`` of them,
+    the last ending in « … » when some were left out."""
+    limit = MAX_CELL_LINES * _MAX_LINE_CHARACTERS
+    lines: list[str] = []
+    for paragraph_line in value[:limit + 1].split("\n"):
+        for line in simpleSplit(paragraph_line, font, size, width) or [""]:
+            lines += _cut_wide_word(line, font, size, width)
+        if len(lines) > MAX_CELL_LINES:
+            break
+    if len(lines) > MAX_CELL_LINES or len(value) > limit:
+        lines = lines[:MAX_CELL_LINES]
+        lines[-1] = lines[-1][:-1] + "…"
+    return lines
 
 
 def _wrapped(value: str, font: str, width: float) -> str:
     """Lines of ``value`` that fit ``width``: a table lays out plain lines many times faster
     than paragraphs, which keeps a 100-entry timeline well under a tenth of a second."""
-    lines = []
-    for line in value.split("\n"):
-        lines += simpleSplit(line, font, CELL_FONT_SIZE, width) or [""]
-    return "\n".join(lines)
+    return "\n".join(_fitted_lines(value, font, CELL_FONT_SIZE, width))
+
+
+def cell(value: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """A paragraph for a table cell ``width`` wide: wrapped, and never taller than a page."""
+    return Paragraph(text("\n".join(_fitted_lines(value, style.fontName, style.fontSize,
+                                                   width))), style)
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], *,
@@ -145,11 +181,15 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence
                      style=TableStyle(commands))
 
 
+_KEY_VALUE_PADDING = 6  # reportlab's default cell padding, each side
+
+
 def key_values(pairs: Sequence[tuple[str, str]], label_width: float = 52 * mm) -> LongTable:
     """A two-column block of labels and values (no header row)."""
     style = styles()
-    data = [[Paragraph(text(k), style.cell_head), Paragraph(text(v), style.cell)]
-            for k, v in pairs]
+    value_width = TEXT_WIDTH - label_width - 2 * _KEY_VALUE_PADDING
+    data = [[cell(k, style.cell_head, label_width - 2 * _KEY_VALUE_PADDING),
+             cell(v, style.cell, value_width)] for k, v in pairs]
     return LongTable(data, colWidths=[label_width, TEXT_WIDTH - label_width], style=TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -16,6 +16,7 @@ from db.mediation.models import CaseEventKind, LetterKind, MediationCase
 from db.mediation.records import EntryInput, StepInput
 from db.mediation.rules import Step
 from db.mediation.wording import delay_lines
+from db.people.models import Person
 from db.roles import Role
 from desktop.documents import mediation_pdf
 from tests.conftest import add_staff
@@ -161,3 +162,25 @@ def test_a_letter_is_generated_kept_in_the_timeline_and_acknowledges(case):
     assert reader.metadata.title == (
         "Accusé de réception de votre demande de médiation — MED-2026-00001")
     assert all(embedded for _name, embedded in fonts_of(reader))
+
+
+def test_long_values_stored_before_the_length_rule_wrap_or_are_cut_never_crash(case):
+    """SQLite stored a 100,000-character surname and a word wider than the page as they
+    came; the letter and the summary then failed with reportlab's LayoutError."""
+    store, mediator, record = case
+    with store.session() as session:  # around the save path, as the old data is
+        person = session.get(Person, record.data.person_id)
+        person.last_name = "Lefèvre" + " de la Tour" * 10_000
+        person.city = "Saint-" + "X" * 2_000
+        session.commit()
+    with store.unit(mediator) as unit:
+        entry_id = mediation_pdf.issue_letter(unit, record.id, LetterKind.ACKNOWLEDGEMENT,
+                                              today=date(2026, 5, 12))
+        reopened = mediation_reading.open_case(unit, record.id, today=date(2026, 5, 20))
+        letter = next(e for e in reopened.timeline if e.id == entry_id)
+        document = mediation_files.read_document(unit, letter.document_id)
+    text = read(document.content).pages[0].extract_text()
+    assert "LEFÈVRE DE LA TOUR DE LA" in text and "LA TOU…" in text and "…" in text
+    summary = read(mediation_pdf.case_summary_pdf(reopened, author=mediator.display_name,
+                                                  printed_at=PRINTED))
+    assert "XXXXXXXXXX" in "".join(page.extract_text() for page in summary.pages[:3])
