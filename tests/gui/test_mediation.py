@@ -383,7 +383,7 @@ def test_intake_errors_are_shown_beside_their_fields_and_nothing_is_written(
     form = intake.form
     qtbot.waitUntil(lambda: form.field("summary").error.isVisibleTo(intake), timeout=5000)
     assert form.field("received_on").error_text() == (
-        "Date invalide : saisissez-la sous la forme jj/mm/aaaa.")
+        "Le 31/02/2026 n'existe pas : ce mois compte 28 jours.")
     assert form.field("channel").error_text() == "Choisissez le canal de la demande."
     assert form.field("person_id").error_text() == (
         "Choisissez le demandeur dans le registre des personnes.")

@@ -161,7 +161,7 @@ def test_an_unreadable_date_is_refused_with_the_other_errors(qtbot, open_page, s
     form = dialog.form
     qtbot.waitUntil(lambda: form.field("birth_date").error.isVisible(), timeout=5000)
     assert form.field("birth_date").error_text() == (
-        "Date invalide : saisissez-la sous la forme jj/mm/aaaa.")
+        "Le 31/02/1984 n'existe pas : ce mois compte 29 jours.")
     assert form.field("last_name").error_text() == "Le nom est obligatoire."
     assert person_count(sqlite_store) == 0
 
