@@ -168,3 +168,24 @@ def fold(text: str) -> str:
     """Lower case without accents: « Éloïse » → « eloise »."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+_WORD = re.compile(r"\w+")
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a search box, folded first and split after: folding may turn a letter
+    into punctuation (« ⑴ » → « (1) », « ﹰ »…), which must not reach a full-text query."""
+    return _WORD.findall(fold(query))
+
+
+def prefix_tsquery(words: list[str]) -> str:
+    """A PostgreSQL ``to_tsquery`` text matching every word as a prefix. Each word is quoted
+    as a lexeme, so that no string typed in a search box is a tsquery syntax error."""
+    return " & ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "':*"
+                      for w in words)
+
+
+def prefix_fts5(words: list[str]) -> str:
+    """The SQLite FTS5 ``MATCH`` text of the same search: each word a quoted prefix."""
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)

@@ -46,7 +46,6 @@ SEARCH_LIMIT = 2_000  # as the people search: beyond, the user narrows the filte
 _REFERENCE = re.compile(r"^MED-(\d{4})-(\d{5}|P[0-9A-F]{8})$")
 
 
-_WORD = re.compile(r"\w+")
 
 
 def person_has_case(unit: Unit, person_id: uuid.UUID) -> bool:
@@ -134,18 +133,18 @@ def _timeline(session: Session, case_id: uuid.UUID) -> list[TimelineEntry]:
 
 
 def _text_clause(session: Session, query: str):
-    words = [validation.fold(w) for w in _WORD.findall(query)]
+    words = validation.search_words(query)
     if not words:
         return None
     if session.bind.dialect.name == "sqlite":
-        match = " ".join(f'"{w}"*' for w in words)
+        match = validation.prefix_fts5(words)
         return text(
             "mediation_case.rowid IN (SELECT rowid FROM mediation_case_fts "
             "WHERE mediation_case_fts MATCH :case_match)"
         ).bindparams(case_match=match)
     return text(
         "mediation_case.search_vector @@ to_tsquery('guichet_french', :case_query)"
-    ).bindparams(case_query=" & ".join(f"{w}:*" for w in words))
+    ).bindparams(case_query=validation.prefix_tsquery(words))
 
 
 def _list_query(session: Session, filters: CaseFilter, today: date) -> Select:

@@ -6,7 +6,10 @@ from datetime import date
 
 import pytest
 
+from db import validation
 from db.errors import ConflictError, PermissionDenied, ValidationError
+from db.mediation import reading as mediation_reading
+from db.mediation.records import CaseFilter
 from db.people import records as people_records
 from db.people import search as people_search
 from db.people.models import Person, PersonKind
@@ -109,6 +112,29 @@ def test_texts_too_long_or_with_control_characters_are_refused_in_french(store, 
     # Line breaks and tabs are text; exactly the column's length is stored.
     create(store, actors[Role.ADVISER], beneficiary(last_name="M" * 100,
                                                     address="1 rue\tdu Port\nBât. B"))
+
+
+def _odd_search_strings() -> list[str]:
+    """Letters that fold to punctuation (« ⑴ » → « (1) »), and what a search box may get."""
+    folding_to_punctuation = [
+        c for c in map(chr, range(0xA0, 0x30000))
+        if c.isalnum() and set(validation.fold(c)) & set("&|!():*<>'\\ ")]
+    assert len(folding_to_punctuation) > 40
+    return [*folding_to_punctuation, *(f"lef{c}" for c in folding_to_punctuation[:20]),
+            "l'été", "a\\b", "&", "!x", "x:*", "(", "lef & !", "ﬁn", "lèf'", "'", "\\",
+            "<->", "lef | éloïse", "é:*", "a''b"]
+
+
+def test_every_string_typed_in_a_search_box_gives_results_or_none(store, actors):
+    """PostgreSQL raised « syntax error in tsquery » for 35 of 220 odd strings."""
+    create(store, actors[Role.ADVISER], beneficiary())
+    with store.unit(actors[Role.MEDIATOR]) as unit:
+        for typed in _odd_search_strings():
+            assert isinstance(people_search.search_people(unit, typed), list), typed
+            assert isinstance(mediation_reading.search_cases(unit, CaseFilter(text=typed)),
+                              list), typed
+        assert people_search.search_people(unit, "lef ⑴") == []
+        assert len(people_search.search_people(unit, "l'Éloïse lef")) == 1
 
 
 def test_birth_date_must_agree_with_nir(store, actors):
