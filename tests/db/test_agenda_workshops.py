@@ -17,6 +17,7 @@ from db.agenda.models import (
     AppointmentStatus,
     CancelledBy,
     Channel,
+    WaitingListEntry,
     WorkshopSession,
 )
 from db.agenda.setup import MotiveInput
@@ -189,6 +190,69 @@ def test_two_sessions_taking_the_last_seat_at_the_same_instant(store, actors):
     with store.session() as session:
         assert session.get(WorkshopSession, session_id).seats_taken == 1
         assert session.scalar(select(func.count()).select_from(Appointment)) == 1
+
+
+@pytest.mark.parametrize("capacity", [2, 1])
+def test_the_database_holds_one_seat_and_one_place_per_person(store, actors, monkeypatch,
+                                                              capacity):
+    """Were the service's check to miss it (a race), the second seat (capacity 2) or the
+    second place on the waiting list (capacity 1, taken by another) is refused by the
+    partial unique index."""
+    setup = make_agenda(store, actors)
+    session_id, persons = workshop(store, setup, capacity=capacity)
+    if capacity == 1:
+        register(store, setup, session_id, persons[1])
+    first = register(store, setup, session_id, persons[0])
+    assert (first.appointment_id is None) == (capacity == 1)
+    monkeypatch.setattr(workshops, "_already_registered", lambda *_args: False)
+    with pytest.raises(ConflictError, match="vient d'être inscrit"):
+        register(store, setup, session_id, persons[0])
+    register(store, setup, session_id, persons[2])  # another person still may
+    with store.session() as session:
+        assert session.get(WorkshopSession, session_id).seats_taken == capacity
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("capacity", [1, 2])
+@pytest.mark.parametrize("round_", range(3))
+def test_the_same_person_registered_twice_at_the_same_instant(store, actors, capacity, round_):
+    """Was a seat and a place on the waiting list (capacity 1) or two seats (capacity 2),
+    every time."""
+    if store.is_sqlite:
+        pytest.skip("SQLite serialises writers; the race is a server's")
+    setup = make_agenda(store, actors)
+    session_id, persons = workshop(store, setup, capacity=capacity)
+    if capacity == 1:
+        register(store, setup, session_id, persons[1])  # the seat is someone else's
+    barrier = threading.Barrier(2, timeout=10)
+    results = []
+
+    def attempt():
+        try:
+            with store.unit(setup.adviser) as unit:
+                barrier.wait()
+                results.append(workshops.register(unit, session_id, persons[0],
+                                                  Channel.RECEPTION, now=NOW))
+        except (ValidationError, ConflictError) as refused:
+            results.append(refused)
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(type(r).__name__ for r in results) == ["Registration",
+                                                         "ValidationError"], results
+    assert "est déjà inscrit(e)" in str(next(r for r in results
+                                             if isinstance(r, ValidationError)))
+    with store.session() as session:
+        seats = session.scalar(select(func.count()).select_from(Appointment).where(
+            Appointment.workshop_session_id == session_id,
+            Appointment.person_id == persons[0]))
+        waiting = session.scalar(select(func.count()).select_from(WaitingListEntry).where(
+            WaitingListEntry.workshop_session_id == session_id,
+            WaitingListEntry.person_id == persons[0]))
+    assert seats + waiting == 1
 
 
 # -- call-back requests ----------------------------------------------------------------------

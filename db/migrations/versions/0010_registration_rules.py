@@ -9,6 +9,9 @@ Revises: 0008_seeded_ids
 - ``pathway_entry.appointment_id`` now follows an appointment that was moved (a handler of
   the agenda's « déplacé »); entries booked before are pointed at the last appointment of
   their chain of moves here.
+- ``uq_appointment_workshop_seat`` and ``uq_waiting_list_entry_person``: one live seat and
+  one place on the waiting list per person and workshop session (partial unique indexes),
+  so that two advisers registering the same person at once cannot both succeed.
 - ``mediation_case.cra_due_on``: the last day to seize the CRA, derived like the other
   deadline columns (None while the mediation suspends the delay), so that the case list
   shows a delay running out among the late cases.
@@ -60,6 +63,20 @@ def _fill_cra_due_on() -> None:
                          .values(cra_due_on=cra.deadline))
 
 
+# As in db.agenda.models (copied: a migration does not change when the models do).
+_LIVE_WORKSHOP_SEAT = ("workshop_session_id IS NOT NULL AND deleted_at IS NULL "
+                       "AND status IN ('booked', 'honoured', 'no_show')")
+_STILL_WAITING = "appointment_id IS NULL AND withdrawn_at IS NULL AND deleted_at IS NULL"
+
+
+def _one_registration_per_person() -> None:
+    for name, table, condition in (
+            ("uq_appointment_workshop_seat", "appointment", _LIVE_WORKSHOP_SEAT),
+            ("uq_waiting_list_entry_person", "waiting_list_entry", _STILL_WAITING)):
+        op.create_index(name, table, ["workshop_session_id", "person_id"], unique=True,
+                        sqlite_where=sa.text(condition), postgresql_where=sa.text(condition))
+
+
 def upgrade() -> None:
     op.add_column("pathway_entry", sa.Column("contacts_to_check", sa.Boolean(),
                                              server_default=sa.false(), nullable=False))
@@ -67,9 +84,12 @@ def upgrade() -> None:
     op.create_index("ix_mediation_case_cra_due_on", "mediation_case", ["cra_due_on"])
     _follow_moved_appointments()
     _fill_cra_due_on()
+    _one_registration_per_person()
 
 
 def downgrade() -> None:
+    op.drop_index("uq_waiting_list_entry_person", "waiting_list_entry")
+    op.drop_index("uq_appointment_workshop_seat", "appointment")
     op.drop_index("ix_mediation_case_cra_due_on", "mediation_case")
     if op.get_bind().dialect.name == "sqlite":
         op.execute("ALTER TABLE mediation_case DROP COLUMN cra_due_on")
