@@ -101,6 +101,18 @@ class LineWarning:
 
 
 @dataclass(frozen=True)
+class RepeatedLine:
+    """The same person (NIR and identity) as an earlier line: imported once."""
+
+    line: int
+    first_line: int
+
+    def __str__(self) -> str:
+        return (f"Ligne {self.line} : même personne que ligne {self.first_line}, "
+                "comptée une fois.")
+
+
+@dataclass(frozen=True)
 class ExtractRow:
     """One person of the extract, cleaned: NIR compact, phone E.164, e-mail normalised."""
 
@@ -120,6 +132,7 @@ class ParsedExtract:
     rows: list[ExtractRow] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
     warnings: list[LineWarning] = field(default_factory=list)
+    repeated: list[RepeatedLine] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
     header: list[str] = field(default_factory=list)
@@ -144,10 +157,11 @@ class ImportReport:
     updated: int
     people_created: int
     warnings: tuple[LineWarning, ...] = ()
+    repeated: tuple[RepeatedLine, ...] = ()
 
     def describe(self) -> str:
         """The French report the command line prints and the import dialog shows."""
-        to_check = len(self.warnings and {w.line for w in self.warnings})
+        to_check = len({warning.line for warning in self.warnings})
         return "\n".join([
             f"Parcours « {self.kind_label} », {month_label(self.month)} : "
             f"{self.rows} ligne{'s' if self.rows > 1 else ''} lue{'s' if self.rows > 1 else ''}.",
@@ -158,6 +172,8 @@ class ImportReport:
             *([f"Coordonnées à vérifier : {to_check} ligne{'s' if to_check > 1 else ''} "
                "(importées sans le téléphone ou l'e-mail non valide)",
                *(str(warning) for warning in self.warnings)] if to_check else []),
+            *([f"Lignes en double (même personne, comptée une fois) : {len(self.repeated)}",
+               *(str(line) for line in self.repeated)] if self.repeated else []),
         ])
 
 
@@ -267,7 +283,7 @@ def parse_extract(
     if parsed.errors:
         return parsed
     total = text.count("\n") + 1
-    first_line_of_nir: dict[str, int] = {}
+    first_of_nir: dict[str, ExtractRow] = {}
     line = reader.line_num + 1  # where the next record starts
     for record in _records(reader, parsed.errors):
         record_line, line = line, reader.line_num + 1
@@ -282,12 +298,17 @@ def parse_extract(
         parsed.errors.extend(LineError(record_line, reason) for reason in reasons)
         parsed.warnings.extend(warnings)
         if row is not None:
-            if row.nir in first_line_of_nir:
-                parsed.errors.append(LineError(record_line, "Ce NIR figure déjà ligne "
-                                               f"{first_line_of_nir[row.nir]}."))
-            else:
-                first_line_of_nir[row.nir] = record_line
+            first = first_of_nir.get(row.nir)
+            if first is None:
+                first_of_nir[row.nir] = row
                 parsed.rows.append(row)
+            elif _identity(first) == _identity(row):
+                # The same person twice (extracts merged, a line copied): one entry.
+                parsed.repeated.append(RepeatedLine(record_line, first.line))
+            else:
+                parsed.errors.append(LineError(record_line, (
+                    f"Ce NIR figure déjà ligne {first.line} avec une autre identité (nom, "
+                    "prénom ou date de naissance) : vérifiez lequel est le bon.")))
         if record_line % 1000 == 0:
             progress(record_line, total, "Lecture du fichier…")
     if not parsed.rows and not parsed.errors:
@@ -295,6 +316,10 @@ def parse_extract(
                                           "personne à importer."))
     progress(total, total, "Lecture du fichier…")
     return parsed
+
+
+def _identity(row: ExtractRow) -> tuple[str, str, date]:
+    return (validation.fold(row.last_name), validation.fold(row.first_name), row.birth_date)
 
 
 def _records(reader, errors: list[LineError]):
@@ -385,7 +410,8 @@ def import_extract(
         raise ImportRefused(deleted)
     try:
         report = _write(unit, kind, month, lines, known, data, file_name, progress, today)
-        return replace(report, warnings=tuple(parsed.warnings))
+        return replace(report, warnings=tuple(parsed.warnings),
+                       repeated=tuple(parsed.repeated))
     except IntegrityError:
         # Another import wrote some of these people or entries meanwhile: this one is
         # rolled back whole; run again, it adds only what is missing.

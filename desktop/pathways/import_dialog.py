@@ -91,6 +91,10 @@ def summary_text(extract: Extract) -> str:
                      "e-mail non valide : importée" + ("s" if to_check > 1 else "")
                      + " sans, marquée" + ("s" if to_check > 1 else "")
                      + " « coordonnées à vérifier ».")
+    if parsed.repeated:
+        twice = len(parsed.repeated)
+        lines.append(f"{twice} ligne{'s' if twice > 1 else ''} en double (même personne) : "
+                     "comptée une fois.")
     return "\n".join(lines)
 
 

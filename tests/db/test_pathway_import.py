@@ -203,7 +203,7 @@ def test_every_faulty_line_is_reported_with_its_line_number_and_reason():
         ["1 75 01 71 024 571 67", "Rousseau", "Gaël", "28/01/1976", "", "", ""],
         ["1 62 06 71 281 730 93", "", "Chloé", "03/06/1962", "", "", "32/10/2026"],
         ["2 93 09 71 398 322 29", "Blanc", "Raphaël", "15.09.1993", "12", "pas-un-mail", ""],
-        ["2 70 03 71 334 050 51", "Durand", "Léa", "03/03/1970", "", "", ""],
+        ["2 70 03 71 334 050 51", "Durand", "Lina", "03/03/1970", "", "", ""],
         ["1 61 12 71 042 589 80", "Guérin"],
     ]
     parsed = parse(extract(rows))
@@ -214,7 +214,8 @@ def test_every_faulty_line_is_reported_with_its_line_number_and_reason():
         (6, "Le nom est obligatoire."),
         (6, "Date d'entrée impossible « 32/10/2026 »."),
         (7, "Date de naissance illisible « 15.09.1993 » (attendu jj/mm/aaaa ou aaaa-mm-jj)."),
-        (8, "Ce NIR figure déjà ligne 2."),
+        (8, "Ce NIR figure déjà ligne 2 avec une autre identité (nom, prénom ou date de "
+            "naissance) : vérifiez lequel est le bon."),
         (9, "La ligne compte 2 colonnes au lieu de 7."),
     ]
     assert str(parsed.errors[0]) == (
@@ -240,6 +241,20 @@ def test_a_missing_required_column_is_a_line_1_error():
 ])
 def test_empty_files_and_bad_headers_are_refused(data, message):
     assert parse(data).errors == [LineError(1, message)]
+
+
+def test_the_same_person_twice_is_imported_once_and_reported(store, actors):
+    """Extracts merged or a line copied: same NIR, same identity (accents and case aside)."""
+    twice = [PEOPLE[0], PEOPLE[1], ["2 70 03 71 334 050 51", "DURAND", "Lea", "03/03/1970",
+                                    "", "", ""]]
+    parsed = parse(extract(twice))
+    assert (parsed.errors, [str(r) for r in parsed.repeated]) == (
+        [], ["Ligne 4 : même personne que ligne 2, comptée une fois."])
+    report = run_import(store, actors[Role.ADVISER], extract(twice), month=OCTOBER)
+    assert (report.rows, report.new) == (2, 2)
+    assert report.describe().splitlines()[-2:] == [
+        "Lignes en double (même personne, comptée une fois) : 1",
+        "Ligne 4 : même personne que ligne 2, comptée une fois."]
 
 
 def test_a_person_follows_the_people_services_rules_wherever_they_come_from():
