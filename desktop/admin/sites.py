@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.agenda import setup as agenda_setup
+from db.agenda.models import ClosedDay
 from db.org import sites
 from db.org.access import Permission
 from db.org.models import Site, SiteKind
@@ -198,6 +199,7 @@ class ClosedDaysSection(EntriesSection):
         self.label.setPlaceholderText("Inventaire, pont…")
         self.form.add("day", "&Jour", self.day)
         self.form.add("label", "&Motif de la fermeture", self.label)
+        limit_to_columns(self.form, ClosedDay, ("label",))
         self.finish_entries()
 
     def show_site(self, site_id: uuid.UUID | None) -> None:
