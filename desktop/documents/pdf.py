@@ -107,6 +107,7 @@ CELL_FONT_SIZE, CELL_LEADING, CELL_PADDING = 8.5, 11, 3
 # (LayoutError) on a 100,000-character value. A cell keeps its first lines, then « … ».
 MAX_CELL_LINES = 30
 _MAX_LINE_CHARACTERS = 400  # more than any line of a cell, fewer than a pasted novel
+_DEFAULT_CELL_PADDING = 6  # reportlab's, each side of a cell
 
 
 def _cut_wide_word(line: str, font: str, size: float, width: float) -> list[str]:
@@ -144,8 +145,10 @@ def _wrapped(value: str, font: str, width: float) -> str:
     return "\n".join(_fitted_lines(value, font, CELL_FONT_SIZE, width))
 
 
-def cell(value: str, style: ParagraphStyle, width: float) -> Paragraph:
-    """A paragraph for a table cell ``width`` wide: wrapped, and never taller than a page."""
+def cell(value: str, style: ParagraphStyle, column_width: float) -> Paragraph:
+    """A paragraph for a table column ``column_width`` wide: wrapped within the column's
+    default padding, and never taller than a page."""
+    width = column_width - 2 * _DEFAULT_CELL_PADDING
     return Paragraph(text("\n".join(_fitted_lines(value, style.fontName, style.fontSize,
                                                    width))), style)
 
@@ -181,15 +184,11 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence
                      style=TableStyle(commands))
 
 
-_KEY_VALUE_PADDING = 6  # reportlab's default cell padding, each side
-
-
 def key_values(pairs: Sequence[tuple[str, str]], label_width: float = 52 * mm) -> LongTable:
     """A two-column block of labels and values (no header row)."""
     style = styles()
-    value_width = TEXT_WIDTH - label_width - 2 * _KEY_VALUE_PADDING
-    data = [[cell(k, style.cell_head, label_width - 2 * _KEY_VALUE_PADDING),
-             cell(v, style.cell, value_width)] for k, v in pairs]
+    data = [[cell(k, style.cell_head, label_width),
+             cell(v, style.cell, TEXT_WIDTH - label_width)] for k, v in pairs]
     return LongTable(data, colWidths=[label_width, TEXT_WIDTH - label_width], style=TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -240,23 +239,35 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
+def _shortened(value: str, font: str, size: float, width: float) -> str:
+    """One line of ``value`` within ``width``, cut with « … » (a header line cannot wrap)."""
+    if pdfmetrics.stringWidth(value, font, size) <= width:
+        return value
+    kept = value[:int(width / pdfmetrics.stringWidth("n", font, size)) + 1]
+    while kept and pdfmetrics.stringWidth(kept + "…", font, size) > width:
+        kept = kept[:-1]
+    return kept + "…"
+
+
 def _draw_header(info: DocumentInfo):
     def draw(canvas: Canvas, _document) -> None:
         canvas.saveState()
         top = PAGE_HEIGHT - MARGIN + 4 * mm
         canvas.setFillColor(ACCENT)
         canvas.setFont(FONT_BOLD, 9)
-        canvas.drawString(MARGIN, top, info.site_name or "CPAM")
+        canvas.drawString(MARGIN, top, _shortened(info.site_name or "CPAM", FONT_BOLD, 9,
+                                                  TEXT_WIDTH * 0.6))
         canvas.setFont(FONT, 8)
         canvas.setFillColor(MUTED)
         canvas.drawRightString(PAGE_WIDTH - MARGIN, top,
                                f"Édité le {info.printed_at:%d/%m/%Y à %H:%M}")
-        canvas.drawString(MARGIN, top - 4 * mm, info.title)
+        canvas.drawString(MARGIN, top - 4 * mm, _shortened(info.title, FONT, 8, TEXT_WIDTH))
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, top - 6 * mm, PAGE_WIDTH - MARGIN, top - 6 * mm)
         canvas.line(MARGIN, MARGIN - 1 * mm, PAGE_WIDTH - MARGIN, MARGIN - 1 * mm)
-        canvas.drawString(MARGIN, MARGIN - 4 * mm, f"Guichet — {info.author}")
+        canvas.drawString(MARGIN, MARGIN - 4 * mm,
+                          _shortened(f"Guichet — {info.author}", FONT, 8, TEXT_WIDTH * 0.7))
         canvas.restoreState()
     return draw
 
