@@ -170,7 +170,8 @@ class ImportReport:
             f"Coordonnées mises à jour : {self.updated}",
             f"Dont fiches créées dans le registre : {self.people_created}",
             *([f"Coordonnées à vérifier : {to_check} ligne{'s' if to_check > 1 else ''} "
-               "(importées sans le téléphone ou l'e-mail non valide)",
+               f"(importée{'s' if to_check > 1 else ''} sans le téléphone ou l'e-mail non "
+               "valide)",
                *(str(warning) for warning in self.warnings)] if to_check else []),
             *([f"Lignes en double (même personne, comptée une fois) : {len(self.repeated)}",
                *(str(line) for line in self.repeated)] if self.repeated else []),

@@ -59,9 +59,10 @@ class Extract:
 
 def preview_cells(row: extract_import.ExtractRow) -> list[str]:
     """One preview line; the NIR masked as in every list."""
-    phone = validation.format_phone(row.phone) if row.phone else ""
+    to_check = "⚠ à vérifier" if row.contacts_to_check else ""
+    phone = validation.format_phone(row.phone) if row.phone else to_check
     return [str(row.line), validation.mask_nir(row.nir), row.last_name, row.first_name,
-            day(row.birth_date), phone, row.email or "", day(row.entry_date)]
+            day(row.birth_date), phone, row.email or to_check, day(row.entry_date)]
 
 
 def mapping_text(header: list[str]) -> str:

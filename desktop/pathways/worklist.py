@@ -58,7 +58,7 @@ def worklist_cell(row: WorklistRow, column: int) -> str:
             return day(row.birth_date)
         case 4:
             if row.contacts_to_check:
-                return f"{row.phone} · à vérifier" if row.phone else "à vérifier"
+                return f"{row.phone} · ⚠ à vérifier" if row.phone else "⚠ à vérifier"
             return row.phone
         case 5:
             return day(row.entry_date)

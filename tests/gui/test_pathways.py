@@ -176,7 +176,7 @@ def test_lines_imported_without_their_wrong_phone_have_a_chip_of_their_own(
     qtbot.mouseClick(worklist.chips.button("contacts"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: worklist.search.model.rowCount() == 1, timeout=WAIT)
     assert (cells(worklist.search.model, 2), cells(worklist.search.model, 4)) == (
-        ["1 82 04 ** *** *** 44"], ["à vérifier"])
+        ["1 82 04 ** *** *** 44"], ["⚠ à vérifier"])
 
 
 def test_a_faulty_file_is_previewed_with_its_line_numbers_and_writes_nothing(
