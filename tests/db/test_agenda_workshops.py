@@ -31,6 +31,7 @@ from db.people.records import PersonInput
 from db.roles import Role
 from db.unit import Unit
 from tests.db.agenda_setup import make_agenda
+from tests.db.test_races import race
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 MONDAY = date(2026, 3, 16)
@@ -225,22 +226,14 @@ def test_the_same_person_registered_twice_at_the_same_instant(store, actors, cap
     if capacity == 1:
         register(store, setup, session_id, persons[1])  # the seat is someone else's
     barrier = threading.Barrier(2, timeout=10)
-    results = []
 
     def attempt():
-        try:
-            with store.unit(setup.adviser) as unit:
-                barrier.wait()
-                results.append(workshops.register(unit, session_id, persons[0],
-                                                  Channel.RECEPTION, now=NOW))
-        except (ValidationError, ConflictError) as refused:
-            results.append(refused)
+        with store.unit(setup.adviser) as unit:
+            barrier.wait()
+            return workshops.register(unit, session_id, persons[0], Channel.RECEPTION,
+                                      now=NOW)
 
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = race(attempt, attempt)
     assert sorted(type(r).__name__ for r in results) == ["Registration",
                                                          "ValidationError"], results
     assert "est déjà inscrit(e)" in str(next(r for r in results
