@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select
 
 from db.agenda.models import Appointment, AppointmentKind, Channel
@@ -177,6 +178,12 @@ def test_lines_imported_without_their_wrong_phone_have_a_chip_of_their_own(
     qtbot.waitUntil(lambda: worklist.search.model.rowCount() == 1, timeout=WAIT)
     assert (cells(worklist.search.model, 2), cells(worklist.search.model, 4)) == (
         ["1 82 04 ** *** *** 44"], ["⚠ à vérifier"])
+    view = open_entry(qtbot, page, cells(worklist.search.model, 0)[0])
+    texts = [label.text() for label in view.findChildren(QLabel)
+             if label.accessibleName() == "Téléphone"]
+    assert texts == [
+        "aucun numéro connu — ⚠ coordonnées à vérifier : l'extrait donnait un téléphone ou "
+        "un e-mail non valide"]
 
 
 def test_a_faulty_file_is_previewed_with_its_line_numbers_and_writes_nothing(
