@@ -1,4 +1,5 @@
-"""Worklist entries follow the agenda (a handler of ``db.agenda.events``): an appointment
+"""Worklist entries follow the agenda and the registry (handlers of ``db.agenda.events`` and
+``db.people.events``): an appointment
 booked from a worklist and then moved — once or many times — stays the entry's appointment,
 and so does the one booked again after it was cancelled or missed.
 
@@ -6,9 +7,12 @@ Moving an appointment makes a new row (the old one becomes « reporté »), so t
 carried over when the agenda says so (``AppointmentMoved``), in the same transaction. A
 rebooking is a new appointment of the same person for the same motive, booked within
 ``REBOOKING_DAYS`` of the pathway's « RDV pris », while the entry's appointment was cancelled
-or missed (``AppointmentBooked``). The entry always names the appointment that is current: the
-funnel counts « RDV honorés » with one join, and the entry, the person's record and the
-report agree on which appointment it is.
+or missed (``AppointmentBooked``). And an entry imported with « coordonnées à vérifier » is
+checked once an adviser saved the person's phone or e-mail (``ContactsChanged``).
+
+The entry always names the appointment that is current: the funnel counts « RDV honorés »
+with one join, and the entry, the person's record and the report agree on which appointment
+it is.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from sqlalchemy.orm import aliased
 from db.agenda.events import AppointmentBooked, AppointmentMoved
 from db.agenda.models import Appointment, AppointmentStatus
 from db.pathways.models import PathwayEntry, PathwayStatus
+from db.people.events import ContactsChanged
 from db.unit import Unit, rows
 from db.unit.audit import ids
 from db.unit.events import subscribe
@@ -60,3 +65,11 @@ def appointment_booked(unit: Unit, booked: AppointmentBooked) -> None:
     if entry is not None:
         rows.save(unit, entry, {"appointment_id": new.id}, action="follow",
                   **ids(appointment_id=new.id, rebooked_from_id=entry.appointment_id))
+
+
+@subscribe(ContactsChanged)
+def contacts_changed(unit: Unit, changed: ContactsChanged) -> None:
+    """The person's phone or e-mail was saved by hand: their lines are checked."""
+    for entry in unit.session.scalars(select(PathwayEntry).where(
+            PathwayEntry.person_id == changed.person_id, PathwayEntry.contacts_to_check)):
+        rows.save(unit, entry, {"contacts_to_check": False}, action="contacts_checked")

@@ -15,6 +15,7 @@ from db.errors import ValidationError
 from db.org.access import Permission
 from db.org.staff import staff_names
 from db.people import rules
+from db.people.events import ContactsChanged
 from db.people.labels import PROFESSIONS, display_name
 from db.people.models import Person, PersonKind
 from db.unit import INCLUDE_DELETED, Unit, audit, rows, text
@@ -144,7 +145,9 @@ def update_person(
     if not unit.actor.can(Permission.VIEW_NIR):
         # The form showed this role the NIR masked: it keeps the stored one, unchanged.
         data = replace(data, nir=person.nir or "")
-    rows.save(unit, person, _validate(unit.session, data, person_id))
+    changed = rows.save(unit, person, _validate(unit.session, data, person_id))
+    if {"phone", "email"} & set(changed):
+        unit.raise_event(ContactsChanged(person.id))
     return person.version
 
 

@@ -10,6 +10,7 @@ import csv
 import io
 import random
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -321,6 +322,24 @@ def test_a_wrong_phone_or_e_mail_is_imported_empty_flagged_and_reported(store, a
         moreau = session.scalar(select(Person).where(Person.last_name == "Moreau"))
         assert (moreau.phone, moreau.email) == (None, "kevin.moreau@exemple.fr")
     assert flagged == {"Durand": False, "Moreau": True, "Lefebvre": True}
+
+    # An adviser saves Moreau's record: the city alone checks nothing, the phone does.
+    with store.unit(actors[Role.ADVISER]) as unit:
+        record = people_records.get_person(unit, moreau.id)
+        version = people_records.update_person(unit, moreau.id, record.version,
+                                               replace(record.data, city="Grenoble"))
+    assert to_check(store) == {"Moreau", "Lefebvre"}
+    with store.unit(actors[Role.ADVISER]) as unit:
+        people_records.update_person(unit, moreau.id, version, replace(
+            record.data, city="Grenoble", phone="06 18 40 21 80"))
+    assert to_check(store) == {"Lefebvre"}
+
+
+def to_check(store) -> set[str]:
+    with store.session() as session:
+        return set(session.scalars(select(Person.last_name).join(
+            PathwayEntry, PathwayEntry.person_id == Person.id)
+            .where(PathwayEntry.contacts_to_check)))
 
 
 # -- writing -------------------------------------------------------------------------------
