@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 import uuid
 from collections.abc import Callable, Sequence
@@ -73,15 +74,21 @@ def _month(value: str):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 def _day(value: str) -> date:
-    try:
-        # Strictly YYYY-MM-DD: fromisoformat alone also takes « 20260330 » or « 2026-W14-1 ».
-        if len(value) != 10 or value[4] != "-" or value[7] != "-":
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
+    # Strictly YYYY-MM-DD: fromisoformat alone also takes « 20260330 » or « 2026-W14-1 ».
+    match = _ISO_DAY.fullmatch(value)
+    if match is None:
         raise argparse.ArgumentTypeError(
-            f"date attendue au format AAAA-MM-JJ (par exemple 2026-03-30) : « {value} »"
+            f"date attendue au format AAAA-MM-JJ (par exemple 2026-03-30) : « {value} »")
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        # The format was right: say what is wrong with the date itself.
+        raise argparse.ArgumentTypeError(
+            f"la date « {value} » n'existe pas (mois de 01 à 12, jour dans le mois)"
         ) from None
 
 
