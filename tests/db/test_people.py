@@ -122,7 +122,7 @@ def _odd_search_strings() -> list[str]:
     assert len(folding_to_punctuation) > 40
     return [*folding_to_punctuation, *(f"lef{c}" for c in folding_to_punctuation[:20]),
             "l'été", "a\\b", "&", "!x", "x:*", "(", "lef & !", "ﬁn", "lèf'", "'", "\\",
-            "<->", "lef | éloïse", "é:*", "a''b"]
+            "<->", "lef | éloïse", "é:*", "a''b", "lef\x00", "\x00", "06\x00"]
 
 
 def test_every_string_typed_in_a_search_box_gives_results_or_none(store, actors):
