@@ -17,10 +17,13 @@ Revises: 0008_seeded_ids
   shows a delay running out among the late cases.
 """
 
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import sqlalchemy as sa
 from alembic import op
+
+from db.base import UTCDateTime
 
 revision = "0010_registration_rules"
 down_revision = "0008_seeded_ids"
@@ -69,7 +72,47 @@ _LIVE_WORKSHOP_SEAT = ("workshop_session_id IS NOT NULL AND deleted_at IS NULL "
 _STILL_WAITING = "appointment_id IS NULL AND withdrawn_at IS NULL AND deleted_at IS NULL"
 
 
+def _registered_twice() -> None:
+    """What the races left before the indexes existed: the later seats of a person in a
+    session are cancelled by the service (their seats given back), the later places on a
+    waiting list withdrawn, and a place of someone who holds a seat withdrawn too — the
+    earliest registration is the one kept."""
+    bind = op.get_bind()
+    now = datetime.now(UTC)
+
+    def write(statement: str, **values) -> None:
+        bind.execute(sa.text(statement).bindparams(sa.bindparam("now", type_=UTCDateTime())),
+                     {"now": now, **values})
+
+    seats = bind.execute(sa.text(
+        f"SELECT id, workshop_session_id, person_id FROM appointment WHERE {_LIVE_WORKSHOP_SEAT}"
+        " ORDER BY workshop_session_id, person_id, created_at, id")).all()
+    seen: set[tuple] = set()
+    for appointment_id, session_id, person_id in seats:
+        if (session_id, person_id) not in seen:
+            seen.add((session_id, person_id))
+            continue
+        write("UPDATE appointment SET status = 'cancelled', cancelled_by = 'service', "
+              "cancel_reason = :reason, version = version + 1, updated_at = :now "
+              "WHERE id = :id", reason="Inscription en double à la même session",
+              id=appointment_id)
+        write("UPDATE workshop_session SET seats_taken = seats_taken - 1, "
+              "version = version + 1, updated_at = :now WHERE id = :id AND seats_taken > 0",
+              id=session_id)
+    places = bind.execute(sa.text(
+        f"SELECT id, workshop_session_id, person_id FROM waiting_list_entry WHERE "
+        f"{_STILL_WAITING} ORDER BY workshop_session_id, person_id, requested_at, created_at, id"
+    )).all()
+    for entry_id, session_id, person_id in places:
+        if (session_id, person_id) not in seen:
+            seen.add((session_id, person_id))
+            continue
+        write("UPDATE waiting_list_entry SET withdrawn_at = :now, version = version + 1, "
+              "updated_at = :now WHERE id = :id", id=entry_id)
+
+
 def _one_registration_per_person() -> None:
+    _registered_twice()
     for name, table, condition in (
             ("uq_appointment_workshop_seat", "appointment", _LIVE_WORKSHOP_SEAT),
             ("uq_waiting_list_entry_person", "waiting_list_entry", _STILL_WAITING)):
