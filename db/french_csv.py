@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from db import validation
+from db.wording import thousands
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
@@ -48,16 +49,28 @@ def header_key(name: str) -> str:
     return _NOT_ALNUM.sub("", validation.fold(name))
 
 
-def records(text: str, delimiter: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The header, and each non-blank record with the line it starts on."""
+def records(text: str, delimiter: str, errors: list[LineError]
+            ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header, and each non-blank record with the line it starts on. A record the csv
+    module cannot read (a field over its limit, most often an unclosed quote that swallowed
+    the rest of the file) ends the reading with a line error in ``errors``, not a crash."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, [])
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
-        line = reader.line_num + 1  # where the next record starts
-        for record in reader:
-            record_line, line = line, reader.line_num + 1
+        while True:
+            start = reader.line_num + 1  # where the next record starts
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                errors.append(LineError(start, (
+                    f"Ligne illisible : un champ dépasse {thousands(csv.field_size_limit())} "
+                    "caractères (un guillemet « \" » jamais refermé ?) ; la suite du fichier "
+                    "n'a pas été lue.")))
+                return
             if any(cell.strip() for cell in record):  # « ;;;; » lines spreadsheets leave
-                yield record_line, record
+                yield start, record
 
     return header, numbered()

@@ -23,6 +23,10 @@ def compact(value: str) -> str:
     return _SEPARATORS.sub("", value or "").upper()
 
 
+NIR_KEY_MISMATCH = ("La clé du NIR (les 2 derniers chiffres) ne correspond pas aux 13 premiers "
+                    "caractères : vérifiez le numéro sur la carte Vitale ou l'attestation.")
+
+
 def clean_nir(value: str) -> str:
     """A NIR without spaces (15 characters), key checked; Corsica keeps 2A/2B."""
     from stdnum.exceptions import InvalidChecksum, ValidationError
@@ -40,10 +44,9 @@ def clean_nir(value: str) -> str:
     try:
         stdnum_nir.validate(number)
     except InvalidChecksum:
-        expected = stdnum_nir.calc_check_digits(number[:13])
-        raise ValueError(
-            f"La clé du NIR est fausse : pour ces 13 caractères, elle vaut {expected}."
-        ) from None
+        # Never the right key: an adviser who mistyped a digit would type it in and save a
+        # wrong NIR, which the key is there to catch.
+        raise ValueError(NIR_KEY_MISMATCH) from None
     except ValidationError:
         raise ValueError(
             "Le NIR n'est pas valide : 13 chiffres (2A ou 2B pour la Corse) suivis de la clé."
@@ -165,3 +168,24 @@ def fold(text: str) -> str:
     """Lower case without accents: « Éloïse » → « eloise »."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+_WORD = re.compile(r"\w+")
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a search box, folded first and split after: folding may turn a letter
+    into punctuation (« ⑴ » → « (1) », « ﹰ »…), which must not reach a full-text query."""
+    return _WORD.findall(fold(query))
+
+
+def prefix_tsquery(words: list[str]) -> str:
+    """A PostgreSQL ``to_tsquery`` text matching every word as a prefix. Each word is quoted
+    as a lexeme, so that no string typed in a search box is a tsquery syntax error."""
+    return " & ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "':*"
+                      for w in words)
+
+
+def prefix_fts5(words: list[str]) -> str:
+    """The SQLite FTS5 ``MATCH`` text of the same search: each word a quoted prefix."""
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 import uuid
 from collections.abc import Callable, Sequence
@@ -78,15 +79,21 @@ def _month(value: str):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 def _day(value: str) -> date:
-    try:
-        # Strictly YYYY-MM-DD: fromisoformat alone also takes « 20260330 » or « 2026-W14-1 ».
-        if len(value) != 10 or value[4] != "-" or value[7] != "-":
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
+    # Strictly YYYY-MM-DD: fromisoformat alone also takes « 20260330 » or « 2026-W14-1 ».
+    match = _ISO_DAY.fullmatch(value)
+    if match is None:
         raise argparse.ArgumentTypeError(
-            f"date attendue au format AAAA-MM-JJ (par exemple 2026-03-30) : « {value} »"
+            f"date attendue au format AAAA-MM-JJ (par exemple 2026-03-30) : « {value} »")
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        # The format was right: say what is wrong with the date itself.
+        raise argparse.ArgumentTypeError(
+            f"la date « {value} » n'existe pas (mois de 01 à 12, jour dans le mois)"
         ) from None
 
 
@@ -180,8 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     letter.add_argument("-o", dest="output", required=True, metavar="FICHIER",
                         help="fichier .pdf à écrire (remplacé s'il existe)")
     report = pdfs.add_parser("report", help="rapport d'activité mensuel")
-    report.add_argument("--month", required=True, type=_month, metavar="AAAA-MM",
-                        help="mois du rapport")
+    report.add_argument("--month", type=_month, metavar="AAAA-MM",
+                        help="mois du rapport ; par défaut celui qu'ouvre le tableau de bord "
+                             "(le mois en cours dès que sa cohorte de parcours est importée, "
+                             "sinon le dernier mois complet)")
     report.add_argument("-o", dest="output", required=True, metavar="FICHIER",
                         help="fichier .pdf à écrire (remplacé s'il existe)")
     add_login_options(report, "éditer le rapport (il doit pouvoir consulter le tableau de "
@@ -333,20 +342,27 @@ def cmd_export_pdf_report(args) -> int:
     Without ``--login`` the report is the unattended batch job: it holds only aggregate
     figures, so it is edited as a manager would see it, in the name of no one."""
     import uuid
+    from datetime import datetime
 
+    from db.mediation.common import OFFICE_TIME_ZONE
     from db.org.access import Actor
+    from db.pathways.months import month_to_show
     from db.roles import Role
     from desktop.documents import monthly_report, write_atomically
+    from desktop.documents.pdf import AUTOMATIC_EXPORT
 
     output = _output(args, "export pdf report")
 
     def automatic() -> Actor:  # the figures as a manager sees them, in no one's name
-        return Actor(uuid.UUID(int=0), "", "Rapport automatique", Role.MANAGER)
+        return Actor(uuid.UUID(int=0), "", AUTOMATIC_EXPORT, Role.MANAGER)
 
-    write_atomically(output, in_unit(
-        args, lambda unit: monthly_report.monthly_report(unit, args.month), args.login,
-        system_actor=automatic))
-    print(f"Rapport d'activité — {monthly_report.month_label(args.month)} — exporté dans "
+    def work(unit) -> tuple[date, bytes]:
+        month = args.month or month_to_show(unit, datetime.now(OFFICE_TIME_ZONE).date())
+        return month, monthly_report.monthly_report(unit, month)
+
+    month, content = in_unit(args, work, args.login, system_actor=automatic)
+    write_atomically(output, content)
+    print(f"Rapport d'activité — {monthly_report.month_label(month)} — exporté dans "
           f"{output}")
     return EXIT_OK
 

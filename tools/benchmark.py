@@ -40,8 +40,8 @@ import icalendar  # noqa: E402
 from sqlalchemy import exists, func, select  # noqa: E402
 from stdnum.fr import nir as stdnum_nir  # noqa: E402
 
-from db.agenda import appointments, slots  # noqa: E402
-from db.agenda.models import AppointmentKind, Motive  # noqa: E402
+from db.agenda import appointments, booking, slots  # noqa: E402
+from db.agenda.models import AppointmentKind, CancelledBy, Channel, Motive  # noqa: E402
 from db.dashboard import figures as dashboard_figures  # noqa: E402
 from db.demo import context as demo_context  # noqa: E402
 from db.demo import generate as demo_generate  # noqa: E402
@@ -268,7 +268,32 @@ register(ICALENDAR_ALONE, icalendar_alone)
 register("export .ics d'une année d'un conseiller",
          lambda bench, run: ical.publish(_year_entries(bench)),
          relative_to=ICALENDAR_ALONE, factor=1.5)
+def book_and_commit(bench: Bench, index: int) -> Elapsed:
+    """A booking as the dialog saves it, committed (the disk sync included: SQLite runs with
+    synchronous = FULL), timed to the commit's return; then cancelled, untimed, so that
+    every run finds the same agenda."""
+    with bench.store.unit(bench.actor) as unit:
+        motive = unit.session.scalar(select(Motive.id).where(Motive.code == "IJ"))
+        first = date.today() + timedelta(days=7 + index % 14)
+        slot = slots.free_slots(unit, motive, AppointmentKind.PHYSICAL, [bench.actor.site_id],
+                                first, first + timedelta(days=6), adviser_id=bench.actor.id,
+                                limit=1)[0]
+        person = unit.session.scalar(select(Person.id).where(Person.nir.is_not(None))
+                                     .offset(index % 1000).limit(1))
+    request = booking.BookingRequest(person, slot.adviser_id, slot.site_id, motive,
+                                     AppointmentKind.PHYSICAL, slot.starts_at, Channel.RECEPTION)
+    start = time.perf_counter()
+    with bench.store.unit(bench.actor) as unit:
+        appointment_id = booking.book_appointment(unit, request)
+    elapsed = Elapsed((time.perf_counter() - start) * 1000)
+    with bench.store.unit(bench.actor) as unit:
+        booking.cancel_appointment(unit, appointment_id, 1, CancelledBy.SERVICE,
+                                   "mesure de performance")
+    return elapsed
+
+
 register("agenda de la semaine d'un conseiller", week_of_adviser, budget_ms=30)
+register("prise de rendez-vous enregistrée (commit compris)", book_and_commit, budget_ms=100)
 register("créneaux libres sur 4 semaines (un site)", free_slots_four_weeks, budget_ms=50)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -61,6 +62,12 @@ class AppointmentStatus(enum.StrEnum):
     CANCELLED = "cancelled"
     RESCHEDULED = "rescheduled"
     RESOLVED_AT_PREPARATION = "resolved_at_preparation"
+
+
+# The partial unique indexes' conditions (migration 0010 creates them with the same text).
+LIVE_WORKSHOP_SEAT = ("workshop_session_id IS NOT NULL AND deleted_at IS NULL "
+                      "AND status IN ('booked', 'honoured', 'no_show')")
+STILL_WAITING = "appointment_id IS NULL AND withdrawn_at IS NULL AND deleted_at IS NULL"
 
 
 class CancelledBy(enum.StrEnum):
@@ -236,6 +243,11 @@ class Appointment(SectorScoped, Entity):
         Index("ix_appointment_session", "workshop_session_id"),
         Index("ix_appointment_ical_uid", "ical_uid"),
         Index("ix_appointment_rescheduled_from", "rescheduled_from_id"),
+        # One seat per person and workshop session, held by the database: two advisers
+        # registering the same person at the same instant cannot both succeed.
+        Index("uq_appointment_workshop_seat", "workshop_session_id", "person_id",
+              unique=True, sqlite_where=text(LIVE_WORKSHOP_SEAT),
+              postgresql_where=text(LIVE_WORKSHOP_SEAT)),
     )
 
 
@@ -278,4 +290,9 @@ class WaitingListEntry(Entity):
 
     __table_args__ = (
         Index("ix_waiting_list_entry_session", "workshop_session_id", "requested_at"),
+        # And one place on the waiting list (see ``db.agenda.workshops.register`` for a seat
+        # against a place).
+        Index("uq_waiting_list_entry_person", "workshop_session_id", "person_id",
+              unique=True, sqlite_where=text(STILL_WAITING),
+              postgresql_where=text(STILL_WAITING)),
     )

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.agenda.booking import create_busy, new_ical_uid, record_outcome, slot_taken
@@ -125,20 +126,35 @@ def register(
     now = require_aware(now or utcnow())
     if workshop.starts_at <= now:
         raise ValidationError({"session": "Cette session d'atelier a déjà commencé."})
-    already = session.scalar(select(func.count()).select_from(Appointment).where(
-        Appointment.workshop_session_id == session_id, Appointment.person_id == person_id,
-        Appointment.status == AppointmentStatus.BOOKED))
-    if already or _waiting_entry(session, session_id, person_id) is not None:
-        raise ValidationError({"person_id": (
-            f"{display_name(person)} est déjà inscrit(e) à cette session.")})
-    if rows.take(unit, workshop, "seats_taken", limit="capacity"):
-        return Registration(_register(unit, workshop, person_id, channel), None)
-    entry = rows.create(unit, WaitingListEntry(
-        workshop_session_id=session_id, person_id=person_id, channel=channel,
-        requested_at=now), action=None)
+    # The session's row locked first (PostgreSQL; SQLite has one writer at a time): two
+    # registrations of one session are checked one after the other, so that the same person
+    # cannot get a seat and a place on the waiting list at once. Two seats or two places are
+    # refused by the database itself (the partial unique indexes), whatever the code.
+    session.execute(select(WorkshopSession.id).where(WorkshopSession.id == session_id)
+                    .with_for_update())
+    name = display_name(person)
+    if _already_registered(session, session_id, person_id):
+        raise ValidationError({"person_id": f"{name} est déjà inscrit(e) à cette session."})
+    try:
+        if rows.take(unit, workshop, "seats_taken", limit="capacity"):
+            return Registration(_register(unit, workshop, person_id, channel), None)
+        entry = rows.create(unit, WaitingListEntry(
+            workshop_session_id=session_id, person_id=person_id, channel=channel,
+            requested_at=now), action=None)
+    except IntegrityError:
+        raise ConflictError(f"{name} vient d'être inscrit(e) à cette session "
+                            "sur un autre poste : rien n'a été enregistré.") from None
     record(unit, "wait", "workshop_session", session_id,
            **ids(person_id=person_id, entry_id=entry.id))
     return Registration(None, len(_waiting(session, session_id)))
+
+
+def _already_registered(session: Session, session_id: uuid.UUID, person_id: uuid.UUID) -> bool:
+    """A seat (booked) or a place on the waiting list of this session."""
+    seated = session.scalar(select(func.count()).select_from(Appointment).where(
+        Appointment.workshop_session_id == session_id, Appointment.person_id == person_id,
+        Appointment.status == AppointmentStatus.BOOKED))
+    return bool(seated) or _waiting_entry(session, session_id, person_id) is not None
 
 
 def _waiting_entry(session, session_id, person_id) -> WaitingListEntry | None:

@@ -5,6 +5,9 @@ Every count is computed by an aggregate query (GROUP BY in the database); the li
 figure is selected by the same SQL condition the count was grouped on (``drill_ids``), so the
 dashboard, the PDF report and the lists agree by construction. A month is the calendar month
 on the office's clock (Europe/Paris) for every site, so that the sites add up to the total.
+The month the dashboard, the Parcours page and the report open on is one rule,
+``db.pathways.months.month_to_show`` (the last complete month until the current one has its
+pathway cohort).
 
 What each role sees: the office's activity (appointments, preparations, call-backs,
 pathways) goes to those who hold the dashboard and see the agenda (managers,

@@ -93,6 +93,13 @@ FUTURE_OUTCOMES = [(AppointmentStatus.BOOKED, 92), (AppointmentStatus.CANCELLED,
 CANCEL_REASONS = {CancelledBy.PERSON: ["Empêchement", "Démarche faite en ligne", "Malade"],
                   CancelledBy.SERVICE: ["Conseiller absent", "Fermeture exceptionnelle"]}
 RESCHEDULED_SHARE = 0.03
+CALLBACK_REQUESTS = (
+    "Paiement des indemnités journalières en attente", "Question sur un remboursement",
+    "Demande d'attestation de droits", "Carte Vitale perdue, demande de remplacement",
+    "Changement d'adresse et de coordonnées bancaires", "Dossier C2S : pièces à fournir",
+    "Rappeler après 14 h", "Courrier reçu incompris, souhaite une explication",
+    "Déclaration de grossesse : quelles démarches ?", "Accès au compte ameli bloqué",
+)
 
 
 def _pick(rng: random.Random, weighted: list[tuple]) -> object:
@@ -350,7 +357,9 @@ def _callbacks(agenda: _Agenda, count: int) -> None:
             "person_id": rng.choice(beneficiaries) if known else None,
             "contact_name": "" if known else "Contact sans dossier",
             "contact_phone": None if known else f"+3347612{rng.randrange(10**4):04d}",
-            "contact_email": None, "motive_id": rng.choice(motive_ids), "reason": "",
+            "contact_email": None, "motive_id": rng.choice(motive_ids),
+            # What the person asked, as the counter wrote it down (the form's « Demande »).
+            "reason": rng.choice(CALLBACK_REQUESTS) if rng.random() < 0.85 else "",
             "requested_at": requested_at, "due_at": due_at, "outcome": outcome,
             "outcome_at": (min(due_at + timedelta(hours=rng.uniform(-20, 6)), context.midnight)
                            if outcome else None),

@@ -240,8 +240,7 @@ def add_mediation_cases(context, rng: random.Random) -> None:
         }
         derived = SimpleNamespace(**row)
         deadlines.refresh(derived, draft.waits, policy, calendar)
-        for name in ("is_open", "acknowledgement_due_on", "handling_due_on", "paused_days",
-                     "paused_since", "follow_up_on"):
+        for name in deadlines.DERIVED_COLUMNS:
             row[name] = getattr(derived, name)
         cases.append(row)
         for wait in draft.waits:

@@ -4,8 +4,9 @@ The yearly volumes are one CPAM's (DOMAIN.md): about 486 ALD, 739 maternity and 
 invalidity entries, whatever the size of the set. The cohort of month M lists people whose
 situation began in M; it is imported early in M+1 and worked in the weeks after, so the
 older cohorts are closed and the latest one is still being called: every worklist state
-appears. Each kind's booking motive is the agenda step's (ALD, MAT, INV); booked entries
-carry no appointment id (the agenda step lays out its own appointments).
+appears. Each kind's booking motive is the agenda step's (ALD, MAT, INV); each booked entry
+has its phone appointment (``db.demo.pathway_bookings``): honoured, missed or still to come,
+so that the funnels' « RDV honorés » are a real share of « RDV pris ».
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from db.agenda.models import Motive
+from db.agenda.models import Appointment, AppointmentStatus, Motive
+from db.demo.pathway_bookings import PathwayBookings
 from db.pathways.models import (
     AttemptResult,
     Offer,
@@ -30,6 +32,7 @@ from db.pathways.models import (
     PersonOffer,
     Segment,
 )
+from db.pathways.offers import segment_for
 from db.people.models import Person, PersonKind
 from db.roles import Role
 from db.unit import rows
@@ -39,8 +42,6 @@ YEARLY = {"ald": 486, "maternity": 739, "invalidity": 140}
 PUBLICS = {"ald": (False, 18, 95), "maternity": (True, 18, 45), "invalidity": (False, 20, 62)}
 # The agenda step's motive of each pathway: the booking dialog's preset.
 MOTIVES = {"ald": "ALD", "maternity": "MAT", "invalidity": "INV"}
-# The segment whose offers fit the pathway best.
-SEGMENTS = {"ald": "chronic", "maternity": "expecting", "invalidity": "work_stoppage"}
 OUTCOME_WEIGHTS = {PathwayOutcome.BOOKED: 55, PathwayOutcome.DECLINED: 15,
                    PathwayOutcome.UNREACHABLE: 20, PathwayOutcome.NOT_CONCERNED: 10}
 MONTHS = 12
@@ -85,6 +86,7 @@ class _Cohorts:
         self.entries: list[dict] = []
         self.attempts: list[dict] = []
         self.person_offers: list[dict] = []
+        self.bookings = PathwayBookings(context, context.random_for("pathway_bookings"))
 
     def row(self, at: datetime, updated: datetime | None = None, version: int = 1) -> dict:
         return {"id": uuid.UUID(int=self.rng.getrandbits(128), version=4), "created_at": at,
@@ -154,6 +156,10 @@ class _Cohorts:
                 status = PathwayStatus.DONE
         if reached_at is not None:
             self.offer(code, entry["id"], person_id, reached_at, adviser.id)
+        appointment_id = None
+        if outcome is PathwayOutcome.BOOKED:
+            appointment_id = self.bookings.book(person_id, MOTIVES[code], outcome_at,
+                                                adviser.id)
         changes = tries + (outcome is not None) + (status is PathwayStatus.DONE) + 1
         entry |= {
             "updated_at": moment, "version": changes + 1, "kind_id": record["kind_id"],
@@ -161,13 +167,13 @@ class _Cohorts:
             "entry_date": month + timedelta(days=rng.randint(0, 27)), "status": status,
             "outcome": outcome, "assigned_to_id": adviser.id, "attempts": tries,
             "last_attempt_at": last_attempt, "reached_at": reached_at,
-            "outcome_at": outcome_at, "appointment_id": None,
+            "outcome_at": outcome_at, "appointment_id": appointment_id,
         }
         self.entries.append(entry)
 
     def offer(self, code: str, entry_id, person_id, at: datetime, adviser_id) -> None:
         rng = self.rng
-        choices = self.offers.get(SEGMENTS[code], [])
+        choices = self.offers.get(segment_for(code, None), [])
         for offer_id in rng.sample(choices, min(len(choices), rng.randint(0, 3))):
             self.person_offers.append(self.row(at) | {
                 "person_id": person_id, "offer_id": offer_id, "entry_id": entry_id,
@@ -188,6 +194,9 @@ def add_pathways(context, rng: random.Random) -> None:
         for month in months:
             cohorts.cohort(code, month, is_latest=month == months[-1])
     label = "Parcours…"
+    appointments = cohorts.bookings.rows
+    context.insert_rows(Appointment, appointments, len(appointments), label)
+    context.counts["appointments"] = context.counts.get("appointments", 0) + len(appointments)
     context.insert_rows(PathwayImport, cohorts.imports, len(cohorts.imports), label)
     context.insert_rows(PathwayEntry, cohorts.entries, len(cohorts.entries), label)
     context.insert_rows(PathwayAttempt, cohorts.attempts, len(cohorts.attempts), label)
@@ -197,7 +206,11 @@ def add_pathways(context, rng: random.Random) -> None:
     by_kind = {code: sum(e["kind_id"] == cohorts.kinds[code].id for e in entries)
                for code in YEARLY}
     booked = sum(e["outcome"] is PathwayOutcome.BOOKED for e in entries)
+    held = cohorts.bookings.counts({e["appointment_id"] for e in entries})
     context.lines.append(
         f"{len(entries)} personnes dans les parcours sur 12 mois (ALD {by_kind['ald']}, "
         f"maternité {by_kind['maternity']}, invalidité {by_kind['invalidity']}), "
-        f"{booked} rendez-vous pris, {len(cohorts.person_offers)} offres sur rebond")
+        f"{booked} rendez-vous pris ({held.get(AppointmentStatus.HONOURED, 0)} honorés, "
+        f"{held.get(AppointmentStatus.NO_SHOW, 0)} absents, "
+        f"{held.get(AppointmentStatus.BOOKED, 0)} à venir ou à renseigner), "
+        f"{len(cohorts.person_offers)} offres sur rebond")

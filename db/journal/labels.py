@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "assign": "Attribution",
     "import": "Import",
     "offers": "Offres sur rebond",
+    "contacts_checked": "Coordonnées vérifiées",
     # Mediation
     "transition": "Changement d'état",
     "acknowledge": "Accusé de réception",

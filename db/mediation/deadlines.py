@@ -17,7 +17,20 @@ How each delay is counted, and why:
   10): the follow-up is the team's own work, done on working days of the site's département.
 - **CRA appeal delay** — 2 *calendar* months from the notification of the contested decision
   (statutory, art. R142-1 CSS), suspended from the notice of admissibility until the
-  recommendation (art. L217-7-1 CSS).
+  mediation ends (art. L217-7-1 CSS), then running again for what was left of it at
+  admission. When the mediation ends depends on how it ends (``mediation_end``):
+
+  - a **recommendation**: the day it is issued, sent to both parties that day;
+  - a case **closed without one** — withdrawn by the requester, redirected (to the CRA, the
+    department or the joint commission) or **ended by a court action** — the day it is
+    closed: the closure is what tells the parties the mediation is over. A court action ends
+    the mediation (DOMAIN.md); the requester keeps what was left of the delay, since the CRA
+    remains the prior step the court will ask for;
+  - a request never admitted, or admitted once the delay had run out, suspends nothing.
+
+  A reopened case is under mediation again: the delay is suspended again, for what was left
+  at admission. A delay that runs out within ``CRA_WARNING_DAYS`` is one of the lateness
+  kinds (``overdue_clauses``): the team warns the requester or admits the case in time.
 
 The services store the derived dates on the case (``refresh``) so that the list filters on
 them with plain SQL (``overdue_clause``); ``case_deadlines`` gives the exact figures of one case.
@@ -35,6 +48,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from db.mediation.models import (
+    CaseOutcome,
     CaseStatus,
     MediationCase,
     MediationSettings,
@@ -50,6 +64,11 @@ OPEN_STATUSES = frozenset({
 })
 HANDLING_STATUSES = OPEN_STATUSES - {CaseStatus.RECOMMENDATION_ISSUED}
 CRA_MONTHS = 2
+CRA_WARNING_DAYS = 15  # a CRA delay ending this soon shows among the late cases
+CRA_RUNNING_OUT = "délai de la CRA bientôt échu"
+# The columns ``refresh`` derives (the demo, writing cases in bulk, copies the same).
+DERIVED_COLUMNS = ("is_open", "acknowledgement_due_on", "handling_due_on", "paused_days",
+                   "paused_since", "follow_up_on", "cra_due_on")
 
 
 def add_months(day: date, months: int) -> date:
@@ -95,6 +114,8 @@ def refresh(case: MediationCase, waits: Iterable[MediationWait], settings: Media
     case.is_open = case.status in OPEN_STATUSES
     case.acknowledgement_due_on = acknowledgement_due(case.received_on, settings, calendar)
     case.handling_due_on = handling_due(case.received_on, case.paused_days, settings, calendar)
+    cra = cra_delay(case)
+    case.cra_due_on = cra.deadline if cra is not None else None
 
 
 def overdue_clauses(today: date) -> list[tuple[str, ColumnElement[bool]]]:
@@ -111,11 +132,14 @@ def overdue_clauses(today: date) -> list[tuple[str, ColumnElement[bool]]]:
                 and_(case.paused_since.is_not(None),
                      case.handling_due_on < case.paused_since)))),
         ("relance", and_(case.status == CaseStatus.WAITING, case.follow_up_on < today)),
+        (CRA_RUNNING_OUT, case.cra_due_on.between(
+            today, today + timedelta(days=CRA_WARNING_DAYS))),
     ]
 
 
 def overdue_clause(today: date) -> ColumnElement[bool]:
-    """SQL: the case has a delay past ``today`` (acknowledgement, handling or follow-up)."""
+    """SQL: the case has a delay past ``today`` (acknowledgement, handling or follow-up) or
+    a CRA delay about to run out."""
     return or_(*(clause for _label, clause in overdue_clauses(today)))
 
 
@@ -139,17 +163,21 @@ class NextDue:
     """The nearest delay of a case still running, for the case list."""
 
     on: date
-    label: str  # French: « accusé de réception », « traitement », « relance »
+    label: str  # French: « accusé de réception », « traitement », « relance », « CRA »
 
 
 def next_due(status: CaseStatus, acknowledged_on: date | None, acknowledgement_due_on: date,
              handling_due_on: date, paused_since: date | None,
-             follow_up_on: date | None) -> NextDue | None:
+             follow_up_on: date | None, cra_due_on: date | None = None,
+             today: date | None = None) -> NextDue | None:
     """The earliest of the delays that still run; None once nothing is awaited.
 
     The handling target is left out while paused: it moves every day until the wait ends.
+    The CRA delay counts while it runs and has not run out (``today``).
     """
     running = []
+    if cra_due_on is not None and today is not None and cra_due_on >= today:
+        running.append(NextDue(cra_due_on, "délai de la CRA"))
     if status in OPEN_STATUSES and acknowledged_on is None:
         running.append(NextDue(acknowledgement_due_on, "accusé de réception"))
     if status in HANDLING_STATUSES and paused_since is None:
@@ -161,41 +189,68 @@ def next_due(status: CaseStatus, acknowledged_on: date | None, acknowledgement_d
 
 @dataclass(frozen=True)
 class CraDelay:
-    """What is left of the 2-month delay to seize the Commission de recours amiable."""
+    """The 2-month delay to seize the Commission de recours amiable, as it stands.
 
-    deadline: date | None  # None while suspended (the day it ends is not known yet)
+    ``deadline`` is None while the mediation suspends it (the day it ends is not known yet);
+    ``remaining_days`` is then what will be left once it resumes. ``suspended_on`` and
+    ``resumed_on`` frame the suspension, ``ending`` says what ended it (French, lower case).
+    """
+
+    deadline: date | None
     remaining_days: int
     suspended: bool
+    suspended_on: date | None = None
+    resumed_on: date | None = None
+    ending: str = ""
 
     @property
     def expired(self) -> bool:
         return not self.suspended and self.remaining_days < 0
 
-    def describe(self) -> str:
-        days = f"{self.remaining_days} jour{'s' if abs(self.remaining_days) > 1 else ''}"
-        if self.suspended:
-            return (f"Délai de saisine de la CRA suspendu pendant la médiation : il restera "
-                    f"{days} après la recommandation.")
-        if self.expired:
-            return f"Délai de saisine de la CRA expiré le {self.deadline:%d/%m/%Y}."
-        return f"Délai de saisine de la CRA : {days} restants (jusqu'au {self.deadline:%d/%m/%Y})."
+
+_ENDINGS = {
+    CaseOutcome.WITHDRAWN: "désistement",
+    CaseOutcome.REDIRECTED: "réorientation",
+    CaseOutcome.COURT_ACTION: "recours contentieux",
+}
 
 
-def cra_delay(case: MediationCase, today: date) -> CraDelay | None:
-    """None when no contested decision date is known."""
+def mediation_end(case: MediationCase) -> tuple[date, str] | None:
+    """When the mediation of an admitted case ended, and how (see the module docstring);
+    None while it goes on."""
+    if case.recommendation_on is not None:
+        return case.recommendation_on, "recommandation"
+    if case.status in OPEN_STATUSES:
+        return None
+    ended = case.closed_on or case.handled_on
+    if ended is None:
+        return None
+    return ended, _ENDINGS.get(case.outcome, "clôture")
+
+
+def cra_delay(case: MediationCase, today: date | None = None) -> CraDelay | None:
+    """None when no contested decision date is known. ``remaining_days`` counts to
+    ``today`` (without it, what was left at admission, or 0)."""
     notified = case.decision_notified_on
     if notified is None:
         return None
     deadline = add_months(notified, CRA_MONTHS)
     admitted = case.admitted_on
+
+    def left(until: date) -> int:
+        return (until - today).days if today is not None else 0
+
     # Only a mediation admitted before the delay ran out suspends it.
     if admitted is None or admitted > deadline:
-        return CraDelay(deadline, (deadline - today).days, suspended=False)
+        return CraDelay(deadline, left(deadline), suspended=False)
     left_at_admission = (deadline - admitted).days
-    if case.recommendation_on is None:
-        return CraDelay(None, left_at_admission, suspended=True)
-    resumed = case.recommendation_on + timedelta(days=left_at_admission)
-    return CraDelay(resumed, (resumed - today).days, suspended=False)
+    end = mediation_end(case)
+    if end is None:
+        return CraDelay(None, left_at_admission, True, suspended_on=admitted)
+    ended_on, ending = end
+    resumed = ended_on + timedelta(days=left_at_admission)
+    return CraDelay(resumed, left(resumed), False, suspended_on=admitted,
+                    resumed_on=ended_on, ending=ending)
 
 
 @dataclass(frozen=True)
@@ -210,6 +265,7 @@ class CaseDeadlines:
     follow_up_on: date | None
     overdue: tuple[str, ...]  # French labels of what is late
     cra: CraDelay | None
+    today: date  # the day these figures are for
 
 
 def case_deadlines(case: MediationCase, today: date, calendar: WorkingCalendar,
@@ -232,4 +288,5 @@ def case_deadlines(case: MediationCase, today: date, calendar: WorkingCalendar,
         follow_up_on=case.follow_up_on,
         overdue=overdue,
         cra=cra_delay(case, today),
+        today=today,
     )

@@ -20,6 +20,7 @@ from db.mediation.common import today_in_office
 from db.mediation.deadlines import cra_delay
 from db.mediation.labels import INADMISSIBLE_LABELS, REDIRECTION_LABELS
 from db.mediation.models import CaseOutcome, CaseStatus, LetterKind, LetterTemplate, MediationCase
+from db.mediation.wording import cra_text
 from db.org.access import Permission
 from db.org.models import Site
 from db.people.labels import display_name
@@ -201,7 +202,7 @@ def merge_letter(unit: Unit, case_id: uuid.UUID, kind: LetterKind,
         "motif_irrecevabilite": (INADMISSIBLE_LABELS[case.inadmissible_reason]
                                  if case.inadmissible_reason else ""),
         "orientation": REDIRECTION_LABELS[case.redirection] if case.redirection else "",
-        "delai_cra": cra.describe() if cra else "",
+        "delai_cra": cra_text(cra) if cra else "",
         "mediateur": mediator,
         "site": site.name if site else "CPAM",
         "texte": text.strip(),

@@ -1,7 +1,7 @@
 """Mediation case files: intake, lifecycle, waits, timeline, documents and letter templates.
 
 Deadline columns (``acknowledgement_due_on``, ``handling_due_on``, ``paused_since``,
-``follow_up_on``, ``is_open``) are derived from the rest of the case by
+``follow_up_on``, ``is_open``, ``cra_due_on``) are derived from the rest of the case by
 ``db.mediation.deadlines`` on every write, so that the case list can filter and sort
 on them with plain indexes (see that module for how each delay is counted).
 """
@@ -184,6 +184,8 @@ class MediationCase(Entity):
     paused_days: Mapped[int] = mapped_column(Integer, default=0)
     paused_since: Mapped[date | None] = mapped_column(Date)
     follow_up_on: Mapped[date | None] = mapped_column(Date)
+    # The last day to seize the CRA; None while the mediation suspends the delay.
+    cra_due_on: Mapped[date | None] = mapped_column(Date)
     # Reference, names, decision and summary, folded: what full-text search indexes.
     search_text: Mapped[str] = mapped_column(Text, default="")
 
@@ -200,6 +202,7 @@ class MediationCase(Entity):
         Index("ix_mediation_case_status", "status"),
         Index("ix_mediation_case_motive_id", "motive_id"),
         Index("ix_mediation_case_mediator_id", "mediator_id"),
+        Index("ix_mediation_case_cra_due_on", "cra_due_on"),
     )
 
     @property

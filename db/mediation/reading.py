@@ -46,7 +46,6 @@ SEARCH_LIMIT = 2_000  # as the people search: beyond, the user narrows the filte
 _REFERENCE = re.compile(r"^MED-(\d{4})-(\d{5}|P[0-9A-F]{8})$")
 
 
-_WORD = re.compile(r"\w+")
 
 
 def person_has_case(unit: Unit, person_id: uuid.UUID) -> bool:
@@ -136,18 +135,18 @@ def _timeline(session: Session, case_id: uuid.UUID) -> list[TimelineEntry]:
 
 
 def _text_clause(session: Session, query: str):
-    words = [validation.fold(w) for w in _WORD.findall(query)]
+    words = validation.search_words(query)
     if not words:
         return None
     if session.bind.dialect.name == "sqlite":
-        match = " ".join(f'"{w}"*' for w in words)
+        match = validation.prefix_fts5(words)
         return text(
             "mediation_case.rowid IN (SELECT rowid FROM mediation_case_fts "
             "WHERE mediation_case_fts MATCH :case_match)"
         ).bindparams(case_match=match)
     return text(
         "mediation_case.search_vector @@ to_tsquery('guichet_french', :case_query)"
-    ).bindparams(case_query=" & ".join(f"{w}:*" for w in words))
+    ).bindparams(case_query=validation.prefix_tsquery(words))
 
 
 def _list_query(session: Session, filters: CaseFilter, today: date) -> Select:
@@ -209,7 +208,7 @@ def case_rows(unit: Unit, ids: list[uuid.UUID], *,
         select(case.id, case.reference, case.provisional_reference, case.received_on,
                case.status, case.urgent, case.closed_on, case.follow_up_on,
                case.acknowledged_on, case.acknowledgement_due_on, case.handling_due_on,
-               case.paused_since, Person.kind, Person.last_name, Person.first_name,
+               case.paused_since, case.cra_due_on, Person.kind, Person.last_name, Person.first_name,
                Person.organisation_name, MediationMotive.label, Staff.first_name,
                Staff.last_name)
         .join(Person, Person.id == case.person_id)
@@ -220,7 +219,7 @@ def case_rows(unit: Unit, ids: list[uuid.UUID], *,
     overdue = deadlines.overdue_labels(session, ids, today)
     found = {}
     for (case_id, reference, provisional, received_on, status, urgent, closed_on, follow_up,
-         acknowledged_on, acknowledgement_due, handling_due, paused_since,
+         acknowledged_on, acknowledgement_due, handling_due, paused_since, cra_due_on,
          kind, last, first, organisation, motive, staff_first, staff_last) in rows:
         end = closed_on if status is CaseStatus.CLOSED and closed_on else today
         found[case_id] = CaseRow(
@@ -232,6 +231,7 @@ def case_rows(unit: Unit, ids: list[uuid.UUID], *,
             age_days=(end - received_on).days, overdue=overdue.get(case_id, ()),
             follow_up_on=follow_up,
             next_due=deadlines.next_due(status, acknowledged_on, acknowledgement_due,
-                                        handling_due, paused_since, follow_up),
+                                        handling_due, paused_since, follow_up, cra_due_on,
+                                        today),
         )
     return [found[i] for i in ids if i in found]

@@ -81,8 +81,9 @@ def _read(unit: Unit, data: bytes) -> tuple[list[tuple[int, AccountInput]], list
                                     "en Windows-1252.")]
     if not text.strip():
         return [], [LineError(1, "Le fichier est vide.")]
-    header, numbered = french_csv.records(text, french_csv.sniff_delimiter(
-        text.split("\n", 1)[0]))
+    errors: list[LineError] = []
+    header, numbered = french_csv.records(
+        text, french_csv.sniff_delimiter(text.split("\n", 1)[0]), errors)
     columns = {_HEADER_NAMES[key]: index for index, name in enumerate(header)
                if (key := french_csv.header_key(name)) in _HEADER_NAMES}
     missing = [name for name in REQUIRED if name not in columns]
@@ -91,7 +92,7 @@ def _read(unit: Unit, data: bytes) -> tuple[list[tuple[int, AccountInput]], list
                                  + ", ".join(f"« {name} »" for name in missing)
                                  + f" (colonnes attendues : {', '.join(REQUIRED + OPTIONAL)}).")]
     sites = {site.name.casefold(): site.id for site in unit.session.scalars(select(Site))}
-    inputs, errors, first_line_of = [], [], {}
+    inputs, first_line_of = [], {}
     for line, record in numbered:
         values = {name: record[index].strip() if index < len(record) else ""
                   for name, index in columns.items()}

@@ -11,6 +11,11 @@ parses again, refuses the whole file with every faulty line numbered as in the f
 is line 1) or writes it: people matched by NIR (created when unknown, with the people service's
 rules; phone and e-mail updated when the extract is newer than the record), one worklist entry
 per person not yet in the pathway that month, one import record, the audit trail.
+
+Only identity refuses a file (NIR, names, birth date, the same NIR twice): a phone or an e-mail
+that is not valid is imported empty, the line flagged « coordonnées à vérifier » (a chip of
+the worklist) and listed as a warning of the report — one wrong number must not keep 499
+people out of the month's worklist.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -35,6 +40,7 @@ from db.org.access import Permission
 from db.pathways.kinds import kind_by_code
 from db.pathways.models import PathwayEntry, PathwayImport, PathwayKind
 from db.pathways.months import first_of_month
+from db.people import rules as people_rules
 from db.people.models import Person, PersonKind
 from db.unit import Unit, rows
 from db.wording import month_label
@@ -70,6 +76,32 @@ class ImportRefused(GuichetError):
 
 
 @dataclass(frozen=True)
+class LineWarning:
+    """A contact detail of the extract left out: the line is imported, to check."""
+
+    line: int
+    field: str  # French: « téléphone », « e-mail »
+    value: str
+
+    def __str__(self) -> str:
+        value = self.value if len(self.value) <= 60 else self.value[:59] + "…"
+        return (f"Ligne {self.line} : {self.field} « {value} » non valide, importé vide "
+                "(coordonnées à vérifier).")
+
+
+@dataclass(frozen=True)
+class RepeatedLine:
+    """The same person (NIR and identity) as an earlier line: imported once."""
+
+    line: int
+    first_line: int
+
+    def __str__(self) -> str:
+        return (f"Ligne {self.line} : même personne que ligne {self.first_line}, "
+                "comptée une fois.")
+
+
+@dataclass(frozen=True)
 class ExtractRow:
     """One person of the extract, cleaned: NIR compact, phone E.164, e-mail normalised."""
 
@@ -81,12 +113,15 @@ class ExtractRow:
     phone: str | None
     email: str | None
     entry_date: date | None
+    contacts_to_check: bool = False
 
 
 @dataclass
 class ParsedExtract:
     rows: list[ExtractRow] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
+    warnings: list[LineWarning] = field(default_factory=list)
+    repeated: list[RepeatedLine] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
     header: list[str] = field(default_factory=list)
@@ -110,9 +145,12 @@ class ImportReport:
     already_known: int
     updated: int
     people_created: int
+    warnings: tuple[LineWarning, ...] = ()
+    repeated: tuple[RepeatedLine, ...] = ()
 
     def describe(self) -> str:
         """The French report the command line prints and the import dialog shows."""
+        to_check = len({warning.line for warning in self.warnings})
         return "\n".join([
             f"Parcours « {self.kind_label} », {month_label(self.month)} : "
             f"{self.rows} ligne{'s' if self.rows > 1 else ''} lue{'s' if self.rows > 1 else ''}.",
@@ -120,6 +158,12 @@ class ImportReport:
             f"Déjà connues (déjà dans ce parcours ce mois-ci) : {self.already_known}",
             f"Coordonnées mises à jour : {self.updated}",
             f"Dont fiches créées dans le registre : {self.people_created}",
+            *([f"Coordonnées à vérifier : {to_check} ligne{'s' if to_check > 1 else ''} "
+               f"(importée{'s' if to_check > 1 else ''} sans le téléphone ou l'e-mail non "
+               "valide)",
+               *(str(warning) for warning in self.warnings)] if to_check else []),
+            *([f"Lignes en double (même personne, comptée une fois) : {len(self.repeated)}",
+               *(str(line) for line in self.repeated)] if self.repeated else []),
         ])
 
 
@@ -139,11 +183,22 @@ def _parse_date(text: str, what: str) -> date:
         raise ValueError(f"{what} impossible « {text} ».") from None
 
 
+def _clean_contact(line: int, cleaner: Callable[[str], str | None], value: str, what: str,
+                   warnings: list[LineWarning]) -> str | None:
+    try:
+        return cleaner(value)
+    except ValueError:
+        warnings.append(LineWarning(line, what, value.strip()))
+        return None
+
+
 def _clean_row(
     line: int, values: dict[str, str], today: date
-) -> tuple[ExtractRow | None, list[str]]:
-    """The cleaned row, or None and every reason it is refused (French sentences)."""
+) -> tuple[ExtractRow | None, list[str], list[LineWarning]]:
+    """The cleaned row, or None and every reason it is refused (French sentences); and the
+    contact details left out."""
     reasons: list[str] = []
+    warnings: list[LineWarning] = []
 
     def attempt(cleaner: Callable, *args):
         try:
@@ -153,27 +208,25 @@ def _clean_row(
             return None
 
     nir = attempt(validation.clean_nir, values["nir"])
-    last_name = " ".join(values["nom"].split())
-    first_name = " ".join(values["prenom"].split())
-    if not last_name:
-        reasons.append("Le nom est vide.")
-    if not first_name:
-        reasons.append("Le prénom est vide.")
+    last_name = people_rules.clean_name(values["nom"])
+    first_name = people_rules.clean_name(values["prenom"])
+    for field_name, name in (("last_name", last_name), ("first_name", first_name)):
+        if problem := people_rules.name_problem(field_name, name):
+            reasons.append(problem)
     birth_date = attempt(_parse_date, values["date_naissance"], "Date de naissance")
-    if birth_date is not None:
-        if birth_date > today:
-            reasons.append("La date de naissance est dans le futur.")
-        elif nir is not None and (mismatch := validation.nir_birth_date_mismatch(
-                nir, birth_date)):
-            reasons.append(mismatch)
+    if birth_date is not None and (problem := people_rules.birth_date_problem(
+            birth_date, nir, today)):
+        reasons.append(problem)
     entry_text = values.get("date_entree", "").strip()
     entry_date = attempt(_parse_date, entry_text, "Date d'entrée") if entry_text else None
-    phone = attempt(validation.clean_phone, values.get("telephone", ""))
-    email = attempt(validation.clean_email, values.get("email", ""))
+    phone = _clean_contact(line, validation.clean_phone, values.get("telephone", ""),
+                           "téléphone", warnings)
+    email = _clean_contact(line, validation.clean_email, values.get("email", ""), "e-mail",
+                           warnings)
     if reasons:
-        return None, reasons
+        return None, reasons, []
     return ExtractRow(line, nir, last_name, first_name, birth_date, phone, email,
-                      entry_date), []
+                      entry_date, contacts_to_check=bool(warnings)), [], warnings
 
 
 def parse_extract(
@@ -194,27 +247,33 @@ def parse_extract(
         parsed.errors.append(LineError(1, "Le fichier est vide."))
         return parsed
     parsed.delimiter = french_csv.sniff_delimiter(text.split("\n", 1)[0])
-    parsed.header, numbered = french_csv.records(text, parsed.delimiter)
+    parsed.header, numbered = french_csv.records(text, parsed.delimiter, parsed.errors)
     columns = _map_columns(parsed.header, parsed.errors)
     if parsed.errors:
         return parsed
     total = text.count("\n") + 1
-    first_line_of_nir: dict[str, int] = {}
+    first_of_nir: dict[str, ExtractRow] = {}
     for record_line, record in numbered:
         if len(record) < len(parsed.header):
             parsed.errors.append(LineError(record_line, f"La ligne compte {len(record)} "
                                            f"colonnes au lieu de {len(parsed.header)}."))
             continue
         values = {name: record[index] for name, index in columns.items()}
-        row, reasons = _clean_row(record_line, values, today)
+        row, reasons, warnings = _clean_row(record_line, values, today)
         parsed.errors.extend(LineError(record_line, reason) for reason in reasons)
+        parsed.warnings.extend(warnings)
         if row is not None:
-            if row.nir in first_line_of_nir:
-                parsed.errors.append(LineError(record_line, "Ce NIR figure déjà ligne "
-                                               f"{first_line_of_nir[row.nir]}."))
-            else:
-                first_line_of_nir[row.nir] = record_line
+            first = first_of_nir.get(row.nir)
+            if first is None:
+                first_of_nir[row.nir] = row
                 parsed.rows.append(row)
+            elif _identity(first) == _identity(row):
+                # The same person twice (extracts merged, a line copied): one entry.
+                parsed.repeated.append(RepeatedLine(record_line, first.line))
+            else:
+                parsed.errors.append(LineError(record_line, (
+                    f"Ce NIR figure déjà ligne {first.line} avec une autre identité (nom, "
+                    "prénom ou date de naissance) : vérifiez lequel est le bon.")))
         if record_line % 1000 == 0:
             progress(record_line, total, "Lecture du fichier…")
     if not parsed.rows and not parsed.errors:
@@ -222,6 +281,10 @@ def parse_extract(
                                           "personne à importer."))
     progress(total, total, "Lecture du fichier…")
     return parsed
+
+
+def _identity(row: ExtractRow) -> tuple[str, str, date]:
+    return (validation.fold(row.last_name), validation.fold(row.first_name), row.birth_date)
 
 
 def header_mapping(header: list[str]) -> list[tuple[str, str | None]]:
@@ -292,7 +355,9 @@ def import_extract(
     if deleted:
         raise ImportRefused(deleted)
     try:
-        return _write(unit, kind, month, lines, known, data, file_name, progress, today)
+        report = _write(unit, kind, month, lines, known, data, file_name, progress, today)
+        return replace(report, warnings=tuple(parsed.warnings),
+                       repeated=tuple(parsed.repeated))
     except IntegrityError:
         # Another import wrote some of these people or entries meanwhile: this one is
         # rolled back whole; run again, it adds only what is missing.
@@ -331,7 +396,8 @@ def _write(
     rows.insert_many(unit, PathwayEntry, [
         {"id": uuid.uuid4(), "created_at": now, "updated_at": now, "version": 1,
          "kind_id": kind.id, "month": month, "person_id": person_ids[line.nir],
-         "import_id": record.id, "entry_date": line.entry_date}
+         "import_id": record.id, "entry_date": line.entry_date,
+         "contacts_to_check": line.contacts_to_check}
         for line in new_lines
     ], action=None)
     progress(len(lines), len(lines), label)

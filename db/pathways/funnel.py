@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 
 from db.agenda.models import Appointment, AppointmentStatus
+from db.months import months_between
 from db.org.access import Permission
 from db.pathways.kinds import kind_by_code, list_kinds
 from db.pathways.models import PathwayEntry, PathwayOutcome
@@ -79,7 +80,7 @@ def funnels(
     figures = {(row[0], row[1]): row[2:] for row in session.execute(statement)}
     result = []
     for kind in kinds:
-        for month in _months(first_month, last_month):
+        for month in months_between(first_month, last_month):
             imported, reached, booked, declined, unreachable, not_concerned, honoured = (
                 figures.get((kind.id, month), (0,) * 7))
             result.append(Funnel(kind.code, kind.label, month, imported, reached, booked,
@@ -90,11 +91,3 @@ def funnels(
 def funnel(unit: Unit, kind_code: str, month: date) -> Funnel:
     """The funnel of one pathway for one month."""
     return funnels(unit, month, month, kind_code)[0]
-
-
-def _months(first: date, last: date) -> list[date]:
-    months = []
-    while first <= last:
-        months.append(first)
-        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return months

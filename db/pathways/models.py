@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -110,8 +111,12 @@ class PathwayEntry(Entity):
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The phone appointment booked from the worklist (« RDV pris »).
+    # The phone appointment booked from the worklist (« RDV pris »); moved, the new one
+    # (``db.pathways.follow``).
     appointment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("appointment.id"))
+    # The extract's phone or e-mail was not valid: imported empty, to check with the person.
+    contacts_to_check: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
 
     __table_args__ = (
         UniqueConstraint("kind_id", "month", "person_id", name="uq_pathway_entry_cohort"),

@@ -2,6 +2,12 @@
 
 Administrators edit segments and offers; an adviser ticks, during a pathway call, the offers
 made and those accepted. They are kept on the person (``offers_for_person``).
+
+The call opens on the segment the person's situation and age point to (``segment_for``):
+the pathway's own situation first — a maternity calls for the offers to future parents, an
+ALD for those of a chronic illness, an invalidity for those of a work stoppage —, else the
+age: 16 to 25 the young, from 62 (the legal retirement age) the seniors, the working-age
+otherwise.
 """
 
 from __future__ import annotations
@@ -21,6 +27,27 @@ from db.org.models import Staff
 from db.pathways.models import Offer, PathwayEntry, PathwayKind, PathwayStatus, PersonOffer, Segment
 from db.people.models import Person
 from db.unit import Unit, audit, rows
+
+# The segment (seeded codes, migration 0003) of each pathway's situation.
+SITUATION_SEGMENTS = {"maternity": "expecting", "ald": "chronic", "invalidity": "work_stoppage"}
+YOUNG, RETIREMENT_AGE = range(16, 26), 62
+
+
+def segment_for(kind_code: str, age: int | None) -> str:
+    """The code of the segment a person of this pathway and age belongs to."""
+    if kind_code in SITUATION_SEGMENTS:
+        return SITUATION_SEGMENTS[kind_code]
+    if age in YOUNG:
+        return "young"
+    if age is not None and age >= RETIREMENT_AGE:
+        return "seniors"
+    return "working"
+
+
+def age_on(born: date | None, day: date) -> int | None:
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 @dataclass(frozen=True)
@@ -119,6 +146,19 @@ def update_offer(
     offer = rows.load_version(unit, Offer, offer_id, expected_version)
     rows.save(unit, offer, _clean(label, description) | {"active": active})
     return offer.version
+
+
+def suggested_segment(unit: Unit, entry_id: uuid.UUID, today: date | None = None
+                      ) -> uuid.UUID | None:
+    """The segment to open a call's offers on (``segment_for``); None when an
+    administrator removed it."""
+    session = unit.session
+    unit.require(Permission.WORK_PATHWAYS)
+    entry = rows.load(unit, PathwayEntry, entry_id)
+    kind_code = session.scalar(select(PathwayKind.code).where(PathwayKind.id == entry.kind_id))
+    born = session.scalar(select(Person.birth_date).where(Person.id == entry.person_id))
+    code = segment_for(kind_code, age_on(born, today or date.today()))
+    return session.scalar(select(Segment.id).where(Segment.code == code))
 
 
 def offers_for_entry(

@@ -91,6 +91,8 @@ class WorklistRow:
     attempts: int
     last_attempt_at: datetime | None
     adviser: str
+    # The extract's phone or e-mail was not valid (imported empty): « coordonnées à vérifier ».
+    contacts_to_check: bool = False
 
     @property
     def status_label(self) -> str:
@@ -138,9 +140,10 @@ class EntryRecord:
 def search_worklist(
     unit: Unit, kind_id: uuid.UUID, month: date,
     status: PathwayStatus | None = None, adviser_id: uuid.UUID | None = None,
-    unassigned: bool = False,
+    unassigned: bool = False, contacts_to_check: bool = False,
 ) -> list[uuid.UUID]:
-    """Ids of a worklist's entries in name order, optionally of one status or adviser."""
+    """Ids of a worklist's entries in name order, optionally of one status or adviser, or
+    only those whose contact details are to check."""
     session = unit.session
     unit.require(Permission.WORK_PATHWAYS)
     statement = (
@@ -151,6 +154,8 @@ def search_worklist(
     )
     if status is not None:
         statement = statement.where(PathwayEntry.status == status)
+    if contacts_to_check:
+        statement = statement.where(PathwayEntry.contacts_to_check)
     if unassigned:
         statement = statement.where(PathwayEntry.assigned_to_id.is_(None))
     elif adviser_id is not None:
@@ -169,7 +174,8 @@ def worklist_rows(unit: Unit, ids: list[uuid.UUID]) -> list[WorklistRow]:
         select(PathwayEntry.id, PathwayEntry.version, PathwayEntry.person_id, Person.last_name,
                Person.first_name, Person.nir, Person.birth_date, Person.phone,
                PathwayEntry.entry_date, PathwayEntry.status, PathwayEntry.attempts,
-               PathwayEntry.last_attempt_at, adviser.first_name, adviser.last_name)
+               PathwayEntry.last_attempt_at, adviser.first_name, adviser.last_name,
+               PathwayEntry.contacts_to_check)
         .join(Person, Person.id == PathwayEntry.person_id)
         .outerjoin(adviser, adviser.id == PathwayEntry.assigned_to_id)
         .where(PathwayEntry.id.in_(ids))
@@ -177,12 +183,12 @@ def worklist_rows(unit: Unit, ids: list[uuid.UUID]) -> list[WorklistRow]:
     rows = {}
     for (entry_id, version, person_id, last_name, first_name, nir, birth_date, phone,
          entry_date, status, attempts, last_attempt_at, adviser_first,
-         adviser_last) in session.execute(statement):
+         adviser_last, contacts_to_check) in session.execute(statement):
         rows[entry_id] = WorklistRow(
             entry_id, version, person_id, last_name.upper(), first_name,
             validation.mask_nir(nir), birth_date, validation.format_phone(phone), entry_date,
             status, attempts, last_attempt_at,
-            f"{adviser_first} {adviser_last}" if adviser_first else "",
+            f"{adviser_first} {adviser_last}" if adviser_first else "", contacts_to_check,
         )
     return [rows[i] for i in ids if i in rows]
 
@@ -236,6 +242,15 @@ def status_counts(
         .group_by(PathwayEntry.status)
     ).all())
     return counts
+
+
+def contacts_to_check_count(unit: Unit, kind_id: uuid.UUID, month: date) -> int:
+    """How many entries of a worklist were imported with a phone or e-mail to check."""
+    unit.require(Permission.WORK_PATHWAYS)
+    return unit.session.scalar(
+        select(func.count()).select_from(PathwayEntry)
+        .where(PathwayEntry.kind_id == kind_id, PathwayEntry.month == month,
+               PathwayEntry.contacts_to_check))
 
 
 def get_entry(unit: Unit, entry_id: uuid.UUID) -> EntryRecord:

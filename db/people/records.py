@@ -14,9 +14,11 @@ from db import validation
 from db.errors import NotFound, ValidationError
 from db.org.access import Permission
 from db.org.staff import staff_names
+from db.people import rules
+from db.people.events import ContactsChanged
 from db.people.labels import PROFESSIONS, display_name
 from db.people.models import Person, PersonKind
-from db.unit import INCLUDE_DELETED, Unit, audit, rows
+from db.unit import INCLUDE_DELETED, Unit, audit, rows, text
 
 
 @dataclass
@@ -67,13 +69,12 @@ def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) 
             errors[field] = str(error)
 
     for field in ("last_name", "first_name", "birth_name", "organisation_name"):
-        values[field] = " ".join(getattr(data, field).split())
+        values[field] = rules.clean_name(getattr(data, field))
 
     is_person = data.kind is not PersonKind.EMPLOYER
-    if is_person and not values["last_name"]:
-        errors["last_name"] = "Le nom est obligatoire."
-    if is_person and not values["first_name"]:
-        errors["first_name"] = "Le prénom est obligatoire."
+    for field in ("last_name", "first_name"):
+        if problem := rules.name_problem(field, values[field], required=is_person):
+            errors[field] = problem
     if data.kind is PersonKind.EMPLOYER and not values["organisation_name"]:
         errors["organisation_name"] = "La raison sociale est obligatoire."
 
@@ -85,14 +86,8 @@ def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) 
 
     values["birth_date"] = data.birth_date
     if data.birth_date is not None:
-        if data.birth_date > date.today():
-            errors["birth_date"] = "La date de naissance ne peut pas être dans le futur."
-        elif data.birth_date.year < 1900:
-            errors["birth_date"] = "La date de naissance est antérieure à 1900."
-        elif values.get("nir"):
-            mismatch = validation.nir_birth_date_mismatch(values["nir"], data.birth_date)
-            if mismatch:
-                errors["birth_date"] = mismatch
+        if problem := rules.birth_date_problem(data.birth_date, values.get("nir")):
+            errors["birth_date"] = problem
     elif data.kind is PersonKind.BENEFICIARY:
         errors["birth_date"] = "La date de naissance est obligatoire."
 
@@ -117,6 +112,8 @@ def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) 
             if other is not None and other.id != person_id:
                 errors[field] = f"Ce {label} est déjà enregistré pour {display_name(other)}."
 
+    # Every other text as its column holds it (the rule of every write, said with the rest).
+    errors = text.problems(Person, {k: v for k, v in values.items() if k not in errors}) | errors
     if errors:
         raise ValidationError(errors)
     values["civility"] = (
@@ -136,7 +133,7 @@ CONTACT_ONLY = ("Votre rôle ne permet de modifier que les coordonnées de la pe
 
 def _clean_contact(data: PersonInput, values: dict, errors: dict[str, str]) -> None:
     for field in ("address", "postcode", "city"):
-        values[field] = " ".join(getattr(data, field).split())
+        values[field] = rules.clean_name(getattr(data, field))
     for field, cleaner in (("phone", validation.clean_phone),
                            ("email", validation.clean_email)):
         try:
@@ -158,6 +155,7 @@ def _contact_values(person: Person, data: PersonInput) -> dict:
             errors[field.name] = CONTACT_ONLY
     values: dict[str, object] = {}
     _clean_contact(data, values, errors)
+    errors = text.problems(Person, {k: v for k, v in values.items() if k not in errors}) | errors
     if errors:
         raise ValidationError(errors)
     values["phone_digits"] = validation.phone_digits(values["phone"])
@@ -177,12 +175,15 @@ def update_person(
     unit.require(Permission.EDIT_CONTACT)
     person = rows.load_version(unit, Person, person_id, expected_version)
     if not unit.actor.can(Permission.EDIT_PEOPLE):  # a partner: never reads the NIR
-        rows.save(unit, person, _contact_values(person, data))
-        return person.version
-    if not unit.actor.can(Permission.VIEW_NIR):
-        # The form showed this role the NIR masked: it keeps the stored one, unchanged.
-        data = replace(data, nir=person.nir or "")
-    rows.save(unit, person, _validate(unit.session, data, person_id))
+        values = _contact_values(person, data)
+    else:
+        if not unit.actor.can(Permission.VIEW_NIR):
+            # The form showed this role the NIR masked: it keeps the stored one, unchanged.
+            data = replace(data, nir=person.nir or "")
+        values = _validate(unit.session, data, person_id)
+    changed = rows.save(unit, person, values)
+    if {"phone", "email"} & set(changed):
+        unit.raise_event(ContactsChanged(person.id))
     return person.version
 
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 SUBSCRIBERS: tuple[str, ...] = (
     "db.agenda.workshops",
+    "db.pathways.follow",
     "db.preparation.follow",
 )
 

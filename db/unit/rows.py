@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.base import Entity, utcnow
 from db.errors import NotFound
+from db.unit import text
 from db.unit.audit import AuditEvent, record
 from db.unit.unit import Unit, race_refusal, stale
 
@@ -179,6 +180,8 @@ def insert_many(unit: Unit, model: type, rows: list[dict], *,
     """Insert ``rows`` (complete column values, ids included) in bulk, each audited as
     ``action`` in bulk too: an import of 10,000 lines in a second, not one ORM object each.
     The change is recorded by kind only (the screens reload the kind)."""
+    for row in rows:
+        text.check_values(model, row)
     for start in range(0, len(rows), CHUNK):
         unit.session.execute(insert(model.__table__), rows[start:start + CHUNK])
     if action is not None:
@@ -192,6 +195,8 @@ def update_many(unit: Unit, model: type[Entity], values: Mapping[uuid.UUID, dict
     each audited with the fields it changed."""
     if not values:
         return
+    for changes in values.values():
+        text.check_values(model, changes)
     now = utcnow()
     table = model.__table__
     for row_id, changes in values.items():

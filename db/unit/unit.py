@@ -17,6 +17,9 @@ Two rules hold for every session made here:
 - **No write around the door.** In a unit's session, a flush that carries a row the save
   path did not declare is refused (``UndeclaredWrite``): a service setting an attribute of
   a loaded row by hand fails its tests instead of writing unaudited.
+- **Texts fit their column.** Every text a flush carries is checked first (``db.unit.text``):
+  too long for its column or holding a control character, it is refused in French on both
+  engines alike, never a raw ``DataError`` on one and stored silently on the other.
 
 Refusals that only the database can see — a version that moved on, a deadlock or a
 serialization failure between two writers — become a French ``ConflictError`` whichever
@@ -38,7 +41,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.base import Base, Entity, SectorScoped
 from db.errors import ConflictError, PermissionDenied
-from db.unit import events
+from db.unit import events, text
 
 INCLUDE_DELETED = "include_deleted"
 _SECTOR = "guichet_sector"
@@ -188,6 +191,8 @@ def _refuse_undeclared(session: Session, _context, _instances) -> None:
         raise UndeclaredWrite(
             "rows changed outside db.unit.rows: "
             + ", ".join(sorted({type(row).__name__ for row in undeclared})))
+    for row in (*session.new, *session.dirty):
+        text.check_row(row)
 
 
 def _forget_declared(session: Session, _context) -> None:

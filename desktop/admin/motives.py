@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
 
 from db.agenda import setup as agenda_setup
 from db.agenda.labels import KIND_LABELS
-from db.agenda.models import AppointmentKind
+from db.agenda.models import AppointmentKind, Motive
 from db.agenda.setup import MotiveDetail, MotiveInput
 from db.org.access import Permission
 from desktop.admin.common import RecordsTab, Section, spin_box
 from desktop.context import AppContext
+from desktop.limits import limit_to_columns
 from widgets.date_field import DateField
 
 
@@ -36,6 +37,7 @@ class MotiveSection(Section):
         self.form.add("code", "&Code court", self.code)
         self.label = QLineEdit()
         self.form.add("label", "&Libellé", self.label)
+        limit_to_columns(self.form, Motive, ("code", "label"))
         self.minutes = spin_box(5, 480, " min")
         self.form.add("default_minutes", "&Durée", self.minutes)
         self.kinds: dict[AppointmentKind, QCheckBox] = {}

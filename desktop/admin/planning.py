@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from db.agenda import setup as agenda_setup
 from db.agenda import views
 from db.agenda.labels import KIND_LABELS
-from db.agenda.models import AppointmentKind
+from db.agenda.models import Absence, AppointmentKind
 from db.agenda.setup import AvailabilityInput
 from db.agenda.views import AdviserChoice, AgendaChoices
 from db.base import utcnow
@@ -28,6 +28,7 @@ from db.org.access import Permission
 from desktop.admin.common import EntriesSection, WeekSection
 from desktop.admin.sites import WEEKDAY_CHOICES
 from desktop.context import AppContext
+from desktop.limits import limit_to_columns
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
 from widgets.rows_editor import Column, RowsEditor
@@ -111,6 +112,7 @@ class AbsencesSection(EntriesSection):
         self.label = QLineEdit()
         self.label.setPlaceholderText("Formation, congés… (aucun détail de santé)")
         self.form.add("label", "&Motif", self.label)
+        limit_to_columns(self.form, Absence, ("label",))
         self.finish_entries()
 
     def _zone(self) -> ZoneInfo:

@@ -13,14 +13,16 @@ from PySide6.QtWidgets import (
 )
 
 from db.agenda import setup as agenda_setup
+from db.agenda.models import ClosedDay
 from db.org import sites
 from db.org.access import Permission
-from db.org.models import SiteKind
+from db.org.models import Site, SiteKind
 from db.org.sites import MAX_BREAK_MINUTES, SITE_KIND_LABELS, SITE_TIME_ZONES, SiteDetail, SiteInput
 from db.wording import WEEKDAYS, weekday_day
 from db.workdays import WorkingCalendar
 from desktop.admin.common import EntriesSection, RecordsTab, Section, WeekSection, spin_box
 from desktop.context import AppContext
+from desktop.limits import limit_to_columns
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
 from widgets.rows_editor import Column, RowsEditor
@@ -66,6 +68,8 @@ class SiteSection(Section):
             self.editors[name] = QLineEdit()
             self.form.add(name, label, self.editors[name])
         self.form.add("time_zone", "&Fuseau horaire", self.time_zone)
+        limit_to_columns(self.form, Site, [name for name, _label in _TEXT_FIELDS
+                                           if name not in ("phone", "department")])
         self.break_minutes = spin_box(0, MAX_BREAK_MINUTES, " min")
         self.break_minutes.setToolTip("Temps laissé libre au conseiller après chaque "
                                       "rendez-vous de ce lieu (notes, appel suivant).")
@@ -195,6 +199,7 @@ class ClosedDaysSection(EntriesSection):
         self.label.setPlaceholderText("Inventaire, pont…")
         self.form.add("day", "&Jour", self.day)
         self.form.add("label", "&Motif de la fermeture", self.label)
+        limit_to_columns(self.form, ClosedDay, ("label",))
         self.finish_entries()
 
     def show_site(self, site_id: uuid.UUID | None) -> None:

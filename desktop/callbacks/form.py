@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.callbacks import requests
+from db.callbacks.models import CallbackRequest
 from db.callbacks.requests import CallbackInput
 from db.errors import PermissionDenied
 from db.people.search import PersonRow
@@ -24,6 +25,7 @@ from desktop import operations as ops
 from desktop.callbacks.choices import CallbackChoices
 from desktop.callbacks.wording import due_line
 from desktop.context import AppContext
+from desktop.limits import limit_to_columns
 from desktop.people.picker import FIRST_NAME, NAME, PHONE, PersonPicker
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
@@ -80,7 +82,9 @@ class TakeCallbackDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setMaxLength(300)
         self.reason.setPlaceholderText("Ce que la personne demande, sans détail médical")
-        self.form.add("reason", "N&ote", self.reason)
+        # What the queue's « Demande » column and the handling dialog show.
+        self.form.add("reason", "&Demande", self.reason)
+        limit_to_columns(self.form, CallbackRequest, ("contact_name", "contact_email", "reason"))
         self.due = QLabel(self)
         self.due.setAccessibleName("Échéance du rappel")
         self.due.setWordWrap(True)

@@ -32,6 +32,7 @@ from db.dashboard import model as dashboard_model
 from db.dashboard.model import Dashboard, Figure, Section, Table
 from db.mediation.common import OFFICE_TIME_ZONE
 from db.org import sites
+from db.pathways import months as pathways_months
 from db.wording import month_label
 from desktop import operations as ops
 from desktop.context import AppContext
@@ -137,12 +138,23 @@ class DashboardPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(scroll, 1)
 
-        self.month.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.site.currentIndexChanged.connect(lambda _i: self.refresh())
         self._load_sites()
-        self.refresh()
+        self._open_on_month_to_show()
 
     # -- loading -------------------------------------------------------------------------------
+    def _open_on_month_to_show(self) -> None:
+        """Open on ``month_to_show``, the month the Parcours page and the report open on,
+        then follow the user's choices."""
+        def show(month: date) -> None:
+            self.month.set_value(month)
+            self.month.currentIndexChanged.connect(lambda _i: self.refresh())
+            self.site.currentIndexChanged.connect(lambda _i: self.refresh())
+            self.refresh()
+
+        today = datetime.now(OFFICE_TIME_ZONE).date()
+        ops.query(self._ctx, lambda unit: pathways_months.month_to_show(unit, today)) \
+            .on_success(show).owned_by(self).run()
+
     def _load_sites(self) -> None:
         def show(sites) -> None:
             self.site.set_choices([(s.id, s.name) for s in sites], empty=dashboard_model.ALL_SITES)

@@ -55,7 +55,7 @@ def confirmation_pdf(letter: Confirmation, *, author: str, printed_at: datetime)
     recipient = "\n".join((letter.person_name, *letter.address))
     half = pdf.TEXT_WIDTH / 2
     blocks = Table(
-        [[pdf.paragraph(sender, style.small), pdf.paragraph(recipient, style.body)]],
+        [[pdf.cell(sender, style.small, half), pdf.cell(recipient, style.body, half)]],
         colWidths=[half, half],
         style=TableStyle([("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
                           ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -16,6 +16,7 @@ from db.mediation.common import OFFICE_TIME_ZONE
 from db.mediation.letters import LetterDraft
 from db.mediation.models import LetterKind
 from db.mediation.records import CaseRecord
+from db.mediation.wording import delay_lines
 from db.unit import Unit
 from desktop.documents import pdf
 
@@ -29,7 +30,7 @@ def case_summary_pdf(record: CaseRecord, *, author: str, printed_at: datetime,
                      include_internal_notes: bool = True) -> bytes:
     """Identity, request, delays, outcome and timeline of one case."""
     style = pdf.styles()
-    data, due = record.data, record.deadlines
+    data = record.data
     title = f"Dossier de médiation {record.reference}"
     story: list[Flowable] = [
         pdf.paragraph(title, style.title),
@@ -65,25 +66,9 @@ def case_summary_pdf(record: CaseRecord, *, author: str, printed_at: datetime,
         ("Résumé", data.summary),
     ]))
 
+    # The screen's own sentences (``delay_lines``): one wording for one state.
     story.append(pdf.paragraph("Délais", style.heading))
-    paused = ", horloge suspendue : attente du demandeur" if due.handling_paused else ""
-    delays = [
-        ("Ancienneté", f"{wording.days(due.age_days)} (dont {wording.days(due.handling_days)} de "
-                       f"traitement{paused})"),
-        ("Accusé de réception", f"attendu le {wording.day(due.acknowledgement_due_on)} — "
-                                + (f"fait le {wording.day(due.acknowledged_on)}"
-                                   if due.acknowledged_on else "pas encore fait")),
-        ("Objectif de traitement", f"le {wording.day(due.handling_due_on)} — "
-                                   + (f"traité le {wording.day(due.handled_on)}" if due.handled_on
-                                      else "en cours")),
-    ]
-    if due.follow_up_on:
-        delays.append(("Prochaine relance", wording.day(due.follow_up_on)))
-    if due.overdue:
-        delays.append(("En retard", ", ".join(due.overdue)))
-    if due.cra:
-        delays.append(("Recours (CRA)", due.cra.describe()))
-    story.append(pdf.key_values(delays))
+    story.append(pdf.key_values(delay_lines(record)))
 
     story.append(pdf.paragraph("Issue", style.heading))
     outcome = [("État", record.status_label)]
@@ -127,8 +112,8 @@ def letter_pdf(draft: LetterDraft, *, printed_at: datetime) -> bytes:
     style = pdf.styles()
     half = pdf.TEXT_WIDTH / 2
     blocks = Table(
-        [[pdf.paragraph("\n".join(draft.sender), style.small),
-          pdf.paragraph("\n".join(draft.recipient), style.body)]],
+        [[pdf.cell("\n".join(draft.sender), style.small, half),
+          pdf.cell("\n".join(draft.recipient), style.body, half)]],
         colWidths=[half, half],
         style=TableStyle([("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
                           ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -172,6 +157,5 @@ def case_summary(unit: Unit, case_id: uuid.UUID, *,
     """The summary PDF of a case, as the screen's button and the command line produce it
     (a system unit: an unattended export of the command line)."""
     record = mediation_reading.open_case(unit, case_id, today=today)
-    author = unit.actor.display_name if unit.actor else "Ligne de commande"
-    return case_summary_pdf(record, author=author, printed_at=now_in_office(),
+    return case_summary_pdf(record, author=pdf.exporter(unit), printed_at=now_in_office(),
                             include_internal_notes=include_internal_notes)

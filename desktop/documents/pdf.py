@@ -103,15 +103,54 @@ def paragraph(value: str, style: ParagraphStyle | None = None) -> Paragraph:
 
 
 CELL_FONT_SIZE, CELL_LEADING, CELL_PADDING = 8.5, 11, 3
+# A table row cannot split across pages: a cell longer than a page made reportlab give up
+# (LayoutError) on a 100,000-character value. A cell keeps its first lines, then « … ».
+MAX_CELL_LINES = 30
+_MAX_LINE_CHARACTERS = 400  # more than any line of a cell, fewer than a pasted novel
+_DEFAULT_CELL_PADDING = 6  # reportlab's, each side of a cell
+
+
+def _cut_wide_word(line: str, font: str, size: float, width: float) -> list[str]:
+    """``line`` (from ``simpleSplit``, which never breaks a word) cut between characters
+    where it is wider than ``width``."""
+    pieces, start, used = [], 0, 0.0
+    for index, character in enumerate(line):
+        advance = pdfmetrics.stringWidth(character, font, size)
+        if used + advance > width and index > start:
+            pieces.append(line[start:index])
+            start, used = index, 0.0
+        used += advance
+    return [*pieces, line[start:]]
+
+
+def _fitted_lines(value: str, font: str, size: float, width: float) -> list[str]:
+    """``value`` broken into lines that fit ``width``, at most ``MAX_CELL_LINES`` of them,
+    the last ending in « … » when some were left out."""
+    limit = MAX_CELL_LINES * _MAX_LINE_CHARACTERS
+    lines: list[str] = []
+    for paragraph_line in value[:limit + 1].split("\n"):
+        for line in simpleSplit(paragraph_line, font, size, width) or [""]:
+            lines += _cut_wide_word(line, font, size, width)
+        if len(lines) > MAX_CELL_LINES:
+            break
+    if len(lines) > MAX_CELL_LINES or len(value) > limit:
+        lines = lines[:MAX_CELL_LINES]
+        lines[-1] = lines[-1][:-1] + "…"
+    return lines
 
 
 def _wrapped(value: str, font: str, width: float) -> str:
     """Lines of ``value`` that fit ``width``: a table lays out plain lines many times faster
     than paragraphs, which keeps a 100-entry timeline well under a tenth of a second."""
-    lines = []
-    for line in value.split("\n"):
-        lines += simpleSplit(line, font, CELL_FONT_SIZE, width) or [""]
-    return "\n".join(lines)
+    return "\n".join(_fitted_lines(value, font, CELL_FONT_SIZE, width))
+
+
+def cell(value: str, style: ParagraphStyle, column_width: float) -> Paragraph:
+    """A paragraph for a table column ``column_width`` wide: wrapped within the column's
+    default padding, and never taller than a page."""
+    width = column_width - 2 * _DEFAULT_CELL_PADDING
+    return Paragraph(text("\n".join(_fitted_lines(value, style.fontName, style.fontSize,
+                                                   width))), style)
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], *,
@@ -148,8 +187,8 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence
 def key_values(pairs: Sequence[tuple[str, str]], label_width: float = 52 * mm) -> LongTable:
     """A two-column block of labels and values (no header row)."""
     style = styles()
-    data = [[Paragraph(text(k), style.cell_head), Paragraph(text(v), style.cell)]
-            for k, v in pairs]
+    data = [[cell(k, style.cell_head, label_width),
+             cell(v, style.cell, TEXT_WIDTH - label_width)] for k, v in pairs]
     return LongTable(data, colWidths=[label_width, TEXT_WIDTH - label_width], style=TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -159,10 +198,19 @@ def key_values(pairs: Sequence[tuple[str, str]], label_width: float = 52 * mm) -
     ]))
 
 
+# The author of a document no one signed in to export: the command line's nightly job.
+AUTOMATIC_EXPORT = "export automatique"
+
+
+def exporter(unit) -> str:
+    """Who a document is edited by: the signed-in person, else « export automatique »."""
+    return unit.actor.display_name if unit.actor is not None else AUTOMATIC_EXPORT
+
+
 @dataclass(frozen=True)
 class DocumentInfo:
     title: str  # also the PDF's title metadata
-    author: str  # the user who produced it
+    author: str  # the person who exported it, or AUTOMATIC_EXPORT
     site_name: str
     printed_at: datetime  # local time of the office
     subject: str = ""
@@ -191,23 +239,35 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
+def _shortened(value: str, font: str, size: float, width: float) -> str:
+    """One line of ``value`` within ``width``, cut with « … » (a header line cannot wrap)."""
+    if pdfmetrics.stringWidth(value, font, size) <= width:
+        return value
+    kept = value[:int(width / pdfmetrics.stringWidth("n", font, size)) + 1]
+    while kept and pdfmetrics.stringWidth(kept + "…", font, size) > width:
+        kept = kept[:-1]
+    return kept + "…"
+
+
 def _draw_header(info: DocumentInfo):
     def draw(canvas: Canvas, _document) -> None:
         canvas.saveState()
         top = PAGE_HEIGHT - MARGIN + 4 * mm
         canvas.setFillColor(ACCENT)
         canvas.setFont(FONT_BOLD, 9)
-        canvas.drawString(MARGIN, top, info.site_name or "CPAM")
+        canvas.drawString(MARGIN, top, _shortened(info.site_name or "CPAM", FONT_BOLD, 9,
+                                                  TEXT_WIDTH * 0.6))
         canvas.setFont(FONT, 8)
         canvas.setFillColor(MUTED)
         canvas.drawRightString(PAGE_WIDTH - MARGIN, top,
                                f"Édité le {info.printed_at:%d/%m/%Y à %H:%M}")
-        canvas.drawString(MARGIN, top - 4 * mm, info.title)
+        canvas.drawString(MARGIN, top - 4 * mm, _shortened(info.title, FONT, 8, TEXT_WIDTH))
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, top - 6 * mm, PAGE_WIDTH - MARGIN, top - 6 * mm)
         canvas.line(MARGIN, MARGIN - 1 * mm, PAGE_WIDTH - MARGIN, MARGIN - 1 * mm)
-        canvas.drawString(MARGIN, MARGIN - 4 * mm, f"Guichet — {info.author}")
+        canvas.drawString(MARGIN, MARGIN - 4 * mm,
+                          _shortened(f"Guichet — {info.author}", FONT, 8, TEXT_WIDTH * 0.7))
         canvas.restoreState()
     return draw
 

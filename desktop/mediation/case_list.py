@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from db.mediation import reading as mediation_reading
-from db.mediation.deadlines import OPEN_STATUSES
+from db.mediation.deadlines import CRA_RUNNING_OUT, OPEN_STATUSES
 from db.mediation.labels import STATUS_LABELS
 from db.mediation.records import CaseFilter, CaseRow
 from db.mediation.setup import MotiveRecord
+from db.mediation.wording import next_due_text
 from db.wording import day, thousands
 from desktop import operations as ops
 from desktop.context import AppContext
-from desktop.mediation.wording import next_due_text
 from widgets.choice_box import ChoiceBox
 from widgets.form import error_color
 from widgets.id_list_model import IdListModel, enter_list, read_only_rows, size_columns
@@ -43,8 +43,11 @@ _COLUMN_SAMPLES = ("MED-2026-00000", "⚠ En retard · Urgent", "00/00/0000",
 
 
 def alert_text(row: CaseRow) -> str:
-    """Said in words, not only in colour: « ⚠ En retard · Urgent »."""
-    parts = ["⚠ En retard"] if row.overdue else []
+    """Said in words, not only in colour: « ⚠ En retard · Urgent », « ⚠ Délai CRA » when
+    all there is to say is that the CRA delay runs out soon."""
+    parts = []
+    if row.overdue:
+        parts.append("⚠ Délai CRA" if set(row.overdue) == {CRA_RUNNING_OUT} else "⚠ En retard")
     if row.urgent:
         parts.append("Urgent")
     return " · ".join(parts)

@@ -35,6 +35,7 @@ from db.mediation.labels import INADMISSIBLE_LABELS, REDIRECTION_LABELS
 from db.mediation.models import CaseEventKind, CaseStatus, LetterKind
 from db.mediation.records import CaseRecord
 from db.mediation.rules import STEP_LABELS, Step
+from db.mediation.wording import delay_lines
 from db.wording import day
 from desktop import operations as ops
 from desktop.context import AppContext
@@ -48,7 +49,6 @@ from desktop.mediation.dialogs import (
     acknowledge_explanation,
     requests_of,
 )
-from desktop.mediation.wording import delay_lines
 from widgets.dialog_layout import scrolling
 from widgets.form import error_color
 from widgets.record_header import RecordHeader
@@ -251,7 +251,7 @@ class CaseView(QWidget):
             ("Médiateur", record.mediator_name or "non attribué"),
             ("Résumé", data.summary),
         ])
-        self.delays.set_lines(delay_lines(record, today_in_office()))
+        self.delays.set_lines(delay_lines(record))
         self._show_steps(record.allowed_steps)
         waiting = record.status is CaseStatus.WAITING
         self.follow_up_button.setVisible(waiting)

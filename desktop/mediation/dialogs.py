@@ -25,13 +25,20 @@ from PySide6.QtWidgets import (
 from db.mediation import letters
 from db.mediation.common import OFFICE_TIME_ZONE
 from db.mediation.labels import INADMISSIBLE_LABELS, OUTCOME_LABELS, REDIRECTION_LABELS
-from db.mediation.models import CaseEventKind, InadmissibleReason, LetterKind
+from db.mediation.models import (
+    CaseEventKind,
+    InadmissibleReason,
+    LetterKind,
+    MediationEvent,
+    MediationWait,
+)
 from db.mediation.records import CaseRecord, EntryInput, StepInput
 from db.mediation.rules import CLOSING_OUTCOMES, STEP_LABELS, Step
+from db.mediation.wording import waiting_choices
 from db.wording import day
 from desktop import operations as ops
 from desktop.context import AppContext
-from desktop.mediation.wording import waiting_choices
+from desktop.limits import limit_to_columns
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
 from widgets.form import Form
@@ -135,6 +142,7 @@ class StepDialog(FormDialog):
             self.party = QLineEdit()
             self.party.setPlaceholderText("service, partenaire… (facultatif)")
             self.form.add("party", "&Qui précisément", self.party)
+            limit_to_columns(self.form, MediationWait, ("party",))
             self.follow_up = DateField()
             self.follow_up.setPlaceholderText("jj/mm/aaaa (vide : date proposée)")
             self.form.add("follow_up_on", "Date de re&lance", self.follow_up)
@@ -198,6 +206,7 @@ class EntryDialog(FormDialog):
             self.party = QLineEdit()
             self.party.setPlaceholderText("service médical, Carsat, service des IJ…")
             self.form.add("party", "&Service ou partenaire", self.party)
+            limit_to_columns(self.form, MediationEvent, ("party",))
         if kind is CaseEventKind.ANSWER and requests:
             self.answers = combo(dict(requests), empty="— Aucune demande en particulier —")
             self.form.add("answers_id", "En &réponse à", self.answers)

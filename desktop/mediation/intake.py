@@ -20,11 +20,13 @@ from db.errors import ValidationError
 from db.mediation import common as mediation_common
 from db.mediation import intake
 from db.mediation.labels import CHANNEL_LABELS
+from db.mediation.models import MediationCase
 from db.mediation.records import CaseCreated, CaseInput
 from db.mediation.setup import MotiveRecord
 from db.people.search import PersonRow
 from desktop import operations as ops
 from desktop.context import AppContext
+from desktop.limits import limit_to_columns
 from desktop.mediation.dialogs import combo, comment_editor
 from desktop.people.picker import BORN, CITY, KIND, NAME, PersonPicker
 from desktop.people.search import COLUMNS, person_cell
@@ -86,6 +88,8 @@ class IntakeDialog(QDialog):
         form.add("motive_id", "&Motif", self.motive)
         self.contested_decision = QLineEdit()
         form.add("contested_decision", "Décision c&ontestée", self.contested_decision)
+        limit_to_columns(form, MediationCase, ("representative_name", "representative_capacity",
+                                               "contested_decision"))
         self.decision_notified_on = DateField()
         form.add("decision_notified_on", "&Notifiée le", self.decision_notified_on)
         self.prior_step_done = QCheckBox(

@@ -26,9 +26,11 @@ from db.errors import GuichetError, ValidationError
 from db.pathways import kinds as pathways_kinds
 from db.pathways import offers as pathways_offers
 from db.pathways.kinds import KindView
+from db.pathways.models import Offer, PathwayKind
 from db.pathways.offers import OfferView, SegmentView
 from desktop import operations as ops
 from desktop.context import AppContext
+from desktop.limits import limit_to_columns
 from desktop.pathways.common import fill_rows, rows_table
 from widgets.choice_box import ChoiceBox
 from widgets.form import Form
@@ -93,6 +95,7 @@ class KindsEditor(_Editor):
         self.form.add("code", "&Code", self.code)
         self.label = QLineEdit()
         self.form.add("label", "&Libellé", self.label)
+        limit_to_columns(self.form, PathwayKind, ("code", "label"))
         self.active = QCheckBox("proposé à l'import et dans les listes")
         self.form.add("active", "Ac&tif", self.active)
         self.motive = ChoiceBox()
@@ -181,6 +184,7 @@ class OffersEditor(_Editor):
         self.form.add("label", "&Libellé de l'offre", self.label)
         self.description = QLineEdit()
         self.form.add("description", "&Description", self.description)
+        limit_to_columns(self.form, Offer, ("label", "description"))
         self.active = QCheckBox("proposée pendant les appels")
         self.form.add("active", "Acti&ve", self.active)
         self.save_button = QPushButton("Enregistrer l'&offre", self)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QHeaderView, QTableView
 
-from db.pathways.months import first_of_month
+from db.months import add_months, first_of_month
 from db.wording import month_label
 from widgets.id_list_model import read_only_rows
 
@@ -16,11 +16,6 @@ from widgets.id_list_model import read_only_rows
 # also listen to « appointment »: an honoured appointment changes the funnel.
 KIND_CHANGES = {"pathway_kind"}
 MONTHS_BACK = 24  # how far back the month selectors go
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def month_choices(today: date, extra: date | None = None) -> list[tuple[date, str]]:
@@ -32,11 +27,6 @@ def month_choices(today: date, extra: date | None = None) -> list[tuple[date, st
         months.append(first_of_month(extra))
         months.sort(reverse=True)
     return [(month, month_label(month)) for month in months]
-
-
-def worked_month(today: date) -> date:
-    """The month an adviser works by default: the cohort of month M is imported in M+1."""
-    return add_months(first_of_month(today), -1)
 
 
 def moment(value: datetime | None) -> str:

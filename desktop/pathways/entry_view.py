@@ -201,7 +201,9 @@ class EntryView(QWidget):
         if person is None:
             return
         lines = [("Nom", f"{person.name} {person.first_name}"),
-                 ("Téléphone", person.phone or "aucun numéro connu"),
+                 ("Téléphone", (person.phone or "aucun numéro connu") + (
+                     " — ⚠ coordonnées à vérifier : l'extrait donnait un téléphone ou un "
+                     "e-mail non valide" if person.contacts_to_check else "")),
                  ("Âge", age(person.birth_date, date.today())),
                  ("Né(e) le", day(person.birth_date)),
                  ("NIR", person.masked_nir),

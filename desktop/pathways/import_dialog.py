@@ -59,9 +59,10 @@ class Extract:
 
 def preview_cells(row: extract_import.ExtractRow) -> list[str]:
     """One preview line; the NIR masked as in every list."""
-    phone = validation.format_phone(row.phone) if row.phone else ""
+    to_check = "⚠ à vérifier" if row.contacts_to_check else ""
+    phone = validation.format_phone(row.phone) if row.phone else to_check
     return [str(row.line), validation.mask_nir(row.nir), row.last_name, row.first_name,
-            day(row.birth_date), phone, row.email or "", day(row.entry_date)]
+            day(row.birth_date), phone, row.email or to_check, day(row.entry_date)]
 
 
 def mapping_text(header: list[str]) -> str:
@@ -85,6 +86,16 @@ def summary_text(extract: Extract) -> str:
         lines[-1] += (f", {faulty} ligne{'s' if faulty > 1 else ''} en erreur : le fichier "
                       "sera refusé tant qu'elles ne sont pas corrigées (rien ne sera "
                       "enregistré).")
+    if parsed.warnings:
+        to_check = len({warning.line for warning in parsed.warnings})
+        lines.append(f"{to_check} ligne{'s' if to_check > 1 else ''} avec un téléphone ou un "
+                     "e-mail non valide : importée" + ("s" if to_check > 1 else "")
+                     + " sans, marquée" + ("s" if to_check > 1 else "")
+                     + " « coordonnées à vérifier ».")
+    if parsed.repeated:
+        twice = len(parsed.repeated)
+        lines.append(f"{twice} ligne{'s' if twice > 1 else ''} en double (même personne) : "
+                     "comptée une fois.")
     return "\n".join(lines)
 
 

@@ -183,18 +183,21 @@ class OffersBox(QGroupBox):
 
         def work(unit):
             return (pathways_offers.list_segments(unit),
-                    pathways_offers.offers_for_entry(unit, entry_id))
+                    pathways_offers.offers_for_entry(unit, entry_id),
+                    pathways_offers.suggested_segment(unit, entry_id))
 
         ops.query(self._ctx, work).on_success(lambda answer: self._loaded(*answer)) \
             .owned_by(self).run()
 
-    def _loaded(self, segments: list[SegmentView], ticks: dict[uuid.UUID, bool]) -> None:
+    def _loaded(self, segments: list[SegmentView], ticks: dict[uuid.UUID, bool],
+                suggested: uuid.UUID | None = None) -> None:
         self._segments = segments
-        # Open on the segment of the offers already made, if any: it is the person's.
+        # Open on the segment of the offers already made, if any: the adviser chose it;
+        # else on the one the person's situation and age point to.
         ticked = next((s.id for s in segments if any(o.id in ticks for o in s.offers)), None)
         self.segment.set_choices([(s.id, s.label) for s in segments])
-        if ticked is not None:
-            self.segment.set_value(ticked)
+        if ticked or suggested:
+            self.segment.set_value(ticked or suggested)
         self.model.set_ticks(ticks)
         self._show_segment()
         made = len(ticks)

@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 
 from db.org.access import Permission
 from db.pathways import kinds as pathways_kinds
+from db.pathways import months as pathways_months
 from db.pathways.kinds import KindView
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.pathways.admin import PathwaySettings
-from desktop.pathways.common import KIND_CHANGES, month_choices, worked_month
+from desktop.pathways.common import KIND_CHANGES, month_choices
 from desktop.pathways.entry_view import EntryView
 from desktop.pathways.funnel import FunnelView
 from desktop.pathways.import_dialog import ImportDialog
@@ -58,8 +59,7 @@ class PathwaysPage(QWidget):
         kind_label.setBuddy(self.kind)
         self.month = ChoiceBox(self)
         self.month.setAccessibleName("Mois")
-        self.month.set_choices(month_choices(date.today()))
-        self.month.set_value(worked_month(date.today()))
+        self.month.set_choices(month_choices(date.today()))  # set on the kinds' first load
         month_label = QLabel("Moi&s :", self)
         month_label.setBuddy(self.month)
         self.import_button = QPushButton("&Importer un fichier…", self)
@@ -103,14 +103,26 @@ class PathwaysPage(QWidget):
 
     # -- selection -------------------------------------------------------------------------
     def _load_kinds(self) -> None:
-        ops.query(self._ctx, pathways_kinds.list_kinds).on_success(self._kinds_loaded) \
+        """The kinds; the first time, the month to open on too (``month_to_show``: the one
+        the dashboard and the monthly report open on)."""
+        first = not self.kinds
+
+        def work(unit):
+            month = pathways_months.month_to_show(unit, date.today()) if first else None
+            return pathways_kinds.list_kinds(unit), month
+
+        ops.query(self._ctx, work).on_success(lambda answer: self._kinds_loaded(*answer)) \
             .owned_by(self).run()
 
-    def _kinds_loaded(self, kinds: list[KindView]) -> None:
+    def _kinds_loaded(self, kinds: list[KindView], month: date | None = None) -> None:
         self.kinds = kinds
-        self.kind.blockSignals(True)
+        for box in (self.kind, self.month):
+            box.blockSignals(True)
         self.kind.set_choices([(k.code, k.label) for k in kinds])
-        self.kind.blockSignals(False)
+        if month is not None:
+            self.month.set_value(month)
+        for box in (self.kind, self.month):
+            box.blockSignals(False)
         self.show_selection()
 
     def current_kind(self) -> KindView | None:

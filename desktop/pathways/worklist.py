@@ -41,6 +41,7 @@ _COLUMN_SAMPLES = ("LEFÈVRE-DUPONT", "Marie-Claude", "1 84 12 ** *** *** 46", "
                    "06 00 00 00 00", "00/00/0000", "Non concerné", "Tentatives",
                    "00/00/0000 00:00")
 ALL = "all"
+CONTACTS_TO_CHECK = "contacts"  # the chip of lines imported without a valid phone or e-mail
 MINE, UNASSIGNED, EVERYONE = "mine", "unassigned", "everyone"
 SCOPES = ((MINE, "Mes lignes"), (UNASSIGNED, "Non attribuées"), (EVERYONE, "Toutes les lignes"))
 
@@ -56,6 +57,8 @@ def worklist_cell(row: WorklistRow, column: int) -> str:
         case 3:
             return day(row.birth_date)
         case 4:
+            if row.contacts_to_check:
+                return f"{row.phone} · ⚠ à vérifier" if row.phone else "⚠ à vérifier"
             return row.phone
         case 5:
             return day(row.entry_date)
@@ -69,12 +72,14 @@ def worklist_cell(row: WorklistRow, column: int) -> str:
             return row.adviser or "non attribuée"
 
 
-def chips(counts: dict[PathwayStatus, int]) -> list[tuple[object, str]]:
-    """« Toutes (120) » then each status that has lines, in the worklist's order."""
+def chips(counts: dict[PathwayStatus, int], to_check: int = 0) -> list[tuple[object, str]]:
+    """« Toutes (120) », each status that has lines in the worklist's order, then
+    « Coordonnées à vérifier (3) » when the import left out some phones or e-mails."""
     total = sum(counts.values())
     return [(ALL, f"Toutes ({total})"), *(
         (status, f"{STATUS_LABELS[status]} ({count})")
-        for status, count in counts.items() if count)]
+        for status, count in counts.items() if count),
+        *([(CONTACTS_TO_CHECK, f"Coordonnées à vérifier ({to_check})")] if to_check else [])]
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ class Query:
     month: date
     status: PathwayStatus | None
     scope: str
+    contacts_to_check: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ class Answer:
     query: Query
     ids: list[uuid.UUID]
     counts: dict[PathwayStatus, int]
+    to_check: int = 0
 
 
 class WorklistSearch(QObject):
@@ -118,9 +125,11 @@ class WorklistSearch(QObject):
             ids = worklists.search_worklist(
                 unit, query.kind_id, query.month, status=query.status,
                 adviser_id=actor.id if query.scope == MINE else None,
-                unassigned=query.scope == UNASSIGNED)
-            return Answer(query, ids, worklists.status_counts(unit, query.kind_id,
-                                                              query.month))
+                unassigned=query.scope == UNASSIGNED,
+                contacts_to_check=query.contacts_to_check)
+            return Answer(query, ids,
+                          worklists.status_counts(unit, query.kind_id, query.month),
+                          worklists.contacts_to_check_count(unit, query.kind_id, query.month))
 
         def show(answer: Answer | None) -> None:
             if answer is not None and ticket == self._latest:
@@ -220,9 +229,10 @@ class WorklistView(QWidget):
     def query(self) -> Query | None:
         if self.kind_id is None or self.month is None:
             return None
-        status = self.chips.current_key()
-        return Query(self.kind_id, self.month, None if status == ALL else status,
-                     self.scope.value())
+        chosen = self.chips.current_key()
+        status = None if chosen in (ALL, CONTACTS_TO_CHECK) else chosen
+        return Query(self.kind_id, self.month, status, self.scope.value(),
+                     contacts_to_check=chosen == CONTACTS_TO_CHECK)
 
     def apply(self) -> None:
         query = self.query()
@@ -235,7 +245,7 @@ class WorklistView(QWidget):
         self.apply()
 
     def _show(self, answer: Answer) -> None:
-        self.chips.set_chips(chips(answer.counts))
+        self.chips.set_chips(chips(answer.counts, answer.to_check))
         shown = len(answer.ids)
         self.count.setText("Aucune ligne ne correspond à ces critères." if not shown else
                            f"{shown} ligne{'s' if shown > 1 else ''}")

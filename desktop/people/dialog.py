@@ -21,10 +21,11 @@ from db.errors import ConflictError, PermissionDenied, ValidationError
 from db.org.access import Permission
 from db.people import labels as people_labels
 from db.people import records as people_records
-from db.people.models import PersonKind
+from db.people.models import Person, PersonKind
 from db.people.records import PersonInput, PersonRecord
 from desktop import operations as ops
 from desktop.context import AppContext
+from desktop.limits import limit_to_columns
 from widgets.banner import Banner
 from widgets.date_field import DateField
 from widgets.dialog_layout import lay_out_dialog
@@ -126,6 +127,9 @@ class PersonDialog(QDialog):
         for name, label in _CONTACT_FIELDS:
             self.editors[name] = QLineEdit()
             self.form.add(name, label, self.editors[name])
+        limit_to_columns(self.form, Person, ("organisation_name", "last_name", "first_name",
+                                             "birth_name", "email", "address", "postcode",
+                                             "city"))
         self.editors["phone"].setPlaceholderText("06 12 34 56 78")
         self.editors["email"].setPlaceholderText("nom@exemple.fr")
         self.nir.textChanged.connect(lambda text: self.civility.setText(civility_label(text)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.base import utcnow
+from db.months import last_months
 from db.org.access import Permission
 from db.preparation import rates as preparation_rates
 from db.preparation import scope, tasks
@@ -264,10 +265,9 @@ class PreparationPage(QWidget):
 
     def reload_rates(self) -> None:
         group = self.rate_group.value() or RateGroup.ADVISER
-        today = self.clock().date()
-        first = (today.replace(day=1) - timedelta(days=31 * (RATE_MONTHS - 1))).replace(day=1)
+        months = last_months(self.clock().date(), RATE_MONTHS)
         ops.query(self._ctx, lambda unit: preparation_rates.conclusive_rates(
-            unit, first, today, group)) \
+            unit, months[0], months[-1], group)) \
             .on_success(lambda rows: self._show_rates(rows, group)).owned_by(self).run()
 
     def _show_rates(self, rows: list[RateRow], group: RateGroup) -> None:

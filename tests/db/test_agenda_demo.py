@@ -46,10 +46,14 @@ def test_demo_agenda_has_every_kind_and_outcome_without_double_booking(store):
             .group_by(OpeningHours.site_id, OpeningHours.weekday)
             .having(func.count() > 1)).all())
         callbacks = session.scalar(select(func.count()).select_from(CallbackRequest))
+        # The queue's « Demande » column shows what the person asked.
+        asked = session.scalar(select(func.count()).select_from(CallbackRequest)
+                               .where(CallbackRequest.reason != ""))
     assert kinds == set(AppointmentKind)
     assert statuses == set(AppointmentStatus)
     assert {"IJ", "C2S", "CV", "AMELI", "AIDE", "INV", "MAT", "ALD", "AME"} <= codes
     assert 8_000 <= total <= 12_000  # the small set: about 10,000
     assert overlaps == 0 and over_capacity == 0
     assert lunch_closed > 0 and callbacks > 0
+    assert asked > 0.7 * callbacks
     assert "rendez-vous (12 mois passés, 3 à venir)" in summary.describe()

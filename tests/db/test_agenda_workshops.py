@@ -4,9 +4,11 @@ outcome, turned into an appointment in one step)."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime
+import uuid
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from alembic import command
 from sqlalchemy import func, select
 
 from db.agenda import booking, workshops
@@ -17,6 +19,7 @@ from db.agenda.models import (
     AppointmentStatus,
     CancelledBy,
     Channel,
+    WaitingListEntry,
     WorkshopSession,
 )
 from db.agenda.setup import MotiveInput
@@ -24,12 +27,14 @@ from db.callbacks import requests
 from db.callbacks.models import CallbackOutcome, CallbackRequest
 from db.callbacks.requests import CallbackInput
 from db.errors import ConflictError, PermissionDenied, ValidationError
+from db.migrate import alembic_config
 from db.people import records as people_records
 from db.people.models import PersonKind
 from db.people.records import PersonInput
 from db.roles import Role
 from db.unit import Unit
 from tests.db.agenda_setup import make_agenda
+from tests.db.test_races import race
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 MONDAY = date(2026, 3, 16)
@@ -191,6 +196,61 @@ def test_two_sessions_taking_the_last_seat_at_the_same_instant(store, actors):
         assert session.scalar(select(func.count()).select_from(Appointment)) == 1
 
 
+@pytest.mark.parametrize("capacity", [2, 1])
+def test_the_database_holds_one_seat_and_one_place_per_person(store, actors, monkeypatch,
+                                                              capacity):
+    """Were the service's check to miss it (a race), the second seat (capacity 2) or the
+    second place on the waiting list (capacity 1, taken by another) is refused by the
+    partial unique index."""
+    setup = make_agenda(store, actors)
+    session_id, persons = workshop(store, setup, capacity=capacity)
+    if capacity == 1:
+        register(store, setup, session_id, persons[1])
+    first = register(store, setup, session_id, persons[0])
+    assert (first.appointment_id is None) == (capacity == 1)
+    monkeypatch.setattr(workshops, "_already_registered", lambda *_args: False)
+    with pytest.raises(ConflictError, match="vient d'être inscrit"):
+        register(store, setup, session_id, persons[0])
+    register(store, setup, session_id, persons[2])  # another person still may
+    with store.session() as session:
+        assert session.get(WorkshopSession, session_id).seats_taken == capacity
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("capacity", [1, 2])
+@pytest.mark.parametrize("round_", range(3))
+def test_the_same_person_registered_twice_at_the_same_instant(store, actors, capacity, round_):
+    """Was a seat and a place on the waiting list (capacity 1) or two seats (capacity 2),
+    every time."""
+    if store.is_sqlite:
+        pytest.skip("SQLite serialises writers; the race is a server's")
+    setup = make_agenda(store, actors)
+    session_id, persons = workshop(store, setup, capacity=capacity)
+    if capacity == 1:
+        register(store, setup, session_id, persons[1])  # the seat is someone else's
+    barrier = threading.Barrier(2, timeout=10)
+
+    def attempt():
+        with store.unit(setup.adviser) as unit:
+            barrier.wait()
+            return workshops.register(unit, session_id, persons[0], Channel.RECEPTION,
+                                      now=NOW)
+
+    results = race(attempt, attempt)
+    assert sorted(type(r).__name__ for r in results) == ["Registration",
+                                                         "ValidationError"], results
+    assert "est déjà inscrit(e)" in str(next(r for r in results
+                                             if isinstance(r, ValidationError)))
+    with store.session() as session:
+        seats = session.scalar(select(func.count()).select_from(Appointment).where(
+            Appointment.workshop_session_id == session_id,
+            Appointment.person_id == persons[0]))
+        waiting = session.scalar(select(func.count()).select_from(WaitingListEntry).where(
+            WaitingListEntry.workshop_session_id == session_id,
+            WaitingListEntry.person_id == persons[0]))
+    assert seats + waiting == 1
+
+
 # -- call-back requests ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("requested, due", [
@@ -263,3 +323,41 @@ def test_call_back_queue_overdue_outcome_and_appointment_in_one_step(store, acto
         assert request.appointment_id == appointment_id
         assert unit.session.get(Appointment, appointment_id).channel is Channel.CALLBACK
         assert requests.callback_queue(unit, now=monday_evening) == []
+
+
+def test_the_migration_keeps_the_first_registration_of_those_the_races_left(store, actors,
+                                                                           monkeypatch):
+    """Before the indexes, races left a person with two seats, two places or a seat and a
+    place: migration 0010 keeps the earliest, cancels or withdraws the others, gives the
+    seats back, then creates the indexes."""
+    setup = make_agenda(store, actors)
+    session_id, persons = workshop(store, setup, capacity=3)
+    first_seat = register(store, setup, session_id, persons[0]).appointment_id
+    config = alembic_config(store.engine)
+    command.downgrade(config, "0008_seeded_ids")
+    appointments, waiting = Appointment.__table__, WaitingListEntry.__table__
+    with store.engine.begin() as connection:
+        seat = dict(connection.execute(select(appointments).where(
+            appointments.c.id == first_seat)).mappings().one())
+        second_seat = uuid.uuid4()
+        connection.execute(appointments.insert().values({
+            **seat, "id": second_seat, "ical_uid": f"{second_seat}@guichet",
+            "created_at": seat["created_at"] + timedelta(seconds=1)}))
+        connection.execute(WorkshopSession.__table__.update().values(seats_taken=2))
+        places = {}
+        for person, minutes in ((persons[1], 0), (persons[1], 1), (persons[0], 2)):
+            places[(person, minutes)] = entry_id = uuid.uuid4()
+            connection.execute(waiting.insert().values(
+                id=entry_id, version=1, workshop_session_id=session_id, person_id=person,
+                channel=Channel.RECEPTION, requested_at=NOW + timedelta(minutes=minutes)))
+    command.upgrade(config, "head")
+    with store.session() as session:
+        assert session.get(WorkshopSession, session_id).seats_taken == 1
+        assert session.get(Appointment, first_seat).status is AppointmentStatus.BOOKED
+        assert session.get(Appointment, second_seat).status is AppointmentStatus.CANCELLED
+        still = {key for key, entry_id in places.items()
+                 if session.get(WaitingListEntry, entry_id).withdrawn_at is None}
+    assert still == {(persons[1], 0)}
+    monkeypatch.setattr(workshops, "_already_registered", lambda *_args: False)
+    with pytest.raises(ConflictError):  # the indexes are there
+        register(store, setup, session_id, persons[0])

@@ -30,6 +30,7 @@ from db.mediation.models import (
 )
 from db.mediation.records import CaseFilter, CaseInput, EntryInput, StepInput
 from db.mediation.rules import Step
+from db.mediation.wording import cra_text
 from db.org.models import Site
 from db.people import records as people_records
 from db.people.models import PersonKind
@@ -383,12 +384,13 @@ def test_the_cra_delay_is_suspended_from_admissibility_to_recommendation(
     advance(store, mediator, case_id, Step.START_INSTRUCTION, today=date(2026, 5, 12))
     cra = opened(store, mediator, case_id, today=date(2026, 7, 1)).deadlines.cra
     assert (cra.deadline, cra.remaining_days, cra.suspended) == (None, 21, True)
-    assert "suspendu" in cra.describe()
+    assert "suspendu" in cra_text(cra)
     advance(store, mediator, case_id, Step.ISSUE_RECOMMENDATION, today=date(2026, 7, 1))
     cra = opened(store, mediator, case_id, today=date(2026, 7, 1)).deadlines.cra
     assert (cra.deadline, cra.remaining_days) == (date(2026, 7, 22), 21)
-    assert cra.describe() == ("Délai de saisine de la CRA : 21 jours restants "
-                              "(jusqu'au 22/07/2026).")
+    assert cra_text(cra) == ("Reste 21\u00a0jours sur le délai de 2 mois de la CRA, jusqu'au "
+                             "22/07/2026 (suspendu du 12/05/2026 au 01/07/2026 : "
+                             "recommandation)")
 
 
 # -- timeline and documents ----------------------------------------------------------------------

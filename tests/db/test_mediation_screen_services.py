@@ -38,9 +38,13 @@ def test_each_line_tells_the_nearest_running_delay(store, mediator, new_case):
     assert row(store, mediator, case_id, RECEIVED).next_due == NextDue(
         date(2026, 5, 15), "accusé de réception")
     acknowledge(store, mediator, case_id, date(2026, 5, 11))
+    # Not admitted yet, the CRA delay runs (decision notified 02/04): it ends first.
+    assert row(store, mediator, case_id, date(2026, 5, 11)).next_due == NextDue(
+        date(2026, 6, 2), "délai de la CRA")
+    advance(store, mediator, case_id, Step.DECLARE_ADMISSIBLE, today=date(2026, 5, 11))
+    # Admitted, the CRA delay is suspended: the handling target is the nearest.
     assert row(store, mediator, case_id, date(2026, 5, 11)).next_due == NextDue(
         date(2026, 6, 8), "traitement")
-    advance(store, mediator, case_id, Step.DECLARE_ADMISSIBLE, today=date(2026, 5, 11))
     advance(store, mediator, case_id, Step.WAIT, today=date(2026, 5, 12),
             waiting_on=WaitingOn.REQUESTER, follow_up_on=date(2026, 5, 20))
     # Paused: the handling target moves every day, the follow-up is what is awaited.

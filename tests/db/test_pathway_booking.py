@@ -9,7 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from db.agenda import booking
-from db.agenda.models import Appointment, AppointmentKind, AppointmentStatus, Channel
+from db.agenda.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    CancelledBy,
+    Channel,
+)
 from db.errors import ConflictError, ValidationError
 from db.pathways import funnel as pathways_funnel
 from db.pathways import kinds as pathways_kinds
@@ -132,3 +138,70 @@ def test_the_appointment_is_for_the_entrys_person(store, setup, entries):
             Unit(session, adviser), durand, version(store, adviser, durand),
             setup.request(setup.at(MONDAY, 9), kind=AppointmentKind.PHONE), now=NOW)
     assert appointments(store) == 0
+
+
+def test_honoured_counts_an_appointment_moved_twice_and_the_dashboard_agrees(
+        store, actors, setup, entries):
+    """Booked from the worklist, moved, moved again, honoured at its last time: the entry
+    names the appointment that is current, and the funnel, the dashboard's figure and the
+    list behind it count it."""
+    from db.dashboard import drill as dashboard_drill
+    from db.dashboard import figures as dashboard_figures
+
+    adviser = setup.adviser
+    durand = entries[0]
+    reach(store, adviser, durand)
+    first_id, _version = book(store, setup, durand, 9)
+    current = first_id
+    for hour in (10, 11):
+        with store.unit(adviser) as unit:
+            appointment = unit.session.get(Appointment, current)
+            current = booking.reschedule_appointment(
+                unit, current, appointment.version, setup.at(MONDAY, hour), now=NOW)
+    with store.unit(adviser) as unit:
+        assert worklists.get_entry(unit, durand).appointment_id == current
+        appointment = unit.session.get(Appointment, current)
+        booking.record_outcome(unit, current, appointment.version,
+                               AppointmentStatus.HONOURED,
+                               now=setup.at(MONDAY, 12))
+    with store.unit(adviser) as unit:
+        funnel = pathways_funnel.funnel(unit, "ald", OCTOBER)
+    assert (funnel.booked, funnel.honoured) == (1, 1)
+    with store.unit(actors[Role.MANAGER]) as unit:
+        board = dashboard_figures.dashboard(unit, OCTOBER)
+        honoured = next(f for f in board.section("pathways").all_figures()
+                        if f.label == "RDV honorés" and ("kind", "ald") in f.drill.conditions)
+        assert honoured.count == 1
+        assert len(dashboard_drill.drill_ids(unit, honoured.drill)) == 1
+
+
+def test_honoured_counts_the_appointment_booked_again_after_a_cancellation(
+        store, setup, entries):
+    """Booked from the worklist, cancelled by the person, booked again from the agenda for
+    the same motive, honoured: the entry follows the new booking. Another motive is another
+    matter and leaves it alone."""
+    adviser = setup.adviser
+    durand = entries[0]
+    reach(store, adviser, durand)
+    first_id, _version = book(store, setup, durand, 9)
+    with store.unit(adviser) as unit:
+        person_id = worklists.get_entry(unit, durand).person_id
+        booking.cancel_appointment(unit, first_id, 1, CancelledBy.PERSON, "Empêchement",
+                                   now=NOW)
+    with store.unit(adviser) as unit:
+        other_motive = booking.book_appointment(unit, setup.request(
+            setup.at(MONDAY, 14), person_id=person_id, motive_id=setup.video_motive_id,
+            kind=AppointmentKind.VIDEO), now=NOW)
+    with store.unit(adviser) as unit:
+        assert worklists.get_entry(unit, durand).appointment_id == first_id
+        again = booking.book_appointment(unit, setup.request(
+            setup.at(MONDAY + timedelta(days=1), 10), person_id=person_id,
+            kind=AppointmentKind.PHONE), now=NOW)
+    assert other_motive != again
+    with store.unit(adviser) as unit:
+        assert worklists.get_entry(unit, durand).appointment_id == again
+        booking.record_outcome(unit, again, 1, AppointmentStatus.HONOURED,
+                               now=setup.at(MONDAY + timedelta(days=1), 11))
+    with store.unit(adviser) as unit:
+        funnel = pathways_funnel.funnel(unit, "ald", OCTOBER)
+    assert (funnel.booked, funnel.honoured) == (1, 1)

@@ -10,6 +10,7 @@ import csv
 import io
 import random
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -203,24 +204,23 @@ def test_every_faulty_line_is_reported_with_its_line_number_and_reason():
         ["1 75 01 71 024 571 67", "Rousseau", "Gaël", "28/01/1976", "", "", ""],
         ["1 62 06 71 281 730 93", "", "Chloé", "03/06/1962", "", "", "32/10/2026"],
         ["2 93 09 71 398 322 29", "Blanc", "Raphaël", "15.09.1993", "12", "pas-un-mail", ""],
-        ["2 70 03 71 334 050 51", "Durand", "Léa", "03/03/1970", "", "", ""],
+        ["2 70 03 71 334 050 51", "Durand", "Lina", "03/03/1970", "", "", ""],
         ["1 61 12 71 042 589 80", "Guérin"],
     ]
     parsed = parse(extract(rows))
     assert [(e.line, e.message) for e in parsed.errors] == [
-        (3, "La clé du NIR est fausse : pour ces 13 caractères, elle vaut 44."),
+        (3, validation.NIR_KEY_MISMATCH),
         (4, "Date de naissance impossible « 31/02/1953 »."),
         (5, "La date de naissance ne correspond pas au NIR (année « 75 » dans le NIR)."),
-        (6, "Le nom est vide."),
+        (6, "Le nom est obligatoire."),
         (6, "Date d'entrée impossible « 32/10/2026 »."),
         (7, "Date de naissance illisible « 15.09.1993 » (attendu jj/mm/aaaa ou aaaa-mm-jj)."),
-        (7, "Ce numéro de téléphone n'est pas valide (exemple : 06 12 34 56 78)."),
-        (7, "Cette adresse e-mail n'est pas valide (exemple : nom@exemple.fr)."),
-        (8, "Ce NIR figure déjà ligne 2."),
+        (8, "Ce NIR figure déjà ligne 2 avec une autre identité (nom, prénom ou date de "
+            "naissance) : vérifiez lequel est le bon."),
         (9, "La ligne compte 2 colonnes au lieu de 7."),
     ]
     assert str(parsed.errors[0]) == (
-        "Ligne 3 : La clé du NIR est fausse : pour ces 13 caractères, elle vaut 44.")
+        "Ligne 3 : " + validation.NIR_KEY_MISMATCH)
 
 
 def test_a_missing_required_column_is_a_line_1_error():
@@ -244,6 +244,45 @@ def test_empty_files_and_bad_headers_are_refused(data, message):
     assert parse(data).errors == [LineError(1, message)]
 
 
+def test_the_same_person_twice_is_imported_once_and_reported(store, actors):
+    """Extracts merged or a line copied: same NIR, same identity (accents and case aside)."""
+    twice = [PEOPLE[0], PEOPLE[1], ["2 70 03 71 334 050 51", "DURAND", "Lea", "03/03/1970",
+                                    "", "", ""]]
+    parsed = parse(extract(twice))
+    assert (parsed.errors, [str(r) for r in parsed.repeated]) == (
+        [], ["Ligne 4 : même personne que ligne 2, comptée une fois."])
+    report = run_import(store, actors[Role.ADVISER], extract(twice), month=OCTOBER)
+    assert (report.rows, report.new) == (2, 2)
+    assert report.describe().splitlines()[-2:] == [
+        "Lignes en double (même personne, comptée une fois) : 1",
+        "Ligne 4 : même personne que ligne 2, comptée une fois."]
+
+
+def test_a_person_follows_the_people_services_rules_wherever_they_come_from():
+    """Born in 1850, a 101-character surname, a NUL byte: what the people form refuses, an
+    extract cannot bring in either."""
+    old = ["1 50 05 71 045 445 44", "Ancien", "Jules", "15/05/1850", "", "", ""]
+    old[0] = nir("1", date(1950, 5, 15), 445)
+    rows = [old, [PEOPLE[1][0], "M" * 101, *PEOPLE[1][2:]],
+            [PEOPLE[2][0], "Nul\x00Byte", *PEOPLE[2][2:]]]
+    assert [(e.line, e.message) for e in parse(extract(rows)).errors] == [
+        (2, "La date de naissance est antérieure à 1900."),
+        (3, "Le nom compte 101 caractères : 100 au plus."),
+        (4, "Le nom contient un caractère de contrôle (invisible) : retirez-le ou "
+            "saisissez-le à nouveau."),
+    ]
+
+
+def test_a_field_over_the_csv_modules_limit_is_a_line_error_not_a_crash():
+    """Python's csv refuses a field over 128 KiB (« field larger than field limit »); most
+    often an unclosed quote swallowed the rest of the file."""
+    data = extract([PEOPLE[0]]) + b'1 82 04 71 045 445 44;"Moreau' + b"x" * 140_000 + b"\r\n"
+    parsed = parse(data)
+    assert [(e.line, e.message) for e in parsed.errors] == [
+        (3, "Ligne illisible : un champ dépasse 131\u00a0072 caractères (un guillemet « \" » "
+            "jamais refermé ?) ; la suite du fichier n'a pas été lue.")]
+
+
 def test_a_refused_file_writes_nothing(store, actors):
     bad = extract([PEOPLE[0], ["1 82 04 71 045 445 45", "Moreau", "Kévin", "14/04/1982",
                                "", "", ""]])
@@ -251,11 +290,56 @@ def test_a_refused_file_writes_nothing(store, actors):
         run_import(store, actors[Role.ADVISER], bad)
     assert str(refused.value).splitlines() == [
         "le fichier contient 1 ligne en erreur ; rien n'a été enregistré.",
-        "Ligne 3 : La clé du NIR est fausse : pour ces 13 caractères, elle vaut 44.",
+        "Ligne 3 : " + validation.NIR_KEY_MISMATCH,
     ]
     with store.session() as session:
         for model in (Person, PathwayEntry, PathwayImport, AuditEvent):
             assert session.scalar(select(func.count()).select_from(model)) == 0, model
+
+
+def test_a_wrong_phone_or_e_mail_is_imported_empty_flagged_and_reported(store, actors):
+    """An assignable-looking but unassigned number, or a broken address, does not refuse the
+    extract: the person is imported without it, the line flagged and listed as a warning."""
+    rows = [PEOPLE[0],
+            [*PEOPLE[1][:4], "07 00 00 00 00", PEOPLE[1][5], PEOPLE[1][6]],
+            [*PEOPLE[2][:4], "", "ines@@exemple", PEOPLE[2][6]]]
+    parsed = parse(extract(rows))
+    assert parsed.errors == []
+    assert [str(w) for w in parsed.warnings] == [
+        "Ligne 3 : téléphone « 07 00 00 00 00 » non valide, importé vide (coordonnées à "
+        "vérifier).",
+        "Ligne 4 : e-mail « ines@@exemple » non valide, importé vide (coordonnées à vérifier).",
+    ]
+    report = run_import(store, actors[Role.ADVISER], extract(rows), month=OCTOBER)
+    assert report.new == 3
+    assert "Coordonnées à vérifier : 2 lignes (importées sans le téléphone ou l'e-mail non " \
+        "valide)" in report.describe()
+    assert str(parsed.warnings[0]) in report.describe().splitlines()
+    with store.session() as session:
+        flagged = dict(session.execute(select(Person.last_name, PathwayEntry.contacts_to_check)
+                                       .join(Person, Person.id == PathwayEntry.person_id))
+                       .all())
+        moreau = session.scalar(select(Person).where(Person.last_name == "Moreau"))
+        assert (moreau.phone, moreau.email) == (None, "kevin.moreau@exemple.fr")
+    assert flagged == {"Durand": False, "Moreau": True, "Lefebvre": True}
+
+    # An adviser saves Moreau's record: the city alone checks nothing, the phone does.
+    with store.unit(actors[Role.ADVISER]) as unit:
+        record = people_records.get_person(unit, moreau.id)
+        version = people_records.update_person(unit, moreau.id, record.version,
+                                               replace(record.data, city="Grenoble"))
+    assert to_check(store) == {"Moreau", "Lefebvre"}
+    with store.unit(actors[Role.ADVISER]) as unit:
+        people_records.update_person(unit, moreau.id, version, replace(
+            record.data, city="Grenoble", phone="06 18 40 21 80"))
+    assert to_check(store) == {"Lefebvre"}
+
+
+def to_check(store) -> set[str]:
+    with store.session() as session:
+        return set(session.scalars(select(Person.last_name).join(
+            PathwayEntry, PathwayEntry.person_id == Person.id)
+            .where(PathwayEntry.contacts_to_check)))
 
 
 # -- writing -------------------------------------------------------------------------------

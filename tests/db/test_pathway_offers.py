@@ -114,3 +114,27 @@ def test_offers_are_refused_on_a_closed_entry_and_to_other_roles(store, actors):
         worklists.close_entry(Unit(session, adviser), entry_id, 2)
         with pytest.raises(ValidationError, match="terminée"):
             pathways_offers.record_offers(Unit(session, adviser), entry_id, {offer_id: True})
+
+
+@pytest.mark.parametrize("kind_code, age, segment", [
+    ("ald", 49, "chronic"), ("ald", 20, "chronic"), ("maternity", 31, "expecting"),
+    ("invalidity", 58, "work_stoppage"),
+    # A pathway an administrator added: the age decides.
+    ("self_employed", 19, "young"), ("self_employed", 49, "working"),
+    ("self_employed", 70, "seniors"), ("self_employed", None, "working"),
+])
+def test_the_segment_follows_the_situation_then_the_age(kind_code, age, segment):
+    assert pathways_offers.segment_for(kind_code, age) == segment
+
+
+def test_a_call_opens_on_the_persons_segment_not_the_first(store, actors):
+    """Moreau, 44, in the ALD pathway: the chronic illness's offers, not the young's."""
+    adviser = actors[Role.ADVISER]
+    with store.unit(adviser) as unit:
+        import_extract(unit, "ald", extract(PEOPLE[1:2]), today=TODAY)
+        kind_id = pathways_kinds.kind_by_code(unit, "ald").id
+        (entry_id,) = worklists.search_worklist(unit, kind_id, OCTOBER)
+        suggested = pathways_offers.suggested_segment(unit, entry_id, today=TODAY)
+        segments = {s.id: s for s in pathways_offers.list_segments(unit)}
+    assert segments[suggested].code == "chronic"
+    assert segments[suggested].label == "Personnes atteintes d'une maladie chronique"

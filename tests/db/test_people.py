@@ -7,7 +7,10 @@ from datetime import date
 
 import pytest
 
+from db import validation
 from db.errors import ConflictError, PermissionDenied, ValidationError
+from db.mediation import reading as mediation_reading
+from db.mediation.records import CaseFilter
 from db.people import records as people_records
 from db.people import search as people_search
 from db.people.models import Person, PersonKind
@@ -78,12 +81,61 @@ def test_invalid_input_lists_every_field_and_writes_nothing(store, actors):
             birth_date=date(1990, 1, 1)))
     errors = refused.value.field_errors
     assert errors["last_name"] == "Le nom est obligatoire."
-    assert "clé du NIR est fausse" in errors["nir"] and "46" in errors["nir"]
+    # Says the key does not match, never what it should be: typed in, it would save a wrong
+    # NIR and defeat the checksum.
+    assert errors["nir"] == ("La clé du NIR (les 2 derniers chiffres) ne correspond pas aux 13 "
+                             "premiers caractères : vérifiez le numéro sur la carte Vitale "
+                             "ou l'attestation.")
+    assert "46" not in errors["nir"]
     assert "téléphone" in errors["phone"]
     assert "e-mail" in errors["email"]
     with store.session() as session:
         assert session.query(Person).count() == 0
         assert session.query(AuditEvent).count() == 0
+
+
+def test_texts_too_long_or_with_control_characters_are_refused_in_french(store, actors):
+    """On PostgreSQL these were a raw DataError, on SQLite stored as they came."""
+    with pytest.raises(ValidationError) as refused:
+        create(store, actors[Role.ADVISER], beneficiary(
+            last_name="M" * 100_000, first_name="Nul\x00Byte", address="1 rue " + "x" * 300,
+            city="Grenoble\x1b"))
+    assert refused.value.field_errors == {
+        "last_name": "Le nom compte 100\u00a0000 caractères : 100 au plus.",
+        "first_name": "Le prénom contient un caractère de contrôle (invisible) : retirez-le ou "
+                      "saisissez-le à nouveau.",
+        "address": "Ce texte compte 306 caractères : 300 au plus.",
+        "city": "Ce texte contient un caractère de contrôle (invisible) : retirez-le ou "
+                "saisissez-le à nouveau.",
+    }
+    with store.session() as session:
+        assert session.query(Person).count() == 0
+    # Line breaks and tabs are text; exactly the column's length is stored.
+    create(store, actors[Role.ADVISER], beneficiary(last_name="M" * 100,
+                                                    address="1 rue\tdu Port\nBât. B"))
+
+
+def _odd_search_strings() -> list[str]:
+    """Letters that fold to punctuation (« ⑴ » → « (1) »), and what a search box may get."""
+    folding_to_punctuation = [
+        c for c in map(chr, range(0xA0, 0x30000))
+        if c.isalnum() and set(validation.fold(c)) & set("&|!():*<>'\\ ")]
+    assert len(folding_to_punctuation) > 40
+    return [*folding_to_punctuation, *(f"lef{c}" for c in folding_to_punctuation[:20]),
+            "l'été", "a\\b", "&", "!x", "x:*", "(", "lef & !", "ﬁn", "lèf'", "'", "\\",
+            "<->", "lef | éloïse", "é:*", "a''b", "lef\x00", "\x00", "06\x00"]
+
+
+def test_every_string_typed_in_a_search_box_gives_results_or_none(store, actors):
+    """PostgreSQL raised « syntax error in tsquery » for 35 of 220 odd strings."""
+    create(store, actors[Role.ADVISER], beneficiary())
+    with store.unit(actors[Role.MEDIATOR]) as unit:
+        for typed in _odd_search_strings():
+            assert isinstance(people_search.search_people(unit, typed), list), typed
+            assert isinstance(mediation_reading.search_cases(unit, CaseFilter(text=typed)),
+                              list), typed
+        assert people_search.search_people(unit, "lef ⑴") == []
+        assert len(people_search.search_people(unit, "l'Éloïse lef")) == 1
 
 
 def test_birth_date_must_agree_with_nir(store, actors):

@@ -9,15 +9,14 @@ from datetime import date
 from alembic import command
 from sqlalchemy import select
 
-from db.mediation import intake
 from db.mediation.models import (
+    CaseStatus,
     LetterTemplate,
     MediationCase,
     MediationChannel,
     MediationMotive,
     MediationSettings,
 )
-from db.mediation.records import CaseInput
 from db.migrate import alembic_config
 from db.people import records as people_records
 from db.people.models import PersonKind
@@ -57,7 +56,6 @@ def test_an_existing_database_is_renumbered_and_its_cases_keep_their_motive(stor
             for row_id in list(connection.execute(select(table.c.id)).scalars()):
                 connection.execute(table.update().where(table.c.id == row_id)
                                    .values(id=row_id.__class__(int=row_id.int ^ 1)))
-    mediator = actors[Role.MEDIATOR]
     with store.unit(actors[Role.ADVISER]) as unit:
         person_id = people_records.create_person(unit, PersonInput(
             kind=PersonKind.EMPLOYER, organisation_name="Scierie Mégevand",
@@ -66,14 +64,19 @@ def test_an_existing_database_is_renumbered_and_its_cases_keep_their_motive(stor
         motive = session.scalars(select(MediationMotive).where(
             MediationMotive.code == "ij_unpaid")).one()
         old_motive_id = motive.id
-    with store.unit(mediator) as unit:
-        case = intake.create_case(unit, CaseInput(
-            received_on=date(2026, 3, 2), channel=MediationChannel.MAIL, person_id=person_id,
-            motive_id=old_motive_id, prior_step_done=True, court_action_pending=False,
-            summary="IJ non versées."), today=date(2026, 3, 2))
+    # A case as 0007 stored it: in Core, naming only columns that revision had (the
+    # service writes today's columns, which later revisions add).
+    case_id = uuid.uuid4()
+    with store.engine.begin() as connection:
+        connection.execute(MediationCase.__table__.insert().values(
+            id=case_id, version=1, reference="MED-2026-00001", received_on=date(2026, 3, 2),
+            channel=MediationChannel.MAIL, person_id=person_id, motive_id=old_motive_id,
+            prior_step_done=True, court_action_pending=False, summary="IJ non versées.",
+            status=CaseStatus.RECEIVED, acknowledgement_due_on=date(2026, 3, 9),
+            handling_due_on=date(2026, 4, 2)))
     command.upgrade(config, "head")
     with store.session() as session:
-        moved = session.get(MediationCase, case.id)
+        moved = session.get(MediationCase, case_id)
         new_motive = session.get(MediationMotive, moved.motive_id)
         assert new_motive.code == "ij_unpaid" and new_motive.id != old_motive_id
         assert session.get(MediationMotive, old_motive_id) is None

@@ -55,6 +55,16 @@ def test_new_sqlite_file_is_created_in_wal_mode_and_marked(tmp_path):
     connection.close()
 
 
+def test_a_commit_reaches_the_disk_before_it_is_said_saved(tmp_path):
+    """synchronous = FULL in WAL mode: a power cut or an OS crash cannot roll back a commit
+    the adviser saw saved (NORMAL may lose the last ones)."""
+    store = open_store(tmp_path / "guichet.sqlite3")
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    store.dispose()
+
+
 def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path):
     path = tmp_path / "notes.sqlite3"
     path.write_bytes(b"Liste des rendez-vous\n")

@@ -11,7 +11,7 @@ from sqlalchemy import exc, func, select
 
 from db.agenda import setup as agenda_setup
 from db.agenda.models import ClosedDay
-from db.errors import ConflictError, PermissionDenied
+from db.errors import ConflictError, PermissionDenied, ValidationError
 from db.org import sites
 from db.org.access import Permission
 from db.org.models import Site
@@ -48,6 +48,25 @@ def test_a_row_changed_around_the_save_path_is_refused(store, actors):
         unit.session.flush()
     with store.session() as session:
         assert session.scalars(select(Site)).one().city == "Grenoble"
+
+
+def test_every_write_refuses_in_french_a_text_its_column_cannot_hold(store, actors):
+    """The floor under every service: a field no service checks is still refused alike on
+    both engines, never a raw DataError (PostgreSQL) or stored silently (SQLite)."""
+    with store.unit(actors[Role.ADMIN]) as unit:
+        site = sites.get_site(unit, site_id(store))
+    for values, field, message in (
+            ({"sector": "S" * 121}, "sector", "Ce texte compte 121 caractères : 120 au plus."),
+            ({"sector": "Nord\x00"}, "sector", "Ce texte contient un caractère de contrôle "
+                                              "(invisible) : retirez-le ou saisissez-le à "
+                                              "nouveau.")):
+        with pytest.raises(ValidationError) as refused, store.unit(actors[Role.ADMIN]) as unit:
+            sites.save_site(unit, replace(site.data, **values), site.id, site.version)
+        assert refused.value.field_errors == {field: message}
+    with pytest.raises(ValidationError), store.unit(actors[Role.ADMIN]) as unit:
+        rows.update_many(unit, Site, {site.id: {"city": "x" * 121}})
+    with store.session() as session:
+        assert session.scalars(select(Site)).one().sector == site.data.sector
 
 
 def test_soft_deleted_rows_are_left_out_unless_asked_for(store, actors):

@@ -67,7 +67,7 @@ def test_a_day_without_appointment_gives_a_sheet_that_says_so(database, folder):
     (["--adviser", "conseiller01", "--date", "06/07/2026"], 2,
      "date attendue au format AAAA-MM-JJ"),
     (["--adviser", "conseiller01", "--date", "2026-02-30"], 2,
-     "date attendue au format AAAA-MM-JJ"),
+     "la date « 2026-02-30 » n'existe pas"),
     (["--adviser", "conseiller01"], 2, "arguments obligatoires manquants"),
 ])
 def test_refusals_write_nothing(database, folder, capsys, arguments, status, message):

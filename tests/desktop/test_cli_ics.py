@@ -81,7 +81,7 @@ def test_the_period_is_inclusive_and_in_local_days(database, folder):
     (["--adviser", "conseiller01", "--from", "30/03/2026", "--to", "2026-03-31"], 2,
      "date attendue au format AAAA-MM-JJ"),
     (["--adviser", "conseiller01", "--from", "2026-02-30", "--to", "2026-03-31"], 2,
-     "date attendue au format AAAA-MM-JJ"),
+     "la date « 2026-02-30 » n'existe pas"),
     (["--adviser", "conseiller01", "--from", "20260301", "--to", "2026-03-31"], 2,
      "date attendue au format AAAA-MM-JJ"),
     (["--adviser", "conseiller01", "--from", "2026-03-01"], 2,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from db import validation
 from db.pathways.models import PathwayEntry, PathwayImport
 from db.people.models import Person
 from db.roles import Role
@@ -86,7 +87,7 @@ def test_a_refused_file_lists_its_lines_on_stderr_exits_3_and_writes_nothing(
     assert captured.out == ""
     assert captured.err.splitlines() == [
         "Refusé : le fichier contient 2 lignes en erreur ; rien n'a été enregistré.",
-        "Ligne 3 : La clé du NIR est fausse : pour ces 13 caractères, elle vaut 44.",
+        "Ligne 3 : " + validation.NIR_KEY_MISMATCH,
         "Ligne 4 : Date de naissance impossible « 31/02/1953 ».",
     ]
     for model in (Person, PathwayEntry, PathwayImport, AuditEvent):

@@ -25,7 +25,7 @@ def test_the_report_is_written(database, tmp_path, capsys):
     assert f"Rapport d'activité — octobre 2026 — exporté dans {target}" in capsys.readouterr().out
     reader = PdfReader(BytesIO(target.read_bytes()))
     assert reader.metadata.title == "Rapport d'activité — octobre 2026"
-    assert "Rapport automatique" in reader.pages[0].extract_text()
+    assert "Guichet — export automatique" in reader.pages[0].extract_text()
     assert main(["--db", database, "export", "pdf", "report", "--month", "2026-06", "-o",
                  str(target), "--login", "responsable01"]) == 0
     assert "Aucune activité enregistrée en juin 2026" in PdfReader(
@@ -54,3 +54,16 @@ def test_a_missing_folder_is_a_usage_error(database, tmp_path, capsys):
     assert main(["--db", database, "export", "pdf", "report", "--month", "2026-10", "-o",
                  str(tmp_path / "absent" / "rapport.pdf")]) == 2
     assert "dossier introuvable" in capsys.readouterr().err
+
+
+def test_without_a_month_the_report_is_of_the_month_the_dashboard_opens_on(database, tmp_path,
+                                                                           capsys):
+    from datetime import date
+
+    from db.months import add_months
+    from db.wording import month_label
+
+    target = tmp_path / "rapport.pdf"
+    assert main(["--db", database, "export", "pdf", "report", "-o", str(target)]) == 0
+    expected = month_label(add_months(date.today(), -1))  # no cohort for this month yet
+    assert f"Rapport d'activité — {expected} — exporté" in capsys.readouterr().out

@@ -11,6 +11,7 @@ from db.agenda import booking
 from db.agenda.models import AppointmentKind, CancelledBy
 from db.errors import ValidationError
 from db.org.models import Site
+from db.people.models import Person
 from db.unit import Unit
 from desktop.documents import confirmation_letter
 from tests.conftest import add_staff
@@ -78,3 +79,16 @@ def test_no_letter_for_a_cancelled_appointment(setup):
                                    CancelledBy.PERSON, "Empêchement")
         with pytest.raises(ValidationError, match="plus à venir"):
             confirmation_letter.confirmation_letter(Unit(session, agenda.adviser), appointment_id)
+
+
+def test_a_huge_name_stored_before_the_length_rule_is_wrapped_and_cut(setup):
+    """A 100,000-character surname (SQLite stored it as it came): the letter's address block
+    wraps then cuts it, its header line is shortened — no LayoutError."""
+    store, agenda = setup
+    with store.session() as session:
+        session.get(Person, agenda.person_id).last_name = "Dupont" + "-Durand" * 14_000
+    content, text = letter_text(store, agenda, agenda.at(date(2026, 3, 16), 9))
+    assert "DUPONT-DURAND-DURAND" in text and "…" in text
+    header = read(content).pages[0].extract_text().splitlines()[2]
+    assert header.startswith("Confirmation de votre rendez-vous — DUPONT-DURAND")
+    assert header.endswith("…") and len(header) < 150

@@ -15,6 +15,8 @@ from db.mediation import reading as mediation_reading
 from db.mediation.models import CaseEventKind, LetterKind, MediationCase
 from db.mediation.records import EntryInput, StepInput
 from db.mediation.rules import Step
+from db.mediation.wording import delay_lines
+from db.people.models import Person
 from db.roles import Role
 from desktop.documents import mediation_pdf
 from tests.conftest import add_staff
@@ -76,7 +78,7 @@ def test_case_summary_reads_back_with_accents_pages_fonts_and_title(case):
     text = "\n".join(page.extract_text() for page in reader.pages)
     for expected in ("Dossier de médiation MED-2026-00001", "LEFÈVRE Éloïse",
                      "IJ non versées depuis plus de 2 mois", "Démarche préalable",
-                     "Délai de saisine de la CRA", "Recevable le", "Note interne n° 98",
+                     "Délai de la CRA", "Recevable le", "Note interne n° 98",
                      "Échange n° 97 avec l'assurée", "Édité le 20/05/2026 à 14:05",
                      "Agence de Grenoble"):
         assert expected in text, expected
@@ -89,6 +91,31 @@ def test_case_summary_reads_back_with_accents_pages_fonts_and_title(case):
     assert all(embedded for _name, embedded in fonts), fonts
     assert not any("Helvetica" in name for name, _embedded in fonts)
     assert b"Helvetica" not in content
+
+
+def test_the_delays_read_as_on_the_screen(case):
+    """A case late by weeks: the PDF says « EN RETARD de … » as the screen does, every
+    delay line in the very words of ``delay_lines``."""
+    store, mediator, _record = case
+    with store.unit(mediator) as unit:
+        record = mediation_reading.open_case(unit, _record.id, today=date(2026, 7, 26))
+    lines = delay_lines(record)
+    assert dict(lines)["Traitement"].startswith("EN RETARD de 48\u00a0jours")
+    text = "".join("\n".join(p.extract_text() for p in read(mediation_pdf.case_summary_pdf(
+        record, author=mediator.display_name, printed_at=PRINTED)).pages).split())
+    for label, sentence in lines:
+        assert "".join(f"{label}{sentence}".split()) in text, sentence
+
+
+def test_the_footer_names_who_exported_it_or_says_it_was_automatic(case):
+    store, mediator, record = case
+    with store.unit(None) as unit:
+        automatic = read(mediation_pdf.case_summary(unit, record.id))
+    with store.unit(mediator) as unit:
+        signed = read(mediation_pdf.case_summary(unit, record.id))
+    assert "Guichet — export automatique" in automatic.pages[-1].extract_text()
+    assert automatic.metadata.author == "export automatique"
+    assert f"Guichet — {mediator.display_name}" in signed.pages[-1].extract_text()
 
 
 def test_internal_notes_are_left_out_on_request(case):
@@ -135,3 +162,25 @@ def test_a_letter_is_generated_kept_in_the_timeline_and_acknowledges(case):
     assert reader.metadata.title == (
         "Accusé de réception de votre demande de médiation — MED-2026-00001")
     assert all(embedded for _name, embedded in fonts_of(reader))
+
+
+def test_long_values_stored_before_the_length_rule_wrap_or_are_cut_never_crash(case):
+    """SQLite stored a 100,000-character surname and a word wider than the page as they
+    came; the letter and the summary then failed with reportlab's LayoutError."""
+    store, mediator, record = case
+    with store.session() as session:  # around the save path, as the old data is
+        person = session.get(Person, record.data.person_id)
+        person.last_name = "Lefèvre" + " de la Tour" * 10_000
+        person.city = "Saint-" + "X" * 2_000
+        session.commit()
+    with store.unit(mediator) as unit:
+        entry_id = mediation_pdf.issue_letter(unit, record.id, LetterKind.ACKNOWLEDGEMENT,
+                                              today=date(2026, 5, 12))
+        reopened = mediation_reading.open_case(unit, record.id, today=date(2026, 5, 20))
+        letter = next(e for e in reopened.timeline if e.id == entry_id)
+        document = mediation_files.read_document(unit, letter.document_id)
+    text = read(document.content).pages[0].extract_text()
+    assert "LEFÈVRE DE LA TOUR DE LA" in text and "LA TOU…" in text and "…" in text
+    summary = read(mediation_pdf.case_summary_pdf(reopened, author=mediator.display_name,
+                                                  printed_at=PRINTED))
+    assert "XXXXXXXXXX" in "".join(page.extract_text() for page in summary.pages[:3])

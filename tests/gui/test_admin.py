@@ -279,7 +279,7 @@ def test_an_exceptional_closure_is_added_and_removed(qtbot, setup, open_page, sq
     closed.day.setText("31/02/2030")
     qtbot.mouseClick(closed.add_button, Qt.MouseButton.LeftButton)
     assert closed.form.field("day").error_text() == (
-        "Date invalide : saisissez-la sous la forme jj/mm/aaaa.")
+        "Le 31/02/2030 n'existe pas : ce mois compte 28 jours.")
     closed.day.set_date(date(2030, 5, 31))
     type_text(qtbot, closed.label, "Inventaire")
     qtbot.mouseClick(closed.add_button, Qt.MouseButton.LeftButton)

@@ -12,6 +12,8 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from db.dashboard import model as dashboard_model
+from db.months import add_months
+from db.pathways.months import month_to_show
 from db.roles import Role
 from desktop.dashboard.drill import DrillDialog
 from desktop.dashboard.page import FIGURE_ROLE, DashboardPage, recent_months
@@ -129,3 +131,20 @@ def test_a_mediator_sees_the_mediation_figures_only(qtbot, make_context, october
     assert dialog.model.rowCount() == 3
     assert dialog.model.index(0, 0).data().startswith("MED-2026-")
     assert page.site.itemText(0) == dashboard_model.ALL_SITES
+
+
+def test_the_dashboard_opens_on_the_month_the_parcours_page_opens_on(qtbot, make_context,
+                                                                      october):
+    """Without a cohort for the current month both open on the month before (the
+    pathway figures are those of a cohort being worked, not zeros)."""
+    from desktop.pathways.page import PathwaysPage
+
+    ctx = make_context(Role.MANAGER)
+    page = open_page(qtbot, ctx)
+    parcours = PathwaysPage(ctx)
+    qtbot.addWidget(parcours)
+    qtbot.waitUntil(lambda: bool(parcours.kinds), timeout=5000)
+    with ctx.store.unit(ctx.actor) as unit:
+        expected = month_to_show(unit, date.today())
+    assert page.board.month == parcours.month.value() == expected
+    assert expected == add_months(date.today(), -1)  # no cohort imported for this month

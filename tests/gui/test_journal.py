@@ -110,7 +110,7 @@ def test_an_administrator_filters_the_journal_by_account_and_period(
 
     view.until.setText("31/02/2026")
     qtbot.keyClick(view.until, Qt.Key.Key_Return)
-    assert view.banner.text() == "Date invalide : saisissez-la sous la forme jj/mm/aaaa."
+    assert view.banner.text() == "Le 31/02/2026 n'existe pas : ce mois compte 28 jours."
     assert view.search.model.rowCount() == 1  # the list stays as it was
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from io import BytesIO
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
@@ -18,6 +19,7 @@ from db.mediation import files as mediation_files
 from db.mediation import intake, lifecycle
 from db.mediation import setup as mediation_setup
 from db.mediation.common import today_in_office
+from db.mediation.deadlines import CRA_RUNNING_OUT
 from db.mediation.models import (
     CaseEventKind,
     CaseOutcome,
@@ -31,6 +33,7 @@ from db.mediation.records import CaseInput, EntryInput, StepInput
 from db.mediation.rules import Step
 from db.roles import Role
 from db.unit.audit import AuditEvent
+from desktop.mediation import case_list
 from desktop.mediation.case_view import CaseView
 from desktop.mediation.dialogs import DateDialog, EntryDialog, LetterDialog, StepDialog
 from desktop.mediation.page import MediationPage
@@ -383,7 +386,7 @@ def test_intake_errors_are_shown_beside_their_fields_and_nothing_is_written(
     form = intake.form
     qtbot.waitUntil(lambda: form.field("summary").error.isVisibleTo(intake), timeout=5000)
     assert form.field("received_on").error_text() == (
-        "Date invalide : saisissez-la sous la forme jj/mm/aaaa.")
+        "Le 31/02/2026 n'existe pas : ce mois compte 28 jours.")
     assert form.field("channel").error_text() == "Choisissez le canal de la demande."
     assert form.field("person_id").error_text() == (
         "Choisissez le demandeur dans le registre des personnes.")
@@ -503,3 +506,15 @@ def test_the_letter_dialog_previews_the_merged_template(qtbot, open_page, sqlite
     assert "recevable" in dialog.preview.toPlainText()
     assert dialog.value() == (LetterKind.ADMISSIBLE,
                               "Nous revenons vers vous sous quinze jours.")
+
+
+@pytest.mark.parametrize("overdue, urgent, alert", [
+    ((CRA_RUNNING_OUT,), False, "⚠ Délai CRA"),
+    ((CRA_RUNNING_OUT, "relance"), True, "⚠ En retard · Urgent"),
+    ((), True, "Urgent"),
+])
+def test_the_list_says_a_cra_delay_running_out_in_words(overdue, urgent, alert):
+    row = SimpleNamespace(overdue=overdue, urgent=urgent)
+    assert case_list.alert_text(row) == alert
+    if overdue:
+        assert case_list.alert_detail(row).startswith("En retard : " + overdue[0])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select
 
 from db.agenda.models import Appointment, AppointmentKind, Channel
@@ -154,6 +155,37 @@ def test_from_an_imported_extract_to_a_booked_phone_appointment_in_the_funnel(
     assert "RDV pris : 1 (33\u00a0%)" in page.funnel.chart.accessible_text()
 
 
+def test_lines_imported_without_their_wrong_phone_have_a_chip_of_their_own(
+        qtbot, open_page, tmp_path, monkeypatch):
+    path = tmp_path / "parcours.csv"
+    path.write_bytes(extract([PEOPLE[0], [*PEOPLE[1][:4], "07 00 00 00 00", *PEOPLE[1][5:]],
+                              PEOPLE[2]]))
+    page = open_page()
+    dialog = import_through_the_dialog(qtbot, page, monkeypatch, path)
+    assert "1 ligne avec un téléphone ou un e-mail non valide" in dialog.summary.text()
+    assert dialog.import_button.isEnabled()
+    with qtbot.waitSignal(dialog.imported, timeout=WAIT):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert "Ligne 3 : téléphone « 07 00 00 00 00 » non valide" in dialog.report_label.text()
+    dialog.close()
+
+    worklist = page.worklist
+    qtbot.waitUntil(lambda: "Coordonnées à vérifier (1)" in worklist.chips.texts(),
+                    timeout=WAIT)
+    assert worklist.chips.texts() == ["Toutes (3)", "À contacter (3)",
+                                      "Coordonnées à vérifier (1)"]
+    qtbot.mouseClick(worklist.chips.button("contacts"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: worklist.search.model.rowCount() == 1, timeout=WAIT)
+    assert (cells(worklist.search.model, 2), cells(worklist.search.model, 4)) == (
+        ["1 82 04 ** *** *** 44"], ["⚠ à vérifier"])
+    view = open_entry(qtbot, page, cells(worklist.search.model, 0)[0])
+    texts = [label.text() for label in view.findChildren(QLabel)
+             if label.accessibleName() == "Téléphone"]
+    assert texts == [
+        "aucun numéro connu — ⚠ coordonnées à vérifier : l'extrait donnait un téléphone ou "
+        "un e-mail non valide"]
+
+
 def test_a_faulty_file_is_previewed_with_its_line_numbers_and_writes_nothing(
         qtbot, open_page, sqlite_store, monkeypatch, tmp_path, qtmodeltester):
     bad = [PEOPLE[0], ["1 82 04 71 045 445 45", "Moreau", "Kévin", "31/02/1982", "", "", ""],
@@ -190,6 +222,8 @@ def test_offers_ticked_during_the_call_are_kept_on_the_person_record(
     offers = view.offers
     qtbot.waitUntil(lambda: offers.model.rowCount() > 1, timeout=WAIT)
     qtmodeltester.check(offers.model)
+    # A 51-year-old in the ALD pathway: the chronic illness's segment, not the first one.
+    assert offers.segment.currentText() == "Personnes atteintes d'une maladie chronique"
     model = offers.model
     made, accepted = model.offer_at(0), model.offer_at(1)
     model.setData(model.index(0, 1), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)

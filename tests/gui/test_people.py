@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
+from db import validation
 from db.people import records as people_records
 from db.people import search as people_search
 from db.people.models import Person, PersonKind
@@ -120,6 +121,20 @@ def test_a_person_created_through_the_form_is_found_by_name_nir_and_phone(
         "06 12 34 56 78", "Grenoble"]
 
 
+def test_text_fields_take_no_more_than_the_database_holds(qtbot, open_page):
+    page = open_page()
+    page.new_person()
+    dialog = wait_for_dialog(qtbot, page)
+    dialog.editors["last_name"].setFocus()
+    qtbot.keyClicks(dialog.editors["last_name"], "M" * 120)
+    assert dialog.editors["last_name"].text() == "M" * 100
+    assert (dialog.editors["city"].maxLength(), dialog.editors["address"].maxLength()) == (
+        120, 300)
+    # Typed with spaces, stored without: not limited to its column.
+    qtbot.keyClicks(dialog.nir, "1 84 12 76 451 089 46")
+    assert dialog.nir.text() == "1 84 12 76 451 089 46"
+
+
 def test_invalid_values_are_explained_beside_their_fields_and_nothing_is_written(
         qtbot, open_page, sqlite_store):
     page = open_page()
@@ -132,7 +147,7 @@ def test_invalid_values_are_explained_beside_their_fields_and_nothing_is_written
     form = dialog.form
     qtbot.waitUntil(lambda: form.field("nir").error.isVisible(), timeout=5000)
     assert form.field("nir").error_text() == (
-        "La clé du NIR est fausse : pour ces 13 caractères, elle vaut 46.")
+        validation.NIR_KEY_MISMATCH)
     assert "téléphone n'est pas valide" in form.field("phone").error_text()
     assert "e-mail n'est pas valide" in form.field("email").error_text()
     assert form.field("last_name").error_text() == ""
@@ -154,7 +169,7 @@ def test_an_unreadable_date_is_refused_with_the_other_errors(qtbot, open_page, s
     form = dialog.form
     qtbot.waitUntil(lambda: form.field("birth_date").error.isVisible(), timeout=5000)
     assert form.field("birth_date").error_text() == (
-        "Date invalide : saisissez-la sous la forme jj/mm/aaaa.")
+        "Le 31/02/1984 n'existe pas : ce mois compte 29 jours.")
     assert form.field("last_name").error_text() == "Le nom est obligatoire."
     assert person_count(sqlite_store) == 0
 

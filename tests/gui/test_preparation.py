@@ -11,13 +11,14 @@ from PySide6.QtGui import QGuiApplication
 
 from db.agenda import booking, slots
 from db.agenda.models import Appointment, AppointmentKind, AppointmentStatus
+from db.preparation import rates as preparation_rates
 from db.preparation.models import PreparationOutcome, PreparationTask
 from db.preparation.tasks import TaskState
 from db.roles import Role
 from desktop.agenda.appointment_dialog import AppointmentDialog
 from desktop.preparation.dialogs import DaySheetDialog, PdfPrompt
 from desktop.preparation.form import PreparationDialog
-from desktop.preparation.page import COLUMNS, PreparationPage
+from desktop.preparation.page import COLUMNS, RATE_MONTHS, PreparationPage
 from tests.db.agenda_setup import make_agenda
 from tests.desktop.test_mediation_pdf import read
 from widgets.form import error_color
@@ -182,3 +183,21 @@ def test_the_appointment_dialog_prints_the_letter_and_opens_the_preparation(
     qtbot.waitUntil(lambda: any(isinstance(w, PreparationDialog) and w.record is not None
                                 for w in dialog.findChildren(PreparationDialog)),
                     timeout=5000)
+
+
+def test_the_rates_cover_the_three_months_the_summary_says(qtbot, open_page, monkeypatch):
+    """13/03/2026: January to March — not December too, as counting back 62 days from the
+    first of the month gave (four months under « Sur 3 mois »)."""
+    asked = []
+    real = preparation_rates.conclusive_rates
+
+    def spy(unit, first, last, group):
+        asked.append((first, last))
+        return real(unit, first, last, group)
+
+    monkeypatch.setattr(preparation_rates, "conclusive_rates", spy)
+    page = open_page()
+    page.reload_rates()
+    qtbot.waitUntil(lambda: bool(asked), timeout=5000)
+    assert asked[-1] == (date(2026, 1, 1), date(2026, 3, 1))
+    assert RATE_MONTHS == 3

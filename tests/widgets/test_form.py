@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -68,7 +69,7 @@ def test_date_field_reads_french_dates(qtbot, typed, expected):
     assert field.date() == expected
 
 
-@pytest.mark.parametrize("typed", ["31/02/1984", "12/1984", "1984"])
+@pytest.mark.parametrize("typed", ["12/1984", "1984"])
 def test_date_field_refuses_what_is_not_a_date(qtbot, typed):
     field = DateField()
     qtbot.addWidget(field)
@@ -111,3 +112,22 @@ def test_enter_searches_at_once_and_down_leaves_the_field(qtbot):
         qtbot.keyClick(field, Qt.Key.Key_Down)
     field.search_again()
     assert asked == ["06 12", "06 12"]
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("31/02/2026", "Le 31/02/2026 n'existe pas : ce mois compte 28 jours."),
+    ("29/02/2028", None),
+    ("31/04/2026", "Le 31/04/2026 n'existe pas : ce mois compte 30 jours."),
+    ("00/05/2026", "Le 00/05/2026 n'existe pas : ce mois compte 31 jours."),
+    ("12/13/2026", "Le mois « 13 » n'existe pas : il va de 01 à 12."),
+    ("3/12", "Date invalide : saisissez-la sous la forme jj/mm/aaaa."),
+])
+def test_a_date_in_the_right_format_that_does_not_exist_is_said_so(qtbot, typed, message):
+    field = DateField()
+    qtbot.addWidget(field)
+    field.setText(typed)
+    if message is None:
+        assert field.date() is not None
+    else:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            field.date()

@@ -138,7 +138,7 @@ def test_next_free_says_when_nothing_matches_or_the_date_is_wrong(qtbot, picker)
     picker.from_field.clear()
     qtbot.keyClicks(picker.from_field, "31/02/2026")
     assert not picker.choose_next_free()
-    assert picker.from_error.text() == "Date invalide : saisissez-la sous la forme jj/mm/aaaa."
+    assert picker.from_error.text() == "Le 31/02/2026 n'existe pas : ce mois compte 28 jours."
     assert picker.from_field.accessibleDescription() == picker.from_error.text()
 
 

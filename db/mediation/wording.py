@@ -1,22 +1,25 @@
-"""How the mediation screens say things: dates, day counts and the delays of a case, in French."""
+"""How a case's delays are said, in French: one wording for one state, on the case's screen,
+in its PDF summary and in the letters (Qt-free, so that all three share it)."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from db.mediation.deadlines import CRA_MONTHS, NextDue
+from db.mediation.deadlines import CRA_MONTHS, CraDelay, NextDue
 from db.mediation.labels import WAITING_LABELS
 from db.mediation.records import CaseRecord
 from db.wording import day, days
+
+CRA_LABEL = "Délai de la CRA"
 
 
 def next_due_text(due: NextDue | None) -> str:
     return f"{day(due.on)} ({due.label})" if due else ""
 
 
-def delay_lines(record: CaseRecord, today: date) -> list[tuple[str, str]]:
-    """(label, sentence) for every delay of the case that the mediator has to know."""
+def delay_lines(record: CaseRecord) -> list[tuple[str, str]]:
+    """(label, sentence) for every delay of the case the mediator has to know, as of the
+    day its deadlines were computed for."""
     due = record.deadlines
+    today = due.today
     if record.closed_on:
         age = f"clôturée le {day(record.closed_on)}, {days(due.age_days)} après la réception"
     else:
@@ -51,22 +54,26 @@ def delay_lines(record: CaseRecord, today: date) -> list[tuple[str, str]]:
                       f"de {current_wait.label} depuis le {day(current_wait.started_on)} ; "
                       f"relance prévue le {day(current_wait.follow_up_on)}{late}"))
     if due.cra is not None:
-        lines.append(("Délai de la CRA", cra_text(record)))
+        lines.append((CRA_LABEL, cra_text(due.cra)))
     if due.overdue:
         lines.append(("En retard", ", ".join(due.overdue)))
     return lines
 
 
-def cra_text(record: CaseRecord) -> str:
-    """« Reste 23 jours sur le délai de 2 mois de la CRA (suspendu depuis le 12/10/2026) »."""
-    cra = record.deadlines.cra
+def cra_text(cra: CraDelay) -> str:
+    """« Reste 21 jours sur le délai de 2 mois de la CRA, jusqu'au 22/07/2026 (suspendu du
+    12/05/2026 au 01/07/2026 : recommandation) »: what the case screen, its PDF and the
+    letters' « {delai_cra} » say."""
     frame = f"le délai de {CRA_MONTHS} mois de la CRA"
     if cra.suspended:
-        return (f"Reste {days(cra.remaining_days)} sur {frame} (suspendu depuis le "
-                f"{day(record.admitted_on)}, jusqu'à la recommandation)")
+        return (f"Reste {days(cra.remaining_days)} sur {frame}, suspendu depuis le "
+                f"{day(cra.suspended_on)} pendant la médiation : il reprendra à sa fin "
+                "(recommandation ou clôture)")
+    pause = (f" (suspendu du {day(cra.suspended_on)} au {day(cra.resumed_on)} : "
+             f"{cra.ending})" if cra.resumed_on else "")
     if cra.expired:
-        return f"Le délai de {CRA_MONTHS} mois de la CRA est dépassé depuis le {day(cra.deadline)}"
-    return f"Reste {days(cra.remaining_days)} sur {frame} (jusqu'au {day(cra.deadline)})"
+        return f"Le délai de {CRA_MONTHS} mois de la CRA a expiré le {day(cra.deadline)}{pause}"
+    return f"Reste {days(cra.remaining_days)} sur {frame}, jusqu'au {day(cra.deadline)}{pause}"
 
 
 def waiting_choices() -> dict:
