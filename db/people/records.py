@@ -14,8 +14,9 @@ from db import validation
 from db.errors import ValidationError
 from db.org.access import Permission
 from db.org.staff import staff_names
+from db.people.consent import consent_errors
 from db.people.labels import PROFESSIONS, display_name
-from db.people.models import Person, PersonKind
+from db.people.models import MessageChannel, Person, PersonKind
 from db.unit import INCLUDE_DELETED, Unit, audit, rows
 
 
@@ -38,6 +39,7 @@ class PersonInput:
     address: str = ""
     postcode: str = ""
     city: str = ""
+    message_channel: MessageChannel = MessageChannel.NONE  # what the person accepts
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class PersonRecord:
     created_at: datetime
     updated_at: datetime
     history: list[tuple[datetime, str, str]]  # when, who, what (in French)
+    message_consent_on: date | None = None  # the day the message channel was chosen
 
 
 def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) -> dict:
@@ -113,6 +116,10 @@ def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) 
     clean("email", validation.clean_email, data.email)
     if values["postcode"] and not re.fullmatch(r"\d{5}", values["postcode"]):
         errors["postcode"] = "Le code postal doit compter 5 chiffres."
+    values["message_channel"] = MessageChannel(data.message_channel)
+    if not {"phone", "email"} & errors.keys():
+        errors.update(consent_errors(values["message_channel"], values["phone"],
+                                     values["email"]))
 
     for field, column, label in (("nir", Person.nir, "NIR"), ("siret", Person.siret, "SIRET")):
         if values.get(field) and field not in errors:
@@ -136,6 +143,8 @@ def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) 
 def create_person(unit: Unit, data: PersonInput) -> uuid.UUID:
     unit.require(Permission.EDIT_PEOPLE)
     values = _validate(unit.session, data, None)
+    if values["message_channel"] is not MessageChannel.NONE:
+        values["message_consent_on"] = date.today()
     return rows.create(unit, Person(**values), kind=data.kind.value).id
 
 
@@ -148,7 +157,10 @@ def update_person(
     if not unit.actor.can(Permission.VIEW_NIR):
         # The form showed this role the NIR masked: it keeps the stored one, unchanged.
         data = replace(data, nir=person.nir or "")
-    rows.save(unit, person, _validate(unit.session, data, person_id))
+    values = _validate(unit.session, data, person_id)
+    if values["message_channel"] is not person.message_channel:
+        values["message_consent_on"] = date.today()  # the day the person said so
+    rows.save(unit, person, values)
     return person.version
 
 
@@ -174,6 +186,7 @@ def get_person(unit: Unit, person_id: uuid.UUID) -> PersonRecord:
         created_at=person.created_at,
         updated_at=person.updated_at,
         history=_history(unit, person.id),
+        message_consent_on=person.message_consent_on,
     )
 
 

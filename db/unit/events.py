@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 SUBSCRIBERS: tuple[str, ...] = (
     "db.agenda.workshops",
     "db.preparation.follow",
+    "db.messages.queue",
 )
 
 Event = TypeVar("Event")
