@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from db.errors import GuichetError
+from desktop.messages import cli as reminder_commands
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
 
@@ -174,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="compte au nom duquel éditer le rapport (il doit pouvoir consulter "
                              "le tableau de bord) ; par défaut, rapport automatique de tout "
                              "l'accueil")
+    reminder_commands.add_commands(commands, _day, _Parser)
     return parser
 
 
@@ -405,6 +407,8 @@ COMMANDS: dict[tuple[str, str | None], Callable] = {
     ("import", "pathway"): cmd_import_pathway,
     ("export", "ics"): cmd_export_ics,
     ("export", "pdf"): cmd_export_pdf,
+    ("reminders", "send"): lambda args: reminder_commands.cmd_send(args, _open_store),
+    ("reminders", "sms"): lambda args: reminder_commands.cmd_sms(args, _in_unit, _output),
 }
 
 

@@ -139,9 +139,10 @@ def abandoned(claimed_by: str, claimed_at: datetime | None, now: datetime, run: 
     return claimed_at is None or claimed_at < now - LEASE
 
 
-def recover(store, now: datetime, run: str) -> None:
+def recover(store, now: datetime, run: str) -> int:
     """Messages whose sender is gone: claimed ones go back to the queue, those it was
-    handing over become « envoi interrompu » (the server may have them)."""
+    handing over become « envoi interrompu » (the server may have them): how many."""
+    interrupted = 0
     with store.unit(None) as unit:
         held = unit.session.scalars(select(Message).where(Message.status.in_(
             (MessageStatus.SENDING, MessageStatus.HANDING_OVER))))
@@ -157,6 +158,8 @@ def recover(store, now: datetime, run: str) -> None:
                     "last_error": "Envoi interrompu pendant la remise au serveur : le message "
                                   "est peut-être parti. Vérifiez, puis renvoyez-le au besoin."},
                           action="interrupted")
+                interrupted += 1
+    return interrupted
 
 
 # -- what is due ------------------------------------------------------------------------------
@@ -351,15 +354,14 @@ def send_due(store, server: SmtpServer | None, *, day: date | None = None,
              limit: int | None = None, clock: Callable[[], datetime] = utcnow) -> SendReport:
     """Send the e-mails due (see ``due_condition``), ``limit`` at most; a system job."""
     run = uuid.uuid4().hex[:8]
-    report = SendReport()
-    recover(store, clock(), run)
+    report = SendReport(uncertain=recover(store, clock(), run))
     due = due_condition(clock(), day)
     with store.unit(None) as unit:
         statement = select(Message.id).where(due).order_by(Message.next_attempt_at,
                                                             Message.id)
         waiting = list(unit.session.scalars(statement.limit(limit) if limit else statement))
     if not waiting:
-        return report
+        return report  # no connection to the server for nothing
     if server is None or not server.host:
         report.stopped = ("Aucun serveur d'envoi n'est réglé (Administration › Messages) : "
                           f"{count(len(waiting), 'message attend', 'messages attendent')}.")

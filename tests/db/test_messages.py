@@ -202,3 +202,23 @@ def test_people_without_e_mail_consent_but_sms_get_no_e_mail(store, agenda, acto
     assert {m.channel for m in sms} == {MessageChannel.SMS}
     assert sender.send_due(store, loopback(smtp)).sent == 0
     assert smtp.recorder.received == []
+
+
+def test_two_senders_at_once_send_each_message_once(store, agenda, smtp):
+    import threading
+    from collections import Counter
+
+    day = working_day(6)
+    with store.unit(agenda.adviser) as unit:
+        for hour in (9, 10, 11, 14, 15, 16):
+            booking.book_appointment(unit, agenda.request(agenda.at(day, hour)))
+    reports = []
+    threads = [threading.Thread(target=lambda: reports.append(
+        sender.send_due(store, loopback(smtp)))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sum(r.sent for r in reports) == 6
+    assert set(Counter(r.message_id for r in smtp.recorder.received).values()) == {1}
+    assert len(smtp.recorder.received) == 6
