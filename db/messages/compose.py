@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from zoneinfo import ZoneInfo
@@ -144,8 +144,17 @@ def sample_fields(settings: MessageSettings, now: datetime) -> dict[str, str]:
         "annulation": settings.cancel_instructions, "site": "Agence de Grenoble",
         "raison": "par nos services : conseiller absent",
         "ancienne_date": "lundi 30 novembre 2026 à 10:00",
-        **when_fields(now + timedelta(days=3), "Europe/Paris"),
+        **when_fields(sample_moment(now), "Europe/Paris"),
     }
+
+
+def sample_moment(now: datetime) -> datetime:
+    """A weekday at 09:30 a few days ahead: the sample appointment's time."""
+    zone = ZoneInfo("Europe/Paris")
+    day = (now + timedelta(days=3)).astimezone(zone).date()
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(9, 30), zone)
 
 
 def fill(template: MessageTemplate | tuple[str, str], channel: MessageChannel,

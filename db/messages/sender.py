@@ -37,7 +37,7 @@ from sqlalchemy import and_, or_, select
 
 from db.agenda.models import Appointment, AppointmentStatus
 from db.base import utcnow
-from db.errors import ConflictError
+from db.errors import ConflictError, GuichetError
 from db.messages.compose import compose, email
 from db.messages.models import Message, MessageKind, MessageStatus, SmtpSecurity
 from db.org.models import Site
@@ -66,7 +66,7 @@ class SmtpServer:
         return f"{self.host}:{self.port}"
 
 
-class ServerUnavailable(Exception):
+class ServerUnavailable(GuichetError):
     """The server could not be reached or refused the session: nothing was sent."""
 
 

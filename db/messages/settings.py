@@ -25,6 +25,7 @@ from db.messages.compose import (
     email,
     fill,
     sample_fields,
+    sample_moment,
     settings_row,
     template_row,
 )
@@ -229,7 +230,7 @@ def trial_message(unit: Unit, recipient: str, *, now: datetime | None = None):
     subject, body = fill(template_row(session, MessageKind.CONFIRMATION,
                                       MessageChannel.EMAIL), MessageChannel.EMAIL,
                          sample_fields(settings_row(session), now))
-    starts_at = (now + timedelta(days=3)).replace(minute=30, second=0, microsecond=0)
+    starts_at = sample_moment(now)
     entry = CalendarEntry(f"essai-{uuid.uuid4()}@guichet", 0, starts_at,
                           starts_at + timedelta(minutes=30), "Europe/Paris",
                           AppointmentKind.PHYSICAL, False, "Mme E.", "IJ", site.name, "", now)

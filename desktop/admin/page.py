@@ -24,6 +24,11 @@ class AdminPage(QWidget):
         self.tabs.addTab(self.sites, "&Lieux et horaires")
         self.tabs.addTab(self.motives, "&Motifs")
         self.tabs.addTab(self.planning, "&Disponibilités et absences")
+        if ctx.actor.can(Permission.ADMINISTER):
+            from desktop.admin.messages import MessagesTab
+
+            self.messages = MessagesTab(ctx)
+            self.tabs.addTab(self.messages, "Messa&ges aux personnes")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         if not ctx.actor.can(Permission.ADMINISTER):
