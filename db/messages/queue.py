@@ -16,7 +16,7 @@ the person given the freed workshop seat.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -54,14 +54,12 @@ def _told(unit: Unit) -> bool:
 
 
 def reminder_time(starts_at: datetime, site: Site, settings: MessageSettings) -> datetime:
-    """``reminder_days`` before the appointment at ``reminder_hour`` on the site's clock,
-    brought back to the working day before when that falls on a weekend or a public
-    holiday: someone at the office makes the day's SMS file."""
+    """``reminder_days`` working days before the appointment, at ``reminder_hour`` on the
+    site's clock: the office sends on its working days (someone makes the day's SMS file),
+    and every working day has its reminders — a Monday's go on the Thursday before."""
     zone = ZoneInfo(site.time_zone)
-    day = starts_at.astimezone(zone).date() - timedelta(days=settings.reminder_days)
-    calendar = WorkingCalendar(site.department)
-    while not calendar.is_working_day(day):
-        day -= timedelta(days=1)
+    day = WorkingCalendar(site.department).add_working_days(
+        starts_at.astimezone(zone).date(), -settings.reminder_days)
     return local_instant(day, time(settings.reminder_hour), zone)
 
 

@@ -85,7 +85,7 @@ def _checked(data: SettingsInput) -> dict:
     if not 1 <= data.smtp_port <= 65535:
         errors["smtp_port"] = "Le port va de 1 à 65535 (587 pour STARTTLS, 465 pour TLS)."
     if not 1 <= data.reminder_days <= 7:
-        errors["reminder_days"] = "Le rappel part de 1 à 7 jours avant le rendez-vous."
+        errors["reminder_days"] = "Le rappel part de 1 à 7 jours ouvrés avant le rendez-vous."
     if not 7 <= data.reminder_hour <= 20:
         errors["reminder_hour"] = "Le rappel part entre 7 h et 20 h."
     if not values["cancel_instructions"]:

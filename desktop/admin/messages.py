@@ -99,7 +99,7 @@ class SettingsSection(Section):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.form.add("password", "Mot de pa&sse du compte", self.password)
-        self.days = spin_box(1, 7, " j avant le rendez-vous")
+        self.days = spin_box(1, 7, " j ouvrés avant le rendez-vous")
         self.form.add("reminder_days", "Rappel en&voyé", self.days)
         self.hour = spin_box(7, 20, " h")
         self.hour.setPrefix("à partir de ")
