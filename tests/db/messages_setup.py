@@ -7,12 +7,16 @@ import uuid
 from dataclasses import replace
 from datetime import date, timedelta
 
+import pytest
+
 from db.messages.models import Message, SmtpSecurity
 from db.messages.sender import SmtpServer
 from db.people import records as people_records
 from db.people.models import MessageChannel, PersonKind
 from db.people.records import PersonInput
 from db.workdays import WorkingCalendar
+from tests.db.agenda_setup import make_agenda
+from tests.smtp_server import SmtpServer as LoopbackServer
 
 
 def working_day(after_days: int, department: str = "38") -> date:
@@ -51,3 +55,17 @@ def messages(store) -> list[Message]:
 
     with store.session() as session:
         return list(session.scalars(select(Message).order_by(Message.created_at)))
+
+
+def consenting_agenda(store, actors):
+    """The test agenda, its person (Marie Dupont) accepting e-mails."""
+    made = make_agenda(store, actors)
+    consent(store, made.adviser, made.person_id, MessageChannel.EMAIL)
+    return made
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback for the test (import it into the test module)."""
+    with LoopbackServer() as server:
+        yield server

@@ -17,24 +17,24 @@ from db.messages.models import MessageKind, MessageStatus
 from db.messages.queue import notify_person
 from db.people.models import MessageChannel
 from db.roles import Role
-from tests.db.agenda_setup import make_agenda
-from tests.db.messages_setup import consent, loopback, messages, new_person, working_day
-from tests.smtp_server import SmtpServer
+from tests.db import messages_setup
+from tests.db.messages_setup import (
+    consent,
+    consenting_agenda,
+    loopback,
+    messages,
+    new_person,
+    working_day,
+)
+
+smtp = messages_setup.smtp  # the loopback SMTP server, a fixture
 
 EMAIL = "marie.dupont@exemple.fr"
 
 
 @pytest.fixture
 def agenda(store, actors):
-    made = make_agenda(store, actors)
-    consent(store, made.adviser, made.person_id, MessageChannel.EMAIL)
-    return made
-
-
-@pytest.fixture
-def smtp():
-    with SmtpServer() as server:
-        yield server
+    return consenting_agenda(store, actors)
 
 
 def book(store, agenda, day, hour=10, **changes):

@@ -20,25 +20,19 @@ from db.messages.models import MessageStatus
 from db.people.models import MessageChannel
 from desktop.cli import main
 from tests.conftest import add_staff
-from tests.db.agenda_setup import make_agenda
-from tests.db.messages_setup import consent, messages, new_person, working_day
-from tests.smtp_server import SmtpServer
+from tests.db import messages_setup
+from tests.db.messages_setup import consenting_agenda, messages, new_person, working_day
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOKINGS = 5
 
 
+smtp = messages_setup.smtp  # the loopback SMTP server, a fixture
+
+
 @pytest.fixture
 def agenda(sqlite_store):
-    made = make_agenda(sqlite_store, add_staff(sqlite_store))
-    consent(sqlite_store, made.adviser, made.person_id, MessageChannel.EMAIL)
-    return made
-
-
-@pytest.fixture
-def smtp():
-    with SmtpServer() as server:
-        yield server
+    return consenting_agenda(sqlite_store, add_staff(sqlite_store))
 
 
 def book_several(store, agenda, count: int = BOOKINGS, person_id=None) -> list:

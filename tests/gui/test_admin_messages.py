@@ -23,24 +23,23 @@ from desktop.admin.page import AdminPage
 from desktop.agenda.booking_dialog import BookingDialog
 from desktop.messages import secrets
 from desktop.people.dialog import PersonDialog
-from tests.db.agenda_setup import make_agenda
-from tests.db.messages_setup import consent, loopback, messages, working_day
+from tests.db import messages_setup
+from tests.db.messages_setup import (
+    consent,
+    consenting_agenda,
+    loopback,
+    messages,
+    working_day,
+)
 from tests.gui.test_people import type_text
-from tests.smtp_server import SmtpServer
 from tests.widgets.accessibility import unnamed_focusable
+
+smtp = messages_setup.smtp  # the loopback SMTP server, a fixture
 
 
 @pytest.fixture
 def setup(sqlite_store, gui_actors):
-    made = make_agenda(sqlite_store, gui_actors)
-    consent(sqlite_store, made.adviser, made.person_id, MessageChannel.EMAIL)
-    return made
-
-
-@pytest.fixture
-def smtp():
-    with SmtpServer() as server:
-        yield server
+    return consenting_agenda(sqlite_store, gui_actors)
 
 
 @pytest.fixture

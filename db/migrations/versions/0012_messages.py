@@ -208,6 +208,7 @@ def downgrade() -> None:
     op.drop_index("ix_message_channel_due", table_name="message")
     op.drop_index("ix_message_status_next", table_name="message")
     op.drop_table("message")
-    with op.batch_alter_table("person") as batch_op:
-        batch_op.drop_column("message_consent_on")
-        batch_op.drop_column("message_channel")
+    # Plain ALTER TABLE … DROP COLUMN on both engines: rebuilding person (batch mode) would
+    # fail while appointments and cases reference it.
+    op.drop_column("person", "message_consent_on")
+    op.drop_column("person", "message_channel")
