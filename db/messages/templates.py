@@ -23,7 +23,7 @@ MERGE_FIELDS = {
     "lieu": "le lieu et son adresse, ou « nous vous appellerons au 06 … »",
     "lieu_court": "le lieu, ou « au 06 … » (SMS)",
     "pieces": "les pièces à apporter que le motif demande",
-    "annulation": "comment annuler ou déplacer (réglage ci-dessous)",
+    "annulation": "comment annuler ou déplacer (onglet Réglages)",
     "ancienne_date": "l'ancien jour et l'heure d'un rendez-vous déplacé",
     "raison": "pourquoi le rendez-vous est annulé : « à votre demande »…",
     "site": "le nom du lieu d'accueil",

@@ -31,6 +31,7 @@ from desktop.documents import write_atomically
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
+from widgets.heading import Heading
 from widgets.id_list_model import fix_row_height
 
 CHANNEL_WORDS = {"email": "E-mail", "sms": "SMS"}
@@ -158,13 +159,13 @@ class SmsDayTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.title = QLabel(self)
-        self.title.setObjectName("heading")
+        self.title = Heading("", self, level=2)
         self.banner = Banner(self)
         self.status = QLabel(self)
         self.day = DateField(self)
         self.day.setAccessibleName("Jour des SMS")
         self.day.set_date(date.today())
+        self.day.setMaximumWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 24)
         self.show_button = QPushButton("&Afficher", self)
         self.show_button.clicked.connect(self.load)
         self.export_button = QPushButton("Enregistrer le &fichier des SMS…", self)
