@@ -27,6 +27,7 @@ from desktop.cli_session import (
     in_unit,
     open_store,
 )
+from desktop.messages import cli as reminder_commands
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_login_options(report, "éditer le rapport (il doit pouvoir consulter le tableau de "
                               "bord) ; par défaut, rapport automatique de tout l'accueil")
     cli_staff.add_parsers(commands, _Parser)
+    reminder_commands.add_commands(commands, _day, _Parser)
     return parser
 
 
@@ -422,6 +424,8 @@ COMMANDS: dict[tuple[str, str | None], Callable] = {
     ("staff", "disable"): cli_staff.cmd_staff,
     ("staff", "passwd"): cli_staff.cmd_staff,
     ("staff", "import"): cli_staff.cmd_staff,
+    ("reminders", "send"): lambda args: reminder_commands.cmd_send(args, open_store),
+    ("reminders", "sms"): lambda args: reminder_commands.cmd_sms(args, in_unit, _output),
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,6 +24,7 @@ from desktop.settings import APP_NAME
 from widgets.sidebar import Sidebar
 
 _AREA_SHORTCUT_COUNT = 9  # Ctrl+1 … Ctrl+9 at most
+MESSAGES_AFTER_MS = 30_000  # the first batch of messages, well after the start
 
 
 class MainWindow(QMainWindow):
@@ -65,6 +66,14 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.sidebar.set_current(next(iter(self.areas)))
         self.sidebar.setFocus()
+        # Messages to people go out while Guichet is open; started once the window is up.
+        self.messages = None
+        QTimer.singleShot(MESSAGES_AFTER_MS, self._start_messages)
+
+    def _start_messages(self) -> None:
+        from desktop.messages.background import BackgroundSender
+
+        self.messages = BackgroundSender(self.ctx, self)
 
     # -- areas ---------------------------------------------------------------------------
     def show_area(self, key: str) -> QWidget:

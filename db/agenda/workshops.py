@@ -21,7 +21,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.agenda.booking import create_busy, new_ical_uid, record_outcome, slot_taken
-from db.agenda.events import AppointmentCancelled
+from db.agenda.events import (
+    AppointmentCancelled,
+    WaitingListPromoted,
+    WorkshopRegistered,
+    WorkshopSessionCancelled,
+)
 from db.agenda.models import (
     Appointment,
     AppointmentKind,
@@ -137,7 +142,9 @@ def register(
         raise ValidationError({"person_id": f"{name} est déjà inscrit(e) à cette session."})
     try:
         if rows.take(unit, workshop, "seats_taken", limit="capacity"):
-            return Registration(_register(unit, workshop, person_id, channel), None)
+            appointment_id = _register(unit, workshop, person_id, channel)
+            unit.raise_event(WorkshopRegistered(appointment_id))
+            return Registration(appointment_id, None)
         entry = rows.create(unit, WaitingListEntry(
             workshop_session_id=session_id, person_id=person_id, channel=channel,
             requested_at=now), action=None)
@@ -189,6 +196,7 @@ def seat_freed(unit: Unit, cancelled: AppointmentCancelled) -> None:
         rows.save(unit, entry, {"appointment_id": appointment_id}, action=None)
         record(unit, "promote", "workshop_session", workshop.id,
                **ids(entry_id=entry.id, appointment_id=appointment_id))
+        unit.raise_event(WaitingListPromoted(appointment_id, entry.id))
         return
 
 
@@ -232,7 +240,7 @@ def cancel_session(
     if workshop.starts_at <= now:
         raise ValidationError({"session": (
             "Cette session a déjà commencé : enregistrez la présence plutôt que de l'annuler.")})
-    notify = []
+    notify, cancelled = [], []
     registrations = session.execute(
         select(Appointment, Person).join(Person, Person.id == Appointment.person_id)
         .where(Appointment.workshop_session_id == session_id,
@@ -243,12 +251,14 @@ def cancel_session(
             "cancel_reason": reason[:300], "ical_sequence": appointment.ical_sequence + 1,
         }, action="cancel", cancelled_by=CancelledBy.SERVICE.value)
         notify.append(_to_notify(person, was_waiting=False))
+        cancelled.append(appointment.id)
     for entry in _waiting(session, session_id):
         rows.save(unit, entry, {"withdrawn_at": now}, action=None)
         notify.append(_to_notify(session.get(Person, entry.person_id), was_waiting=True))
     rows.save(unit, workshop, {"cancelled_at": now, "seats_taken": 0}, action="cancel",
               registrations=sum(not n.was_waiting for n in notify),
               waiting=sum(n.was_waiting for n in notify))
+    unit.raise_event(WorkshopSessionCancelled(workshop.id, tuple(cancelled)))
     return sorted(notify, key=lambda n: (n.was_waiting, n.name))
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import exists, select
 from db.demo.agenda import add_agenda
 from db.demo.context import SIZES, DemoContext, DemoRefused, DemoSummary, Progress, Step, new_id
 from db.demo.mediation import add_mediation_cases
+from db.demo.messages import add_messages
 from db.demo.org import add_sites, add_staff
 from db.demo.pathways import add_pathways
 from db.demo.people import add_people
@@ -29,7 +30,7 @@ from db.unit import audit
 
 # In order: a step may use what the steps before it created.
 STEPS: list[Step] = [add_sites, add_staff, add_people, add_agenda, add_preparations,
-                     add_mediation_cases, add_pathways]
+                     add_mediation_cases, add_pathways, add_messages]
 
 
 NOT_EMPTY = ("La base contient déjà des données : les données de démonstration ne "

@@ -12,7 +12,7 @@ from stdnum.fr import nir as stdnum_nir
 from db.demo import names
 from db.demo.context import DemoContext, counted
 from db.people.labels import PROFESSIONS
-from db.people.models import Civility, Person, PersonKind
+from db.people.models import Civility, MessageChannel, Person, PersonKind
 from db.validation import fold
 
 MOBILE_PREFIXES = ["060", "061", "062", "064", "065", "066", "067", "068",
@@ -20,6 +20,10 @@ MOBILE_PREFIXES = ["060", "061", "062", "064", "065", "066", "067", "068",
 
 
 LANDLINE_PREFIXES = ["0476", "0438", "0474", "0456"]
+# Who accepts messages about their appointments: about half of the insured with an e-mail
+# take them by e-mail, a third of the others with a mobile by SMS (RDV Service Public's
+# reminders reach most of its users).
+EMAIL_CONSENT, SMS_CONSENT = 0.5, 0.35
 
 
 class PersonFactory:
@@ -33,6 +37,8 @@ class PersonFactory:
         self.communes = names.ISERE_COMMUNES
         self.commune_weights = [c[3] for c in names.ISERE_COMMUNES]
         self.professions = list(PROFESSIONS)
+        # Its own generator: the people drawn stay the same whatever the consent.
+        self.consents = context.random_for("message_consent")
 
     # Shared pieces -------------------------------------------------------------------------
     def row(self, kind: PersonKind, **values) -> dict:
@@ -44,6 +50,7 @@ class PersonFactory:
             "birth_name": "", "birth_date": None, "nir": None, "profession": None,
             "rpps": None, "organisation_name": "", "siret": None, "phone": None,
             "phone_digits": None, "email": None,
+            "message_channel": MessageChannel.NONE, "message_consent_on": None,
             "address": f"{rng.randint(1, 140)} {street}", "postcode": postcode, "city": city,
         } | values
         # Exactly the key db.people.records computes, so lists sort the same way.
@@ -138,7 +145,20 @@ class PersonFactory:
             values |= self.phone(mobile_share=0.8)
         if rng.random() < 0.75:
             values["email"] = self.email(first_name, last_name)
-        return self.row(PersonKind.BENEFICIARY, **values)
+        return self.row(PersonKind.BENEFICIARY, **values, **self.consent(values))
+
+    def consent(self, values: dict) -> dict:
+        """The channel a person accepted for messages, and the day they said so."""
+        draw = self.consents
+        mobile = (values.get("phone") or "").startswith(("+336", "+337"))
+        if values.get("email") and draw.random() < EMAIL_CONSENT:
+            channel = MessageChannel.EMAIL
+        elif mobile and draw.random() < SMS_CONSENT:
+            channel = MessageChannel.SMS
+        else:
+            return {}
+        return {"message_channel": channel, "message_consent_on": self.context.today
+                - timedelta(days=draw.randrange(1, 700))}
 
     # Health professionals and employers ----------------------------------------------------
     def health_professional(self, index: int) -> dict:

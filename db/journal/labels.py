@@ -53,6 +53,12 @@ ACTION_LABELS = {
     "add_entry": "Ajout au fil du dossier",
     "attach": "Pièce jointe ajoutée",
     "letter": "Courrier",
+    # Messages to the people booked
+    "queue": "Message mis en file",
+    "resend": "Message renvoyé",
+    "interrupted": "Envoi interrompu",
+    "fail": "Échec d'envoi",
+    "export": "Message exporté (fichier SMS)",
     # The command line
     "generate": "Génération",
 }
@@ -60,6 +66,9 @@ ACTION_LABELS = {
 # Every table, by the name the audit trail gives it, and what the trail writes besides.
 ENTITY_LABELS = {
     "person": "Personne",
+    "message": "Message à une personne",
+    "message_settings": "Réglages des messages",
+    "message_template": "Modèle de message",
     "staff": "Compte",
     "site": "Lieu d'accueil",
     "office_settings": "Réglages de l'accueil",

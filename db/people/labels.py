@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from db.people.models import Person, PersonKind
+from db.people.models import MessageChannel, Person, PersonKind
 
 KIND_LABELS = {
     PersonKind.BENEFICIARY: "Assuré(e)",
     PersonKind.HEALTH_PROFESSIONAL: "Professionnel de santé",
     PersonKind.EMPLOYER: "Employeur",
+}
+
+MESSAGE_CHANNEL_LABELS = {
+    MessageChannel.NONE: "Aucun message",
+    MessageChannel.EMAIL: "E-mail",
+    MessageChannel.SMS: "SMS",
 }
 
 # The 14 categories of health professionals the CPAM deals with.

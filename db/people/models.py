@@ -17,6 +17,14 @@ class PersonKind(enum.StrEnum):
     EMPLOYER = "employer"
 
 
+class MessageChannel(enum.StrEnum):
+    """How a person accepts to be told of their appointments (confirmations, reminders)."""
+
+    NONE = "none"
+    EMAIL = "email"
+    SMS = "sms"
+
+
 class Civility(enum.StrEnum):
     MADAME = "mme"
     MONSIEUR = "m"
@@ -47,6 +55,12 @@ class Person(Entity):
     address: Mapped[str] = mapped_column(String(300), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="")
     city: Mapped[str] = mapped_column(String(120), default="")
+    # The channel the person accepted for messages about their appointments, and the day
+    # they said so: nobody gets a message they did not accept.
+    message_channel: Mapped[MessageChannel] = mapped_column(
+        enum_column(MessageChannel, "message_channel"), default=MessageChannel.NONE,
+        server_default=MessageChannel.NONE.value)
+    message_consent_on: Mapped[date | None] = mapped_column(Date)
     # Lower-case, unaccented "name first" key: the list order.
     sort_key: Mapped[str] = mapped_column(String(320), default="")
 

@@ -15,9 +15,10 @@ from db.errors import NotFound, ValidationError
 from db.org.access import Permission
 from db.org.staff import staff_names
 from db.people import rules
+from db.people.consent import consent_errors
 from db.people.events import ContactsChanged
 from db.people.labels import PROFESSIONS, display_name
-from db.people.models import Person, PersonKind
+from db.people.models import MessageChannel, Person, PersonKind
 from db.unit import INCLUDE_DELETED, Unit, audit, rows, text
 
 
@@ -40,6 +41,7 @@ class PersonInput:
     address: str = ""
     postcode: str = ""
     city: str = ""
+    message_channel: MessageChannel = MessageChannel.NONE  # what the person accepts
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class PersonRecord:
     created_at: datetime
     updated_at: datetime
     history: list[tuple[datetime, str, str]]  # when, who, what (in French)
+    message_consent_on: date | None = None  # the day the message channel was chosen
 
 
 def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) -> dict:
@@ -126,7 +129,8 @@ def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) 
     return values
 
 
-CONTACT_FIELDS = ("phone", "email", "address", "postcode", "city")
+# What a partner may change: how to reach the person, and how they want to be reminded.
+CONTACT_FIELDS = ("phone", "email", "address", "postcode", "city", "message_channel")
 CONTACT_ONLY = ("Votre rôle ne permet de modifier que les coordonnées de la personne "
                 "(téléphone, e-mail, adresse).")
 
@@ -142,6 +146,10 @@ def _clean_contact(data: PersonInput, values: dict, errors: dict[str, str]) -> N
             errors[field] = str(error)
     if values["postcode"] and not re.fullmatch(r"\d{5}", values["postcode"]):
         errors["postcode"] = "Le code postal doit compter 5 chiffres."
+    values["message_channel"] = MessageChannel(data.message_channel)
+    if not {"phone", "email"} & errors.keys():
+        errors.update(consent_errors(values["message_channel"], values["phone"],
+                                     values["email"]))
 
 
 def _contact_values(person: Person, data: PersonInput) -> dict:
@@ -165,6 +173,8 @@ def _contact_values(person: Person, data: PersonInput) -> dict:
 def create_person(unit: Unit, data: PersonInput) -> uuid.UUID:
     unit.require(Permission.EDIT_PEOPLE)
     values = _validate(unit.session, data, None)
+    if values["message_channel"] is not MessageChannel.NONE:
+        values["message_consent_on"] = date.today()
     return rows.create(unit, Person(**values), kind=data.kind.value).id
 
 
@@ -181,6 +191,8 @@ def update_person(
             # The form showed this role the NIR masked: it keeps the stored one, unchanged.
             data = replace(data, nir=person.nir or "")
         values = _validate(unit.session, data, person_id)
+    if values["message_channel"] is not person.message_channel:
+        values["message_consent_on"] = date.today()  # the day the person said so
     changed = rows.save(unit, person, values)
     if {"phone", "email"} & set(changed):
         unit.raise_event(ContactsChanged(person.id))
@@ -217,6 +229,7 @@ def get_person(unit: Unit, person_id: uuid.UUID) -> PersonRecord:
         created_at=person.created_at,
         updated_at=person.updated_at,
         history=_history(unit, person.id),
+        message_consent_on=person.message_consent_on,
     )
 
 

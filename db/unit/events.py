@@ -20,6 +20,7 @@ SUBSCRIBERS: tuple[str, ...] = (
     "db.agenda.workshops",
     "db.pathways.follow",
     "db.preparation.follow",
+    "db.messages.queue",
 )
 
 Event = TypeVar("Event")

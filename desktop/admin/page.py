@@ -29,6 +29,10 @@ class AdminPage(QWidget):
         if ctx.actor.can(Permission.ADMINISTER):
             self.accounts = AccountsTab(ctx)
             self.tabs.addTab(self.accounts, "&Comptes")
+            from desktop.admin.messages import MessagesTab
+
+            self.messages = MessagesTab(ctx)
+            self.tabs.addTab(self.messages, "Messa&ges aux personnes")
         self.journal: JournalView | None = None
         if ctx.actor.can(Permission.READ_JOURNAL):
             self.journal = JournalView(ctx)

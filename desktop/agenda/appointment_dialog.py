@@ -35,6 +35,7 @@ from desktop.agenda.common import TO_FILL, Prompts, time_text, to_fill
 from desktop.agenda.slot_list import SlotList
 from desktop.context import AppContext
 from desktop.documents import confirmation_letter, ical, write_atomically
+from desktop.messages.notice import notice_box, told
 from desktop.preparation.dialogs import PdfPrompt
 from desktop.preparation.form import PreparationDialog
 from widgets.banner import Banner
@@ -140,9 +141,11 @@ class AppointmentDialog(QDialog):
         self.cancel_form.add("reason", "&Motif de l'annulation", self.reason)
         self.confirm_cancel_button = QPushButton("&Confirmer l'annulation")
         self.confirm_cancel_button.clicked.connect(self.cancel)
+        self.notify_cancel = notice_box()
         box = QVBoxLayout(self.cancel_box)
         box.addLayout(who)
         box.addWidget(self.cancel_form)
+        box.addWidget(self.notify_cancel)
         box.addWidget(self.confirm_cancel_button, 0, Qt.AlignmentFlag.AlignRight)
         self.cancel_box.hide()
 
@@ -153,8 +156,10 @@ class AppointmentDialog(QDialog):
         self.move_form.add("starts_at", "&Nouveau créneau", self.slot_list)
         self.confirm_move_button = QPushButton("Confirmer le &déplacement")
         self.confirm_move_button.clicked.connect(self.move)
+        self.notify_move = notice_box()
         box = QVBoxLayout(self.move_box)
         box.addWidget(self.move_form)
+        box.addWidget(self.notify_move)
         box.addWidget(self.confirm_move_button, 0, Qt.AlignmentFlag.AlignRight)
         self.move_box.hide()
 
@@ -259,8 +264,8 @@ class AppointmentDialog(QDialog):
         row = self.detail.row
         by = CancelledBy.PERSON if self.by_person.isChecked() else CancelledBy.SERVICE
         reason = self.reason.text()
-        self._write(lambda unit: booking.cancel_appointment(unit, row.id,
-                                                               row.version, by, reason))
+        self._write(told(lambda unit: booking.cancel_appointment(
+            unit, row.id, row.version, by, reason), self.notify_cancel))
 
     def show_move(self) -> None:
         detail = self.detail
@@ -276,9 +281,9 @@ class AppointmentDialog(QDialog):
             self.move_form.show_errors({"starts_at": "Choisissez le nouveau créneau."})
             return
         row = self.detail.row
-        self._write(lambda unit: booking.reschedule_appointment(
+        self._write(told(lambda unit: booking.reschedule_appointment(
             unit, row.id, row.version, slot.starts_at, adviser_id=slot.adviser_id,
-            site_id=slot.site_id), then=lambda new_id: new_id)
+            site_id=slot.site_id), self.notify_move), then=lambda new_id: new_id)
 
     def export_invitation(self) -> None:
         row = self.detail.row

@@ -42,6 +42,7 @@ from db.roles import Role
 from desktop import operations as ops
 from desktop.agenda.slot_list import SlotList
 from desktop.context import AppContext
+from desktop.messages.notice import notice_box, told
 from desktop.people.picker import PersonPicker
 from desktop.settings import Settings
 from widgets.banner import Banner
@@ -143,6 +144,8 @@ class BookingDialog(QDialog):
         self.note.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         self.note.setPlaceholderText("Facultatif ; pas de détail médical.")
         self.form.add("note", "&Note", self.note)
+        self.notify = notice_box()
+        self.form.add("notify", "Message à la personne", self.notify)
 
         self.motive.currentIndexChanged.connect(self._motive_changed)
         self.kind.currentIndexChanged.connect(self.refresh_slots)
@@ -293,7 +296,7 @@ class BookingDialog(QDialog):
             person_id=self._person_id, adviser_id=slot.adviser_id, site_id=slot.site_id,
             motive_id=motive.id, kind=kind, starts_at=slot.starts_at,
             channel=Channel(self.channel.currentData()), note=self.note.toPlainText())
-        write = self._write
+        write = told(self._write, self.notify)
         self.save_button.setEnabled(False)
         ops.write(self._ctx, lambda unit: write(unit, request)).on_success(self._saved) \
             .on_failure(self._refused).owned_by(self).run()

@@ -26,6 +26,7 @@ from db.people.records import PersonInput, PersonRecord
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.limits import limit_to_columns
+from desktop.people.consent import ConsentField
 from widgets.banner import Banner
 from widgets.date_field import DateField
 from widgets.dialog_layout import lay_out_dialog
@@ -130,6 +131,8 @@ class PersonDialog(QDialog):
         limit_to_columns(self.form, Person, ("organisation_name", "last_name", "first_name",
                                              "birth_name", "email", "address", "postcode",
                                              "city"))
+        self.consent = ConsentField()
+        self.form.add("message_channel", "&Messages acceptés", self.consent)
         self.editors["phone"].setPlaceholderText("06 12 34 56 78")
         self.editors["email"].setPlaceholderText("nom@exemple.fr")
         self.nir.textChanged.connect(lambda text: self.civility.setText(civility_label(text)))
@@ -203,6 +206,8 @@ class PersonDialog(QDialog):
             editor.setText(getattr(data, name) or "")
         self.birth_date.set_date(data.birth_date)
         self.profession.setCurrentIndex(max(0, self.profession.findData(data.profession)))
+        self.consent.set_value(data.message_channel,
+                               record.message_consent_on if record else None)
         # A role without VIEW_NIR is not even given the NIR.
         self._nir_locked = record is not None and not self._sees_nir
         self.nir.setText(record.nir_display if record else "")
@@ -228,7 +233,8 @@ class PersonDialog(QDialog):
                 birth_date = self.birth_date.date()
             except ValueError as error:
                 local_errors["birth_date"] = str(error)
-        data = PersonInput(kind=kind, birth_date=birth_date, **values)
+        data = PersonInput(kind=kind, birth_date=birth_date,
+                           message_channel=self.consent.value(), **values)
         if "profession" in shown:
             data.profession = self.profession.currentData()
         if "nir" in shown and not self._nir_locked:
@@ -307,5 +313,6 @@ class PersonDialog(QDialog):
             editor.setReadOnly(True)
         self.kind.setEnabled(False)
         self.profession.setEnabled(False)
+        self.consent.setEnabled(False)
         self.save_button.hide()
         self.banner.say(reason)

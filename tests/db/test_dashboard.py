@@ -176,7 +176,7 @@ def test_every_figure_of_a_known_month(store, actors):
         "Rendez-vous du mois": 7, "Honorés": 2, "Absents": 1, "Annulés": 1,
         "Réglés à la préparation": 1, "Sans issue (à venir ou à renseigner)": 2}
     assert appointments.figures[1].share == pytest.approx(2 / 7)
-    by_kind, by_channel, by_site = appointments.tables
+    by_kind, by_channel, by_site, _reminders = appointments.tables
     assert [(label, [c.count for c in cells]) for label, cells in by_kind.rows] == [
         ("Téléphonique", [2, 1, 0, 1]), ("Physique", [4, 1, 1, 0]), ("Visio", [1, 0, 0, 0])]
     assert [(label, cells[0].count) for label, cells in by_channel.rows] == [
@@ -215,7 +215,7 @@ def test_every_figure_of_a_known_month(store, actors):
 
     only_grenoble = board(store, actors[Role.MANAGER], site_id=october.site_id)
     assert figures_of(only_grenoble.section("appointments"))["Rendez-vous du mois"] == 7
-    assert len(only_grenoble.section("appointments").tables) == 2  # no « par site »
+    assert len(only_grenoble.section("appointments").tables) == 3  # no « par site »
     voiron = board(store, actors[Role.MANAGER], site_id=october.empty_site_id)
     assert voiron.site_name == "Point conseil de Voiron"
     assert figures_of(voiron.section("appointments"))["Rendez-vous du mois"] == 0

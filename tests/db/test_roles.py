@@ -83,10 +83,10 @@ def owner_counts(office):
 
 def test_every_table_is_granted_to_guichet_s_groups_or_classified(office):
     """A table a later migration adds is either granted in it or fails here."""
-    grants = importlib.import_module("db.migrations.versions.0009_accounts").GRANTS
+    grants = {table for revision in ("0009_accounts", "0012_messages")
+              for table in importlib.import_module(f"db.migrations.versions.{revision}").GRANTS}
     with_column_privileges = {"staff", "person"}
-    assert set(Base.metadata.tables) <= set(grants) | with_column_privileges | {
-        "alembic_version"}
+    assert set(Base.metadata.tables) <= grants | with_column_privileges | {"alembic_version"}
     with connect(office) as owner:
         ungranted = [row[0] for row in owner.execute(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -98,7 +98,7 @@ def test_every_table_is_granted_to_guichet_s_groups_or_classified(office):
 
 def test_row_level_security_is_forced_on_confidential_tables(office):
     protected = {*MEDIATION_TABLES, "appointment", "callback_request", "workshop_session",
-                 "waiting_list_entry", "preparation_task", "audit_event"}
+                 "waiting_list_entry", "preparation_task", "audit_event", "message"}
     with connect(office) as owner:
         forced = {row[0] for row in owner.execute(
             "SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity")}

@@ -4,25 +4,20 @@ ids in every database: a France Services laptop and the office's server agree on
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 from alembic import command
-from sqlalchemy import select
+from sqlalchemy import Uuid, column, select
+from sqlalchemy import table as sa_table
 
 from db.mediation.models import (
-    CaseStatus,
     LetterTemplate,
     MediationCase,
-    MediationChannel,
     MediationMotive,
     MediationSettings,
 )
 from db.migrate import alembic_config
-from db.people import records as people_records
-from db.people.models import PersonKind
-from db.people.records import PersonInput
 from db.preparation.models import PreparationSettings
-from db.roles import Role
 from db.store import open_store
 
 # The namespace of the reference rows (migrations 0003 and 0008).
@@ -46,6 +41,35 @@ def test_two_databases_made_apart_agree_on_the_seeded_ids(tmp_path):
         second.dispose()
 
 
+def _case_at_0007(connection, motive_id: uuid.UUID) -> uuid.UUID:
+    now = datetime.now(UTC)
+    conventional = {"created_at": now, "updated_at": now, "version": 1}
+    person = sa_table("person", *(column(name) for name in (
+        "kind", "last_name", "first_name", "birth_name", "organisation_name", "siret",
+        "address", "postcode", "city", "sort_key", "created_at", "updated_at", "version")),
+        column("id", Uuid()))
+    person_id, case_id = uuid.uuid4(), uuid.uuid4()
+    connection.execute(person.insert().values(
+        id=person_id, kind="employer", last_name="", first_name="", birth_name="",
+        organisation_name="Scierie Mégevand", siret="73282932000074", address="",
+        postcode="", city="", sort_key="scierie megevand", **conventional))
+    case = sa_table("mediation_case", *(column(name) for name in (
+        "received_on", "channel", "representative_name", "representative_capacity",
+        "contested_decision", "prior_step_done", "court_action_pending", "summary", "urgent",
+        "status", "reopen_count", "is_open", "acknowledgement_due_on", "handling_due_on",
+        "paused_days", "search_text", "reference", "created_at", "updated_at", "version")),
+        column("id", Uuid()), column("person_id", Uuid()), column("motive_id", Uuid()))
+    connection.execute(case.insert().values(
+        id=case_id, person_id=person_id, motive_id=motive_id, received_on=date(2026, 3, 2),
+        channel="mail", representative_name="", representative_capacity="",
+        contested_decision="", prior_step_done=True, court_action_pending=False,
+        summary="IJ non versées.", urgent=True, status="received", reopen_count=0,
+        is_open=True, acknowledgement_due_on=date(2026, 3, 12),
+        handling_due_on=date(2026, 5, 2), paused_days=0, search_text="",
+        reference="MED-2026-00001", **conventional))
+    return case_id
+
+
 def test_an_existing_database_is_renumbered_and_its_cases_keep_their_motive(store, actors):
     """Back to the revision before (its seeds had random ids), a case, then up again."""
     config = alembic_config(store.engine)
@@ -56,24 +80,12 @@ def test_an_existing_database_is_renumbered_and_its_cases_keep_their_motive(stor
             for row_id in list(connection.execute(select(table.c.id)).scalars()):
                 connection.execute(table.update().where(table.c.id == row_id)
                                    .values(id=row_id.__class__(int=row_id.int ^ 1)))
-    with store.unit(actors[Role.ADVISER]) as unit:
-        person_id = people_records.create_person(unit, PersonInput(
-            kind=PersonKind.EMPLOYER, organisation_name="Scierie Mégevand",
-            siret="73282932000074"))
-    with store.session() as session:
-        motive = session.scalars(select(MediationMotive).where(
-            MediationMotive.code == "ij_unpaid")).one()
-        old_motive_id = motive.id
-    # A case as 0007 stored it: in Core, naming only columns that revision had (the
-    # service writes today's columns, which later revisions add).
-    case_id = uuid.uuid4()
+    # The person and the case as that revision holds them: written in Core, so that the
+    # columns later revisions add to the models (a person's consent…) are not asked for.
     with store.engine.begin() as connection:
-        connection.execute(MediationCase.__table__.insert().values(
-            id=case_id, version=1, reference="MED-2026-00001", received_on=date(2026, 3, 2),
-            channel=MediationChannel.MAIL, person_id=person_id, motive_id=old_motive_id,
-            prior_step_done=True, court_action_pending=False, summary="IJ non versées.",
-            status=CaseStatus.RECEIVED, acknowledgement_due_on=date(2026, 3, 9),
-            handling_due_on=date(2026, 4, 2)))
+        old_motive_id = connection.execute(select(MediationMotive.__table__.c.id).where(
+            MediationMotive.__table__.c.code == "ij_unpaid")).scalar_one()
+        case_id = _case_at_0007(connection, old_motive_id)
     command.upgrade(config, "head")
     with store.session() as session:
         moved = session.get(MediationCase, case_id)

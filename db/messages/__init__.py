@@ -1,0 +1,1 @@
+"""Messages to people about their appointments: the queue, its sender and the SMS file."""
