@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from db.errors import GuichetError
-from desktop import cli_staff
+from desktop import cli_lifecycle, cli_staff
 from desktop.cli_session import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -176,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="fichier .pdf à écrire (remplacé s'il existe)")
     add_login_options(report, "éditer le rapport (il doit pouvoir consulter le tableau de "
                               "bord) ; par défaut, rapport automatique de tout l'accueil")
+    cli_lifecycle.add_export_parsers(exports, _Parser, _day)
     cli_staff.add_parsers(commands, _Parser)
     return parser
 
@@ -368,6 +369,8 @@ COMMANDS: dict[tuple[str, str | None], Callable] = {
     ("import", "pathway"): cmd_import_pathway,
     ("export", "ics"): cmd_export_ics,
     ("export", "pdf"): cmd_export_pdf,
+    ("export", "xlsx"): cli_lifecycle.cmd_export_list,
+    ("export", "csv"): cli_lifecycle.cmd_export_list,
     ("staff", "add"): cli_staff.cmd_staff,
     ("staff", "list"): cli_staff.cmd_staff,
     ("staff", "disable"): cli_staff.cmd_staff,

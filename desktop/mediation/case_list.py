@@ -27,7 +27,7 @@ from db.mediation.setup import MotiveRecord
 from db.wording import day, thousands
 from desktop import operations as ops
 from desktop.context import AppContext
-from desktop.mediation.wording import next_due_text
+from desktop.mediation.wording import alert_text, next_due_text
 from widgets.choice_box import ChoiceBox
 from widgets.form import error_color
 from widgets.id_list_model import IdListModel, enter_list, read_only_rows, size_columns
@@ -40,14 +40,6 @@ ALERT_COLUMN, AGE_COLUMN = 1, 7
 _COLUMN_SAMPLES = ("MED-2026-00000", "⚠ En retard · Urgent", "00/00/0000",
                    "LEFÈVRE-DUPONT Marie", "Médecin traitant",
                    "Recommandation émise", "Camille Martin", "Âge (j)")
-
-
-def alert_text(row: CaseRow) -> str:
-    """Said in words, not only in colour: « ⚠ En retard · Urgent »."""
-    parts = ["⚠ En retard"] if row.overdue else []
-    if row.urgent:
-        parts.append("Urgent")
-    return " · ".join(parts)
 
 
 def alert_detail(row: CaseRow) -> str | None:

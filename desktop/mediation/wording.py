@@ -6,8 +6,16 @@ from datetime import date
 
 from db.mediation.deadlines import CRA_MONTHS, NextDue
 from db.mediation.labels import WAITING_LABELS
-from db.mediation.records import CaseRecord
+from db.mediation.records import CaseRecord, CaseRow
 from db.wording import day, days
+
+
+def alert_text(row: CaseRow) -> str:
+    """Said in words, not only in colour: « ⚠ En retard · Urgent »."""
+    parts = ["⚠ En retard"] if row.overdue else []
+    if row.urgent:
+        parts.append("Urgent")
+    return " · ".join(parts)
 
 
 def next_due_text(due: NextDue | None) -> str:

@@ -1,0 +1,70 @@
+"""``guichet export xlsx|csv LIST``, ``backup``, ``restore`` and ``purge``: the data lifecycle
+on the command line (issue 18). The same rows, columns and permissions as the screens."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from desktop.cli_session import EXIT_OK, UsageError, add_login_options, in_unit
+
+LIST_HELP = ("people (personnes), appointments (rendez-vous), callbacks (demandes de rappel), "
+             "preparations, worklist (parcours), cases (dossiers de médiation), audit (journal)")
+
+
+def add_export_parsers(exports, parser_class, day_type) -> None:
+    """``export xlsx LIST …`` and ``export csv LIST …`` under ``guichet export``."""
+    from desktop.documents.lists import LISTS
+
+    for format_name, what in (("xlsx", "classeur Excel (.xlsx)"),
+                              ("csv", "CSV pour Excel (séparateur ;, UTF-8)")):
+        sub = exports.add_parser(format_name, help=f"une liste en {what}")
+        sub.add_argument("list_name", metavar="LISTE", choices=tuple(LISTS), help=LIST_HELP)
+        sub.add_argument("--from", dest="first_day", type=day_type, metavar="AAAA-MM-JJ",
+                         help="premier jour de la période")
+        sub.add_argument("--to", dest="last_day", type=day_type, metavar="AAAA-MM-JJ",
+                         help="dernier jour de la période (inclus)")
+        sub.add_argument("--site", metavar="NOM", help="lieu d'accueil (son nom)")
+        add_login_options(sub, "exporter (la liste est celle que son rôle voit)")
+        sub.add_argument("-o", dest="output", required=True, metavar="FICHIER",
+                         help=f"fichier .{format_name} à écrire (remplacé s'il existe)")
+
+
+def _site(unit, name: str, command: str):
+    from db import validation
+    from db.org import sites
+
+    known = sites.list_sites(unit)
+    for site in known:
+        if validation.fold(site.name) == validation.fold(name):
+            return site
+    raise UsageError(f"guichet {command} : lieu d'accueil inconnu « {name} » (possibles : "
+                     f"{', '.join(s.name for s in known)})")
+
+
+def cmd_export_list(args) -> int:
+    """Write one list as .xlsx or .csv, or nothing at all."""
+    from desktop.documents import lists, spreadsheet, write_atomically
+
+    command = f"export {args.export_command} {args.list_name}"
+    output = Path(args.output)
+    if not output.parent.is_dir():
+        raise UsageError(f"guichet {command} : dossier introuvable : {output.parent}")
+    if args.first_day and args.last_day and args.last_day < args.first_day:
+        raise UsageError(f"guichet {command} : --to est avant --from")
+    if args.site and args.list_name in lists.WITHOUT_SITE:
+        raise UsageError(f"guichet {command} : cette liste n'a pas de lieu (--site)")
+
+    def work(unit):
+        wanted = lists.ListFilter(args.first_day, args.last_day)
+        if args.site:
+            site = _site(unit, args.site, command)
+            wanted = lists.ListFilter(args.first_day, args.last_day, site.id, site.time_zone)
+        return lists.list_sheet(unit, args.list_name, wanted)
+
+    sheet = in_unit(args, work, args.login)
+    write_atomically(output, spreadsheet.WRITERS[args.export_command](sheet, None))
+    count = len(sheet.rows)
+    print(f"{sheet.title} : {count} ligne{'s' if count > 1 else ''} exportée"
+          f"{'s' if count > 1 else ''} dans {output}", file=sys.stdout)
+    return EXIT_OK
