@@ -177,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_login_options(report, "éditer le rapport (il doit pouvoir consulter le tableau de "
                               "bord) ; par défaut, rapport automatique de tout l'accueil")
     cli_lifecycle.add_export_parsers(exports, _Parser, _day)
+    cli_lifecycle.add_parsers(commands, _Parser)
     cli_staff.add_parsers(commands, _Parser)
     return parser
 
@@ -371,6 +372,8 @@ COMMANDS: dict[tuple[str, str | None], Callable] = {
     ("export", "pdf"): cmd_export_pdf,
     ("export", "xlsx"): cli_lifecycle.cmd_export_list,
     ("export", "csv"): cli_lifecycle.cmd_export_list,
+    ("backup", None): cli_lifecycle.cmd_backup,
+    ("restore", None): cli_lifecycle.cmd_restore,
     ("staff", "add"): cli_staff.cmd_staff,
     ("staff", "list"): cli_staff.cmd_staff,
     ("staff", "disable"): cli_staff.cmd_staff,

@@ -68,3 +68,51 @@ def cmd_export_list(args) -> int:
     print(f"{sheet.title} : {count} ligne{'s' if count > 1 else ''} exportée"
           f"{'s' if count > 1 else ''} dans {output}", file=sys.stdout)
     return EXIT_OK
+
+
+def add_parsers(commands, parser_class) -> None:
+    """``backup``, ``restore`` and ``purge`` at the top of ``guichet``."""
+    backup = commands.add_parser("backup", help="copie cohérente de la base (même pendant "
+                                                "que d'autres y travaillent)")
+    backup.add_argument("-o", dest="output", required=True, metavar="FICHIER",
+                        help="fichier de sauvegarde à écrire (remplacé s'il existe)")
+    restore = commands.add_parser("restore", help="remplace la base par une sauvegarde, "
+                                                  "vérifiée d'abord")
+    restore.add_argument("file", metavar="FICHIER", help="sauvegarde faite par guichet backup")
+
+
+def cmd_backup(args) -> int:
+    from db.lifecycle import backup
+    from db.store import Store
+    from desktop.settings import Settings, database_url
+
+    output = Path(args.output)
+    if not output.parent.is_dir():
+        raise UsageError(f"guichet backup : dossier introuvable : {output.parent}")
+    store = Store(database_url(Settings(), args.db))
+    try:
+        backup.backup(store, output)
+    finally:
+        store.dispose()
+    print(f"Sauvegarde de {store.describe()} écrite dans {output}")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from db.lifecycle import backup
+    from db.store import Store
+    from desktop.settings import Settings, database_url
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise UsageError(f"guichet restore : fichier introuvable : {source}")
+    store = Store(database_url(Settings(), args.db))
+    try:
+        restored = backup.restore(store, source)
+    finally:
+        store.dispose()
+    print(f"Sauvegarde restaurée dans {store.describe()} (schéma {restored.revision}"
+          f"{', mis à jour' if restored.migrated else ''}).")
+    if restored.kept_aside is not None:
+        print(f"La base remplacée est gardée dans {restored.kept_aside}")
+    return EXIT_OK
