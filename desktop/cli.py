@@ -374,6 +374,7 @@ COMMANDS: dict[tuple[str, str | None], Callable] = {
     ("export", "csv"): cli_lifecycle.cmd_export_list,
     ("backup", None): cli_lifecycle.cmd_backup,
     ("restore", None): cli_lifecycle.cmd_restore,
+    ("purge", None): cli_lifecycle.cmd_purge,
     ("staff", "add"): cli_staff.cmd_staff,
     ("staff", "list"): cli_staff.cmd_staff,
     ("staff", "disable"): cli_staff.cmd_staff,

@@ -79,6 +79,11 @@ def add_parsers(commands, parser_class) -> None:
     restore = commands.add_parser("restore", help="remplace la base par une sauvegarde, "
                                                   "vérifiée d'abord")
     restore.add_argument("file", metavar="FICHIER", help="sauvegarde faite par guichet backup")
+    purge = commands.add_parser("purge", help="supprime ce qui a passé sa durée de "
+                                              "conservation (réglée dans Administration)")
+    purge.add_argument("--dry-run", action="store_true",
+                       help="montre ce qui partirait, par type, sans rien supprimer")
+    add_login_options(purge, "purger (un administrateur) ; par défaut, la tâche de nuit")
 
 
 def cmd_backup(args) -> int:
@@ -115,4 +120,32 @@ def cmd_restore(args) -> int:
           f"{', mis à jour' if restored.migrated else ''}).")
     if restored.kept_aside is not None:
         print(f"La base remplacée est gardée dans {restored.kept_aside}")
+    return EXIT_OK
+
+
+def purge_report(plan, dry_run: bool) -> str:
+    """What went (or would go), kind by kind, in French."""
+    from db.wording import NBSP, count, day, thousands
+
+    lines = [f"{'Purge à blanc' if dry_run else 'Purge'} du {day(plan.today)}{NBSP}:"]
+    for kind in plan.kinds:
+        when = f", avant le {day(kind.before)}" if kind.before else ""
+        lines.append(f"  {kind.label} ({kind.rule}{when}){NBSP}: {thousands(kind.count)}")
+    if dry_run:
+        lines.append(f"Rien n'a été supprimé ({thousands(plan.total)} en tout partiraient).")
+    else:
+        boards = count(plan.kept_months, "tableau de bord mensuel gardé",
+                       "tableaux de bord mensuels gardés")
+        lines.append(f"{count(plan.total, 'ligne supprimée', 'lignes supprimées')} en tout"
+                     f"{NBSP}; {boards} tels qu'avant la purge.")
+    return "\n".join(lines)
+
+
+def cmd_purge(args) -> int:
+    from db.lifecycle import purge
+
+    def work(unit):
+        return purge.plan(unit) if args.dry_run else purge.purge(unit)
+
+    print(purge_report(in_unit(args, work, args.login), args.dry_run))
     return EXIT_OK
