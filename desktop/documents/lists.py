@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from db.agenda.appointments import AgendaRow
-from db.agenda.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS
+from db.agenda.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, TO_FILL
 from db.agenda.models import AppointmentStatus
 from db.base import utcnow
 from db.callbacks.requests import CallbackRow
@@ -31,7 +31,6 @@ from desktop.documents.spreadsheet import Column, Sheet
 from desktop.mediation.wording import alert_text, next_due_text
 
 DEFAULT_TIME_ZONE = "Europe/Paris"
-TO_FILL = "à renseigner"
 
 
 def local(moment: datetime | None, time_zone: str | None = None) -> datetime | None:
@@ -204,6 +203,55 @@ def audit_sheet(rows: Iterable[JournalRow], title: str = "Journal d'audit") -> S
     return Sheet.of(title, AUDIT, rows)
 
 
+# -- sheets from the ids a screen lists -------------------------------------------------------
+
+def in_order(fetch: Callable[[list[uuid.UUID]], list], ids: list[uuid.UUID],
+             block: int = 2000) -> list:
+    """The rows of ``ids`` in their order, fetched by blocks (an IN list stays short)."""
+    found = {}
+    for start in range(0, len(ids), block):
+        found.update((row.id, row) for row in fetch(ids[start:start + block]))
+    return [found[i] for i in ids if i in found]
+
+
+def people_ids_sheet(unit: Unit, ids: list[uuid.UUID], title: str = "Personnes") -> Sheet:
+    from db.people import search
+
+    return people_sheet(in_order(lambda block: search.people_rows(unit, block), ids), title)
+
+
+def appointment_ids_sheet(unit: Unit, ids: list[uuid.UUID], *, now: datetime | None = None,
+                          title: str = "Rendez-vous") -> Sheet:
+    from db.agenda import appointments
+
+    return appointments_sheet(
+        unit, in_order(lambda block: appointments.appointment_rows(unit, block), ids),
+        now=now, title=title)
+
+
+def task_ids_sheet(unit: Unit, ids: list[uuid.UUID], title: str = "Préparations") -> Sheet:
+    from db.preparation import tasks
+
+    return preparations_sheet(in_order(lambda block: tasks.task_rows(unit, block), ids), title)
+
+
+def worklist_ids_sheet(unit: Unit, ids: list[uuid.UUID], kind_id: uuid.UUID, month: date,
+                       title: str = "Parcours") -> Sheet:
+    from db.pathways import kinds, worklists
+
+    kind = next((k.label for k in kinds.list_kinds(unit, include_inactive=True)
+                 if k.id == kind_id), "")
+    return worklist_sheet(in_order(lambda block: worklists.worklist_rows(unit, block), ids),
+                          kind, month, title)
+
+
+def case_ids_sheet(unit: Unit, ids: list[uuid.UUID],
+                   title: str = "Dossiers de médiation") -> Sheet:
+    from db.mediation import reading
+
+    return cases_sheet(in_order(lambda block: reading.case_rows(unit, block), ids), title)
+
+
 # -- the command line: the rows found with its filters ----------------------------------------
 
 @dataclass(frozen=True)
@@ -234,20 +282,10 @@ class ListFilter:
                 and (self.last_day is None or day <= self.last_day))
 
 
-def in_order(fetch: Callable[[list[uuid.UUID]], list], ids: list[uuid.UUID],
-             block: int = 2000) -> list:
-    """The rows of ``ids`` in their order, fetched by blocks (an IN list stays short)."""
-    found = {}
-    for start in range(0, len(ids), block):
-        found.update((row.id, row) for row in fetch(ids[start:start + block]))
-    return [found[i] for i in ids if i in found]
-
-
 def _people(unit: Unit, wanted: ListFilter) -> Sheet:
     from db.people import search
 
-    return people_sheet(in_order(lambda ids: search.people_rows(unit, ids),
-                                 search.all_people(unit)))
+    return people_ids_sheet(unit, search.all_people(unit))
 
 
 def _appointments(unit: Unit, wanted: ListFilter) -> Sheet:
@@ -259,8 +297,7 @@ def _appointments(unit: Unit, wanted: ListFilter) -> Sheet:
     starts, ends = period.bounds()
     ids = appointments.find_appointments(
         unit, appointments.AppointmentFilter(starts, ends, site_id=wanted.site_id))
-    return appointments_sheet(
-        unit, in_order(lambda block: appointments.appointment_rows(unit, block), ids))
+    return appointment_ids_sheet(unit, ids)
 
 
 def _callbacks(unit: Unit, wanted: ListFilter) -> Sheet:
@@ -277,9 +314,9 @@ def _preparations(unit: Unit, wanted: ListFilter) -> Sheet:
     from db.preparation import tasks
 
     ids = tasks.find_tasks(unit, tasks.TaskFilter(site_id=wanted.site_id))
-    rows = [r for r in in_order(lambda block: tasks.task_rows(unit, block), ids)
-            if wanted.holds(r.due_on)]
-    return preparations_sheet(rows)
+    sheet = task_ids_sheet(unit, ids)
+    due = [c.header for c in PREPARATIONS].index("Échéance")
+    return replace(sheet, rows=[r for r in sheet.rows if wanted.holds(r[due])])
 
 
 def _worklist(unit: Unit, wanted: ListFilter) -> Sheet:
@@ -293,8 +330,8 @@ def _worklist(unit: Unit, wanted: ListFilter) -> Sheet:
     while month <= last:
         for kind in kinds.list_kinds(unit, include_inactive=True):
             ids = worklists.search_worklist(unit, kind.id, month)
-            lines.extend(WorklistLine(r, kind.label, month)
-                         for r in worklists.worklist_rows(unit, ids))
+            lines.extend(WorklistLine(r, kind.label, month) for r in in_order(
+                lambda block: worklists.worklist_rows(unit, block), ids))
         month = first_of_month(month + timedelta(days=32))
     return Sheet.of("Parcours", WORKLIST, lines)
 
@@ -303,9 +340,9 @@ def _cases(unit: Unit, wanted: ListFilter) -> Sheet:
     from db.mediation import reading
 
     ids = reading.search_cases(unit, limit=1_000_000)
-    rows = [r for r in in_order(lambda block: reading.case_rows(unit, block), ids)
-            if wanted.holds(r.received_on)]
-    return cases_sheet(rows)
+    sheet = case_ids_sheet(unit, ids)
+    received = [c.header for c in CASES].index("Reçue le")
+    return replace(sheet, rows=[r for r in sheet.rows if wanted.holds(r[received])])
 
 
 def _audit(unit: Unit, wanted: ListFilter) -> Sheet:

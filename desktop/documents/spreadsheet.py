@@ -52,6 +52,14 @@ class Sheet:
                    tuple(max(c.width, len(c.header) + 2) for c in columns))
 
 
+    def without(self, hidden: Iterable[str]) -> Sheet:
+        """The sheet less the columns a screen hides (a partner's, an adviser's)."""
+        keep = [i for i, header in enumerate(self.headers) if header not in set(hidden)]
+        return Sheet(self.title, tuple(self.headers[i] for i in keep),
+                     [tuple(row[i] for i in keep) for row in self.rows],
+                     tuple(self.widths[i] for i in keep) if self.widths else ())
+
+
 def is_formula_like(text: str) -> bool:
     return text.startswith(FORMULA_STARTS)
 

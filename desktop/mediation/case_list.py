@@ -27,6 +27,7 @@ from db.mediation.setup import MotiveRecord
 from db.wording import day, thousands
 from desktop import operations as ops
 from desktop.context import AppContext
+from desktop.list_export import ExportButton
 from desktop.mediation.wording import alert_text, next_due_text
 from widgets.choice_box import ChoiceBox
 from widgets.form import error_color
@@ -157,6 +158,7 @@ class CaseList(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
+        self._ctx = ctx
         self.search = CaseSearch(ctx, self)
         self._select_after: uuid.UUID | None = None
         self._build()
@@ -205,6 +207,9 @@ class CaseList(QWidget):
         search_bar = QHBoxLayout()
         search_bar.addWidget(self.search_field, 1)
         search_bar.addWidget(self.new_button)
+        self.export_button = ExportButton(self._ctx, self._list_shown,
+                                          lambda: "dossiers-de-mediation", self)
+        search_bar.addWidget(self.export_button)
         filters = QHBoxLayout()
         for widget in (self.status, self.motive, self.mediator, self.urgent, self.overdue):
             filters.addWidget(widget)
@@ -215,10 +220,17 @@ class CaseList(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.count)
         layout.addWidget(self.table, 1)
-        chain = (self.search_field, self.new_button, self.status, self.motive, self.mediator,
-                 self.urgent, self.overdue, self.table)
+        chain = (self.search_field, self.new_button, self.export_button, self.status,
+                 self.motive, self.mediator, self.urgent, self.overdue, self.table)
         for first, second in pairwise(chain):
             self.setTabOrder(first, second)
+
+    def _list_shown(self):
+        """The cases listed, for « Exporter… »."""
+        from desktop.documents.lists import case_ids_sheet
+
+        ids = self.search.model.keys()
+        return lambda unit: case_ids_sheet(unit, ids)
 
     def set_choices(self, motives: list[MotiveRecord], team: list[tuple[uuid.UUID, str]]):
         """Fill the motive and mediator filters, keeping what was chosen."""
