@@ -53,6 +53,7 @@ class PersonRecord:
     created_at: datetime
     updated_at: datetime
     history: list[tuple[datetime, str, str]]  # when, who, what (in French)
+    anonymised: bool = False  # its identity erased (GDPR art. 17): nothing left to edit
 
 
 def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) -> dict:
@@ -158,7 +159,8 @@ def get_person(unit: Unit, person_id: uuid.UUID) -> PersonRecord:
     sees_nir = unit.actor.can(Permission.VIEW_NIR)
     data = PersonInput(**{f.name: getattr(person, f.name) or _empty(f.name)
                           for f in fields(PersonInput)})
-    data.nir = person.nir if sees_nir and person.nir else ""
+    anonymised = validation.is_anonymised_nir(person.nir)
+    data.nir = person.nir if sees_nir and person.nir and not anonymised else ""
     data.phone = validation.format_phone(person.phone)
     data.email = person.email or ""
     nir_display = (
@@ -174,6 +176,7 @@ def get_person(unit: Unit, person_id: uuid.UUID) -> PersonRecord:
         created_at=person.created_at,
         updated_at=person.updated_at,
         history=_history(unit, person.id),
+        anonymised=anonymised,
     )
 
 

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from db.org.access import Permission
 from desktop.admin.accounts import AccountsTab
+from desktop.admin.lifecycle import DataTab
 from desktop.admin.motives import MotivesTab
 from desktop.admin.planning import PlanningTab
 from desktop.admin.sites import SitesTab
@@ -28,6 +29,8 @@ class AdminPage(QWidget):
         if ctx.actor.can(Permission.ADMINISTER):
             self.accounts = AccountsTab(ctx)
             self.tabs.addTab(self.accounts, "&Comptes")
+            self.data = DataTab(ctx)
+            self.tabs.addTab(self.data, "Do&nnées")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         if not ctx.actor.can(Permission.ADMINISTER):
