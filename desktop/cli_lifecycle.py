@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from desktop.cli_session import EXIT_OK, UsageError, add_login_options, in_unit
+from desktop.cli_session import EXIT_OK, UsageError, add_login_options, in_unit, open_store
 
 LIST_HELP = ("people (personnes), appointments (rendez-vous), callbacks (demandes de rappel), "
              "preparations, worklist (parcours), cases (dossiers de médiation), audit (journal)")
@@ -88,13 +88,11 @@ def add_parsers(commands, parser_class) -> None:
 
 def cmd_backup(args) -> int:
     from db.lifecycle import backup
-    from db.store import Store
-    from desktop.settings import Settings, database_url
 
     output = Path(args.output)
     if not output.parent.is_dir():
         raise UsageError(f"guichet backup : dossier introuvable : {output.parent}")
-    store = Store(database_url(Settings(), args.db))
+    store = open_store(args, create=False)  # a copy changes nothing: no migration first
     try:
         backup.backup(store, output)
     finally:
@@ -105,13 +103,11 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from db.lifecycle import backup
-    from db.store import Store
-    from desktop.settings import Settings, database_url
 
     source = Path(args.file)
     if not source.is_file():
         raise UsageError(f"guichet restore : fichier introuvable : {source}")
-    store = Store(database_url(Settings(), args.db))
+    store = open_store(args, create=False)  # the file replaced may be of any revision
     try:
         restored = backup.restore(store, source)
     finally:

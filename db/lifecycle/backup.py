@@ -184,6 +184,7 @@ def restore(store: Store, source: Path, *, now: datetime | None = None) -> Resto
 def _restore_sqlite(store: Store, source: Path, stamp: str) -> Restored:
     revision = check_sqlite_backup(source)
     target = store.sqlite_path
+    target.parent.mkdir(parents=True, exist_ok=True)
     staged = target.with_name(f".{target.name}.restauration")
     shutil.copyfile(source, staged)
     store.dispose()
