@@ -164,7 +164,7 @@ def _kinds(unit: Unit, retention: Retention, cut: _Cutoffs) -> tuple[PurgeKind, 
     old_appointments = _ids(Appointment, _old_appointments(cut))
     mediation_rule = (f"{_months(retention.mediation_months)} après leur clôture"
                       if retention.mediation_months else
-                      "jamais : aucune durée n'est fixée (Administration)")
+                      "jamais, tant qu'aucune durée n'est fixée dans Administration")
     return (
         PurgeKind("appointments", "Rendez-vous passés et ateliers",
                   f"{_months(retention.appointments_months)} après leur date",

@@ -31,6 +31,8 @@ from desktop.documents.spreadsheet import Column, Sheet
 from desktop.mediation.wording import alert_text, next_due_text
 
 DEFAULT_TIME_ZONE = "Europe/Paris"
+# The command line exports whole lists (an .xlsx sheet holds 1,048,575 rows).
+WHOLE_LIST = 1_048_575
 
 
 def local(moment: datetime | None, time_zone: str | None = None) -> datetime | None:
@@ -295,8 +297,9 @@ def _appointments(unit: Unit, wanted: ListFilter) -> Sheet:
     period = ListFilter(wanted.first_day or today, wanted.last_day or today + timedelta(days=27),
                         wanted.site_id, wanted.site_zone)
     starts, ends = period.bounds()
-    ids = appointments.find_appointments(
-        unit, appointments.AppointmentFilter(starts, ends, site_id=wanted.site_id))
+    ids = appointments.find_appointments(  # the whole period: the screen stops at 5,000
+        unit, appointments.AppointmentFilter(starts, ends, site_id=wanted.site_id),
+        limit=WHOLE_LIST)
     return appointment_ids_sheet(unit, ids)
 
 
@@ -313,7 +316,7 @@ def _callbacks(unit: Unit, wanted: ListFilter) -> Sheet:
 def _preparations(unit: Unit, wanted: ListFilter) -> Sheet:
     from db.preparation import tasks
 
-    ids = tasks.find_tasks(unit, tasks.TaskFilter(site_id=wanted.site_id))
+    ids = tasks.find_tasks(unit, tasks.TaskFilter(site_id=wanted.site_id), limit=WHOLE_LIST)
     sheet = task_ids_sheet(unit, ids)
     due = [c.header for c in PREPARATIONS].index("Échéance")
     return replace(sheet, rows=[r for r in sheet.rows if wanted.holds(r[due])])
@@ -339,7 +342,7 @@ def _worklist(unit: Unit, wanted: ListFilter) -> Sheet:
 def _cases(unit: Unit, wanted: ListFilter) -> Sheet:
     from db.mediation import reading
 
-    ids = reading.search_cases(unit, limit=1_000_000)
+    ids = reading.search_cases(unit, limit=WHOLE_LIST)
     sheet = case_ids_sheet(unit, ids)
     received = [c.header for c in CASES].index("Reçue le")
     return replace(sheet, rows=[r for r in sheet.rows if wanted.holds(r[received])])

@@ -135,10 +135,16 @@ def to_xlsx(sheet: Sheet, progress: Progress | None = None) -> bytes:
 
 
 def _xlsx_cell(page, cell_class, value: object):
+    # Plain values are written as they are (a cell object each costs twice the time); only
+    # what needs a format, or must not become a formula, gets one.
     if isinstance(value, str):
+        if not value.startswith("="):  # openpyxl takes only « = » for a formula
+            return value
         cell = cell_class(page, value=value)
-        cell.data_type = "s"  # never a formula, whatever the text starts with
+        cell.data_type = "s"  # text, never a formula
         return cell
+    if not isinstance(value, date | time):
+        return value
     cell = cell_class(page, value=value)
     if isinstance(value, datetime):
         cell.number_format = MOMENT_FORMAT
