@@ -62,6 +62,8 @@ class RetentionSection(Section):
                          "Enregistrer les d&urées", parent)
         self.record: RetentionRecord | None = None
         self.spins = {name: spin_box(1, 240, " mois") for name, _label in self.FIELDS}
+        for spin in self.spins.values():  # a few digits: the field need not span the page
+            spin.setMaximumWidth(self.fontMetrics().averageCharWidth() * 14)
         for name, label in self.FIELDS:
             self.form.add(name, label, self.spins[name])
         self.never = QCheckBox("Ne jamais purger les dossiers de médiation (aucune durée fixée)",
@@ -162,6 +164,8 @@ class JournalSection(QGroupBox):
         self.first_day, self.last_day = DateField(self), DateField(self)
         self.first_day.set_date(date.today() - timedelta(days=30))
         self.last_day.set_date(date.today())
+        for field in (self.first_day, self.last_day):
+            field.setMaximumWidth(self.fontMetrics().averageCharWidth() * 16)
         self.first_day.setAccessibleName("Journal depuis le")
         self.last_day.setAccessibleName("Journal jusqu'au")
         self.export_button = ExportButton(ctx, self._list_shown, self._suggested, self,
