@@ -145,3 +145,13 @@ def test_a_backup_made_and_restored_from_the_file_menu(qtbot, sqlite_store, gui_
     qtbot.addWidget(adviser_window)
     assert "&Sauvegarder…" not in [
         a.text() for a in adviser_window.menuBar().actions()[0].menu().actions()]
+
+
+def test_the_days_copy_is_made_behind_the_first_screen(qtbot, sqlite_store, make_context):
+    from desktop.app import daily_backup
+
+    daily_backup(make_context(Role.ADVISER))
+    folder = sqlite_store.sqlite_path.parent / "sauvegardes"
+    qtbot.waitUntil(lambda: any(folder.glob("guichet-auto-*.sqlite3")), timeout=10000)
+    (copy,) = folder.glob("guichet-auto-*.sqlite3")
+    assert check_sqlite_backup(copy) == HEAD
