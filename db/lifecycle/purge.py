@@ -30,6 +30,7 @@ from db.agenda.models import Appointment, WaitingListEntry, WorkshopSession
 from db.base import utcnow
 from db.callbacks.models import CallbackRequest
 from db.dashboard import archive, figures
+from db.errors import PermissionDenied
 from db.lifecycle.retention import Retention, get_retention
 from db.mediation.common import OFFICE_TIME_ZONE
 from db.mediation.models import (
@@ -50,6 +51,8 @@ from db.unit.audit import AuditEvent
 # The dashboard as kept: every section as an administrator sees them (mediation: counts
 # only), computed in no one's name.
 _ARCHIVIST = Actor(uuid.UUID(int=0), "", "Archivage", Role.ADMIN)
+SERVER_PURGE = ("Sur un serveur, la purge est la tâche de nuit « guichet purge », lancée sans "
+                "--login par le propriétaire de la base : les comptes ne suppriment rien.")
 # The purge's audit event is recorded on this fixed entity.
 PURGE_ENTITY = uuid.UUID("6f1c7d52-3b0e-4d7a-9a55-2f3c8e0b9a41")
 
@@ -201,6 +204,8 @@ def plan(unit: Unit, *, now: datetime | None = None) -> PurgePlan:
 def purge(unit: Unit, *, now: datetime | None = None) -> PurgePlan:
     """Remove what ``plan`` lists, after keeping the dashboards of the months it touches."""
     unit.require(Permission.ADMINISTER, system=True)
+    if unit.actor is not None and unit.session.bind.dialect.name == "postgresql":
+        raise PermissionDenied(SERVER_PURGE)
     now = now or utcnow()
     today = now.astimezone(OFFICE_TIME_ZONE).date()
     retention = get_retention(unit).data

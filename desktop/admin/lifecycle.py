@@ -129,7 +129,9 @@ class PurgeSection(QGroupBox):
         if not ctx.store.is_sqlite:
             self.purge_button.hide()
             server = QLabel("Sur un serveur, la purge est la tâche de nuit « guichet purge » "
-                            "(voir le README) ; les comptes ne peuvent rien supprimer.", self)
+                            "(voir le README) : les comptes ne suppriment rien. Les nombres "
+                            "montrés sont ceux que votre compte voit (la médiation n'y est "
+                            "pas) ; « guichet purge --dry-run » les donne tous.", self)
             server.setWordWrap(True)
             layout.addWidget(server)
 

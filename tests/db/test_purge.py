@@ -130,3 +130,13 @@ def test_months_before():
     assert purge.months_before(date(2028, 1, 15), 24) == date(2026, 1, 15)
     assert purge.months_before(date(2028, 1, 15), 13) == date(2026, 12, 15)
     assert paris(1, 0).tzinfo is not None
+
+
+def test_on_a_server_only_the_nightly_job_purges(store, actors):
+    with store.unit(actors[Role.ADMIN]) as unit:
+        purge.plan(unit)  # looking is allowed
+        if store.is_sqlite:
+            purge.purge(unit)
+        else:
+            with pytest.raises(PermissionDenied, match="tâche de nuit"):
+                purge.purge(unit)
