@@ -117,3 +117,30 @@ def test_a_role_exports_only_what_its_screens_show(store, actors, name, role):
 def test_a_partner_exports_only_the_callbacks_they_left(store, actors):
     october_activity(store, actors)
     assert sheet_of(store, actors[Role.PARTNER], "callbacks").rows == []
+
+
+def test_the_list_behind_each_dashboard_figure_exports_as_many_rows(store, actors):
+    from db.dashboard import drill, figures
+    from desktop.dashboard.drill import _COLUMNS as DRILL_HEADERS
+    from desktop.documents.drill_lists import drill_sheet
+    from tests.db.test_dashboard import NOW
+
+    october_activity(store, actors)
+    manager = actors[Role.MANAGER]
+    with store.unit(manager) as unit:
+        board = figures.dashboard(unit, date(2026, 10, 1), now=NOW)
+        sources = set()
+        for section in board.sections:
+            for figure in section.all_figures():
+                if not figure.count or figure.drill.source in sources:
+                    continue
+                ids = drill.drill_ids(unit, figure.drill, now=NOW)
+                sheet = drill_sheet(unit, figure.drill.source, ids, figure.label)
+                assert len(sheet.rows) == figure.count, figure.label
+                expected = DRILL_HEADERS.get(figure.drill.source)
+                if expected is not None:
+                    assert sheet.headers == expected
+                else:  # appointments: the agenda's columns, without the advisers' names
+                    assert "Conseiller" not in sheet.headers and sheet.headers[0] == "Date"
+                sources.add(figure.drill.source)
+    assert len(sources) == 5
