@@ -77,3 +77,18 @@ def test_refusals_write_nothing(database, tmp_path, capsys, argv, status, messag
     assert main(["--db", database, "export", *argv, "-o", str(folder / "liste")]) == status
     assert message in capsys.readouterr().err
     assert list(folder.iterdir()) == []
+
+
+def test_the_parser_names_every_list_and_imports_none():
+    import subprocess
+    import sys
+
+    from desktop.cli_lifecycle import LIST_NAMES
+    from desktop.documents.lists import LISTS
+
+    assert tuple(LISTS) == LIST_NAMES
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys; from desktop.cli import build_parser; "
+         "build_parser(); print(sorted(m for m in sys.modules if m.startswith('db.')))"],
+        capture_output=True, text=True, check=True).stdout
+    assert "db.lifecycle" not in loaded and "db.agenda" not in loaded
