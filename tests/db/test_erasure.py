@@ -7,14 +7,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from db.agenda import booking
 from db.agenda.models import Appointment
 from db.callbacks import requests
 from db.callbacks.requests import CallbackInput
 from db.errors import ConflictError, PermissionDenied
-from db.lifecycle import erasure
+from db.lifecycle import erasure, purge, retention
 from db.mediation import intake as mediation_intake
 from db.mediation.models import CaseOutcome, MediationCase
 from db.mediation.rules import Step
@@ -143,3 +143,44 @@ def test_only_an_administrator_anonymises(store, actors):
     _setup, person_id = eloise_with_history(store, actors)
     with store.unit(actors[Role.MANAGER]) as unit, pytest.raises(PermissionDenied):
         erasure.preview(unit, person_id)
+
+
+@pytest.fixture
+def server_admin(store, actors):
+    """On the server: an administrator's own login role, signed in (dropped afterwards)."""
+    import uuid
+
+    from db.org import account_admin, signin
+    from db.org.account_admin import AccountInput
+
+    if store.is_sqlite:
+        pytest.skip("the login roles are the server's")
+    login, password = f"adm{uuid.uuid4().hex[:10]}", "un mot de passe assez long 42"
+    with store.unit(None) as unit:
+        account_admin.create_account(unit, AccountInput(login, "Claude", "Admin", Role.ADMIN),
+                                     password)
+    person, signed = signin.sign_in(store, login, password)
+    yield person, signed.actor
+    person.dispose()
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{login}"')
+
+
+def test_on_the_server_an_administrators_own_role_anonymises(store, actors, server_admin):
+    """Row-level security hides the mediation files from administrators: the check of an
+    open file and the scrubbing of the closed ones go through the functions of 0013."""
+    _setup, person_id = eloise_with_history(store, actors)
+    person, admin = server_admin
+    with person.unit(admin) as unit:
+        assert unit.session.scalar(select(func.count()).select_from(MediationCase)) == 0
+        shown = erasure.preview(unit, person_id)
+        assert shown.refusal is None
+        erasure.anonymise(unit, person_id, shown.version)
+    with person.unit(admin) as unit:  # durations are theirs to set too
+        record = retention.get_retention(unit)
+        retention.save_retention(unit, retention.Retention(mediation_months=60),
+                                 record.version)
+        assert purge.plan(unit).count("cases") == 0  # the files are not theirs to count
+        with pytest.raises(PermissionDenied, match="tâche de nuit"):
+            purge.purge(unit)
+    assert traces_in_text_columns(store) == []
