@@ -102,3 +102,24 @@ def test_a_partner_exports_their_queue_without_the_hidden_column(
     shown = [text for i, text in enumerate(screen_rows(page.model)[0])
              if not page.table.isColumnHidden(i)]
     assert table[1] == [*shown[:-1], "'@SOMME(A1)"]  # a formula-looking text stays text
+
+
+@pytest.mark.parametrize("role, area, first_header", [
+    (Role.ADVISER, "agenda", "Date"), (Role.ADVISER, "preparation", "Échéance"),
+    (Role.ADVISER, "pathways", "Parcours"), (Role.MEDIATOR, "mediation", "Référence"),
+])
+def test_every_area_exports_its_list(qtbot, make_context, export_to, role, area, first_header):
+    from desktop.list_export import ExportButton
+    from desktop.main_window import MainWindow
+
+    window = MainWindow(make_context(role))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    page = window.show_area(area)
+    qtbot.waitUntil(lambda: bool(page.findChildren(ExportButton)), timeout=10000)
+    button = page.findChildren(ExportButton)[0]
+    target = export_to(f"{area}.xlsx")
+    export(qtbot, button)
+    header = next(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
+    assert header[0] == first_header
