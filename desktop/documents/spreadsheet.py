@@ -83,7 +83,7 @@ def csv_text(value: object) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
+        return repr(value).replace(".", ",")
     if isinstance(value, int):
         return str(value)
     return neutralised(str(value))
