@@ -59,6 +59,7 @@ class ExportButton(QPushButton):
         self.setToolTip("Enregistrer la liste affichée pour un tableur : Excel (.xlsx) ou "
                         "CSV (séparateur point-virgule)")
         self.setAccessibleName("Exporter la liste affichée")
+        self.setAutoDefault(False)  # Entrée in a dialog keeps its own default action
         self.clicked.connect(self.export)
 
     def export(self) -> None:
