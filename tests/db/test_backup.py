@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from db import schema
 from db.errors import DatabaseRefused
@@ -144,3 +144,25 @@ def test_automatic_copies_keep_seven_days_and_four_weeks(sqlite_store):
     folder = sqlite_store.sqlite_path.parent / backup.AUTOMATIC_FOLDER
     assert {p.name for p in folder.iterdir()} == {
         f"guichet-auto-{d:%Y-%m-%d}.sqlite3" for d in kept}
+
+
+def test_the_command_line_backs_up_and_restores_either_engine(store, actors, tmp_path, capsys):
+    from db.roles import Role
+    from desktop.cli import main
+    from tests.db.test_mediation import add_person
+
+    add_person(store, actors[Role.ADVISER])
+    url = store.url.render_as_string(hide_password=False)
+    target = target_of(store, tmp_path)
+    assert main(["--db", url, "backup", "-o", str(target)]) == 0
+    assert "Sauvegarde de " in capsys.readouterr().out
+    with store.session() as session:
+        session.execute(Person.__table__.delete())
+    assert main(["--db", url, "restore", str(target)]) == 0
+    assert f"(schéma {schema.HEAD})" in capsys.readouterr().out
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(Person)) == 1  # back again
+    wrong = tmp_path / "notes.txt"
+    wrong.write_text("bonjour")
+    assert main(["--db", url, "restore", str(wrong)]) == 3
+    assert "Refusé" in capsys.readouterr().err
