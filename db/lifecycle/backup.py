@@ -23,7 +23,7 @@ from pathlib import Path
 
 from db import schema
 from db.errors import DatabaseRefused, GuichetError
-from db.store import SQLITE_HEADER, Store
+from db.store import SQLITE_BUSY_TIMEOUT_MS, SQLITE_HEADER, Store
 
 PG_DUMP_HEADER = b"PGDMP"
 DAILY_KEPT, WEEKLY_KEPT = 7, 4
@@ -185,16 +185,16 @@ def _restore_sqlite(store: Store, source: Path, stamp: str) -> Restored:
     revision = check_sqlite_backup(source)
     target = store.sqlite_path
     target.parent.mkdir(parents=True, exist_ok=True)
-    staged = target.with_name(f".{target.name}.restauration")
-    shutil.copyfile(source, staged)
     store.dispose()
-    aside = None
-    if target.exists() and target.stat().st_size:
-        aside = target.with_name(f"{target.stem}.avant-restauration-{stamp}{target.suffix}")
-        _sqlite_copy(target, aside)  # the current one with its WAL, as one file
-    for suffix in ("-wal", "-shm"):  # of the file replaced: they would be replayed on it
-        target.with_name(target.name + suffix).unlink(missing_ok=True)
-    os.replace(staged, target)
+    aside = _keep_aside(target, stamp)
+    try:
+        _copy_into(source, target)
+    except sqlite3.DatabaseError:  # the current file is no database at all: replaced whole
+        staged = target.with_name(f".{target.name}.restauration")
+        shutil.copyfile(source, staged)
+        for suffix in ("-wal", "-shm"):  # they would be replayed on the new file
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        os.replace(staged, target)
     migrated = revision != schema.HEAD
     if migrated:
         restored = Store(target)
@@ -203,6 +203,34 @@ def _restore_sqlite(store: Store, source: Path, stamp: str) -> Restored:
         finally:
             restored.dispose()
     return Restored(revision, migrated, aside)
+
+
+def _copy_into(source: Path, target: Path) -> None:
+    """The backup's pages written into the database file in place, under SQLite's locks: a
+    Guichet still open on it (another window, a colleague's computer) reads the restored
+    database from its next transaction, instead of writing on into a file no longer there."""
+    origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        live = sqlite3.connect(target, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+        try:
+            origin.backup(live)
+        finally:
+            live.close()
+    finally:
+        origin.close()
+
+
+def _keep_aside(target: Path, stamp: str) -> Path | None:
+    """The database about to be replaced, kept beside it (None: there was none)."""
+    if not target.exists() or not target.stat().st_size:
+        return None
+    aside = target.with_name(f"{target.stem}.avant-restauration-{stamp}{target.suffix}")
+    try:
+        _sqlite_copy(target, aside)  # with what its WAL holds, as one file
+    except (DatabaseRefused, sqlite3.DatabaseError):  # damaged: kept as it is
+        aside.unlink(missing_ok=True)
+        shutil.copyfile(target, aside)
+    return aside
 
 
 def _restore_pg(store: Store, source: Path, stamp: str) -> Restored:

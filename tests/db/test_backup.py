@@ -166,3 +166,37 @@ def test_the_command_line_backs_up_and_restores_either_engine(store, actors, tmp
     wrong.write_text("bonjour")
     assert main(["--db", url, "restore", str(wrong)]) == 3
     assert "Refusé" in capsys.readouterr().err
+
+
+def test_a_guichet_still_open_on_the_file_reads_and_writes_the_restored_one(sqlite_store,
+                                                                            tmp_path):
+    from tests.conftest import add_staff
+
+    add_staff(sqlite_store)
+    target = backup.backup(sqlite_store, tmp_path / "copie.sqlite3")
+    other = Store(sqlite_store.sqlite_path)  # another window on the same file, kept open
+    with other.session() as session:
+        session.execute(Person.__table__.delete())
+        session.execute(text("DELETE FROM staff WHERE login = 'admin'"))
+    backup.restore(sqlite_store, target)
+    with other.session() as session:  # its pooled connection reads the restored database
+        assert session.scalar(text("SELECT count(*) FROM staff WHERE login = 'admin'")) == 1
+        session.execute(text("UPDATE staff SET first_name = 'Après' WHERE login = 'admin'"))
+    other.dispose()
+    reopened = Store(sqlite_store.sqlite_path)
+    with reopened.session() as session:  # and what it wrote then is in the file
+        assert session.scalar(text("SELECT first_name FROM staff WHERE login = 'admin'")) \
+            == "Après"
+    reopened.dispose()
+
+
+def test_a_damaged_database_is_replaced_and_kept_aside_as_it_was(sqlite_store, tmp_path):
+    target = backup.backup(sqlite_store, tmp_path / "copie.sqlite3")
+    sqlite_store.dispose()
+    path = sqlite_store.sqlite_path
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    path.write_bytes(b"\x00" * 8192)  # a disk that went wrong
+    restored = backup.restore(sqlite_store, target)
+    assert restored.kept_aside.read_bytes() == b"\x00" * 8192
+    assert backup.check_sqlite_backup(path) == schema.HEAD
