@@ -276,27 +276,32 @@ def _purge_cases(unit: Unit, cut: _Cutoffs) -> None:
 
 # -- the months kept before the rows go --------------------------------------------------------
 
-def _first_month(unit: Unit, cut: _Cutoffs) -> date | None:
-    """The earliest month a purged row counted in (None: no row goes that a figure counts)."""
+def _touched_months(unit: Unit, cut: _Cutoffs) -> tuple[date, date] | None:
+    """The first and last months a purged row counts in (None: no row goes that a figure
+    counts). Only those are kept: a later month may still change (an outcome recorded late),
+    and its figures must stay live."""
     session = unit.session
-    candidates = [
-        session.scalar(select(func.min(Appointment.starts_at)).where(_old_appointments(cut))),
-        session.scalar(select(func.min(WorkshopSession.starts_at)).where(_old_sessions(cut))),
-        session.scalar(select(func.min(CallbackRequest.requested_at))
-                       .where(_old_callbacks(cut))),
-        session.scalar(select(func.min(PathwayEntry.month)).where(_old_entries(cut))),
-        session.scalar(select(func.min(MediationCase.received_on)).where(_old_cases(cut))),
+    spans = [
+        (Appointment.starts_at, Appointment.starts_at, _old_appointments(cut)),
+        (WorkshopSession.starts_at, WorkshopSession.starts_at, _old_sessions(cut)),
+        # Call-backs count in the month they were asked, pathway lines in their cohort's.
+        (CallbackRequest.requested_at, CallbackRequest.requested_at, _old_callbacks(cut)),
+        (PathwayEntry.month, PathwayEntry.month, _old_entries(cut)),
+        (MediationCase.received_on, MediationCase.closed_on, _old_cases(cut)),
     ]
-    days = [c.astimezone(OFFICE_TIME_ZONE).date() if isinstance(c, datetime) else c
-            for c in candidates if c is not None]
-    return min(days).replace(day=1) if days else None
+    days = []
+    for first, last, condition in spans:
+        found = session.execute(select(func.min(first), func.max(last)).where(condition)).one()
+        days += [d.astimezone(OFFICE_TIME_ZONE).date() if isinstance(d, datetime) else d
+                 for d in found if d is not None]
+    return (min(days).replace(day=1), max(days).replace(day=1)) if days else None
 
 
 def _keep_dashboards(unit: Unit, cut: _Cutoffs, now: datetime) -> int:
-    first = _first_month(unit, cut)
-    if first is None:
+    touched = _touched_months(unit, cut)
+    if touched is None:
         return 0
-    last = max(d for key, d in cut.days.items() if d is not None and key != "audit")
+    first, last = touched
     site_ids = list(unit.session.scalars(select(Site.id).order_by(Site.name)))
     reader = Unit(unit.session, _ARCHIVIST)
     kept, month = 0, first

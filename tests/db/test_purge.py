@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from db.agenda.models import Appointment
 from db.callbacks.models import CallbackRequest
+from db.dashboard import archive
 from db.dashboard import figures as dashboard_figures
 from db.errors import PermissionDenied, ValidationError
 from db.lifecycle import purge, retention
@@ -82,7 +83,11 @@ def test_exactly_what_is_past_its_date_goes(store, actors):
     with store.unit(None) as unit:
         done = purge.purge(unit, now=PURGE_NOW)
     assert {kind.key: kind.count for kind in done.kinds} == expected
-    assert done.kept_months > 0
+    with store.session() as session:  # the months purged rows counted in, no later one
+        assert archive.is_kept(session, date(2026, 9, 1), None)
+        assert archive.is_kept(session, date(2026, 10, 1), october.site_id)
+        assert not archive.is_kept(session, date(2026, 11, 1), None)
+    assert done.kept_months == 2 * 3  # September, October: all sites, Grenoble, Voiron
     assert set(all_ids(store, Appointment)) == set(appointments) - old_appointments
     assert set(all_ids(store, PreparationTask)) == {
         i for i, (appointment_id,) in tasks.items() if appointment_id not in old_appointments}
