@@ -11,7 +11,11 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 from desktop import operations as ops
 from desktop.context import AppContext
 
-FILTER = "Sauvegarde Guichet (*.sqlite3 *.dump);;Tous les fichiers (*)"
+FILTER = "Sauvegarde Guichet (*.sqlite3);;Tous les fichiers (*)"
+# A server's database is the owner's to dump and restore: an account may read only its share.
+ON_A_SERVER = ("La base est sur un serveur PostgreSQL : sa sauvegarde et sa restauration se "
+               "font par son propriétaire, avec « guichet backup » et « guichet restore » ou "
+               "pg_dump (voir le README). Un compte n'en lit qu'une partie.")
 
 
 class BackupPrompt:
@@ -51,8 +55,10 @@ def _status(window: QMainWindow, message: str) -> None:
 def back_up(ctx: AppContext, window: QMainWindow) -> None:
     from db.lifecycle import backup
 
-    suffix = ".sqlite3" if ctx.store.is_sqlite else ".dump"
-    path = BackupPrompt.save_path(window, f"guichet-{date.today():%Y-%m-%d}{suffix}")
+    if not ctx.store.is_sqlite:
+        BackupPrompt.tell(window, ON_A_SERVER)
+        return
+    path = BackupPrompt.save_path(window, f"guichet-{date.today():%Y-%m-%d}.sqlite3")
     if not path:
         return
     ops.task(ctx, lambda _none: backup.backup(ctx.store, Path(path))) \
@@ -66,6 +72,9 @@ def restore(ctx: AppContext, window: QMainWindow, then_sign_in_again) -> None:
     """Restore a backup, then everyone signs in again on the restored database."""
     from db.lifecycle import backup
 
+    if not ctx.store.is_sqlite:
+        BackupPrompt.tell(window, ON_A_SERVER)
+        return
     path = BackupPrompt.open_path(window)
     if not path or not BackupPrompt.confirm_restore(window, path):
         return
