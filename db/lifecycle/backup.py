@@ -29,6 +29,7 @@ PG_DUMP_HEADER = b"PGDMP"
 DAILY_KEPT, WEEKLY_KEPT = 7, 4
 AUTOMATIC_FOLDER = "sauvegardes"
 AUTOMATIC_PREFIX = "guichet-auto-"
+PRIVATE = 0o600  # a copy holds everyone's personal data: its user's alone
 
 
 class BackupRefused(GuichetError):
@@ -47,14 +48,13 @@ class Restored:
 def backup(store: Store, target: Path) -> Path:
     """Write a consistent copy of the store's database to ``target`` (atomically)."""
     target = Path(target)
+    if store.is_sqlite and (store.sqlite_path is None or not store.sqlite_path.exists()):
+        raise BackupRefused("Il n'y a pas de base de données à sauvegarder.")
+    store.schema_state()  # a Guichet database, or a French refusal
     if store.is_sqlite:
-        if store.sqlite_path is None or not store.sqlite_path.exists():
-            raise BackupRefused("Il n'y a pas de base de données à sauvegarder.")
-        store.schema_state()  # a Guichet database, or a French refusal
         _atomically(target, lambda temporary: _sqlite_copy(store.sqlite_path, temporary))
-        return target
-    store.schema_state()
-    _atomically(target, lambda temporary: _pg_dump(store, temporary))
+    else:
+        _atomically(target, lambda temporary: _pg_dump(store, temporary))
     return target
 
 
@@ -65,6 +65,7 @@ def _atomically(target: Path, write) -> None:
     try:
         temporary.unlink()  # sqlite3 and pg_dump create it themselves
         write(temporary)
+        os.chmod(temporary, PRIVATE)
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -230,6 +231,7 @@ def _keep_aside(target: Path, stamp: str) -> Path | None:
     except (DatabaseRefused, sqlite3.DatabaseError):  # damaged: kept as it is
         aside.unlink(missing_ok=True)
         shutil.copyfile(target, aside)
+    os.chmod(aside, PRIVATE)
     return aside
 
 
@@ -272,7 +274,7 @@ def automatic_backup(store: Store, today: date | None = None) -> Path | None:
         return None
     today = today or date.today()
     folder = path.parent / AUTOMATIC_FOLDER
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
     target = folder / f"{AUTOMATIC_PREFIX}{today:%Y-%m-%d}.sqlite3"
     made = None
     if not target.exists():

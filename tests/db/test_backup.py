@@ -64,6 +64,7 @@ def test_a_backup_taken_during_writes_restores_every_row(store, actors, tmp_path
     finally:
         stop.set()
         writer.join()
+    assert target.stat().st_mode & 0o777 == 0o600  # its user's alone
     if store.is_sqlite:
         assert backup.check_sqlite_backup(target) == schema.HEAD
         copy = Store(target)
