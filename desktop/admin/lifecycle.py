@@ -3,7 +3,7 @@ then doing it), and the audit journal to export."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +28,7 @@ from desktop.admin.common import Section, spin_box
 from desktop.context import AppContext
 from desktop.list_export import ExportButton
 from widgets.date_field import DateField
+from widgets.id_list_model import IdListModel, read_only_rows, size_columns
 
 SOURCES = ("Durées par défaut : rendez-vous 2 ans et historique personnel 1 an (purge de RDV "
            "Service Public), journaux 6 mois à 1 an (CNIL, recommandation de 2021). Aucun "
@@ -158,34 +160,85 @@ class PurgeSection(QGroupBox):
             .with_progress("Purge des données anciennes…", self).owned_by(self).run()
 
 
+JOURNAL_SHOWN = 2_000  # the latest events of the period on screen; the export takes all
+
+
+def journal_cell(row, column: int) -> str:
+    from desktop.documents.lists import AUDIT
+
+    value = AUDIT[column].value(row)
+    return f"{value:%d/%m/%Y %H:%M:%S}" if isinstance(value, datetime) else str(value)
+
+
 class JournalSection(QGroupBox):
-    """The audit journal of a period, to export (who did what, when: ids and codes only)."""
+    """The audit journal of a period, latest first, to read and export (who did what, when:
+    ids and codes only)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        from desktop.documents.lists import AUDIT
+
         super().__init__("Journal d'audit", parent)
+        self.ctx = ctx
         self.first_day, self.last_day = DateField(self), DateField(self)
         self.first_day.set_date(date.today() - timedelta(days=30))
         self.last_day.set_date(date.today())
         for field in (self.first_day, self.last_day):
             field.setMaximumWidth(self.fontMetrics().averageCharWidth() * 16)
+            field.returnPressed.connect(self.load)
         self.first_day.setAccessibleName("Journal depuis le")
         self.last_day.setAccessibleName("Journal jusqu'au")
+        self.show_button = QPushButton("Affic&her", self)
+        self.show_button.clicked.connect(self.load)
         self.export_button = ExportButton(ctx, self._list_shown, self._suggested, self,
                                           "E&xporter le journal…")
+        self.count = QLabel(self)
+        self.count.setAccessibleName("Nombre d'évènements du journal")
+        self._rows: dict = {}
+        self.model = IdListModel([c.header for c in AUDIT],
+                                 lambda keys: [self._rows[k] for k in keys if k in self._rows],
+                                 lambda row: row.id, journal_cell, parent=self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Journal d'audit, le plus récent d'abord")
+        self.table.setMinimumHeight(self.fontMetrics().height() * 16)
+        read_only_rows(self.table)
+        size_columns(self.table, ("00/00/0000 00:00:00", "Anne-Sophie Lefèvre-Dupont",
+                                  "sign_in_failed", "mediation_case",
+                                  "00000000-0000-0000-0000-000000000000"))
         row = QHBoxLayout()
         for text, field in (("Du", self.first_day), ("au", self.last_day)):
             label = QLabel(text, self)
             label.setBuddy(field)
             row.addWidget(label)
             row.addWidget(field)
+        row.addWidget(self.show_button)
         row.addWidget(self.export_button)
         row.addStretch()
         note = QLabel("Qui a fait quoi, quand, sur quel enregistrement : identifiants et codes, "
-                      "jamais de NIR ni de texte libre.", self)
+                      "jamais de NIR ni de texte libre. L'export prend toute la période.", self)
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addWidget(self.count)
+        layout.addWidget(self.table)
         layout.addWidget(note)
+
+    def load(self) -> None:
+        from db.lifecycle import journal
+
+        starts, ends = self._period().bounds()
+        ops.query(self.ctx, lambda unit: journal.journal(unit, starts, ends, JOURNAL_SHOWN + 1)) \
+            .on_success(self._show).owned_by(self).run()
+
+    def _show(self, rows: list) -> None:
+        shown = rows[:JOURNAL_SHOWN]
+        self._rows = {row.id: row for row in shown}
+        self.model.set_keys([row.id for row in shown])
+        self.count.setText(
+            "Aucun évènement sur la période." if not rows else
+            f"Les {thousands(JOURNAL_SHOWN)} derniers évènements de la période sont affichés."
+            if len(rows) > JOURNAL_SHOWN else
+            f"{thousands(len(rows))} évènement{'s' if len(rows) > 1 else ''}")
 
     def _period(self):
         from desktop.documents.lists import ListFilter
@@ -218,5 +271,6 @@ class DataTab(QScrollArea):
         for section in (self.retention, self.purge, self.journal):
             layout.addWidget(section)
         layout.addStretch()
+        self.journal.load()
         self.setWidgetResizable(True)
         self.setWidget(content)

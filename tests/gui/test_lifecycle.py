@@ -71,12 +71,26 @@ def test_durations_then_the_purge_shown_then_done(qtbot, sqlite_store, gui_actor
     assert asked and appointment_count(sqlite_store) == 0
 
 
-def test_the_audit_journal_exports(qtbot, data_tab, export_to):  # noqa: F811
+def test_the_audit_journal_is_read_and_exported(qtbot, sqlite_store, gui_actors, data_tab,
+                                               export_to):  # noqa: F811
+    with sqlite_store.unit(gui_actors[Role.ADMIN]) as unit:  # two audited changes
+        for months in (18, 24):
+            record = retention.get_retention(unit)
+            retention.save_retention(unit, retention.Retention(appointments_months=months),
+                                     record.version)
+    journal = data_tab.journal
+    qtbot.mouseClick(journal.show_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: journal.model.rowCount() == 2, timeout=5000)
+    assert journal.count.text() == "2 évènements"
+    model = journal.model
+    assert model.data(model.index(0, 1)) == "Camille Admin" and \
+        model.data(model.index(0, 2)) == "update"
     target = export_to("journal.xlsx")
-    with qtbot.waitSignal(data_tab.journal.export_button.exported, timeout=10000):
-        qtbot.mouseClick(data_tab.journal.export_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(journal.export_button.exported, timeout=10000):
+        qtbot.mouseClick(journal.export_button, Qt.MouseButton.LeftButton)
     rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Date et heure", "Compte", "Action")
+    assert rows[0][:3] == ("Date et heure", "Compte", "Action") and len(rows) == 3
+    assert [row[2] for row in rows[1:]] == ["update", "update"]
 
 
 def open_record(qtbot, ctx, person_id):
