@@ -274,3 +274,4 @@ class DataTab(QScrollArea):
         self.journal.load()
         self.setWidgetResizable(True)
         self.setWidget(content)
+        self.setAccessibleName("Données : conservation, purge et journal d'audit")

@@ -169,3 +169,9 @@ def test_the_days_copy_is_made_behind_the_first_screen(qtbot, sqlite_store, make
     qtbot.waitUntil(lambda: any(folder.glob("guichet-auto-*.sqlite3")), timeout=10000)
     (copy,) = folder.glob("guichet-auto-*.sqlite3")
     assert check_sqlite_backup(copy) == HEAD
+
+
+def test_every_field_of_the_data_tab_has_a_name(data_tab):
+    from tests.widgets.accessibility import unnamed_focusable
+
+    assert unnamed_focusable(data_tab) == []
