@@ -54,16 +54,32 @@ def clean_nir(value: str) -> str:
     return number
 
 
+# An anonymised beneficiary keeps, in place of their NIR, a unique key no real NIR can be (a
+# real one starts with 1, 2, 7 or 8): the row stays complete, nothing of the person remains,
+# and a NIR search never finds it.
+ANONYMISED_NIR_PREFIX = "0"
+
+
+def anonymised_nir() -> str:
+    import uuid
+
+    return ANONYMISED_NIR_PREFIX + uuid.uuid4().hex[:14]
+
+
+def is_anonymised_nir(nir: str | None) -> bool:
+    return bool(nir) and nir.startswith(ANONYMISED_NIR_PREFIX)
+
+
 def format_nir(nir: str) -> str:
-    """« 1 84 12 76 451 089 46 »."""
+    """« 1 84 12 76 451 089 46 » (nothing for an anonymised person)."""
     from stdnum.fr import nir as stdnum_nir
 
-    return stdnum_nir.format(nir)
+    return "" if is_anonymised_nir(nir) else stdnum_nir.format(nir)
 
 
 def mask_nir(nir: str | None) -> str:
     """« 1 84 12 ** *** *** 46 »: sex, year, month and key only, for lists."""
-    if not nir:
+    if not nir or is_anonymised_nir(nir):
         return ""
     return f"{nir[0]} {nir[1:3]} {nir[3:5]} ** *** *** {nir[13:15]}"
 

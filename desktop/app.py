@@ -348,6 +348,8 @@ class Startup(QObject):
         if ctx.actor.login != self.settings.last_login:
             self.settings.save(last_login=ctx.actor.login)
         warm_up(ctx)
+        if not self.quit_when_ready:
+            daily_backup(ctx)
 
     def switch_user(self) -> None:
         self._switching = True
@@ -467,6 +469,18 @@ def warm_up(ctx: AppContext) -> None:
     """After the first paint: load the ORM and the people service on the worker thread (and
     open its first session), so that the first search finds them ready."""
     ops.query(ctx, _load_orm_and_people_service).run()
+
+
+def daily_backup(ctx: AppContext) -> None:
+    """The embedded database's copy of the day, at the first start of the day, behind the
+    first screen (kept 7 days and 4 weeks: ``db.lifecycle.backup``). A failure is only logged:
+    it never stops anyone working."""
+    from db.lifecycle import backup
+
+    def failed(error: BaseException) -> None:
+        log.warning("automatic backup failed: %s", error.__class__.__name__)
+
+    ops.task(ctx, lambda _none: backup.automatic_backup(ctx.store)).on_failure(failed).run()
 
 
 def _install_french_translations(app: QApplication) -> None:

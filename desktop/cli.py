@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from db.errors import GuichetError
-from desktop import cli_staff
+from desktop import cli_lifecycle, cli_staff
 from desktop.cli_session import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -196,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="fichier .pdf à écrire (remplacé s'il existe)")
     add_login_options(report, "éditer le rapport (il doit pouvoir consulter le tableau de "
                               "bord) ; par défaut, rapport automatique de tout l'accueil")
+    cli_lifecycle.add_export_parsers(exports, _Parser, _day)
+    cli_lifecycle.add_parsers(commands, _Parser)
     cli_staff.add_parsers(commands, _Parser)
     reminder_commands.add_commands(commands, _day, _Parser)
     return parser
@@ -419,6 +421,11 @@ COMMANDS: dict[tuple[str, str | None], Callable] = {
     ("export", "ics"): cmd_export_ics,
     ("export", "audit"): cmd_export_audit,
     ("export", "pdf"): cmd_export_pdf,
+    ("export", "xlsx"): cli_lifecycle.cmd_export_list,
+    ("export", "csv"): cli_lifecycle.cmd_export_list,
+    ("backup", None): cli_lifecycle.cmd_backup,
+    ("restore", None): cli_lifecycle.cmd_restore,
+    ("purge", None): cli_lifecycle.cmd_purge,
     ("staff", "add"): cli_staff.cmd_staff,
     ("staff", "list"): cli_staff.cmd_staff,
     ("staff", "disable"): cli_staff.cmd_staff,

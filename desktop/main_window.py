@@ -122,6 +122,16 @@ class MainWindow(QMainWindow):
     def new_person(self) -> None:
         self.show_area("people").new_person()
 
+    def back_up(self) -> None:
+        from desktop import backup_actions
+
+        backup_actions.back_up(self.ctx, self)
+
+    def restore(self) -> None:
+        from desktop import backup_actions
+
+        backup_actions.restore(self.ctx, self, self.switch_user_requested.emit)
+
     # -- menus ---------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,
                 enabled: bool = True) -> QAction:
@@ -138,6 +148,10 @@ class MainWindow(QMainWindow):
         self.new_person_action = self._action("&Nouvelle personne", self.new_person, "Ctrl+N",
                                               enabled=can_edit and "people" in self.areas)
         file_menu.addAction(self.new_person_action)
+        if self.ctx.actor.can(Permission.ADMINISTER):
+            file_menu.addSeparator()
+            file_menu.addAction(self._action("&Sauvegarder…", self.back_up))
+            file_menu.addAction(self._action("Res&taurer…", self.restore))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Verrouiller le poste", self.lock_requested.emit,
                                          "Ctrl+L"))

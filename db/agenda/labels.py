@@ -35,3 +35,6 @@ STATUS_LABELS = {
     AppointmentStatus.RESCHEDULED: "Reporté",
     AppointmentStatus.RESOLVED_AT_PREPARATION: "Réglé lors de la préparation",
 }
+
+# What a past appointment still without an outcome says beside its status.
+TO_FILL = "à renseigner"

@@ -110,12 +110,13 @@ def mediation_section(session: Session, scope: Drill, today: date, *, lists: boo
     received, closed, still_open = (scope.narrowed((name, "")) for name in
                                     ("received", "closed", "open"))
     buckets = [scope.narrowed(("open", key)) for key, _low, _high in AGE_BUCKETS]
-    totals = session.execute(
+    # Sums of the groups' counts: integers (PostgreSQL's sum of a bigint is a numeric).
+    totals = [int(total) for total in session.execute(
         select(*(count_if(d) for d in (received, closed, still_open, *buckets)))
-        .select_from(facts)).one()
-    outcome_counts = dict(session.execute(
+        .select_from(facts)).one()]
+    outcome_counts = {outcome: int(cases) for outcome, cases in session.execute(
         select(facts.c.outcome, func.sum(facts.c.cases))
-        .where(*cases_where(facts.c, closed, today)).group_by(facts.c.outcome)).all())
+        .where(*cases_where(facts.c, closed, today)).group_by(facts.c.outcome))}
     closed_count, open_count = totals[1], totals[2]
     day = _snapshot_day(scope.month, today)
     figures = (
@@ -153,6 +154,7 @@ def median_days_to_close(session: Session, facts, scope: Drill, today: date
         select(days, func.sum(facts.c.cases))
         .where(*cases_where(facts.c, scope.narrowed(("closed", "")), today))
         .group_by(days).order_by(days)).all()
+    spread = [(value, int(cases)) for value, cases in spread]
     count = sum(cases for _days, cases in spread)
     if not count:
         return None

@@ -59,6 +59,10 @@ ACTION_LABELS = {
     "interrupted": "Envoi interrompu",
     "fail": "Échec d'envoi",
     "export": "Message exporté (fichier SMS)",
+    # The data lifecycle
+    "purge": "Purge des données échues",
+    "anonymise": "Anonymisation",
+    "detach": "Lien retiré vers une donnée purgée",
     # The command line
     "generate": "Génération",
 }
@@ -67,6 +71,8 @@ ACTION_LABELS = {
 ENTITY_LABELS = {
     "person": "Personne",
     "message": "Message à une personne",
+    "retention_settings": "Durées de conservation",
+    "archived_month": "Mois archivé du tableau de bord",
     "message_settings": "Réglages des messages",
     "message_template": "Modèle de message",
     "staff": "Compte",

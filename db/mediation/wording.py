@@ -3,12 +3,23 @@ in its PDF summary and in the letters (Qt-free, so that all three share it)."""
 
 from __future__ import annotations
 
-from db.mediation.deadlines import CRA_MONTHS, CraDelay, NextDue
+from db.mediation.deadlines import CRA_MONTHS, CRA_RUNNING_OUT, CraDelay, NextDue
 from db.mediation.labels import WAITING_LABELS
-from db.mediation.records import CaseRecord
+from db.mediation.records import CaseRecord, CaseRow
 from db.wording import day, days
 
 CRA_LABEL = "Délai de la CRA"
+
+
+def alert_text(row: CaseRow) -> str:
+    """Said in words, not only in colour: « ⚠ En retard · Urgent », « ⚠ Délai CRA » when
+    all there is to say is that the CRA delay runs out soon."""
+    parts = []
+    if row.overdue:
+        parts.append("⚠ Délai CRA" if set(row.overdue) == {CRA_RUNNING_OUT} else "⚠ En retard")
+    if row.urgent:
+        parts.append("Urgent")
+    return " · ".join(parts)
 
 
 def next_due_text(due: NextDue | None) -> str:

@@ -36,11 +36,12 @@ class SiteSummary:
     name: str
     kind_label: str
     city: str
+    time_zone: str = "Europe/Paris"  # its lists' dates and times are read in it
 
 
 def list_sites(unit: Unit) -> list[SiteSummary]:
     return [
-        SiteSummary(s.id, s.name, SITE_KIND_LABELS[s.kind], s.city)
+        SiteSummary(s.id, s.name, SITE_KIND_LABELS[s.kind], s.city, s.time_zone)
         for s in unit.session.scalars(select(Site).order_by(Site.kind, Site.name))
     ]
 

@@ -58,6 +58,7 @@ class PersonRecord:
     updated_at: datetime
     history: list[tuple[datetime, str, str]]  # when, who, what (in French)
     message_consent_on: date | None = None  # the day the message channel was chosen
+    anonymised: bool = False  # its identity erased (GDPR art. 17): nothing left to edit
 
 
 def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) -> dict:
@@ -210,12 +211,14 @@ def get_person(unit: Unit, person_id: uuid.UUID) -> PersonRecord:
     unit.require(Permission.VIEW_PEOPLE)
     person = rows.load(unit, Person, person_id)
     sees_nir = unit.actor.can(Permission.VIEW_NIR)
-    # The NIR column is read only by a role that may see it (it is deferred).
-    if sees_nir and person.nir:
+    # The NIR column is read only by a role that may see it (it is deferred). A role that
+    # may not read it cannot tell an anonymised record either: it edits contact details only.
+    anonymised = sees_nir and validation.is_anonymised_nir(person.nir)
+    if sees_nir and person.nir and not anonymised:
         audit.record(unit, READ_NIR, "person", person.id)
     data = PersonInput(**{f.name: getattr(person, f.name) or _empty(f.name)
                           for f in fields(PersonInput) if f.name != "nir"})
-    data.nir = (person.nir or "") if sees_nir else ""
+    data.nir = (person.nir or "") if sees_nir and not anonymised else ""
     data.phone = validation.format_phone(person.phone)
     data.email = person.email or ""
     nir_display = validation.format_nir(data.nir) if data.nir else ""
@@ -230,6 +233,7 @@ def get_person(unit: Unit, person_id: uuid.UUID) -> PersonRecord:
         updated_at=person.updated_at,
         history=_history(unit, person.id),
         message_consent_on=person.message_consent_on,
+        anonymised=anonymised,
     )
 
 

@@ -126,3 +126,10 @@ def people_rows(unit: Unit, ids: list[uuid.UUID]) -> list[PersonRow]:
         for r in (found.get(i) for i in ids)
         if r is not None
     ]
+
+
+def all_people(unit: Unit, limit: int | None = None) -> list[uuid.UUID]:
+    """Ids of everyone, in name order: the whole list, for an export without a search."""
+    unit.require(Permission.VIEW_PEOPLE)
+    statement = select(Person.id).order_by(Person.sort_key, Person.id)
+    return list(unit.session.scalars(statement if limit is None else statement.limit(limit)))

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import exc, insert, inspect, update
+from sqlalchemy import delete, exc, insert, inspect, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -207,6 +207,15 @@ def update_many(unit: Unit, model: type[Entity], values: Mapping[uuid.UUID, dict
     if action is not None:
         for row_id, changes in values.items():
             record(unit, action, _kind(model), row_id, fields=sorted(changes), **details)
+
+
+def purge_where(unit: Unit, model: type, condition) -> int:
+    """Delete for good the rows of ``model`` meeting ``condition``: the retention purge,
+    where a soft delete would keep what must go. Audited by the caller, in counts (never
+    one event per row, never content). Returns how many went."""
+    result = unit.session.execute(delete(model.__table__).where(condition))
+    unit.changes.add(_kind(model))
+    return result.rowcount
 
 
 def audit_many(unit: Unit, action: str, entity_type: str, ids: list[uuid.UUID],

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from db.org.access import Permission
 from desktop.admin.accounts import AccountsTab
 from desktop.admin.journal import JournalView
+from desktop.admin.lifecycle import DataTab
 from desktop.admin.motives import MotivesTab
 from desktop.admin.planning import PlanningTab
 from desktop.admin.sites import SitesTab
@@ -33,6 +34,8 @@ class AdminPage(QWidget):
 
             self.messages = MessagesTab(ctx)
             self.tabs.addTab(self.messages, "Messa&ges aux personnes")
+            self.data = DataTab(ctx)
+            self.tabs.addTab(self.data, "Do&nnées")
         self.journal: JournalView | None = None
         if ctx.actor.can(Permission.READ_JOURNAL):
             self.journal = JournalView(ctx)

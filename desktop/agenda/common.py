@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.agenda.appointments import AgendaRow
-from db.agenda.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS
+from db.agenda.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, TO_FILL
 from db.agenda.models import AppointmentKind, AppointmentStatus
 from db.wording import short_weekday_day
 from widgets.id_list_model import IdListModel, read_only_rows, size_columns
@@ -30,7 +30,6 @@ KIND_COLOURS = {
     AppointmentKind.VIDEO.value: "#9334e6",
     AppointmentKind.WORKSHOP.value: "#e8710a",
 }
-TO_FILL = "à renseigner"
 
 
 # -- time ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from db.errors import ValidationError
 from desktop import operations as ops
 from desktop.agenda.common import AppointmentTable, instant
 from desktop.context import AppContext
+from desktop.list_export import ExportButton
 from widgets.date_field import DateField
 from widgets.form import FormField
 
@@ -58,6 +59,9 @@ class AppointmentList(QWidget):
             filters.addWidget(field)
         filters.addWidget(self.search_button)
         filters.addStretch()
+        self.export_button = ExportButton(
+            ctx, self._list_shown, lambda: f"rendez-vous-{self.first_day.date():%Y-%m-%d}", self)
+        filters.addWidget(self.export_button)
         self.count = QLabel(self)
         self.count.setAccessibleName("Nombre de rendez-vous")
         self.table = AppointmentTable(self._fetch_rows, self._zone_of,
@@ -69,6 +73,13 @@ class AppointmentList(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.count)
         layout.addWidget(self.table, 1)
+
+    def _list_shown(self):
+        """The appointments listed, for « Exporter… »."""
+        from desktop.documents.lists import appointment_ids_sheet
+
+        ids = self.table.model_.keys()
+        return lambda unit: appointment_ids_sheet(unit, ids)
 
     def _combo(self, everything: str, entries) -> QComboBox:
         combo = QComboBox(self)

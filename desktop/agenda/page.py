@@ -52,6 +52,7 @@ from desktop.agenda.list_view import AppointmentList
 from desktop.agenda.plan_session_dialog import PlanSessionDialog
 from desktop.agenda.session_dialog import SessionDialog, seats_text
 from desktop.context import AppContext
+from desktop.list_export import ExportButton
 from widgets.calendar_view import (
     CalendarItem,
     CalendarMode,
@@ -172,12 +173,21 @@ class AgendaPage(QWidget):
             self._zone_of_row, self._adviser_name, parent=self)
         self.to_fill_table.setAccessibleName("Rendez-vous passés à renseigner")
         self.to_fill_table.open_requested.connect(self.open_appointment)
+        to_fill = QWidget(self)
+        to_fill_layout = QVBoxLayout(to_fill)
+        to_fill_bar = QHBoxLayout()
+        to_fill_bar.addStretch()
+        self.to_fill_export = ExportButton(self._ctx, self._to_fill_shown,
+                                           lambda: "rendez-vous-a-renseigner", to_fill)
+        to_fill_bar.addWidget(self.to_fill_export)
+        to_fill_layout.addLayout(to_fill_bar)
+        to_fill_layout.addWidget(self.to_fill_table, 1)
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(calendar, "&Calendrier")
         self.list: AppointmentList | None = None  # built once the choices are known
         self.tabs.addTab(QLabel("Chargement…"), "&Liste")
-        self.tabs.addTab(self.to_fill_table, "Passés à &renseigner")
+        self.tabs.addTab(to_fill, "Passés à &renseigner")
         self.message = QLabel(self)
         self.message.setAccessibleName("Message")
         self.message.setWordWrap(True)
@@ -352,6 +362,13 @@ class AgendaPage(QWidget):
             return
         ops.query(self._ctx, lambda unit: appointments.appointments_to_fill(
             unit, adviser_id)).on_success(self._show_to_fill).owned_by(self).run()
+
+    def _to_fill_shown(self):
+        """The past appointments to fill in, for « Exporter… »."""
+        from desktop.documents.lists import appointments_sheet
+
+        rows = list(self._to_fill.values())
+        return lambda unit: appointments_sheet(unit, rows, title="Passés à renseigner")
 
     def _show_to_fill(self, rows: list[AgendaRow]) -> None:
         self._to_fill = {row.id: row for row in rows}

@@ -27,6 +27,7 @@ from desktop.callbacks.form import TakeCallbackDialog
 from desktop.callbacks.handle import HandleCallbackDialog
 from desktop.callbacks.wording import delay_text
 from desktop.context import AppContext
+from desktop.list_export import ExportButton
 from widgets.choice_box import ChoiceBox
 from widgets.heading import Heading
 from widgets.id_list_model import IdListModel, late_row_look, read_only_rows, size_columns
@@ -59,6 +60,9 @@ class CallbackQueueModel(IdListModel):
                  now: datetime) -> None:
         self._rows, self._choices, self.now = {r.id: r for r in rows}, choices, now
         self.set_keys([r.id for r in rows])
+
+    def shown_rows(self) -> list[CallbackRow]:
+        return [self._rows[key] for key in self.keys() if key in self._rows]
 
     def _fetch(self, keys: list[uuid.UUID]) -> list[CallbackRow]:
         return [self._rows[key] for key in keys if key in self._rows]
@@ -141,11 +145,14 @@ class CallbacksPage(QWidget):
                       "prendre un rendez-vous. Les demandes en retard sont en rouge.", self)
         hint.setWordWrap(True)
 
+        self.export_button = ExportButton(self._ctx, self._sheet, lambda: "demandes-de-rappel",
+                                          self)
         bar = QHBoxLayout()
         bar.addWidget(self.new_button)
         bar.addStretch()
         bar.addWidget(filter_label)
         bar.addWidget(self.filter)
+        bar.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(bar)
@@ -156,6 +163,14 @@ class CallbacksPage(QWidget):
         self.setTabOrder(self.filter, self.table)
 
     # -- data ------------------------------------------------------------------------------
+    def _sheet(self):
+        """The queue as shown, for « Exporter… »."""
+        from desktop.documents.lists import callbacks_sheet
+
+        rows, now = self.model.shown_rows(), self.model.now
+        hidden = ["Prise par"] if self._partner else []
+        return lambda unit: callbacks_sheet(unit, rows, now=now).without(hidden)
+
     def _load_choices(self) -> None:
         ops.query(self._ctx, load_choices).on_success(self._set_choices).owned_by(self).run()
 

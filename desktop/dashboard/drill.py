@@ -27,6 +27,7 @@ from desktop import operations as ops
 from desktop.agenda.common import AppointmentTable, moment_text
 from desktop.context import AppContext
 from desktop.documents.monthly_report import figure_text
+from desktop.list_export import ExportButton
 from widgets.id_list_model import IdListModel, read_only_rows
 
 # For each kind of record: the columns, how to read the rows of some ids, and their cells.
@@ -77,6 +78,8 @@ class DrillDialog(QDialog):
         self.table = self._table(figure.drill.source)
         self.table.setAccessibleName(f"Liste : {figure.label}")
         buttons = QDialogButtonBox(self)
+        self.export_button = ExportButton(ctx, self._list_shown, lambda: "liste", self)
+        buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton("&Fermer", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -87,6 +90,13 @@ class DrillDialog(QDialog):
         metrics = self.fontMetrics()
         self.resize(metrics.averageCharWidth() * 130, metrics.height() * 30)
         self.load()
+
+    def _list_shown(self):
+        """The records listed, for « Exporter… »."""
+        from desktop.documents.drill_lists import drill_sheet
+
+        ids, source, title = self.model.keys(), self.figure.drill.source, self.windowTitle()
+        return lambda unit: drill_sheet(unit, source, ids, title)
 
     def _fetch(self, ids: list[uuid.UUID]) -> list:
         # The visible block only, on the GUI thread, as the agenda list does.

@@ -20,14 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from db.mediation import reading as mediation_reading
-from db.mediation.deadlines import CRA_RUNNING_OUT, OPEN_STATUSES
+from db.mediation.deadlines import OPEN_STATUSES
 from db.mediation.labels import STATUS_LABELS
 from db.mediation.records import CaseFilter, CaseRow
 from db.mediation.setup import MotiveRecord
-from db.mediation.wording import next_due_text
+from db.mediation.wording import alert_text, next_due_text
 from db.wording import day, thousands
 from desktop import operations as ops
 from desktop.context import AppContext
+from desktop.list_export import ExportButton
 from widgets.choice_box import ChoiceBox
 from widgets.form import error_color
 from widgets.id_list_model import IdListModel, enter_list, read_only_rows, size_columns
@@ -40,17 +41,6 @@ ALERT_COLUMN, AGE_COLUMN = 1, 7
 _COLUMN_SAMPLES = ("MED-2026-00000", "⚠ En retard · Urgent", "00/00/0000",
                    "LEFÈVRE-DUPONT Marie", "Médecin traitant",
                    "Recommandation émise", "Camille Martin", "Âge (j)")
-
-
-def alert_text(row: CaseRow) -> str:
-    """Said in words, not only in colour: « ⚠ En retard · Urgent », « ⚠ Délai CRA » when
-    all there is to say is that the CRA delay runs out soon."""
-    parts = []
-    if row.overdue:
-        parts.append("⚠ Délai CRA" if set(row.overdue) == {CRA_RUNNING_OUT} else "⚠ En retard")
-    if row.urgent:
-        parts.append("Urgent")
-    return " · ".join(parts)
 
 
 def alert_detail(row: CaseRow) -> str | None:
@@ -168,6 +158,7 @@ class CaseList(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
+        self._ctx = ctx
         self.search = CaseSearch(ctx, self)
         self._select_after: uuid.UUID | None = None
         self._build()
@@ -216,6 +207,9 @@ class CaseList(QWidget):
         search_bar = QHBoxLayout()
         search_bar.addWidget(self.search_field, 1)
         search_bar.addWidget(self.new_button)
+        self.export_button = ExportButton(self._ctx, self._list_shown,
+                                          lambda: "dossiers-de-mediation", self)
+        search_bar.addWidget(self.export_button)
         filters = QHBoxLayout()
         for widget in (self.status, self.motive, self.mediator, self.urgent, self.overdue):
             filters.addWidget(widget)
@@ -226,10 +220,17 @@ class CaseList(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.count)
         layout.addWidget(self.table, 1)
-        chain = (self.search_field, self.new_button, self.status, self.motive, self.mediator,
-                 self.urgent, self.overdue, self.table)
+        chain = (self.search_field, self.new_button, self.export_button, self.status,
+                 self.motive, self.mediator, self.urgent, self.overdue, self.table)
         for first, second in pairwise(chain):
             self.setTabOrder(first, second)
+
+    def _list_shown(self):
+        """The cases listed, for « Exporter… »."""
+        from desktop.documents.lists import case_ids_sheet
+
+        ids = self.search.model.keys()
+        return lambda unit: case_ids_sheet(unit, ids)
 
     def set_choices(self, motives: list[MotiveRecord], team: list[tuple[uuid.UUID, str]]):
         """Fill the motive and mediator filters, keeping what was chosen."""

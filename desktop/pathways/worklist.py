@@ -29,6 +29,7 @@ from db.roles import Role
 from db.wording import day
 from desktop import operations as ops
 from desktop.context import AppContext
+from desktop.list_export import ExportButton
 from desktop.pathways.common import moment
 from widgets.chip_bar import ChipBar
 from widgets.choice_box import ChoiceBox
@@ -202,6 +203,10 @@ class WorklistView(QWidget):
         top.addWidget(self.scope)
         top.addWidget(self.count, 1)
         top.addWidget(self.open_button)
+        self.export_button = ExportButton(
+            self._ctx, self._list_shown,
+            lambda: f"parcours-{self.month:%Y-%m}" if self.month else "parcours", self)
+        top.addWidget(self.export_button)
         assign = QHBoxLayout()
         assign.addWidget(adviser_label)
         assign.addWidget(self.adviser)
@@ -215,9 +220,18 @@ class WorklistView(QWidget):
         layout.addLayout(assign)
         for widget in (adviser_label, self.adviser, self.assign_button):
             widget.setVisible(self.manages)
-        for first, second in pairwise((self.scope, self.open_button, self.table, self.adviser,
-                                       self.assign_button)):
+        for first, second in pairwise((self.scope, self.open_button, self.export_button,
+                                       self.table, self.adviser, self.assign_button)):
             self.setTabOrder(first, second)
+
+    def _list_shown(self):
+        """The lines listed, for « Exporter… »."""
+        from desktop.documents.lists import worklist_ids_sheet
+
+        ids, kind_id, month = self.search.model.keys(), self.kind_id, self.month
+        if kind_id is None or month is None:
+            return lambda unit: worklist_ids_sheet(unit, [], uuid.UUID(int=0), date.today())
+        return lambda unit: worklist_ids_sheet(unit, ids, kind_id, month)
 
     # -- searching -------------------------------------------------------------------------
     def show_worklist(self, kind_id: uuid.UUID, month: date) -> None:

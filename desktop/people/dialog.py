@@ -92,7 +92,11 @@ class PersonDialog(QDialog):
         self._sees_nir = ctx.actor.can(Permission.VIEW_NIR)
         self._build()
         self._fill(record)
-        if not ctx.actor.can(Permission.EDIT_CONTACT):
+        if record is not None and record.anonymised:
+            self._make_read_only("Cette personne a été anonymisée : sa fiche ne se modifie "
+                                 "plus.")
+            self.anonymise_button.hide()
+        elif not ctx.actor.can(Permission.EDIT_CONTACT):
             self._make_read_only("Votre rôle ne permet pas de modifier cette fiche.")
         elif not ctx.actor.can(Permission.EDIT_PEOPLE):
             self._lock_identity()
@@ -164,6 +168,13 @@ class PersonDialog(QDialog):
             "Fermer", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
+        self.anonymise_button = self.buttons.addButton(
+            "A&nonymiser…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.anonymise_button.setToolTip("Effacer l'identité de la personne (RGPD, article 17) "
+                                         "en gardant l'historique pour les chiffres")
+        self.anonymise_button.setVisible(self._record is not None
+                                         and self._ctx.actor.can(Permission.ADMINISTER))
+        self.anonymise_button.clicked.connect(self.anonymise)
         lay_out_dialog(self, self.banner, content, self.buttons)
 
     def _appointments(self) -> QWidget:
@@ -282,6 +293,17 @@ class PersonDialog(QDialog):
         else:
             self._ctx.show_refusal(error, self.form, self.banner.say, self, unsaved=(
                 "La fiche n'a pas été enregistrée : corrigez les champs signalés."))
+
+    def anonymise(self) -> None:
+        from desktop.people.erasure import anonymise_person
+
+        person_id = self._record.id
+
+        def done() -> None:
+            self.saved.emit(person_id)
+            self.accept()
+
+        anonymise_person(self._ctx, self, person_id, done)
 
     def reload(self) -> None:
         """Show the record as it is now in the database (the user's edits are dropped)."""

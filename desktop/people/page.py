@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from db.org.access import Permission
 from desktop import operations as ops
 from desktop.context import AppContext
+from desktop.list_export import ExportButton
 from desktop.people.search import PeopleSearch, count_line
 from widgets.id_list_model import enter_list, read_only_rows, size_columns
 from widgets.search_field import SearchField
@@ -84,15 +85,27 @@ class PeoplePage(QWidget):
         self.stack.addWidget(self.hint)
         self.stack.addWidget(self.table)
 
+        self.export_button = ExportButton(self._ctx, self._list_shown,
+                                          lambda: "personnes", self)
         bar = QHBoxLayout()
         bar.addWidget(self.search_field, 1)
         bar.addWidget(self.new_button)
+        bar.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.count)
         layout.addWidget(self.stack, 1)
         self.setTabOrder(self.search_field, self.new_button)
-        self.setTabOrder(self.new_button, self.table)
+        self.setTabOrder(self.new_button, self.export_button)
+        self.setTabOrder(self.export_button, self.table)
+
+    def _list_shown(self):
+        """The search's result as listed, for « Exporter… »."""
+        from desktop.documents.lists import people_ids_sheet
+
+        ids, text = self.search.model.keys(), self.search.text
+        title = f"Personnes — {text}" if text else "Personnes"
+        return lambda unit: people_ids_sheet(unit, ids, title)
 
     # -- what the main window calls ----------------------------------------------------------
     def focus_search(self) -> None:

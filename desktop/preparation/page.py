@@ -32,6 +32,7 @@ from desktop import operations as ops
 from desktop.agenda.common import moment_text
 from desktop.context import AppContext
 from desktop.documents import day_sheet, write_atomically
+from desktop.list_export import ExportButton
 from desktop.preparation.dialogs import DaySheetDialog, PdfPrompt, SettingsDialog
 from desktop.preparation.form import PreparationDialog
 from widgets.choice_box import ChoiceBox
@@ -169,7 +170,10 @@ class PreparationPage(QWidget):
         self.settings_button = QPushButton("&Réglages…", self)
         self.settings_button.setVisible(self._ctx.actor.can(Permission.ADMINISTER))
         self.settings_button.clicked.connect(self.edit_settings)
-        for button in (self.open_button, self.sheet_button, self.settings_button):
+        self.export_button = ExportButton(self._ctx, self._list_shown,
+                                          lambda: "preparations", self)
+        for button in (self.open_button, self.sheet_button, self.export_button,
+                       self.settings_button):
             bar.addWidget(button)
 
         self.count = QLabel(self)
@@ -228,6 +232,15 @@ class PreparationPage(QWidget):
     def _wanted(self) -> TaskFilter:
         return TaskFilter(self.state.value() or TaskState.TO_PREPARE, self.adviser.value(),
                           self.site.value())
+
+    def _list_shown(self):
+        """The preparations listed, for « Exporter… » (the columns shown only)."""
+        from desktop.documents.lists import task_ids_sheet
+
+        ids = self.model.keys()
+        hidden = [header for column, header in enumerate(COLUMNS)
+                  if self.table.isColumnHidden(column)]
+        return lambda unit: task_ids_sheet(unit, ids).without(hidden)
 
     def _fetch_rows(self, ids: list[uuid.UUID]) -> list[TaskRow]:
         # Short reads of the block a view paints, as the agenda's list does.

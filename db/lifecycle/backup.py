@@ -1,0 +1,292 @@
+"""Backing up and restoring a Guichet database.
+
+An embedded database is copied with SQLite's online backup API: a consistent snapshot taken
+while others keep writing (WAL readers block no writer), checked before it is kept. A server's
+database is dumped with ``pg_dump -Fc`` when it is installed (the README gives the commands).
+A restore checks the file first — a Guichet database, a schema this version knows, its
+integrity — and replaces nothing otherwise; the current database is kept aside, and an older
+backup is migrated. The embedded database is also backed up automatically each day at the
+first start, keeping 7 daily and 4 weekly copies.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from db import schema
+from db.errors import DatabaseRefused, GuichetError
+from db.store import SQLITE_BUSY_TIMEOUT_MS, SQLITE_HEADER, Store
+
+PG_DUMP_HEADER = b"PGDMP"
+DAILY_KEPT, WEEKLY_KEPT = 7, 4
+AUTOMATIC_FOLDER = "sauvegardes"
+AUTOMATIC_PREFIX = "guichet-auto-"
+PRIVATE = 0o600  # a copy holds everyone's personal data: its user's alone
+
+
+class BackupRefused(GuichetError):
+    """A backup or a restore that cannot be done: nothing was replaced."""
+
+
+@dataclass(frozen=True)
+class Restored:
+    revision: str  # the backup's schema revision, before any migration
+    migrated: bool
+    kept_aside: Path | None  # the database as it was before (None: there was none)
+
+
+# -- backing up --------------------------------------------------------------------------------
+
+def backup(store: Store, target: Path) -> Path:
+    """Write a consistent copy of the store's database to ``target`` (atomically)."""
+    target = Path(target)
+    if store.is_sqlite and (store.sqlite_path is None or not store.sqlite_path.exists()):
+        raise BackupRefused("Il n'y a pas de base de données à sauvegarder.")
+    store.schema_state()  # a Guichet database, or a French refusal
+    if store.is_sqlite:
+        _atomically(target, lambda temporary: _sqlite_copy(store.sqlite_path, temporary))
+    else:
+        _atomically(target, lambda temporary: _pg_dump(store, temporary))
+    return target
+
+
+def _atomically(target: Path, write) -> None:
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        temporary.unlink()  # sqlite3 and pg_dump create it themselves
+        write(temporary)
+        os.chmod(temporary, PRIVATE)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            origin.backup(copy)  # one step: one snapshot, whatever is written meanwhile
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            copy.close()
+    finally:
+        origin.close()
+    check_sqlite_backup(target)
+
+
+def _pg_environment(store: Store) -> dict[str, str]:
+    environment = dict(os.environ)
+    url = store.url
+    for variable, value in (("PGHOST", url.host), ("PGPORT", url.port),
+                            ("PGUSER", url.username), ("PGPASSWORD", url.password),
+                            ("PGDATABASE", url.database)):
+        if value:
+            environment[variable] = str(value)
+    return environment
+
+
+def _pg_tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise BackupRefused(
+            f"« {name} » n'est pas installé sur ce poste : la sauvegarde d'un serveur "
+            "PostgreSQL se fait avec les commandes pg_dump et pg_restore (voir le README, "
+            "« Sauvegarder et restaurer »).")
+    return found
+
+
+def _run(command: list[str], store: Store, what: str) -> None:
+    done = subprocess.run(command, env=_pg_environment(store), capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:
+        raise BackupRefused(f"{what} a échoué : {done.stderr.strip().splitlines()[-1:]}")
+
+
+def _pg_dump(store: Store, target: Path) -> None:
+    _run([_pg_tool("pg_dump"), "-Fc", "--no-owner", "-f", str(target)], store,
+         "La sauvegarde du serveur (pg_dump)")
+
+
+# -- checking a backup -------------------------------------------------------------------------
+
+def check_sqlite_backup(path: Path) -> str:
+    """The schema revision of a sound Guichet SQLite file; refuse anything else."""
+    path = Path(path)
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise DatabaseRefused(f"« {path.name} » n'est pas une sauvegarde de Guichet.")
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if connection.execute("PRAGMA application_id").fetchone()[0] \
+                != schema.SQLITE_APPLICATION_ID:
+            raise DatabaseRefused(f"« {path.name} » n'est pas une sauvegarde de Guichet.")
+        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        if integrity != "ok":
+            raise DatabaseRefused(f"La sauvegarde « {path.name} » est abîmée ; rien n'a été "
+                                  "remplacé.")
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError:
+        raise DatabaseRefused(f"La sauvegarde « {path.name} » est abîmée ou n'est pas une "
+                              "base de Guichet ; rien n'a été remplacé.") from None
+    finally:
+        connection.close()
+    return _known(revision[0] if revision else None, path)
+
+
+def _known(revision: str | None, path: Path) -> str:
+    if revision is None:
+        raise DatabaseRefused(f"« {path.name} » n'est pas une sauvegarde de Guichet.")
+    if revision not in schema.REVISIONS:
+        raise DatabaseRefused(
+            f"La sauvegarde « {path.name} » vient d'une version plus récente de Guichet "
+            f"(schéma {revision}) : mettez Guichet à jour avant de la restaurer.")
+    return revision
+
+
+def _check_pg_dump(store: Store, path: Path) -> None:
+    with Path(path).open("rb") as handle:
+        if handle.read(len(PG_DUMP_HEADER)) != PG_DUMP_HEADER:
+            raise DatabaseRefused(f"« {Path(path).name} » n'est pas une sauvegarde pg_dump "
+                                  "(format personnalisé, -Fc) d'une base Guichet.")
+    listing = subprocess.run([_pg_tool("pg_restore"), "-l", str(path)], capture_output=True,
+                             text=True, check=False)
+    if listing.returncode != 0 or " alembic_version " not in listing.stdout:
+        raise DatabaseRefused(f"« {Path(path).name} » est abîmé ou n'est pas une sauvegarde "
+                              "d'une base Guichet ; rien n'a été remplacé.")
+
+
+# -- restoring ---------------------------------------------------------------------------------
+
+def restore(store: Store, source: Path, *, now: datetime | None = None) -> Restored:
+    """Replace the store's database by the backup ``source``, checked first; the current one
+    is kept aside. The store's connections are closed (reopen it afterwards)."""
+    source = Path(source)
+    if not source.is_file():
+        raise BackupRefused(f"Fichier introuvable : {source}")
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    if store.is_sqlite:
+        return _restore_sqlite(store, source, stamp)
+    return _restore_pg(store, source, stamp)
+
+
+def _restore_sqlite(store: Store, source: Path, stamp: str) -> Restored:
+    revision = check_sqlite_backup(source)
+    target = store.sqlite_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    store.dispose()
+    aside = _keep_aside(target, stamp)
+    try:
+        _copy_into(source, target)
+    except sqlite3.DatabaseError:  # the current file is no database at all: replaced whole
+        staged = target.with_name(f".{target.name}.restauration")
+        shutil.copyfile(source, staged)
+        for suffix in ("-wal", "-shm"):  # they would be replayed on the new file
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        os.replace(staged, target)
+    migrated = revision != schema.HEAD
+    if migrated:
+        restored = Store(target)
+        try:
+            restored.upgrade()
+        finally:
+            restored.dispose()
+    return Restored(revision, migrated, aside)
+
+
+def _copy_into(source: Path, target: Path) -> None:
+    """The backup's pages written into the database file in place, under SQLite's locks: a
+    Guichet still open on it (another window, a colleague's computer) reads the restored
+    database from its next transaction, instead of writing on into a file no longer there."""
+    origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        live = sqlite3.connect(target, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+        try:
+            origin.backup(live)
+        finally:
+            live.close()
+    finally:
+        origin.close()
+
+
+def _keep_aside(target: Path, stamp: str) -> Path | None:
+    """The database about to be replaced, kept beside it (None: there was none)."""
+    if not target.exists() or not target.stat().st_size:
+        return None
+    aside = target.with_name(f"{target.stem}.avant-restauration-{stamp}{target.suffix}")
+    try:
+        _sqlite_copy(target, aside)  # with what its WAL holds, as one file
+    except (DatabaseRefused, sqlite3.DatabaseError):  # damaged: kept as it is
+        aside.unlink(missing_ok=True)
+        shutil.copyfile(target, aside)
+    os.chmod(aside, PRIVATE)
+    return aside
+
+
+def _restore_pg(store: Store, source: Path, stamp: str) -> Restored:
+    _check_pg_dump(store, source)
+    aside = Path(tempfile.gettempdir()) / f"guichet-{store.url.database}-avant-restauration-" \
+                                          f"{stamp}.dump"
+    _pg_dump(store, aside)
+    store.dispose()
+    _run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
+          "-d", store.url.database, str(source)], store, "La restauration (pg_restore)")
+    revision = store.schema_revision()
+    _known(revision, source)
+    migrated = revision != schema.HEAD
+    if migrated:
+        store.upgrade()
+    return Restored(revision, migrated, aside)
+
+
+# -- automatic daily copies --------------------------------------------------------------------
+
+def to_keep(days: Iterable[date], today: date) -> set[date]:
+    """The copies kept: those of the last 7 days, and the first of each of the last 4 weeks."""
+    days = sorted(set(days))
+    kept = {d for d in days if today - d < timedelta(days=DAILY_KEPT)}
+    monday = today - timedelta(days=today.weekday())
+    for week in range(WEEKLY_KEPT):
+        start = monday - timedelta(weeks=week)
+        firsts = [d for d in days if start <= d < start + timedelta(days=7)]
+        if firsts:
+            kept.add(firsts[0])
+    return kept
+
+
+def automatic_backup(store: Store, today: date | None = None) -> Path | None:
+    """Today's copy of the embedded database, once a day (None: already done, or nothing to
+    copy), then the copies no longer kept are removed."""
+    path = store.sqlite_path
+    if path is None or not path.exists() or path.stat().st_size == 0:
+        return None
+    today = today or date.today()
+    folder = path.parent / AUTOMATIC_FOLDER
+    folder.mkdir(mode=0o700, exist_ok=True)
+    target = folder / f"{AUTOMATIC_PREFIX}{today:%Y-%m-%d}.sqlite3"
+    made = None
+    if not target.exists():
+        made = backup(store, target)
+    copies = {}
+    for copy in folder.glob(f"{AUTOMATIC_PREFIX}*.sqlite3"):
+        try:
+            copies[date.fromisoformat(copy.stem.removeprefix(AUTOMATIC_PREFIX))] = copy
+        except ValueError:
+            continue
+    kept = to_keep(copies, today)
+    for day, copy in copies.items():
+        if day not in kept:
+            copy.unlink()
+    return made
