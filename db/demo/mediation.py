@@ -21,7 +21,7 @@ from db.mediation.labels import (
     INADMISSIBLE_LABELS,
     OUTCOME_LABELS,
     REDIRECTION_LABELS,
-    WAITING_LABELS,
+    WAITING_FROM_LABELS,
 )
 from db.mediation.models import (
     CaseEventKind,
@@ -174,7 +174,7 @@ class _CaseDraft:
         self.waits.append(SimpleNamespace(waiting_on=waiting_on, started_on=start,
                                           follow_up_on=follow_up, ended_on=end,
                                           deleted_at=None, party=""))
-        self.steps.append((start, f"Mise en attente de {WAITING_LABELS[waiting_on]} — relance "
+        self.steps.append((start, f"Mise en attente {WAITING_FROM_LABELS[waiting_on]} — relance "
                                   f"le {follow_up:%d/%m/%Y}", ""))
         if end is None:
             return start
