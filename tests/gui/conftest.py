@@ -22,6 +22,23 @@ def unexpected_error_dialogs(monkeypatch):
     assert not opened, "unexpected error dialog:\n" + "\n".join(opened)
 
 
+@pytest.fixture(autouse=True)
+def discard_questions(monkeypatch):
+    """« Abandonner les modifications ? » is modal: a test that closes a dialog with changes
+    gets « Abandonner » without waiting for a click, and can read the questions asked
+    (tests of the question replace ``ask`` themselves)."""
+    from widgets.dialog_layout import DiscardQuestion
+
+    asked: list[object] = []
+
+    def answer(_cls, parent):
+        asked.append(parent)
+        return True
+
+    monkeypatch.setattr(DiscardQuestion, "ask", classmethod(answer))
+    return asked
+
+
 @pytest.fixture
 def gui_actors(sqlite_store):
     return add_staff(sqlite_store)

@@ -173,8 +173,10 @@ def test_double_click_on_a_free_slot_offers_that_slot(qtbot, open_page, setup, s
     assert isinstance(dialog, BookingDialog)
     dialog.set_person(setup.person_id)
     choose(qtbot, dialog, "IJ", AppointmentKind.PHYSICAL)
-    assert dialog.slot_list.item(0).text().startswith("Créneau choisi dans l'agenda")
+    qtbot.waitUntil(lambda: dialog.slot_list.chosen() is not None, timeout=WAIT)
     assert dialog.slot_list.chosen().starts_at == setup.at(day, 10)
+    assert dialog.slot_list.picker.current_day() == day
+    assert dialog.slot_list.picker.summary.text().endswith("à 10:00 · Camille Conseiller01")
     with qtbot.waitSignal(dialog.saved, timeout=WAIT):
         dialog.save()
     assert [a.starts_at for a in appointments(sqlite_store)] == [setup.at(day, 10)]
