@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
@@ -37,8 +36,9 @@ from desktop.context import AppContext
 from desktop.documents import confirmation_letter, ical, write_atomically
 from desktop.preparation.dialogs import PdfPrompt
 from desktop.preparation.form import PreparationDialog
+from desktop.settings import fit_dialog
 from widgets.banner import Banner
-from widgets.dialog_layout import lay_out_dialog
+from widgets.dialog_layout import GuardedDialog, lay_out_dialog
 from widgets.form import Form
 
 _OPEN = (AppointmentStatus.BOOKED,)
@@ -65,7 +65,7 @@ def write_invitation(unit, appointment_id: uuid.UUID, path: Path) -> None:
     write_atomically(path, data)
 
 
-class AppointmentDialog(QDialog):
+class AppointmentDialog(GuardedDialog):
     """Shows one appointment; every action is a service call on the worker thread, after
     which the dialog shows the appointment as it now is (a moved one: its successor).
     ``changed(appointment_id)`` fires after each write."""
@@ -81,6 +81,8 @@ class AppointmentDialog(QDialog):
         self.setWindowTitle("Rendez-vous")
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
         self._build()
+        self.guard(self.cancel_form, self.move_form)
+        fit_dialog(self, "appointment")
         self.load(appointment_id)
 
     # -- layout ------------------------------------------------------------------------------
@@ -230,6 +232,7 @@ class AppointmentDialog(QDialog):
         if not booked:
             self.cancel_box.hide()
             self.move_box.hide()
+        self.mark_clean()
         self.loaded.emit()
 
     # -- actions -----------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -46,7 +45,7 @@ from desktop.people.picker import PersonPicker
 from desktop.settings import Settings, fit_dialog
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
-from widgets.dialog_layout import confirm_discard, lay_out_dialog, save_and_cancel
+from widgets.dialog_layout import GuardedDialog, lay_out_dialog, save_and_cancel
 from widgets.form import Form
 
 if TYPE_CHECKING:
@@ -60,7 +59,7 @@ class _Setup:
     person: tuple[str, str, str] | None  # name, phone, e-mail
 
 
-class BookingDialog(QDialog):
+class BookingDialog(GuardedDialog):
     """Book an individual appointment (phone, physical or video).
 
     ``slots_shown(count)`` fires when the free slots of the chosen motive, kind and site are
@@ -99,6 +98,7 @@ class BookingDialog(QDialog):
         self.banner = Banner(self, framed=True)
 
         self.form = Form(self)
+        self.guard(self.form)
         person_box = QWidget()
         self.person_label = QLabel("Aucune personne choisie.")
         self.person_label.setWordWrap(True)
@@ -212,13 +212,6 @@ class BookingDialog(QDialog):
             self.form.mark_clean()
         self._slots_offered = True
         self.slots_shown.emit(count)
-
-    def reject(self) -> None:
-        """Escape, « Annuler » or the window's close button: ask before losing what was
-        typed."""
-        if self.form.is_dirty() and not confirm_discard(self):
-            return
-        super().reject()
 
     # -- person ------------------------------------------------------------------------------
     def set_person(self, person_id: uuid.UUID) -> None:

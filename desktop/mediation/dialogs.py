@@ -34,6 +34,7 @@ from desktop.context import AppContext
 from desktop.mediation.wording import waiting_choices
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
+from widgets.dialog_layout import GuardedDialog
 from widgets.form import Form
 
 
@@ -55,7 +56,7 @@ def comment_editor(lines: int = 4) -> QPlainTextEdit:
     return editor
 
 
-class FormDialog(QDialog):
+class FormDialog(GuardedDialog):
     """A form, an « OK »-style button and « Annuler »; ``value()`` is what ``ask`` returns."""
 
     def __init__(self, title: str, accept_label: str, parent: QWidget | None = None):
@@ -97,6 +98,8 @@ class FormDialog(QDialog):
             self.accept()
 
     def run(self):
+        self.guard(self.form)
+        self.mark_clean()  # what the dialog was filled with
         return self.value() if self.exec() == QDialog.DialogCode.Accepted else None
 
 

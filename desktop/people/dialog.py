@@ -7,7 +7,6 @@ import uuid
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QGroupBox,
     QLabel,
@@ -25,9 +24,10 @@ from db.people.models import PersonKind
 from db.people.records import PersonInput, PersonRecord
 from desktop import operations as ops
 from desktop.context import AppContext
+from desktop.settings import fit_dialog
 from widgets.banner import Banner
 from widgets.date_field import DateField
-from widgets.dialog_layout import lay_out_dialog
+from widgets.dialog_layout import GuardedDialog, lay_out_dialog
 from widgets.form import Form
 
 # The form's text fields: (PersonInput field, label) in tab order.
@@ -72,7 +72,7 @@ def history_line(when, who: str, what: str) -> str:
     return f"{when.astimezone().strftime('%d/%m/%Y %H:%M')} — {what} — {who}"
 
 
-class PersonDialog(QDialog):
+class PersonDialog(GuardedDialog):
     """Create a person (``record`` None) or show and edit one.
 
     Saving goes through the people service on the worker thread; a refusal shows each French
@@ -89,9 +89,11 @@ class PersonDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 70)
         self._sees_nir = ctx.actor.can(Permission.VIEW_NIR)
         self._build()
+        self.guard(self.form)
         self._fill(record)
         if not ctx.actor.can(Permission.EDIT_PEOPLE):
             self._make_read_only("Votre rôle ne permet pas de modifier cette fiche.")
+        fit_dialog(self, "person")
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -207,6 +209,7 @@ class PersonDialog(QDialog):
         self.banner.hide()
         self.history.setText("\n".join(history_line(*event) for event in record.history)
                              if record else "La fiche n'est pas encore enregistrée.")
+        self.mark_clean()
 
     def _input(self) -> tuple[PersonInput, dict[str, str]]:
         """The form as the service wants it, and the errors found before asking it."""
