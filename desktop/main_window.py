@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.sidebar.current_changed.connect(self.show_area)
         self.sidebar.activated.connect(lambda _key: self.focus_page())
+        ctx.open_requested.connect(self.open_target)
         self._restore_geometry()
         self.sidebar.set_current(next(iter(self.areas)))
         self.sidebar.setFocus()
@@ -75,6 +76,11 @@ class MainWindow(QMainWindow):
         if self.sidebar.current_key() != key:
             self.sidebar.set_current(key)
         return page
+
+    def open_target(self, key: str, target: object) -> None:
+        """Show ``target`` (a case id…) in the page of area ``key``, if this role sees it."""
+        if key in self.areas:
+            self.show_area(key).show_target(target)
 
     def page(self, key: str) -> QWidget | None:
         """The page of an area if it has been built."""

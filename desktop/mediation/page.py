@@ -107,6 +107,10 @@ class MediationPage(QWidget):
         self.case_view.load(case_id)
         self.case_view.back_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def show_target(self, case_id: uuid.UUID) -> None:
+        """A case asked for from elsewhere (a person's record)."""
+        self.open_case(case_id)
+
     def show_list(self) -> None:
         shown = self.case_view.record.id if self.case_view.record else None
         self.stack.setCurrentWidget(self.cases)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.agenda.history import HistoryLine, person_history
 from db.errors import ConflictError, PermissionDenied, ValidationError
 from db.org.access import Permission
 from db.people import labels as people_labels
@@ -54,22 +55,22 @@ _KIND_FIELDS = {
 }
 _ALL_KIND_FIELDS = set().union(*_KIND_FIELDS.values())
 
-# Sections that later areas fill; said plainly rather than faked.
-_LATER_SECTIONS = (
-    ("Médiation", "Les dossiers de médiation de la personne apparaîtront ici.",
-     Permission.MEDIATION),
-)
-
-
 def civility_label(nir: str) -> str:
     """« Monsieur » / « Madame » from the NIR's first character, as soon as it is typed."""
     first = nir.strip()[:1]
     return {"1": "Monsieur", "7": "Monsieur", "2": "Madame", "8": "Madame"}.get(first, "—")
 
 
-def history_line(when, who: str, what: str) -> str:
-    # Stored in UTC; shown in this computer's time zone.
-    return f"{when.astimezone().strftime('%d/%m/%Y %H:%M')} — {what} — {who}"
+HISTORY_SHOWN = 30  # the latest lines; the older ones are counted
+
+
+def history_text(lines: list[HistoryLine]) -> str:
+    if not lines:
+        return "Aucun évènement."
+    text = "\n".join(line.text() for line in lines[:HISTORY_SHOWN])
+    if len(lines) > HISTORY_SHOWN:
+        text += f"\n… et {len(lines) - HISTORY_SHOWN} évènements plus anciens"
+    return text
 
 
 class PersonDialog(GuardedDialog):
@@ -86,7 +87,8 @@ class PersonDialog(GuardedDialog):
         super().__init__(parent)
         self._ctx = ctx
         self._record = record
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 70)
+        # Wide enough for the appointments' and the cases' columns without a sideways bar.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 100)
         self._sees_nir = ctx.actor.can(Permission.VIEW_NIR)
         self._build()
         self.guard(self.form)
@@ -144,9 +146,8 @@ class PersonDialog(GuardedDialog):
             column.addWidget(self._section("Rendez-vous", self._appointments()))
         if self._ctx.actor.can(Permission.WORK_PATHWAYS):
             column.addWidget(self._section("Parcours", self._pathways()))
-        for title, line, permission in _LATER_SECTIONS:
-            if permission is None or self._ctx.actor.can(permission):
-                column.addWidget(self._section(title, QLabel(line)))
+        if self._ctx.actor.can(Permission.MEDIATION):
+            column.addWidget(self._section("Médiation", self._mediation()))
         column.addStretch()
 
         self.buttons = QDialogButtonBox(self)
@@ -157,7 +158,7 @@ class PersonDialog(GuardedDialog):
             "Fermer", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
-        lay_out_dialog(self, self.banner, content, self.buttons)
+        lay_out_dialog(self, self.banner, content, self.buttons, wrap=True)
 
     def _appointments(self) -> QWidget:
         if self._record is None:
@@ -174,6 +175,14 @@ class PersonDialog(GuardedDialog):
 
         self.pathways = PersonPathways(self._ctx, self._record.id, self)
         return self.pathways
+
+    def _mediation(self) -> QWidget:
+        if self._record is None:
+            return QLabel("Aucun dossier : la fiche n'est pas encore enregistrée.")
+        from desktop.mediation.person_section import PersonCases
+
+        self.cases = PersonCases(self._ctx, self._record.id, self)
+        return self.cases
 
     def _section(self, title: str, body: QWidget) -> QGroupBox:
         box = QGroupBox(title, self)
@@ -207,8 +216,12 @@ class PersonDialog(GuardedDialog):
             self.nir.setToolTip("Votre rôle ne permet pas de voir ni de modifier le NIR.")
         self.form.clear_errors()
         self.banner.hide()
-        self.history.setText("\n".join(history_line(*event) for event in record.history)
-                             if record else "La fiche n'est pas encore enregistrée.")
+        self.history.setText("Chargement…" if record else
+                             "La fiche n'est pas encore enregistrée.")
+        if record is not None:
+            ops.query(self._ctx, lambda unit: person_history(unit, record.id)) \
+                .on_success(lambda lines: self.history.setText(history_text(lines))) \
+                .owned_by(self).run()
         self.mark_clean()
 
     def _input(self) -> tuple[PersonInput, dict[str, str]]:

@@ -230,7 +230,7 @@ def test_adviser_sees_the_nir_in_full_and_the_history(qtbot, open_page, sqlite_s
     assert dialog.nir.text() == "1 84 12 76 451 089 46"
     assert not dialog.nir.isReadOnly()
     assert dialog.windowTitle() == "LEFÈVRE Éloïse"
-    assert "— Fiche créée — Camille Conseiller01" in dialog.history.text()
+    qtbot.waitUntil(lambda: "Fiche créée par C. Conseiller01" in dialog.history.text())
     texts = " ".join(label.text() for label in dialog.findChildren(type(dialog.civility)))
     assert dialog.appointments.book_button.text() == "Prendre &rendez-vous"
     assert "médiation" not in texts  # an adviser does not see mediation files
