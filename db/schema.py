@@ -7,6 +7,7 @@ Kept as plain data so that opening a current database never imports Alembic;
 REVISIONS: tuple[str, ...] = (
     "0001_initial", "0002_mediation", "0003_pathways", "0004_agenda",
     "0005_pathway_booking", "0006_preparation", "0007_adviser_busy", "0008_seeded_ids",
+    "0011_site_letterhead",
 )
 HEAD = REVISIONS[-1]
 

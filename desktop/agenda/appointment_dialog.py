@@ -223,7 +223,7 @@ class AppointmentDialog(GuardedDialog):
         self.move_button.setVisible(booked and individual and not started)
         self.invitation_button.setVisible(bool(detail.person_email) and row.status in (
             AppointmentStatus.BOOKED, AppointmentStatus.CANCELLED))
-        self.letter_button.setVisible(booked)
+        self.letter_button.setVisible(booked and not started)  # no letter for the past
         self.preparation_button.setVisible(
             row.kind is AppointmentKind.PHYSICAL
             and self._ctx.actor.can(Permission.PREPARE_APPOINTMENTS))

@@ -1,0 +1,29 @@
+"""a site's letterhead: the organisation's name its letters are headed with
+
+Revision ID: 0011_site_letterhead
+Revises: 0008_seeded_ids
+
+Letters to people (the confirmation of an appointment) open on the organisation's name —
+« Caisse primaire d'assurance maladie de l'Isère » — above the site's address and hours. A
+France Services counter writes on behalf of the CPAM, so the name is the site's, set in
+Administration › Lieux; empty, letters say « Assurance Maladie ».
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011_site_letterhead"
+down_revision = "0008_seeded_ids"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("site", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("letterhead", sa.String(length=160), nullable=False,
+                                      server_default=""))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("site", schema=None) as batch_op:
+        batch_op.drop_column("letterhead")
