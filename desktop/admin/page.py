@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from db.org.access import Permission
+from desktop.admin.mediation import MediationTab
 from desktop.admin.motives import MotivesTab
 from desktop.admin.planning import PlanningTab
 from desktop.admin.sites import SitesTab
@@ -24,6 +25,9 @@ class AdminPage(QWidget):
         self.tabs.addTab(self.sites, "&Lieux et horaires")
         self.tabs.addTab(self.motives, "&Motifs")
         self.tabs.addTab(self.planning, "&Disponibilités et absences")
+        if ctx.actor.can(Permission.ADMINISTER):  # the manager plans; mediation is not theirs
+            self.mediation = MediationTab(ctx)
+            self.tabs.addTab(self.mediation, "Médiatio&n")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         if not ctx.actor.can(Permission.ADMINISTER):
