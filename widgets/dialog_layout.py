@@ -32,6 +32,8 @@ def scrolling(content: QWidget, parent: QWidget, *, wrap: bool = False) -> QScro
     scroll = QScrollArea(parent)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    # Tab goes to the fields inside, which scroll into view; the area itself is no stop.
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     if wrap:
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setWidget(content)
