@@ -18,12 +18,14 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE, not batch mode: SQLite (3.35+) adds and drops a column in place, while
+# a batch copy would drop ``site``, which every staff row and appointment refers to.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("site", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("letterhead", sa.String(length=160), nullable=False,
-                                      server_default=""))
+    op.add_column("site", sa.Column("letterhead", sa.String(length=160), nullable=False,
+                                    server_default=""))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("site", schema=None) as batch_op:
-        batch_op.drop_column("letterhead")
+    op.drop_column("site", "letterhead")
