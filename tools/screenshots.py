@@ -63,11 +63,6 @@ def people(app, window):
     return window
 
 
-def agenda_week(app, window):
-    window.show_area("agenda")
-    return window
-
-
 def agenda_month(app, window):
     from widgets.calendar_view import CalendarMode
 
@@ -114,21 +109,6 @@ def person_record(app, window):
     return dialog
 
 
-def mediation(app, window):
-    window.show_area("mediation")
-    return window
-
-
-def partner_agenda(app, window):
-    window.show_area("agenda")
-    return window
-
-
-def administration(app, window):
-    window.show_area("admin")
-    return window
-
-
 def mediation_templates(app, window):
     page = window.show_area("admin")
     page.tabs.setCurrentWidget(page.mediation)
@@ -136,16 +116,24 @@ def mediation_templates(app, window):
     return window
 
 
+def area(key: str) -> Callable[[object, object], QWidget]:
+    """The page of area ``key`` as it opens."""
+    def show(_app, window):
+        window.show_area(key)
+        return window
+    return show
+
+
 SCENES = (
     Scene("personnes", "conseiller01", people),
-    Scene("agenda-semaine", "conseiller01", agenda_week),
+    Scene("agenda-semaine", "conseiller01", area("agenda")),
     Scene("agenda-mois", "conseiller01", agenda_month),
     Scene("rendez-vous-nouveau", "conseiller01", booking),
     Scene("fiche-conseiller", "conseiller01", person_record),
     Scene("fiche-mediateur", "mediateur01", person_record),
-    Scene("mediation", "mediateur01", mediation),
-    Scene("agenda-partenaire", "partenaire01", partner_agenda),
-    Scene("administration", "admin", administration),
+    Scene("mediation", "mediateur01", area("mediation")),
+    Scene("agenda-partenaire", "partenaire01", area("agenda")),
+    Scene("administration", "admin", area("admin")),
     Scene("administration-mediation", "admin", mediation_templates),
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QWidget
 
 from db.agenda import appointments, views
 from db.agenda.appointments import AgendaRow
@@ -15,6 +15,7 @@ from desktop.agenda.appointment_dialog import AppointmentDialog
 from desktop.agenda.booking_dialog import BookingDialog
 from desktop.agenda.common import COLUMNS, AppointmentTable
 from desktop.context import AppContext
+from widgets.id_list_model import lay_out_list_section
 
 PERSON_COLUMN, CHANNEL_COLUMN = COLUMNS.index("Personne"), COLUMNS.index("Canal")
 STATUS_COLUMN, ADVISER_COLUMN = COLUMNS.index("Statut"), COLUMNS.index("Conseiller")
@@ -47,13 +48,7 @@ class PersonAppointments(QWidget):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 5)
         self.table.open_requested.connect(self._open)
-        line = QHBoxLayout()
-        line.addWidget(self.count, 1)
-        line.addWidget(self.book_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(line)
-        layout.addWidget(self.table)
+        lay_out_list_section(self, self.count, self.book_button, self.table)
         ctx.changes.connect(lambda kinds: "appointment" in kinds and self.load())
         self.load()
 

@@ -8,13 +8,11 @@ import uuid
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,6 +22,7 @@ from db.wording import day
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.mediation.wording import next_due_text
+from widgets.id_list_model import lay_out_list_section
 
 COLUMNS = ("Référence", "État", "Motif", "Reçue le", "Prochaine échéance")
 # What a change to these tables may alter in the list.
@@ -55,13 +54,7 @@ class PersonCases(QWidget):
         self.table.itemActivated.connect(lambda _item: self.open_current())
         self.table.currentCellChanged.connect(
             lambda row, *_: self.open_button.setEnabled(row >= 0))
-        line = QHBoxLayout()
-        line.addWidget(self.count, 1)
-        line.addWidget(self.open_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(line)
-        layout.addWidget(self.table)
+        lay_out_list_section(self, self.count, self.open_button, self.table)
         ctx.changes.connect(lambda kinds: bool(kinds & CHANGES) and self.load())
         self.load()
 
