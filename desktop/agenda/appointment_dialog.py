@@ -291,8 +291,8 @@ class AppointmentDialog(GuardedDialog):
             return
         ops.query(self._ctx, lambda unit: write_invitation(unit, row.id,
                                                               Path(path))) \
-            .on_success(lambda _none: self.banner.say(
-                f"Invitation enregistrée : {path}")) \
+            .on_success(lambda _none: self.banner.say_written(
+                f"Invitation enregistrée : {path}", path)) \
             .on_failure(self._refused).owned_by(self).run()
 
     def export_letter(self) -> None:
@@ -304,8 +304,8 @@ class AppointmentDialog(GuardedDialog):
             return
         ops.query(self._ctx, lambda unit: write_atomically(
             Path(path), confirmation_letter.confirmation_letter(unit, row.id))) \
-            .on_success(lambda _none: self.banner.say(
-                f"Lettre de confirmation enregistrée : {path}")) \
+            .on_success(lambda _none: self.banner.say_written(
+                f"Lettre de confirmation enregistrée : {path}", path)) \
             .on_failure(self._refused).owned_by(self).run()
 
     def open_preparation(self) -> None:

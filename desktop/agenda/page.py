@@ -513,5 +513,6 @@ class AgendaPage(QWidget):
             .with_progress("Export de l'agenda…", self).owned_by(self).run()
 
     def _exported(self, path: str, count: int) -> None:
-        self.say(f"{count} rendez-vous exporté{'s' if count > 1 else ''} dans {path}")
+        self.message.say_written(
+            f"{count} rendez-vous exporté{'s' if count > 1 else ''} dans {path}", path)
         self.exported.emit(path, count)

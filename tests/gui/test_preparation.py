@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 
 from db.agenda import booking, slots
@@ -21,6 +21,7 @@ from desktop.preparation.page import COLUMNS, PreparationPage
 from tests.db.agenda_setup import make_agenda
 from tests.desktop.test_mediation_pdf import read
 from tests.gui.test_agenda import working_day
+from widgets.banner import Banner
 from widgets.form import error_color
 
 BOOKED_AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -181,6 +182,11 @@ def test_the_appointment_dialog_prints_the_letter_and_opens_the_preparation(
     qtbot.waitUntil(lambda: letter_dialog.banner.isVisible(), timeout=5000)
     text = " ".join(read(target.read_bytes()).pages[0].extract_text().split())
     assert "Confirmation de votre rendez-vous" in text and f"{coming:%d/%m/%Y}" in text
+    opened = []
+    monkeypatch.setattr(Banner, "open_url", classmethod(lambda _cls, url: opened.append(url)))
+    assert ">Ouvrir</a>" in letter_dialog.banner.text()
+    letter_dialog.banner.linkActivated.emit(QUrl.fromLocalFile(str(target)).toString())
+    assert [url.toLocalFile() for url in opened] == [str(target)]  # the system's viewer
 
     dialog = AppointmentDialog(make_context(Role.ADVISER), appointment_id)
     qtbot.addWidget(dialog)
