@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from db.org.access import Permission
 from desktop import theme
-from desktop.areas import Area, visible_areas
+from desktop.areas import AREAS, Area, visible_areas
 from desktop.context import AppContext
 from desktop.logs import log_dir
 from desktop.settings import APP_NAME
@@ -146,7 +146,11 @@ class MainWindow(QMainWindow):
 
         go_menu = self.menuBar().addMenu("&Aller à")
         self.area_actions: dict[str, QAction] = {}
-        for number, area in enumerate(self.areas.values(), start=1):
+        # Each area keeps its own digit whatever the role (Ctrl+4 is always Rappels): a
+        # colleague's advice or a training sheet holds for everyone.
+        numbers = {area.key: number for number, area in enumerate(AREAS, start=1)}
+        for area in self.areas.values():
+            number = numbers[area.key]
             shortcut = f"Ctrl+{number}" if number <= _AREA_SHORTCUT_COUNT else None
             action = self._action(area.title, lambda _c=False, k=area.key: self.show_area(k),
                                   shortcut)
