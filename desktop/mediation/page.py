@@ -22,6 +22,7 @@ from desktop.mediation.case_list import CaseList
 from desktop.mediation.case_view import CHANGES, CaseView
 from desktop.mediation.figures import FiguresView
 from desktop.mediation.intake import IntakeDialog
+from widgets.heading import Heading
 
 NEW_CASE_KEYS = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_N)
 
@@ -52,6 +53,7 @@ class MediationPage(QWidget):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.tabs.hide()  # until the services have said this user may see the cases
         layout = QVBoxLayout(self)
+        layout.addWidget(Heading("Médiation", self))
         layout.addWidget(self.refusal)
         layout.addWidget(self.tabs, 1)
 

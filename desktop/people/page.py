@@ -20,6 +20,7 @@ from db.org.access import Permission
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.people.search import PeopleSearch, count_line
+from widgets.heading import Heading
 from widgets.id_list_model import enter_list, read_only_rows, size_columns
 from widgets.search_field import SearchField
 
@@ -83,6 +84,7 @@ class PeoplePage(QWidget):
         self.stack.addWidget(self.table)
 
         bar = QHBoxLayout()
+        bar.addWidget(Heading("Personnes", self))  # every page says where one is
         bar.addWidget(self.search_field, 1)
         bar.addWidget(self.new_button)
         layout = QVBoxLayout(self)
