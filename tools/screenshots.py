@@ -72,6 +72,13 @@ def agenda_month(app, window):
     return window
 
 
+def agenda_list(app, window):
+    page = window.show_area("agenda")
+    settle(app, window.ctx)
+    page.tabs.setCurrentIndex(1)  # « Liste »: built once the choices are known
+    return window
+
+
 def booking(app, window):
     page = window.show_area("agenda")
     settle(app, window.ctx)
@@ -128,6 +135,7 @@ SCENES = (
     Scene("personnes", "conseiller01", people),
     Scene("agenda-semaine", "conseiller01", area("agenda")),
     Scene("agenda-mois", "conseiller01", agenda_month),
+    Scene("agenda-liste", "conseiller01", agenda_list),
     Scene("rendez-vous-nouveau", "conseiller01", booking),
     Scene("fiche-conseiller", "conseiller01", person_record),
     Scene("fiche-mediateur", "mediateur01", person_record),
