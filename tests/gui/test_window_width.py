@@ -30,3 +30,19 @@ def test_every_page_fits_a_laptop_screen_with_the_sidebar_open(qtbot, demo_conte
         if width > LAPTOP_WIDTH or window.width() > LAPTOP_WIDTH:
             too_wide[key] = max(width, window.width())
     assert not too_wide, f"wider than {LAPTOP_WIDTH} pixels: {too_wide}"
+
+
+def test_the_case_list_needs_no_sideways_bar_on_a_laptop(qtbot, demo_context):
+    """The mediator's list shows every column, « Prochaine échéance » included, at 1280."""
+    ctx = demo_context("mediateur01")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(LAPTOP_WIDTH, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_area("mediation")
+    qtbot.waitUntil(ctx.tasks.idle, timeout=5000)
+    table = page.cases.table
+    qtbot.waitUntil(lambda: table.model().rowCount() > 0, timeout=5000)
+    QApplication.processEvents()
+    assert not table.horizontalScrollBar().isVisible()
