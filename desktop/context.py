@@ -23,6 +23,9 @@ class AppContext(QObject):
     """
 
     changes = Signal(set)
+    # A screen asks the main window to show an area's page on something of its own:
+    # ("mediation", case_id) from a person's record. The page's ``show_target`` does it.
+    open_requested = Signal(str, object)
 
     def __init__(self, store: Store, actor: Actor, parent: QObject | None = None):
         super().__init__(parent)

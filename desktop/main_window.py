@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from db.org.access import Permission
 from desktop import theme
-from desktop.areas import Area, visible_areas
+from desktop.areas import AREAS, Area, visible_areas
 from desktop.context import AppContext
 from desktop.logs import log_dir
 from desktop.settings import APP_NAME
@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.sidebar.current_changed.connect(self.show_area)
         self.sidebar.activated.connect(lambda _key: self.focus_page())
+        ctx.open_requested.connect(self.open_target)
         self._restore_geometry()
         self.sidebar.set_current(next(iter(self.areas)))
         self.sidebar.setFocus()
@@ -87,6 +88,11 @@ class MainWindow(QMainWindow):
         if self.sidebar.current_key() != key:
             self.sidebar.set_current(key)
         return page
+
+    def open_target(self, key: str, target: object) -> None:
+        """Show ``target`` (a case id…) in the page of area ``key``, if this role sees it."""
+        if key in self.areas:
+            self.show_area(key).show_target(target)
 
     def page(self, key: str) -> QWidget | None:
         """The page of an area if it has been built."""
@@ -170,7 +176,11 @@ class MainWindow(QMainWindow):
 
         go_menu = self.menuBar().addMenu("&Aller à")
         self.area_actions: dict[str, QAction] = {}
-        for number, area in enumerate(self.areas.values(), start=1):
+        # Each area keeps its own digit whatever the role (Ctrl+4 is always Rappels): a
+        # colleague's advice or a training sheet holds for everyone.
+        numbers = {area.key: number for number, area in enumerate(AREAS, start=1)}
+        for area in self.areas.values():
+            number = numbers[area.key]
             shortcut = f"Ctrl+{number}" if number <= _AREA_SHORTCUT_COUNT else None
             action = self._action(area.title, lambda _c=False, k=area.key: self.show_area(k),
                                   shortcut)

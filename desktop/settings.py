@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings
 from sqlalchemy.engine import URL
 
 from db.store import normalise_url
+from widgets.dialog_layout import SizeMemory, size_dialog
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,13 @@ class Settings:
     def last_login(self) -> str:
         return self._get("general/last_login", "")
 
+    def dialog_size(self, key: str) -> str:
+        """The size a dialog was last left at (« 900x640 »), "" when never."""
+        return self._get(f"dialogs/{key}", "")
+
+    def save_dialog_size(self, key: str, size: str) -> None:
+        self._q.setValue(f"dialogs/{key}", size)
+
     def save(self, **values: str) -> None:
         keys = {
             "database_mode": "database/mode",
@@ -70,6 +78,18 @@ class Settings:
         for name, value in values.items():
             self._q.setValue(keys[name], str(value))
         self._q.sync()
+
+
+def size_memory(settings: Settings | None = None) -> SizeMemory:
+    """Where dialogs remember their size: this user's settings."""
+    settings = settings or Settings()
+    return SizeMemory(settings.dialog_size, settings.save_dialog_size)
+
+
+def fit_dialog(dialog, key: str) -> None:
+    """Size ``dialog`` to its content, or to the size the user last left it at, never
+    beyond the screen; remember its size under ``key`` when it closes."""
+    size_dialog(dialog, key=key, memory=size_memory())
 
 
 def database_url(settings: Settings, override: str | None = None) -> URL:

@@ -53,17 +53,29 @@ class FlowLayout(QLayout):
         return size
 
     def _arrange(self, rect: QRect, move: bool) -> int:
+        """Place the items line by line, each centred in its line's height (a label beside
+        a taller field reads on the field's line); the height used."""
         x, y, line_height, gap = rect.x(), rect.y(), 0, self.spacing()
+        line: list[tuple[QLayoutItem, QPoint, QSize]] = []
+
+        def close_line() -> None:
+            if move:
+                for item, corner, hint in line:
+                    offset = (line_height - hint.height()) // 2
+                    item.setGeometry(QRect(corner + QPoint(0, offset), hint))
+            line.clear()
+
         for item in self._items:
             if item.widget() is not None and item.widget().isHidden():
                 continue
             hint = item.sizeHint()
             if x + hint.width() > rect.right() + 1 and line_height:
+                close_line()
                 x, y, line_height = rect.x(), y + line_height + gap, 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+            line.append((item, QPoint(x, y), hint))
             x += hint.width() + gap
             line_height = max(line_height, hint.height())
+        close_line()
         return y + line_height - rect.y()
 
 

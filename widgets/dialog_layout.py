@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from widgets.dirty import DirtyTracker
+
 
 def scrolling(content: QWidget, parent: QWidget, *, wrap: bool = False) -> QScrollArea:
     """``content`` in a frameless scroll area that resizes it to the width available. With
@@ -30,6 +32,8 @@ def scrolling(content: QWidget, parent: QWidget, *, wrap: bool = False) -> QScro
     scroll = QScrollArea(parent)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    # Tab goes to the fields inside, which scroll into view; the area itself is no stop.
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     if wrap:
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setWidget(content)
@@ -190,3 +194,27 @@ def confirm_discard(parent: QWidget | None) -> bool:
     ``reject`` covers Escape, « Annuler » and the window's close button (``QDialog``'s
     ``closeEvent`` calls it, and keeps the dialog open when it does not close it)."""
     return DiscardQuestion.ask(parent)
+
+
+class GuardedDialog(QDialog):
+    """A dialog that asks « Abandonner les modifications ? » before closing with changes:
+    Escape, the cancel button and the window's close button all go through ``reject``.
+    ``guard(*parts)`` names what holds the user's input (forms, or any widget whose editors
+    a ``DirtyTracker`` follows); ``mark_clean()`` once they show what the dialog opened
+    with. Saving closes with ``accept``, which asks nothing."""
+
+    def guard(self, *parts: QWidget) -> None:
+        self._guarded = [part if hasattr(part, "is_dirty") else DirtyTracker(part)
+                         for part in parts]
+
+    def mark_clean(self) -> None:
+        for part in getattr(self, "_guarded", []):
+            part.mark_clean()
+
+    def has_changes(self) -> bool:
+        return any(part.is_dirty() for part in getattr(self, "_guarded", []))
+
+    def reject(self) -> None:
+        if self.has_changes() and not confirm_discard(self):
+            return  # the user goes on typing
+        super().reject()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -21,13 +21,27 @@ def error_color(palette: QPalette) -> QColor:
     return QColor(_ERROR_ON_DARK if dark else _ERROR_ON_LIGHT)
 
 
+class FieldLabel(QLabel):
+    """A field's label. Qt sizes a label with a mnemonic (« &Téléphone ») to its text's
+    advance, but draws the underlined text a few pixels wider: under X11 « Téléphone » lost
+    its last « e ». The hint leaves that room."""
+
+    ROOM = 4
+
+    def sizeHint(self) -> QSize:
+        return super().sizeHint() + QSize(self.ROOM, 0)
+
+    def minimumSizeHint(self) -> QSize:
+        return super().minimumSizeHint() + QSize(self.ROOM, 0)
+
+
 class FormField(QWidget):
     """An editor and, below it, the message saying what is wrong with its value."""
 
     def __init__(self, label: str, editor: QWidget, parent: QWidget | None = None):
         super().__init__(parent)
         self.editor = editor
-        self.label = QLabel(label)
+        self.label = FieldLabel(label)
         self.label.setBuddy(editor)  # Alt+letter and screen readers link label and editor
         editor.setAccessibleName(label.replace("&", ""))
         self.error = QLabel(self)

@@ -14,7 +14,14 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from widgets.form import error_color
 from widgets.table_model import HeadedTableModel, Index
@@ -182,3 +189,16 @@ def enter_list(view: QTableView) -> None:
     if not view.currentIndex().isValid():
         view.selectRow(0)
     view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def lay_out_list_section(section: QWidget, count: QWidget, action: QWidget,
+                         view: QWidget) -> None:
+    """A section of a record listing things: the count and its action (« Prendre
+    rendez-vous », « Ouvrir le dossier ») on one line, the list below."""
+    line = QHBoxLayout()
+    line.addWidget(count, 1)
+    line.addWidget(action)
+    layout = QVBoxLayout(section)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addLayout(line)
+    layout.addWidget(view)

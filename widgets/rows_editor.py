@@ -224,6 +224,11 @@ class RowsEditor(QWidget):
         layout.addLayout(buttons)
         self.setFocusProxy(self.table)
 
+
+    def setAccessibleName(self, name: str) -> None:
+        """The table takes the focus: it is what a screen reader names (a form's label)."""
+        super().setAccessibleName(name)
+        self.table.setAccessibleName(name)
     def set_values(self, rows: Sequence[Sequence[Any]]) -> None:
         self.model.set_rows(rows)
 

@@ -280,6 +280,8 @@ class SlotPicker(QWidget):
             first = next((row.day for row in rows if row.count), rows[0].day if rows else None)
             if first is not None:
                 self.set_current_day(first)
+        elif self.current_day() != shown:  # other days: the model was reset, the row lost
+            self.set_current_day(shown)
         self._show_day()
 
     def _day_changed(self, *_indexes) -> None:

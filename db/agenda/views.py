@@ -20,6 +20,7 @@ from db.org.access import Permission
 from db.org.models import Site, Staff
 from db.roles import Role
 from db.unit import Unit, rows
+from db.wording import NBSP
 from db.workdays import WorkingCalendar
 
 DEFAULT_TIME_ZONE = "Europe/Paris"
@@ -81,6 +82,67 @@ def site_advisers(unit: Unit, site_id: uuid.UUID) -> list[AdviserChoice]:
                                 (Staff.site_id == site_id) | Staff.id.in_(receiving))
             .order_by(Staff.last_name, Staff.first_name))
     ]
+
+
+def _day_closed(site: Site, calendar: WorkingCalendar, week: dict, closed_days: dict,
+                day: date) -> str:
+    """Why ``site`` does not receive the public at all on ``day``, in French ("" when it
+    opens that day)."""
+    holiday = calendar.holiday_name(day)
+    if holiday:
+        return f"Jour férié{NBSP}: {holiday}"
+    if day in closed_days:
+        label = closed_days[day]
+        return f"Fermeture exceptionnelle{NBSP}: {label}" if label else \
+            "Fermeture exceptionnelle"
+    return "" if week.get(day.weekday()) else "Fermé"
+
+
+def closed_days(unit: Unit, site_ids: list[uuid.UUID], first_day: date, last_day: date,
+                ) -> dict[date, str]:
+    """The days from ``first_day`` to ``last_day`` (inclusive) on which none of these sites
+    receives the public, each with why (« Jour férié : Noël », « Fermé »…): what a slot
+    picker shows beside a day without slots."""
+    unit.require(Permission.BOOK_APPOINTMENTS)
+    reasons: dict[date, set[str]] = {}
+    for site_id in site_ids:
+        site = rows.load(unit, Site, site_id)
+        calendar, week = WorkingCalendar(site.department), opening_hours(unit, site_id)
+        closed = _closed_day_labels(unit, site_id, first_day, last_day)
+        day = first_day
+        while day <= last_day:
+            reasons.setdefault(day, set()).add(_day_closed(site, calendar, week, closed, day))
+            day += timedelta(days=1)
+    return {day: (found.pop() if len(found) == 1 else "Fermé")
+            for day, found in reasons.items() if "" not in found}
+
+
+def _closed_day_labels(unit: Unit, site_id: uuid.UUID, first_day: date, last_day: date,
+                       ) -> dict[date, str]:
+    return {row.day: row.label for row in unit.session.execute(
+        select(ClosedDay.day, ClosedDay.label).where(
+            ClosedDay.site_id == site_id, ClosedDay.day.between(first_day, last_day)))}
+
+
+def next_open_day(unit: Unit, site_id: uuid.UUID, now: datetime, *, within: int = 366,
+                  ) -> date:
+    """The first day from ``now`` on (the site's local date) on which the site still
+    receives the public: today while it has not closed for the day, else the next day it
+    opens. Today when it opens on none of the next ``within`` days."""
+    unit.require(Permission.BOOK_APPOINTMENTS)
+    site = rows.load(unit, Site, site_id)
+    local_now = now.astimezone(ZoneInfo(site.time_zone))
+    today = local_now.date()
+    calendar, week = WorkingCalendar(site.department), opening_hours(unit, site_id)
+    closed = _closed_day_labels(unit, site_id, today, today + timedelta(days=within))
+    for offset in range(within + 1):
+        day = today + timedelta(days=offset)
+        if _day_closed(site, calendar, week, closed, day):
+            continue
+        if day == today and local_now.time() >= max(c for _o, c in week[day.weekday()]):
+            continue  # closed for the day already
+        return day
+    return today
 
 
 @dataclass(frozen=True)

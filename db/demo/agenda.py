@@ -33,6 +33,7 @@ from db.agenda.models import (
 from db.agenda.slots import local_instant
 from db.callbacks.models import CallbackOutcome, CallbackRequest
 from db.callbacks.requests import due_time
+from db.demo.context import office_day, office_moment
 from db.org.models import SiteKind, Staff
 from db.people.models import PersonKind
 from db.roles import Role
@@ -333,15 +334,29 @@ def _appointments(agenda: _Agenda, target: int, registrations: list[dict]) -> It
                     moment = end + gap if booked else end
 
 
+def _handled_at(context, rng, requested_at: datetime, due_at: datetime, zone: str,
+                calendar: WorkingCalendar) -> datetime:
+    """When a call-back was made: office hours, mostly before its deadline, never after
+    the reference day began."""
+    first, last = office_day(requested_at, zone), office_day(due_at, zone)
+    last += timedelta(days=1 if rng.random() < 0.15 else 0)  # some a day late
+    day = first + timedelta(days=rng.randint(0, max((last - first).days, 0)))
+    handled = min(office_moment(day, rng, zone, calendar),
+                  context.midnight - timedelta(minutes=5))
+    return max(handled, requested_at + timedelta(minutes=15))
+
+
 def _callbacks(agenda: _Agenda, count: int) -> None:
     context, rng = agenda.context, agenda.rng
     takers = [s for s in context.staff if s.role in (Role.ADVISER, Role.PARTNER)]
     beneficiaries = context.people.get(PersonKind.BENEFICIARY, [])
     motive_ids = [m[0] for code, m in agenda.motives.items() if "phone" in m[2]]
+    calendar = WorkingCalendar(agenda.department)
     rows = []
     for _ in range(count):
         taker = rng.choice(takers)
-        requested_at = context.midnight - timedelta(minutes=rng.randrange(60 * 24 * 365))
+        requested_at = office_moment(context.today - timedelta(days=rng.randint(1, 365)), rng,
+                                     agenda.zone.key, calendar)
         due_at = due_time(requested_at, agenda.zone.key, agenda.department)
         recent = requested_at > context.midnight - timedelta(days=4)
         outcome = None if recent and rng.random() < 0.6 else _pick(rng, [
@@ -361,8 +376,9 @@ def _callbacks(agenda: _Agenda, count: int) -> None:
             # What the person asked, as the counter wrote it down (the form's « Demande »).
             "reason": rng.choice(CALLBACK_REQUESTS) if rng.random() < 0.85 else "",
             "requested_at": requested_at, "due_at": due_at, "outcome": outcome,
-            "outcome_at": (min(due_at + timedelta(hours=rng.uniform(-20, 6)), context.midnight)
-                           if outcome else None),
+            "outcome_at": _handled_at(context, rng, requested_at, due_at, agenda.zone.key,
+                                      calendar)
+                          if outcome else None,
             "handled_by_id": taker.id if outcome else None, "appointment_id": None})
     context.insert_rows(CallbackRequest, rows, len(rows), "Demandes de rappel…")
     context.counts["callbacks"] = len(rows)

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -18,11 +19,31 @@ from db.people.models import PersonKind
 from db.roles import Role
 from db.unit import Unit
 from db.unit.rows import insert_many
+from db.workdays import WorkingCalendar
 
 SIZES = {"small": 5_000, "large": 200_000}
 
 
 TIME_ZONE = "Europe/Paris"
+# The hours staff work in: what they wrote in the demo happened then (« 09:40 », not
+# « 23:09 »), on a weekday.
+OFFICE_OPENS, OFFICE_MINUTES = time(8, 30), 8 * 60 + 30
+
+
+def office_moment(day: date, rng: random.Random, zone: str = TIME_ZONE,
+                  calendar: WorkingCalendar | None = None) -> datetime:
+    """A moment of office hours on ``day`` — the working day before it when the office is
+    closed (a weekend; a public holiday of ``calendar``) — in UTC."""
+    day -= timedelta(days=max(0, day.weekday() - 4))
+    while calendar is not None and not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    local = datetime.combine(day, OFFICE_OPENS, ZoneInfo(zone)) \
+        + timedelta(minutes=rng.randrange(OFFICE_MINUTES))
+    return local.astimezone(UTC)
+
+
+def office_day(moment: datetime, zone: str = TIME_ZONE) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 DEPARTMENT = "38"

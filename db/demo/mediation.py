@@ -8,11 +8,12 @@ columns come from ``mediation_deadlines``, exactly as the services compute them.
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from db.demo.context import office_moment
 from db.mediation import deadlines
 from db.mediation.common import settings
 from db.mediation.labels import (
@@ -21,7 +22,7 @@ from db.mediation.labels import (
     INADMISSIBLE_LABELS,
     OUTCOME_LABELS,
     REDIRECTION_LABELS,
-    WAITING_LABELS,
+    WAITING_FROM_LABELS,
 )
 from db.mediation.models import (
     CaseEventKind,
@@ -97,7 +98,7 @@ def case_count(people_count: int) -> int:
 
 def _moment(day: date, rng: random.Random) -> datetime:
     """A moment of office hours that day, in UTC."""
-    return datetime.combine(day, time(7 + rng.randrange(9), rng.randrange(60)), UTC)
+    return office_moment(day, rng)
 
 
 class _CaseDraft:
@@ -174,7 +175,7 @@ class _CaseDraft:
         self.waits.append(SimpleNamespace(waiting_on=waiting_on, started_on=start,
                                           follow_up_on=follow_up, ended_on=end,
                                           deleted_at=None, party=""))
-        self.steps.append((start, f"Mise en attente de {WAITING_LABELS[waiting_on]} — relance "
+        self.steps.append((start, f"Mise en attente {WAITING_FROM_LABELS[waiting_on]} — relance "
                                   f"le {follow_up:%d/%m/%Y}", ""))
         if end is None:
             return start
@@ -216,7 +217,11 @@ def add_mediation_cases(context, rng: random.Random) -> None:
         code = rng.choices(motive_codes, [MOTIVE_WEIGHTS[c] for c in motive_codes])[0]
         motive = motives[code]
         summary, decision = SUMMARIES[code]
-        summary = summary.format(weeks=rng.randint(3, 14))
+        weeks = rng.randint(3, 14)
+        summary = summary.format(weeks=weeks)
+        # Urgent: IJ unpaid for more than two months (DOMAIN.md), and now and then a person
+        # left without any income whatever the motive.
+        urgent = (motive.urgent_by_default and weeks > 8) or rng.random() < 0.03
         notified = (draft.received_on - timedelta(days=rng.randint(10, 50))
                     if decision else None)
         person = people[person_id]
@@ -231,7 +236,7 @@ def add_mediation_cases(context, rng: random.Random) -> None:
                 draft.values["inadmissible_reason"] is not InadmissibleReason.NO_PRIOR_STEP),
             "court_action_pending": (
                 draft.values["inadmissible_reason"] is InadmissibleReason.COURT_ACTION),
-            "summary": summary, "urgent": motive.urgent_by_default,
+            "summary": summary, "urgent": urgent,
             "mediator_id": (rng.choice(team).id
                             if draft.status is not CaseStatus.RECEIVED else None),
             "site_id": site_id, "status": draft.status, "reopen_count": 0,
@@ -283,13 +288,15 @@ def _timeline(context, rng, draft: _CaseDraft, row: dict, team) -> list[dict]:
             "party": "", "answers_id": None, "document_id": None})
     # Notes fall after the request's arrival and before the reference day.
     received_at = rows[0]["occurred_at"]
-    hours = max(int((context.midnight - received_at).total_seconds() // 3600), 2)
-    span = min(hours, max((draft.steps[-1][0] - draft.received_on).days, 1) * 24)
-    for _ in range(rng.randint(0, 4)):
+    last_day = min(draft.steps[-1][0], context.today - timedelta(days=1))
+    span = max((last_day - draft.received_on).days, 0)
+    for _ in range(rng.randint(0, 4) if span else 0):  # none yet on a request of today
         kind, internal, text = rng.choice(NOTES)
+        written = max(office_moment(draft.received_on + timedelta(days=rng.randint(0, span)),
+                                    rng), received_at + timedelta(minutes=20))
         rows.append(context.entity_columns(rng) | {
             "case_id": row["id"], "kind": kind,
-            "occurred_at": received_at + timedelta(hours=1 + rng.randrange(span - 1)),
+            "occurred_at": min(written, context.midnight - timedelta(minutes=1)),
             "author_id": author, "internal": internal,
             "title": EVENT_LABELS[kind],
             "text": text, "answers_id": None, "document_id": None,

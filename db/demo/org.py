@@ -53,6 +53,8 @@ def site_email(name: str) -> str:
     return f"accueil.{slug}@cpam-isere.exemple.fr"
 
 
+LETTERHEAD = "Caisse primaire d'assurance maladie de l'Isère"
+
 SITE_KIND_COUNTS = {
     SiteKind.AGENCY: ("agence", "agences"),
     SiteKind.LOCAL_POINT: ("point conseil de proximité", "points conseil de proximité"),
@@ -68,7 +70,7 @@ def add_sites(context: DemoContext, rng: random.Random) -> None:
             "name": name, "kind": kind, "address": address, "postcode": postcode,
             "city": city, "phone": phone, "time_zone": TIME_ZONE, "department": DEPARTMENT,
             "sector": sector, "email": site_email(name),
-            "break_minutes": BREAK_MINUTES.get(kind, 0),
+            "break_minutes": BREAK_MINUTES.get(kind, 0), "letterhead": LETTERHEAD,
         }
         rows.append(row)
         context.sites.append(DemoSite(row["id"], name, kind, city, sector,

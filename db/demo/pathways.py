@@ -14,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from db.agenda.models import Appointment, AppointmentStatus, Motive
+from db.demo.context import office_day, office_moment
 from db.demo.pathway_bookings import PathwayBookings
 from db.pathways.models import (
     AttemptResult,
@@ -93,7 +94,10 @@ class _Cohorts:
                 "updated_at": updated or at, "version": version, "deleted_at": None}
 
     def before_now(self, moment: datetime) -> datetime:
-        return min(moment, self.context.midnight - timedelta(minutes=self.rng.randint(5, 600)))
+        """``moment``, or an office hour of the day before when it would be to come."""
+        if moment < self.context.midnight:
+            return moment
+        return office_moment(self.context.today - timedelta(days=1), self.rng)
 
     def cohort(self, code: str, month: date, is_latest: bool) -> None:
         rng, kind = self.rng, self.kinds[code]
@@ -103,8 +107,8 @@ class _Cohorts:
                 and (not women_only or civility == "mme")]
         size = min(len(pool), round(YEARLY[code] / MONTHS * rng.uniform(0.8, 1.2)))
         next_month = (month + timedelta(days=32)).replace(day=1)
-        imported_at = self.before_now(datetime.combine(
-            next_month + timedelta(days=rng.randint(1, 4)), time(7, 30), UTC))
+        imported_at = self.before_now(office_moment(
+            next_month + timedelta(days=rng.randint(1, 4)), rng))
         importer = rng.choice(self.advisers)
         record = self.row(imported_at) | {
             "kind_id": kind.id, "month": month, "file_name": f"parcours_{code}_{month:%Y-%m}.csv",
@@ -139,7 +143,8 @@ class _Cohorts:
         entry = self.row(imported_at)
         last_attempt = reached_at = outcome_at = None
         for number in range(1, tries + 1):
-            moment = self.before_now(moment + timedelta(hours=rng.randint(20, 120)))
+            moment = self.before_now(max(office_moment(
+                office_day(moment) + timedelta(days=rng.randint(1, 5)), rng), moment))
             result = (AttemptResult.REACHED if reached and number == tries
                       else rng.choice([AttemptResult.NO_ANSWER, AttemptResult.VOICEMAIL]))
             self.attempts.append(self.row(moment) | {

@@ -55,6 +55,14 @@ WAITING_LABELS = {
     WaitingOn.PARTNER: "un partenaire",
 }
 
+# « Mise en attente du service médical »: French contracts « de le » and elides « de un ».
+WAITING_FROM_LABELS = {
+    WaitingOn.REQUESTER: "du demandeur",
+    WaitingOn.DEPARTMENT: "d'un service de la CPAM",
+    WaitingOn.MEDICAL_SERVICE: "du service médical",
+    WaitingOn.PARTNER: "d'un partenaire",
+}
+
 
 OUTCOME_LABELS = {
     CaseOutcome.FAVOURABLE: "Favorable",

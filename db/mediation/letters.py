@@ -94,6 +94,30 @@ def _fields_of(text: str) -> list[str]:
                                        "ainsi : {reference}."}) from None
 
 
+# What each merge field reads like in a template's preview.
+SAMPLE_VALUES = {
+    "reference": "MED-2026-00042", "date_du_jour": "12/05/2026",
+    "destinataire": "Madame", "nom": "Éloïse LEFÈVRE", "date_reception": "04/05/2026",
+    "motif": "Indemnités journalières non versées",
+    "decision": "refus de versement des indemnités journalières",
+    "date_notification": "02/04/2026", "motif_irrecevabilite": "aucune démarche préalable",
+    "orientation": "la commission de recours amiable", "delai_cra": "il reste 34 jours",
+    "mediateur": "Camille Martin", "site": "Agence de Grenoble",
+    "texte": "(le texte saisi en produisant le courrier)",
+}
+
+
+def preview_template(title: str, body: str) -> tuple[str, str]:
+    """The template's object and text filled with sample values, as an administrator
+    checks it before saving; the same refusals as saving for unknown fields."""
+    unknown = sorted({f for f in _fields_of(title) + _fields_of(body)
+                      if f not in MERGE_FIELDS})
+    if unknown:
+        raise ValidationError({"body": "Champs inconnus : "
+                                       + ", ".join(f"{{{f}}}" for f in unknown) + "."})
+    return title.format_map(SAMPLE_VALUES), body.format_map(SAMPLE_VALUES)
+
+
 def letter_templates(unit: Unit) -> list[TemplateRecord]:
     unit.require_any(Permission.MEDIATION, Permission.ADMINISTER)
     return [TemplateRecord(t.kind, t.version, t.title, t.body) for t in unit.session.scalars(

@@ -22,7 +22,7 @@ from db.mediation.labels import (
     OUTCOME_LABELS,
     REDIRECTION_LABELS,
     STATUS_LABELS,
-    WAITING_LABELS,
+    WAITING_FROM_LABELS,
 )
 from db.mediation.models import (
     CaseEventKind,
@@ -153,7 +153,7 @@ def _start_wait(unit: Unit, case: MediationCase, data: StepInput, on: date) -> s
     rows.create(unit, MediationWait(case_id=case.id, waiting_on=data.waiting_on,
                                     party=data.party.strip(), started_on=on,
                                     follow_up_on=follow_up), action=None)
-    return (f"Mise en attente de {WAITING_LABELS[data.waiting_on]} — relance le "
+    return (f"Mise en attente {WAITING_FROM_LABELS[data.waiting_on]} — relance le "
             f"{follow_up:%d/%m/%Y}")
 
 

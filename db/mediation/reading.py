@@ -235,3 +235,15 @@ def case_rows(unit: Unit, ids: list[uuid.UUID], *,
                                         today),
         )
     return [found[i] for i in ids if i in found]
+
+
+def person_cases(unit: Unit, person_id: uuid.UUID, *,
+                 today: date | None = None) -> list[CaseRow]:
+    """The cases of one person, for their record: open ones first, then the latest
+    received. Mediation roles only (others learn at most ``person_has_case``)."""
+    unit.require(Permission.MEDIATION)
+    ids = list(unit.session.scalars(
+        select(MediationCase.id).where(MediationCase.person_id == person_id)
+        .order_by(MediationCase.is_open.desc(), MediationCase.received_on.desc(),
+                  MediationCase.reference)))
+    return case_rows(unit, ids, today=today)

@@ -83,6 +83,24 @@ def save_motive(unit: Unit, data: MotiveInput,
     return rows.create_or_update(unit, MediationMotive, values, motive_id, expected_version)
 
 
+@dataclass(frozen=True)
+class SettingsRecord:
+    """The team's delays: the acknowledgement (days), the handling target (months), the
+    follow-up of a wait (working days)."""
+
+    version: int
+    acknowledgement_days: int
+    handling_months: int
+    follow_up_working_days: int
+
+
+def get_settings(unit: Unit) -> SettingsRecord:
+    unit.require_any(Permission.MEDIATION, Permission.ADMINISTER)
+    current = settings(unit)
+    return SettingsRecord(current.version, current.acknowledgement_days,
+                          current.handling_months, current.follow_up_working_days)
+
+
 def update_settings(unit: Unit, expected_version: int, *,
                     acknowledgement_days: int, handling_months: int,
                     follow_up_working_days: int) -> int:

@@ -39,6 +39,9 @@ class Site(Entity):
     # Minutes an adviser keeps free after each appointment here (notes, the next call); the
     # database holds it (see AdviserBusy).
     break_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The organisation's name heading this site's letters (« Caisse primaire d'assurance
+    # maladie de l'Isère »); "" for « Assurance Maladie ».
+    letterhead: Mapped[str] = mapped_column(String(160), default="", server_default="")
 
     __table_args__ = (CheckConstraint("break_minutes BETWEEN 0 AND 60", name="break"),)
 

@@ -59,6 +59,7 @@ class SiteInput:
     sector: str = ""
     email: str = ""  # organiser of the invitations people receive
     break_minutes: int = 0  # kept free after each appointment here
+    letterhead: str = ""  # the organisation's name on letters from here
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def get_site(unit: Unit, site_id: uuid.UUID) -> SiteDetail:
         name=site.name, kind=site.kind, department=site.department, time_zone=site.time_zone,
         address=site.address, postcode=site.postcode, city=site.city,
         phone=validation.format_phone(site.phone or None), sector=site.sector,
-        email=site.email or "", break_minutes=site.break_minutes))
+        email=site.email or "", break_minutes=site.break_minutes,
+        letterhead=site.letterhead))
 
 
 def _site_values(session: Session, data: SiteInput, site_id: uuid.UUID | None) -> dict:
@@ -85,7 +87,7 @@ def _site_values(session: Session, data: SiteInput, site_id: uuid.UUID | None) -
         name=name, kind=SiteKind(data.kind), department=department, time_zone=data.time_zone,
         address=" ".join(data.address.split()), postcode=data.postcode.strip(),
         city=" ".join(data.city.split()), sector=" ".join(data.sector.split()),
-        break_minutes=data.break_minutes,
+        break_minutes=data.break_minutes, letterhead=" ".join(data.letterhead.split()),
     )
     if not name:
         errors["name"] = "Le nom du lieu d'accueil est obligatoire."
@@ -108,6 +110,8 @@ def _site_values(session: Session, data: SiteInput, site_id: uuid.UUID | None) -
         values["email"] = validation.clean_email(data.email)
     except ValueError as error:
         errors["email"] = str(error)
+    if len(values["letterhead"]) > 160:
+        errors["letterhead"] = "L'en-tête des courriers tient en 160 caractères."
     if not 0 <= data.break_minutes <= MAX_BREAK_MINUTES:
         errors["break_minutes"] = (
             f"La pause entre deux rendez-vous va de 0 à {MAX_BREAK_MINUTES} minutes.")

@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from db.agenda.labels import KIND_LABELS, STATUS_LABELS
 from db.agenda.models import Appointment, AppointmentKind, AppointmentStatus, Motive
+from db.agenda.setup import opening_hours
 from db.errors import NotFound, PermissionDenied, ValidationError
 from db.org.access import Permission
 from db.org.models import Site, Staff
 from db.people.labels import display_name
-from db.people.models import Civility, Person
+from db.people.models import Civility, Person, PersonKind
 from db.preparation.labels import OUTCOME_EFFECTS
 from db.preparation.models import (
     PreparationTask,
@@ -25,6 +26,7 @@ from db.preparation.settings import settings
 from db.roles import Role
 from db.unit import Unit, rows
 from db.validation import format_phone
+from db.wording import WEEKDAYS
 
 
 def salutation(person: Person) -> str:
@@ -142,16 +144,30 @@ class Confirmation:
     motive_label: str
     documents: tuple[str, ...]
     adviser_name: str
+    # The letter's head and address block (La Poste's format is the document's business).
+    letterhead: str = "Assurance Maladie"
+    site_city: str = ""
+    site_hours: tuple[str, ...] = ()
+    addressee: str = ""  # « Madame Marie DUPONT »
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    reference: str = ""  # « RDV-3F2A9C1B »: what the person quotes when calling
 
 
-def confirmation(unit: Unit, appointment_id: uuid.UUID) -> Confirmation:
-    """What the confirmation letter of a booked appointment says."""
+def confirmation(unit: Unit, appointment_id: uuid.UUID, *,
+                 now: datetime | None = None) -> Confirmation:
+    """What the confirmation letter of a booked appointment still to come says."""
     session = unit.session
     unit.require(Permission.BOOK_APPOINTMENTS)
     appointment = rows.load(unit, Appointment, appointment_id)
     if appointment.status is not AppointmentStatus.BOOKED:
         raise ValidationError({"status": (
             "Ce rendez-vous n'est plus à venir : il n'y a pas de confirmation à envoyer.")})
+    if appointment.starts_at <= (now or datetime.now(UTC)):
+        raise ValidationError({"starts_at": (
+            "Ce rendez-vous a déjà commencé ou est passé : une lettre de confirmation "
+            "n'a plus de sens.")})
     person = session.get(Person, appointment.person_id)
     site = session.get(Site, appointment.site_id)
     motive = session.get(Motive, appointment.motive_id)
@@ -164,4 +180,31 @@ def confirmation(unit: Unit, appointment_id: uuid.UUID) -> Confirmation:
                          if p),
         format_phone(site.phone or None),
         format_phone(person.phone), person.email or "", motive.label,
-        tuple(motive.documents), adviser.display_name)
+        tuple(motive.documents), adviser.display_name,
+        letterhead=site.letterhead or "Assurance Maladie", site_city=site.city,
+        site_hours=hours_lines(opening_hours(unit, site.id)), addressee=addressee(person),
+        street=person.address, postcode=person.postcode, city=person.city,
+        reference=f"RDV-{appointment.id.hex[:8].upper()}")
+
+
+def addressee(person: Person) -> str:
+    """« Madame Marie DUPONT » (the surname in capitals, as on an envelope)."""
+    if person.last_name is None or person.kind is not PersonKind.BENEFICIARY:
+        return display_name(person)
+    title = {Civility.MADAME: "Madame", Civility.MONSIEUR: "Monsieur"}.get(person.civility, "")
+    return " ".join(p for p in (title, person.first_name, person.last_name.upper()) if p)
+
+
+def hours_lines(week: dict[int, list[tuple[time, time]]]) -> tuple[str, ...]:
+    """« Du lundi au vendredi : 08:30–12:00, 13:30–16:30 », days with the same hours
+    together."""
+    lines, days = [], sorted(week)
+    while days:
+        first = last = days.pop(0)
+        while days and days[0] == last + 1 and week[days[0]] == week[first]:
+            last = days.pop(0)
+        hours = ", ".join(f"{o:%H:%M}–{c:%H:%M}" for o, c in week[first])
+        when = (f"Le {WEEKDAYS[first]}" if first == last
+                else f"Du {WEEKDAYS[first]} au {WEEKDAYS[last]}")
+        lines.append(f"{when}\u00a0: {hours}")
+    return tuple(lines)

@@ -8,6 +8,7 @@ from db.org.access import Permission
 from desktop.admin.accounts import AccountsTab
 from desktop.admin.journal import JournalView
 from desktop.admin.lifecycle import DataTab
+from desktop.admin.mediation import MediationTab
 from desktop.admin.motives import MotivesTab
 from desktop.admin.planning import PlanningTab
 from desktop.admin.sites import SitesTab
@@ -36,6 +37,8 @@ class AdminPage(QWidget):
             self.tabs.addTab(self.messages, "Messa&ges aux personnes")
             self.data = DataTab(ctx)
             self.tabs.addTab(self.data, "Do&nnées")
+            self.mediation = MediationTab(ctx)  # the manager plans; mediation is not theirs
+            self.tabs.addTab(self.mediation, "Médiatio&n")
         self.journal: JournalView | None = None
         if ctx.actor.can(Permission.READ_JOURNAL):
             self.journal = JournalView(ctx)

@@ -174,6 +174,7 @@ class PlanningTab(QScrollArea):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setAccessibleName("Disponibilités et absences")  # a stop of Tab: it scrolls
         self.ctx = ctx
         self.setWidgetResizable(True)
         self.choices: AgendaChoices | None = None

@@ -30,7 +30,8 @@ from widgets.rows_editor import Column, RowsEditor
 WEEKDAY_CHOICES = tuple((day, name.capitalize()) for day, name in enumerate(WEEKDAYS))
 _TEXT_FIELDS = (("name", "&Nom"), ("address", "Ad&resse"), ("postcode", "Code &postal"),
                 ("city", "&Commune"), ("phone", "&Téléphone"), ("department", "&Département"),
-                ("sector", "Se&cteur"), ("email", "E-&mail des invitations"))
+                ("sector", "Se&cteur"), ("email", "E-&mail des invitations"),
+                ("letterhead", "En-tête des courri&ers"))
 HOLIDAYS_SHOWN = 8
 
 
@@ -76,6 +77,8 @@ class SiteSection(Section):
         self.form.add("break_minutes", "Pa&use après chaque rendez-vous", self.break_minutes)
         self.editors["department"].setPlaceholderText("38, 2A, 974…")
         self.editors["phone"].setPlaceholderText("04 76 12 34 56")
+        self.editors["letterhead"].setPlaceholderText(
+            "Caisse primaire d'assurance maladie de l'Isère")
         self.editors["email"].setPlaceholderText("accueil@exemple.fr — organise les "
                                                  "invitations envoyées aux assurés")
         self.finish()

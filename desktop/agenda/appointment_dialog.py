@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
@@ -38,8 +37,9 @@ from desktop.documents import confirmation_letter, ical, write_atomically
 from desktop.messages.notice import notice_box, told
 from desktop.preparation.dialogs import PdfPrompt
 from desktop.preparation.form import PreparationDialog
+from desktop.settings import fit_dialog
 from widgets.banner import Banner
-from widgets.dialog_layout import lay_out_dialog
+from widgets.dialog_layout import GuardedDialog, lay_out_dialog
 from widgets.form import Form
 
 _OPEN = (AppointmentStatus.BOOKED,)
@@ -66,7 +66,7 @@ def write_invitation(unit, appointment_id: uuid.UUID, path: Path) -> None:
     write_atomically(path, data)
 
 
-class AppointmentDialog(QDialog):
+class AppointmentDialog(GuardedDialog):
     """Shows one appointment; every action is a service call on the worker thread, after
     which the dialog shows the appointment as it now is (a moved one: its successor).
     ``changed(appointment_id)`` fires after each write."""
@@ -82,6 +82,8 @@ class AppointmentDialog(QDialog):
         self.setWindowTitle("Rendez-vous")
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
         self._build()
+        self.guard(self.cancel_form, self.move_form)
+        fit_dialog(self, "appointment")
         self.load(appointment_id)
 
     # -- layout ------------------------------------------------------------------------------
@@ -226,7 +228,7 @@ class AppointmentDialog(QDialog):
         self.move_button.setVisible(booked and individual and not started)
         self.invitation_button.setVisible(bool(detail.person_email) and row.status in (
             AppointmentStatus.BOOKED, AppointmentStatus.CANCELLED))
-        self.letter_button.setVisible(booked)
+        self.letter_button.setVisible(booked and not started)  # no letter for the past
         self.preparation_button.setVisible(
             row.kind is AppointmentKind.PHYSICAL
             and self._ctx.actor.can(Permission.PREPARE_APPOINTMENTS))
@@ -235,6 +237,7 @@ class AppointmentDialog(QDialog):
         if not booked:
             self.cancel_box.hide()
             self.move_box.hide()
+        self.mark_clean()
         self.loaded.emit()
 
     # -- actions -----------------------------------------------------------------------------
@@ -293,8 +296,8 @@ class AppointmentDialog(QDialog):
             return
         ops.query(self._ctx, lambda unit: write_invitation(unit, row.id,
                                                               Path(path))) \
-            .on_success(lambda _none: self.banner.say(
-                f"Invitation enregistrée : {path}")) \
+            .on_success(lambda _none: self.banner.say_written(
+                f"Invitation enregistrée : {path}", path)) \
             .on_failure(self._refused).owned_by(self).run()
 
     def export_letter(self) -> None:
@@ -306,8 +309,8 @@ class AppointmentDialog(QDialog):
             return
         ops.query(self._ctx, lambda unit: write_atomically(
             Path(path), confirmation_letter.confirmation_letter(unit, row.id))) \
-            .on_success(lambda _none: self.banner.say(
-                f"Lettre de confirmation enregistrée : {path}")) \
+            .on_success(lambda _none: self.banner.say_written(
+                f"Lettre de confirmation enregistrée : {path}", path)) \
             .on_failure(self._refused).owned_by(self).run()
 
     def open_preparation(self) -> None:

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -44,10 +43,10 @@ from desktop.agenda.slot_list import SlotList
 from desktop.context import AppContext
 from desktop.messages.notice import notice_box, told
 from desktop.people.picker import PersonPicker
-from desktop.settings import Settings
+from desktop.settings import Settings, fit_dialog
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
-from widgets.dialog_layout import lay_out_dialog, save_and_cancel
+from widgets.dialog_layout import GuardedDialog, lay_out_dialog, save_and_cancel
 from widgets.form import Form
 
 if TYPE_CHECKING:
@@ -61,7 +60,7 @@ class _Setup:
     person: tuple[str, str, str] | None  # name, phone, e-mail
 
 
-class BookingDialog(QDialog):
+class BookingDialog(GuardedDialog):
     """Book an individual appointment (phone, physical or video).
 
     ``slots_shown(count)`` fires when the free slots of the chosen motive, kind and site are
@@ -89,10 +88,10 @@ class BookingDialog(QDialog):
         self._preset = slot
         self._motives: list[MotiveRow] = []
         self._sector_sites: dict[str, list[uuid.UUID]] = {}  # sectors of several sites
+        self._slots_offered = False
         self.setWindowTitle("Nouveau rendez-vous")
-        # Wide enough for a slot line with its adviser and its site.
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 100)
         self._build(channel)
+        fit_dialog(self, "booking")
         self._load()
 
     # -- layout ------------------------------------------------------------------------------
@@ -100,6 +99,7 @@ class BookingDialog(QDialog):
         self.banner = Banner(self, framed=True)
 
         self.form = Form(self)
+        self.guard(self.form)
         person_box = QWidget()
         self.person_label = QLabel("Aucune personne choisie.")
         self.person_label.setWordWrap(True)
@@ -130,7 +130,10 @@ class BookingDialog(QDialog):
         self.site = ChoiceBox()
         self.form.add("site_id", "&Lieu", self.site)
         self.slot_list = SlotList(self._ctx)
-        self.slot_list.shown.connect(self.slots_shown)
+        self.slot_list.shown.connect(self._slots_shown)
+        # Enter or a double click on a time: the slot is chosen, Enter again books it.
+        self.slot_list.picker.chosen.connect(
+            lambda _slot: self.save_button.setFocus(Qt.FocusReason.OtherFocusReason))
         self.form.add("starts_at", "C&réneau", self.slot_list)
         self.channel = QComboBox()
         for value, label in CHANNEL_LABELS.items():
@@ -202,7 +205,16 @@ class BookingDialog(QDialog):
             self.picker.field.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.motive.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.form.mark_clean()
         self.ready.emit()
+
+    def _slots_shown(self, count: int) -> None:
+        """The first slots offered, and the agenda's cell chosen among them, are what the
+        dialog opened with, not a change of the user's."""
+        if not self._slots_offered and set(self.form.changed_fields()) <= {"starts_at"}:
+            self.form.mark_clean()
+        self._slots_offered = True
+        self.slots_shown.emit(count)
 
     # -- person ------------------------------------------------------------------------------
     def set_person(self, person_id: uuid.UUID) -> None:
@@ -274,8 +286,8 @@ class BookingDialog(QDialog):
                             preset=preset)
 
     def choose_slot(self, row: int) -> Slot:
-        self.slot_list.setCurrentRow(row)
-        return self.slot_list.chosen()
+        """Choose the ``row``-th free slot, earliest first."""
+        return self.slot_list.choose(row)
 
     # -- saving ------------------------------------------------------------------------------
     def save(self) -> None:
@@ -288,7 +300,7 @@ class BookingDialog(QDialog):
         if motive is None or kind is None:
             errors["motive_id"] = "Choisissez le motif et le type du rendez-vous."
         if slot is None:
-            errors["starts_at"] = "Choisissez un créneau dans la liste."
+            errors["starts_at"] = "Choisissez un jour puis l'heure d'un créneau libre."
         if errors:
             self._refused(ValidationError(errors))
             return
@@ -311,6 +323,7 @@ class BookingDialog(QDialog):
         if isinstance(error, ConflictError):
             self.form.show_errors({"starts_at": str(error)})
             self.banner.say(str(error))
+            self._preset = None  # the agenda's cell may be the slot just taken
             self.refresh_slots()  # the list no longer offers the slot just taken
             return
         self._ctx.show_refusal(error, self.form, self.banner.say, self, unsaved=(

@@ -18,6 +18,7 @@ from desktop import operations as ops
 from desktop.agenda.common import AppointmentTable, instant
 from desktop.context import AppContext
 from desktop.list_export import ExportButton
+from widgets.chip_bar import FlowLayout
 from widgets.date_field import DateField
 from widgets.form import FormField
 
@@ -53,12 +54,17 @@ class AppointmentList(QWidget):
             ("first_day", "&Du", self.first_day), ("last_day", "a&u", self.last_day),
             ("adviser", "&Conseiller", self.adviser), ("site", "&Site", self.site),
             ("kind", "&Type", self.kind), ("status", "Stat&ut", self.status))}
-        filters = QHBoxLayout()
+        # The filters wrap onto more lines rather than widening the window.
+        self.filters = QWidget(self)
+        filters = FlowLayout(self.filters, spacing=8)
         for field in self.fields.values():
-            filters.addWidget(field.label)
-            filters.addWidget(field)
+            pair = QWidget(self.filters)
+            line = QHBoxLayout(pair)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(field.label)
+            line.addWidget(field)
+            filters.addWidget(pair)
         filters.addWidget(self.search_button)
-        filters.addStretch()
         self.export_button = ExportButton(
             ctx, self._list_shown, lambda: f"rendez-vous-{self.first_day.date():%Y-%m-%d}", self)
         filters.addWidget(self.export_button)
@@ -70,7 +76,7 @@ class AppointmentList(QWidget):
         self.table.setAccessibleName("Liste des rendez-vous")
         self.table.open_requested.connect(self.open_requested)
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addWidget(self.count)
         layout.addWidget(self.table, 1)
 
@@ -83,6 +89,8 @@ class AppointmentList(QWidget):
 
     def _combo(self, everything: str, entries) -> QComboBox:
         combo = QComboBox(self)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(16)
         combo.addItem(everything, None)
         for value, label in entries:
             combo.addItem(label, value)

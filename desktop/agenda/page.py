@@ -35,6 +35,7 @@ from db.agenda.workshops import SessionRow
 from db.org.access import Permission
 from db.roles import Role
 from db.wording import moment as french_moment
+from db.wording import weekday_day
 from desktop import operations as ops
 from desktop.agenda.appointment_dialog import AppointmentDialog
 from desktop.agenda.booking_dialog import BookingDialog, default_site
@@ -53,6 +54,7 @@ from desktop.agenda.plan_session_dialog import PlanSessionDialog
 from desktop.agenda.session_dialog import SessionDialog, seats_text
 from desktop.context import AppContext
 from desktop.list_export import ExportButton
+from widgets.banner import Banner
 from widgets.calendar_view import (
     CalendarItem,
     CalendarMode,
@@ -60,6 +62,8 @@ from widgets.calendar_view import (
     CalendarView,
     ClosedPeriod,
 )
+from widgets.chip_bar import FlowLayout
+from widgets.heading import Heading
 
 ADVISER_VIEW, SITE_VIEW = "adviser", "site"
 # What the agenda shows, as ``ctx.changes`` names it: a write to one of these redraws it.
@@ -79,19 +83,23 @@ class _Period:
 
 
 def appointment_item(row: AgendaRow, zone: str, now: datetime, column=None) -> CalendarItem:
+    """An appointment in the calendar; only one still to come can be dragged or moved with
+    Ctrl+arrows (a move is a reschedule: ``booking.reschedule_appointment``)."""
     details = [row.motive_code, KIND_LABELS[row.kind]]
     if row.status is not AppointmentStatus.BOOKED:
         details.append(STATUS_LABELS[row.status])
     return CalendarItem(row.id, local(row.starts_at, zone), local(row.ends_at, zone),
                         row.person_name, " · ".join(details), row.kind.value, column,
                         cancelled=row.status is AppointmentStatus.CANCELLED,
-                        marker=TO_FILL if to_fill(row, now) else "")
+                        marker=TO_FILL if to_fill(row, now) else "",
+                        movable=row.status is AppointmentStatus.BOOKED and row.starts_at > now)
 
 
 def session_item(row: SessionRow, zone: str, column=None) -> CalendarItem:
     return CalendarItem(("session", row.id), local(row.starts_at, zone),
                         local(row.ends_at, zone), row.motive_label, seats_text(row),
-                        AppointmentKind.WORKSHOP.value, column, cancelled=row.cancelled)
+                        AppointmentKind.WORKSHOP.value, column, cancelled=row.cancelled,
+                        movable=False)
 
 
 def closed_period(closure: Closure, zone: str, by_adviser: bool) -> ClosedPeriod:
@@ -129,7 +137,10 @@ class AgendaPage(QWidget):
         self.view_kind.setAccessibleName("Afficher")
         self.who = QComboBox(self)
         self.who.setAccessibleName("Conseiller ou site affiché")
-        self.who.setMinimumContentsLength(24)
+        # Long site names are elided in the box, whole in its list: the bar stays narrow.
+        self.who.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.who.setMinimumContentsLength(26)
         self.show_cancelled = QCheckBox("Afficher les a&nnulés", self)
         self.show_cancelled.setChecked(True)
         self.new_button = QPushButton("&Nouveau rendez-vous", self)
@@ -145,20 +156,21 @@ class AgendaPage(QWidget):
         self.export_button.clicked.connect(self.export)
         show_label = QLabel("&Afficher :", self)
         show_label.setBuddy(self.view_kind)
-        bar = QHBoxLayout()
-        bar.addWidget(show_label)
-        bar.addWidget(self.view_kind)
-        bar.addWidget(self.who, 1)
-        bar.addWidget(self.show_cancelled)
-        bar.addWidget(self.new_button)
-        bar.addWidget(self.plan_button)
-        bar.addWidget(self.export_button)
+        # The bar wraps onto a second line rather than widening the window (a 1280-pixel
+        # laptop with the sidebar open, 200 % scaling).
+        self.bar = QWidget(self)
+        bar = FlowLayout(self.bar, spacing=8)
+        for widget in (Heading("Agenda", self), show_label, self.view_kind, self.who,
+                       self.show_cancelled, self.new_button, self.plan_button,
+                       self.export_button):
+            bar.addWidget(widget)
 
         self.view = CalendarView(self, clock=self._now_here)
         self.view.set_time_range(_FIRST_HOUR, _LAST_HOUR, _GRID_MINUTES)
         self.view.set_category_colours(KIND_COLOURS)
+        self.view.set_past_bookable(False)
         self.view.setAccessibleName("Agenda")
-        self.toolbar = CalendarToolbar(self.view, self)
+        self.toolbar = CalendarToolbar(self.view, self, modes=tuple(CalendarMode))
         calendar = QWidget(self)
         calendar_layout = QVBoxLayout(calendar)
         calendar_layout.setContentsMargins(0, 0, 0, 0)
@@ -188,12 +200,9 @@ class AgendaPage(QWidget):
         self.list: AppointmentList | None = None  # built once the choices are known
         self.tabs.addTab(QLabel("Chargement…"), "&Liste")
         self.tabs.addTab(to_fill, "Passés à &renseigner")
-        self.message = QLabel(self)
-        self.message.setAccessibleName("Message")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = Banner(self, framed=True)
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.addWidget(self.bar)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
 
@@ -205,6 +214,9 @@ class AgendaPage(QWidget):
         self.view.slot_activated.connect(self._slot_activated)
         self.view.item_move_requested.connect(self.move_requested)
         self.view.item_cancel_requested.connect(self._cancel_requested)
+        self.view.refused_slot.connect(self.say)
+        self.view.day_activated.connect(self.show_day)
+        self.view.period_changed.connect(lambda *_period: self.say(""))
 
     @staticmethod
     def _legend() -> str:
@@ -261,6 +273,34 @@ class AgendaPage(QWidget):
     def _who_changed(self) -> None:
         self.refresh()
         self.refresh_to_fill()
+        site = self.site()
+        if site is not None:
+            self._open_on_an_open_day(site)
+
+    def _open_on_an_open_day(self, site: SiteChoice) -> None:
+        """A site shown on a day it is closed (a permanence open two days a week, a
+        holiday): go to the next day it receives, and say so."""
+        today = self.view.current_date()
+        now = datetime.now(UTC)
+        ops.query(self._ctx, lambda unit: views.next_open_day(unit, site.id, now)) \
+            .on_success(lambda day: self._opened_on(site, today, day)).owned_by(self).run()
+
+    def _opened_on(self, site: SiteChoice, asked: date, day: date) -> None:
+        if self.site() != site or self.view.current_date() != asked or day == asked:
+            return  # another site or day was chosen meanwhile, or the site is open
+        self.view.set_date(day)
+        self.say(f"« {site.name} » ne reçoit pas le {weekday_day(asked)} : voici le "
+                 f"{weekday_day(day)}, son prochain jour d'ouverture.")
+
+    def say(self, message: str) -> None:
+        """A line above the calendar (why a cell cannot be booked, an export done); an
+        empty one hides it."""
+        self.message.say(message)
+
+    def show_day(self, day: date) -> None:
+        """The day view of ``day`` (a day activated in the month view)."""
+        self.view.set_mode(CalendarMode.DAY)
+        self.view.set_date(day)
 
     def show_adviser(self, adviser_id: uuid.UUID) -> None:
         """Show that adviser's agenda (the week view)."""
@@ -491,7 +531,6 @@ class AgendaPage(QWidget):
             .with_progress("Export de l'agenda…", self).owned_by(self).run()
 
     def _exported(self, path: str, count: int) -> None:
-        self.message.show()
-        self.message.setText(f"{count} rendez-vous exporté{'s' if count > 1 else ''} dans "
-                             f"{path}")
+        self.message.say_written(
+            f"{count} rendez-vous exporté{'s' if count > 1 else ''} dans {path}", path)
         self.exported.emit(path, count)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QWidget
 
 from db.agenda import appointments, views
 from db.agenda.appointments import AgendaRow
@@ -13,8 +13,12 @@ from db.agenda.views import DEFAULT_TIME_ZONE
 from desktop import operations as ops
 from desktop.agenda.appointment_dialog import AppointmentDialog
 from desktop.agenda.booking_dialog import BookingDialog
-from desktop.agenda.common import AppointmentTable
+from desktop.agenda.common import COLUMNS, AppointmentTable
 from desktop.context import AppContext
+from widgets.id_list_model import lay_out_list_section
+
+PERSON_COLUMN, CHANNEL_COLUMN = COLUMNS.index("Personne"), COLUMNS.index("Canal")
+STATUS_COLUMN, ADVISER_COLUMN = COLUMNS.index("Statut"), COLUMNS.index("Conseiller")
 
 
 class PersonAppointments(QWidget):
@@ -33,15 +37,18 @@ class PersonAppointments(QWidget):
             lambda row: self._zones.get(row.site_id, DEFAULT_TIME_ZONE),
             lambda adviser_id: self._names.get(adviser_id, ""), parent=self)
         self.table.setAccessibleName("Rendez-vous de la personne")
+        # Not the person's own name on every line, nor the channel: the record is narrow.
+        for column in (PERSON_COLUMN, CHANNEL_COLUMN):
+            self.table.setColumnHidden(column, True)
+        header = self.table.horizontalHeader()
+        for column in range(len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (STATUS_COLUMN, ADVISER_COLUMN):  # what may be long shares the rest
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 5)
         self.table.open_requested.connect(self._open)
-        line = QHBoxLayout()
-        line.addWidget(self.count, 1)
-        line.addWidget(self.book_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(line)
-        layout.addWidget(self.table)
+        lay_out_list_section(self, self.count, self.book_button, self.table)
         ctx.changes.connect(lambda kinds: "appointment" in kinds and self.load())
         self.load()
 

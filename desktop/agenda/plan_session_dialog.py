@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QSpinBox,
     QTimeEdit,
@@ -27,13 +26,14 @@ from desktop.context import AppContext
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
+from widgets.dialog_layout import GuardedDialog
 from widgets.form import Form
 
 DEFAULT_CAPACITY = 8  # an atelier flash ameli welcomes 6 to 8 people
 DEFAULT_START = QTime(14, 0)
 
 
-class PlanSessionDialog(QDialog):
+class PlanSessionDialog(GuardedDialog):
     """``planned(session_id)`` once the session is written; ``motives_loaded()`` when the
     workshop motives are offered."""
 
@@ -81,6 +81,7 @@ class PlanSessionDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(self.form)
         layout.addWidget(buttons)
+        self.guard(self.form)
 
         ops.query(ctx, lambda unit: agenda_setup.list_motives(
             unit, kind=AppointmentKind.WORKSHOP)).on_success(self._show_motives) \
@@ -90,6 +91,7 @@ class PlanSessionDialog(QDialog):
         self.motive.set_choices((m.id, f"{m.label} ({m.default_minutes} min)") for m in motives)
         if motives:
             self.save_button.setEnabled(True)
+            self.mark_clean()  # the first motive is an offer, not a choice of the user's
         else:
             self.banner.say("Aucun motif d'atelier n'existe : un administrateur le crée dans "
                       "Administration › Motifs, avec le type « Atelier ».")

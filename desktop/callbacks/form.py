@@ -8,7 +8,6 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -29,13 +28,13 @@ from desktop.limits import limit_to_columns
 from desktop.people.picker import FIRST_NAME, NAME, PHONE, PersonPicker
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
-from widgets.dialog_layout import lay_out_dialog, save_and_cancel
+from widgets.dialog_layout import GuardedDialog, lay_out_dialog, save_and_cancel
 from widgets.form import Form
 
 NO_MOTIVE = "— Aucun —"
 
 
-class TakeCallbackDialog(QDialog):
+class TakeCallbackDialog(GuardedDialog):
     """The « fiche de contact »: who to call back, where, and why. Saving goes through the
     call-back service; a refusal shows each French message below its field."""
 
@@ -50,6 +49,8 @@ class TakeCallbackDialog(QDialog):
         self._build()
         self._person_changed(None)
         self._show_due()
+        self.guard(self.form)
+        self.mark_clean()
 
     def _build(self) -> None:
         self.banner = Banner(self, framed=True)

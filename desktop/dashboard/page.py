@@ -131,6 +131,7 @@ class DashboardPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setAccessibleName("Chiffres du tableau de bord")  # Tab stops there to scroll
         scroll.setWidget(self.content)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)

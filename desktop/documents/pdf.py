@@ -216,7 +216,7 @@ class DocumentInfo:
     subject: str = ""
 
 
-class _NumberedCanvas(Canvas):
+class NumberedCanvas(Canvas):
     """Holds each page until the end, to write « Page N sur M » once M is known."""
 
     def __init__(self, *args, **kwargs):
@@ -286,6 +286,6 @@ def build_pdf(info: DocumentInfo, story: list[Flowable]) -> bytes:
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     document.addPageTemplates([PageTemplate(id="page", frames=[frame],
                                             onPage=_draw_header(info))])
-    document.build(story, canvasmaker=_NumberedCanvas)
+    document.build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 

@@ -38,8 +38,10 @@ COLUMNS = ("Référence", "Alerte", "Reçue le", "Demandeur", "Motif", "État", 
            "Âge (j)", "Prochaine échéance")
 ALERT_COLUMN, AGE_COLUMN = 1, 7
 # A typical long value of each column but the last (which stretches): sets its width.
+# Sized for a 1280-pixel laptop with the sidebar open: the next deadline stays in view
+# without a sideways bar (longer names elide; the case shows them whole).
 _COLUMN_SAMPLES = ("MED-2026-00000", "⚠ En retard · Urgent", "00/00/0000",
-                   "LEFÈVRE-DUPONT Marie", "Médecin traitant",
+                   "DUPONT Marie-Anne", "IJ non versées",
                    "Recommandation émise", "Camille Martin", "Âge (j)")
 
 

@@ -402,7 +402,7 @@ class CaseView(QWidget):
             .on_success(self._exported).on_failure(self._refused).run()
 
     def _exported(self, path: Path) -> None:
-        self.banner.say(f"Synthèse enregistrée : {path}")
+        self.banner.say_written(f"Synthèse enregistrée : {path}", str(path))
 
     # -- what tests replace ------------------------------------------------------------------
     @classmethod

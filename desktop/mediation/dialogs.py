@@ -41,6 +41,7 @@ from desktop.context import AppContext
 from desktop.limits import limit_to_columns
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
+from widgets.dialog_layout import GuardedDialog
 from widgets.form import Form
 
 
@@ -62,7 +63,7 @@ def comment_editor(lines: int = 4) -> QPlainTextEdit:
     return editor
 
 
-class FormDialog(QDialog):
+class FormDialog(GuardedDialog):
     """A form, an « OK »-style button and « Annuler »; ``value()`` is what ``ask`` returns."""
 
     def __init__(self, title: str, accept_label: str, parent: QWidget | None = None):
@@ -104,6 +105,8 @@ class FormDialog(QDialog):
             self.accept()
 
     def run(self):
+        self.guard(self.form)
+        self.mark_clean()  # what the dialog was filled with
         return self.value() if self.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -74,6 +74,7 @@ class FiguresView(QScrollArea):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setAccessibleName("Chiffres de la médiation")  # a stop of Tab: it scrolls
         self._ctx = ctx
         self._asked = 0
         self.figures: YearFigures | None = None

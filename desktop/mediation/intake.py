@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QLineEdit,
     QSizePolicy,
@@ -30,9 +29,10 @@ from desktop.limits import limit_to_columns
 from desktop.mediation.dialogs import combo, comment_editor
 from desktop.people.picker import BORN, CITY, KIND, NAME, PersonPicker
 from desktop.people.search import COLUMNS, person_cell
+from desktop.settings import fit_dialog
 from widgets.banner import Banner
 from widgets.date_field import DateField
-from widgets.dialog_layout import lay_out_dialog
+from widgets.dialog_layout import GuardedDialog, lay_out_dialog
 from widgets.form import Form
 
 
@@ -47,7 +47,7 @@ def describe_requester(person: PersonRow | None) -> str:
                           f"né(e) le {born}" if born else "", city) if part)
 
 
-class IntakeDialog(QDialog):
+class IntakeDialog(GuardedDialog):
     """The intake form; saving creates the case (nothing is written when refused)."""
 
     saved = Signal(object)  # CaseCreated
@@ -62,6 +62,9 @@ class IntakeDialog(QDialog):
         self._build(team)
         self.received_on.set_date(mediation_common.today_in_office())
         self._offer_motives()
+        self.guard(self.form)
+        self.mark_clean()
+        fit_dialog(self, "intake")
 
     def _build(self, team: list[tuple[uuid.UUID, str]]) -> None:
         self.banner = Banner(self, framed=True)

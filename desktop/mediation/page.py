@@ -24,6 +24,7 @@ from desktop.mediation.case_list import CaseList
 from desktop.mediation.case_view import CHANGES, CaseView
 from desktop.mediation.figures import FiguresView
 from desktop.mediation.intake import IntakeDialog
+from widgets.heading import Heading
 
 NEW_CASE_KEYS = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_N)
 
@@ -59,6 +60,7 @@ class MediationPage(QWidget):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.tabs.hide()  # until the services have said this user may see the cases
         layout = QVBoxLayout(self)
+        layout.addWidget(Heading("Médiation", self))
         layout.addWidget(self.refusal)
         layout.addWidget(self.tabs, 1)
 
@@ -113,6 +115,10 @@ class MediationPage(QWidget):
         self.stack.setCurrentWidget(self.case_view)
         self.case_view.load(case_id)
         self.case_view.back_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_target(self, case_id: uuid.UUID) -> None:
+        """A case asked for from elsewhere (a person's record)."""
+        self.open_case(case_id)
 
     def show_list(self) -> None:
         shown = self.case_view.record.id if self.case_view.record else None

@@ -273,6 +273,7 @@ class PathwaySettings(QScrollArea):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setAccessibleName("Réglages des parcours")  # a stop of Tab: it scrolls
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         self.kinds = KindsEditor(ctx)

@@ -34,6 +34,7 @@ class FunnelView(QScrollArea):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setAccessibleName("Suivi des parcours")  # a stop of Tab: it scrolls
         self._ctx = ctx
         self._asked = 0
         self.funnel: Funnel | None = None

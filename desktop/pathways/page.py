@@ -35,6 +35,7 @@ from desktop.pathways.funnel import FunnelView
 from desktop.pathways.import_dialog import ImportDialog
 from desktop.pathways.worklist import WorklistView
 from widgets.choice_box import ChoiceBox
+from widgets.heading import Heading
 
 # What a worklist or a funnel shows changes with these writes (an honoured appointment too).
 WORK_CHANGES = {"pathway_entry", "pathway_import", "person", "person_offer", "appointment"}
@@ -89,6 +90,7 @@ class PathwaysPage(QWidget):
         self.entry_view.changed.connect(self.worklist.refresh)
 
         bar = QHBoxLayout()
+        bar.addWidget(Heading("Parcours", self))
         bar.addWidget(kind_label)
         bar.addWidget(self.kind)
         bar.addWidget(month_label)

@@ -7,7 +7,6 @@ import uuid
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QGroupBox,
     QLabel,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.agenda.history import HistoryLine, person_history
 from db.errors import ConflictError, PermissionDenied, ValidationError
 from db.org.access import Permission
 from db.people import labels as people_labels
@@ -27,9 +27,10 @@ from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.limits import limit_to_columns
 from desktop.people.consent import ConsentField
+from desktop.settings import fit_dialog
 from widgets.banner import Banner
 from widgets.date_field import DateField
-from widgets.dialog_layout import lay_out_dialog
+from widgets.dialog_layout import GuardedDialog, lay_out_dialog
 from widgets.form import Form
 
 # The form's text fields: (PersonInput field, label) in tab order.
@@ -56,25 +57,25 @@ _KIND_FIELDS = {
 }
 _ALL_KIND_FIELDS = set().union(*_KIND_FIELDS.values())
 
-# Sections that later areas fill; said plainly rather than faked.
-_LATER_SECTIONS = (
-    ("Médiation", "Les dossiers de médiation de la personne apparaîtront ici.",
-     Permission.MEDIATION),
-)
-
-
 def civility_label(nir: str) -> str:
     """« Monsieur » / « Madame » from the NIR's first character, as soon as it is typed."""
     first = nir.strip()[:1]
     return {"1": "Monsieur", "7": "Monsieur", "2": "Madame", "8": "Madame"}.get(first, "—")
 
 
-def history_line(when, who: str, what: str) -> str:
-    # Stored in UTC; shown in this computer's time zone.
-    return f"{when.astimezone().strftime('%d/%m/%Y %H:%M')} — {what} — {who}"
+HISTORY_SHOWN = 30  # the latest lines; the older ones are counted
 
 
-class PersonDialog(QDialog):
+def history_text(lines: list[HistoryLine]) -> str:
+    if not lines:
+        return "Aucun évènement."
+    text = "\n".join(line.text() for line in lines[:HISTORY_SHOWN])
+    if len(lines) > HISTORY_SHOWN:
+        text += f"\n… et {len(lines) - HISTORY_SHOWN} évènements plus anciens"
+    return text
+
+
+class PersonDialog(GuardedDialog):
     """Create a person (``record`` None) or show and edit one.
 
     Saving goes through the people service on the worker thread; a refusal shows each French
@@ -88,9 +89,11 @@ class PersonDialog(QDialog):
         super().__init__(parent)
         self._ctx = ctx
         self._record = record
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 70)
+        # Wide enough for the appointments' and the cases' columns without a sideways bar.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 100)
         self._sees_nir = ctx.actor.can(Permission.VIEW_NIR)
         self._build()
+        self.guard(self.form)
         self._fill(record)
         if record is not None and record.anonymised:
             self._make_read_only("Cette personne a été anonymisée : sa fiche ne se modifie "
@@ -100,6 +103,7 @@ class PersonDialog(QDialog):
             self._make_read_only("Votre rôle ne permet pas de modifier cette fiche.")
         elif not ctx.actor.can(Permission.EDIT_PEOPLE):
             self._lock_identity()
+        fit_dialog(self, "person")
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -155,9 +159,8 @@ class PersonDialog(QDialog):
             column.addWidget(self._section("Rendez-vous", self._appointments()))
         if self._ctx.actor.can(Permission.WORK_PATHWAYS):
             column.addWidget(self._section("Parcours", self._pathways()))
-        for title, line, permission in _LATER_SECTIONS:
-            if permission is None or self._ctx.actor.can(permission):
-                column.addWidget(self._section(title, QLabel(line)))
+        if self._ctx.actor.can(Permission.MEDIATION):
+            column.addWidget(self._section("Médiation", self._mediation()))
         column.addStretch()
 
         self.buttons = QDialogButtonBox(self)
@@ -175,7 +178,7 @@ class PersonDialog(QDialog):
         self.anonymise_button.setVisible(self._record is not None
                                          and self._ctx.actor.can(Permission.ADMINISTER))
         self.anonymise_button.clicked.connect(self.anonymise)
-        lay_out_dialog(self, self.banner, content, self.buttons)
+        lay_out_dialog(self, self.banner, content, self.buttons, wrap=True)
 
     def _appointments(self) -> QWidget:
         if self._record is None:
@@ -192,6 +195,14 @@ class PersonDialog(QDialog):
 
         self.pathways = PersonPathways(self._ctx, self._record.id, self)
         return self.pathways
+
+    def _mediation(self) -> QWidget:
+        if self._record is None:
+            return QLabel("Aucun dossier : la fiche n'est pas encore enregistrée.")
+        from desktop.mediation.person_section import PersonCases
+
+        self.cases = PersonCases(self._ctx, self._record.id, self)
+        return self.cases
 
     def _section(self, title: str, body: QWidget) -> QGroupBox:
         box = QGroupBox(title, self)
@@ -228,8 +239,13 @@ class PersonDialog(QDialog):
             self.nir.setToolTip("Votre rôle ne permet pas de voir ni de modifier le NIR.")
         self.form.clear_errors()
         self.banner.hide()
-        self.history.setText("\n".join(history_line(*event) for event in record.history)
-                             if record else "La fiche n'est pas encore enregistrée.")
+        self.history.setText("Chargement…" if record else
+                             "La fiche n'est pas encore enregistrée.")
+        if record is not None:
+            ops.query(self._ctx, lambda unit: person_history(unit, record.id)) \
+                .on_success(lambda lines: self.history.setText(history_text(lines))) \
+                .owned_by(self).run()
+        self.mark_clean()
 
     def _input(self) -> tuple[PersonInput, dict[str, str]]:
         """The form as the service wants it, and the errors found before asking it."""

@@ -21,6 +21,7 @@ from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.list_export import ExportButton
 from desktop.people.search import PeopleSearch, count_line
+from widgets.heading import Heading
 from widgets.id_list_model import enter_list, read_only_rows, size_columns
 from widgets.search_field import SearchField
 
@@ -88,6 +89,7 @@ class PeoplePage(QWidget):
         self.export_button = ExportButton(self._ctx, self._list_shown,
                                           lambda: "personnes", self)
         bar = QHBoxLayout()
+        bar.addWidget(Heading("Personnes", self))  # every page says where one is
         bar.addWidget(self.search_field, 1)
         bar.addWidget(self.new_button)
         bar.addWidget(self.export_button)

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
@@ -33,15 +32,16 @@ from db.wording import moment as french_moment
 from desktop import operations as ops
 from desktop.agenda.common import day_text
 from desktop.context import AppContext
+from desktop.settings import fit_dialog
 from widgets.banner import Banner
-from widgets.dialog_layout import lay_out_dialog
+from widgets.dialog_layout import GuardedDialog, lay_out_dialog
 from widgets.form import Form
 from widgets.timeline import TimelineItem, TimelineView
 
 PAST_SHOWN = 8  # the latest past appointments; older ones are on the person's record
 
 
-class PreparationDialog(QDialog):
+class PreparationDialog(GuardedDialog):
     """``loaded`` fires each time the preparation is shown; ``recorded`` after a call."""
 
     loaded = Signal()
@@ -55,6 +55,8 @@ class PreparationDialog(QDialog):
         self.setWindowTitle("Préparation du rendez-vous")
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
         self._build()
+        self.guard(self.call_form)
+        fit_dialog(self, "preparation")
         self.load()
 
     # -- layout ------------------------------------------------------------------------------
@@ -187,6 +189,7 @@ class PreparationDialog(QDialog):
                else "."))
         self.message_box.setVisible(bool(record.message))
         self.message.setPlainText(record.message)
+        self.mark_clean()
         self.loaded.emit()
 
     # -- actions -----------------------------------------------------------------------------

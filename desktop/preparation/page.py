@@ -35,6 +35,7 @@ from desktop.documents import day_sheet, write_atomically
 from desktop.list_export import ExportButton
 from desktop.preparation.dialogs import DaySheetDialog, PdfPrompt, SettingsDialog
 from desktop.preparation.form import PreparationDialog
+from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.heading import Heading
 from widgets.id_list_model import IdListModel, late_row_look, read_only_rows, size_columns
@@ -178,10 +179,7 @@ class PreparationPage(QWidget):
 
         self.count = QLabel(self)
         self.count.setAccessibleName("Nombre de préparations")
-        self.banner = QLabel(self)
-        self.banner.setWordWrap(True)
-        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.hide()
+        self.banner = Banner(self)
         self.table = _table(self.model, "Préparations, par échéance", _SAMPLES)
         self.table.setColumnHidden(COLUMNS.index("Conseiller"), not self._manager)
         self.table.activated.connect(self.open_task)
@@ -336,8 +334,9 @@ class PreparationPage(QWidget):
             return Path(path)
 
         ops.query(self._ctx, work).with_progress("Production du PDF…", self) \
-            .on_success(lambda written: self._tell(
-                f"Feuille de journée enregistrée : {written}")).owned_by(self).run()
+            .on_success(lambda written: self.banner.say_written(
+                f"Feuille de journée enregistrée : {written}", str(written))) \
+            .owned_by(self).run()
 
     def edit_settings(self) -> None:
         ops.query(self._ctx, lambda unit: _settings_values(preparation_settings.settings(unit))) \
@@ -355,8 +354,7 @@ class PreparationPage(QWidget):
             .owned_by(self).run()
 
     def _tell(self, message: str) -> None:
-        self.banner.setText(message)
-        self.banner.show()
+        self.banner.say(message)
 
 
 def _settings_values(settings) -> tuple[int, int, int]:

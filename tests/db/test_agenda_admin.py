@@ -78,7 +78,7 @@ def test_sites_created_edited_refused_in_french_and_audited(store, actors):
     with store.unit(admin) as unit:
         detail = sites.get_site(unit, site_id)
         assert (detail.version, detail.data.phone, detail.data.time_zone) == (
-            1, "04 74 12 34 56", "Europe/Paris")
+            1, "04\u00a074\u00a012\u00a034\u00a056", "Europe/Paris")
         detail.data.time_zone, detail.data.department = "Indian/Reunion", "974"
         sites.save_site(unit, detail.data, site_id, 1)
     with store.unit(admin) as unit:

@@ -82,7 +82,7 @@ def test_filtered_list_rows_and_a_persons_appointments(store, actors):
     assert {row.id for row in rows} == {moved, phone}
     assert [row.id for row in mine] == [moved, phone]  # the moved original is left out
     assert detail.motive_id == setup.motive_id
-    assert (detail.person_phone, detail.person_email) == ("06 12 34 56 78",
+    assert (detail.person_phone, detail.person_email) == ("06\u00a012\u00a034\u00a056\u00a078",
                                                            "marie.dupont@exemple.fr")
     assert [what for _, _, what in detail.history] == [
         "Déplacé depuis le lundi 30/03/2026 à 09:00"]

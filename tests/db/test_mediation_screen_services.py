@@ -3,14 +3,16 @@ list line, and the letters a case may receive."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
 
+from db.errors import PermissionDenied
 from db.mediation import letters
 from db.mediation import reading as mediation_reading
 from db.mediation.deadlines import NextDue, next_due
-from db.mediation.models import CaseStatus, LetterKind, WaitingOn
+from db.mediation.models import CaseOutcome, CaseStatus, LetterKind, MediationCase, WaitingOn
 from db.mediation.rules import Step
 from db.roles import Role
 from tests.db.test_mediation import RECEIVED, acknowledge, advance, case_maker
@@ -68,3 +70,18 @@ def test_letters_offered_follow_the_state_of_the_case(store, mediator, new_case)
     with store.unit(mediator) as unit:
         assert letters.letters_for_case(unit, case_id) == [
             LetterKind.ACKNOWLEDGEMENT, LetterKind.ADMISSIBLE]
+
+
+def test_a_persons_cases_for_their_record_open_ones_first(store, actors, mediator, new_case):
+    first = new_case().id
+    second = new_case(received_on=date(2026, 5, 11), today=date(2026, 5, 11)).id
+    advance(store, mediator, first, Step.CLOSE, today=date(2026, 5, 12),
+            outcome=CaseOutcome.WITHDRAWN)
+    with store.unit(mediator) as unit:
+        person_id = unit.session.get(MediationCase, first).person_id
+        cases = mediation_reading.person_cases(unit, person_id, today=date(2026, 5, 12))
+        others = mediation_reading.person_cases(unit, uuid.uuid4())
+    assert [case.id for case in cases] == [second, first]
+    assert cases[1].status is CaseStatus.CLOSED and others == []
+    with store.unit(actors[Role.ADVISER]) as unit, pytest.raises(PermissionDenied):
+        mediation_reading.person_cases(unit, person_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,8 +13,10 @@ from desktop.cli import main
 from tests.conftest import add_staff
 from tests.db.agenda_setup import make_agenda
 from tests.desktop.test_mediation_pdf import read
+from tests.gui.test_agenda import working_day
 
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+# The command refuses a letter for an appointment already past: one to come.
+DAY = working_day(date.today() + timedelta(days=14))
 
 
 @pytest.fixture
@@ -22,7 +24,7 @@ def appointment(sqlite_store):
     setup = make_agenda(sqlite_store, add_staff(sqlite_store))
     with sqlite_store.unit(setup.adviser) as unit:
         appointment_id = booking.book_appointment(unit, setup.request(
-            setup.at(date(2026, 7, 6), 9), kind=AppointmentKind.PHYSICAL), now=NOW)
+            setup.at(DAY, 9), kind=AppointmentKind.PHYSICAL))
     return str(sqlite_store.sqlite_path), str(appointment_id)
 
 
@@ -36,7 +38,7 @@ def test_the_letter_gives_the_local_time_and_place(appointment, tmp_path, capsys
     assert export(database, appointment_id, "--login", "conseiller01", "-o", str(target)) == 0
     assert f"Lettre de confirmation exportée dans {target}" in capsys.readouterr().out
     text = read(target.read_bytes()).pages[0].extract_text()
-    assert "06/07/2026" in text and "09:00" in text and "Agence de Grenoble" in text
+    assert f"{DAY:%d/%m/%Y}" in text and "09:00" in text and "Agence de Grenoble" in text
 
 
 @pytest.mark.parametrize("appointment_arg, login, status, message", [

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from reportlab.lib.units import mm
 
 from db.agenda import booking
 from db.agenda.models import AppointmentKind, CancelledBy
@@ -13,7 +14,7 @@ from db.errors import ValidationError
 from db.org.models import Site
 from db.people.models import Person
 from db.unit import Unit
-from desktop.documents import confirmation_letter
+from desktop.documents import confirmation_letter, letter
 from tests.conftest import add_staff
 from tests.db.agenda_setup import make_agenda
 from tests.desktop.test_mediation_pdf import fonts_of, read
@@ -34,8 +35,7 @@ def letter_text(store, setup, starts_at, **changes) -> tuple[bytes, str]:
     with store.unit(setup.adviser) as unit:
         appointment_id = booking.book_appointment(unit,
                                                   setup.request(starts_at, **changes), now=NOW)
-        content = confirmation_letter.confirmation_letter(unit,
-                                                          appointment_id)
+        content = confirmation_letter.confirmation_letter(unit, appointment_id, now=NOW)
     text = " ".join(" ".join(p.extract_text() for p in read(content).pages).split())
     return content, text
 
@@ -78,17 +78,68 @@ def test_no_letter_for_a_cancelled_appointment(setup):
         booking.cancel_appointment(Unit(session, agenda.adviser), appointment_id, 1,
                                    CancelledBy.PERSON, "Empêchement")
         with pytest.raises(ValidationError, match="plus à venir"):
-            confirmation_letter.confirmation_letter(Unit(session, agenda.adviser), appointment_id)
+            confirmation_letter.confirmation_letter(Unit(session, agenda.adviser), appointment_id,
+                                                    now=NOW)
 
 
 def test_a_huge_name_stored_before_the_length_rule_is_wrapped_and_cut(setup):
     """A 100,000-character surname (SQLite stored it as it came): the letter's address block
-    wraps then cuts it, its header line is shortened — no LayoutError."""
+    wraps then cuts it — no LayoutError."""
     store, agenda = setup
     with store.session() as session:
         session.get(Person, agenda.person_id).last_name = "Dupont" + "-Durand" * 14_000
     content, text = letter_text(store, agenda, agenda.at(date(2026, 3, 16), 9))
-    assert "DUPONT-DURAND-DURAND" in text and "…" in text
-    header = read(content).pages[0].extract_text().splitlines()[2]
-    assert header.startswith("Confirmation de votre rendez-vous — DUPONT-DURAND")
-    assert header.endswith("…") and len(header) < 150
+    assert "DUPONT-DURAND" in text and len(read(content).pages) <= 2
+
+
+def placed_text(content: bytes) -> list[tuple[str, float, float]]:
+    """Each piece of text of the first page with its position, from the page's top-left
+    corner, in millimetres."""
+    page = read(content).pages[0]
+    height = float(page.mediabox.height)
+    found = []
+
+    def visit(text, _cm, tm, _font, _size):
+        if text.strip():
+            found.append((text.strip(), tm[4] / mm, (height - tm[5]) / mm))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_the_address_block_sits_in_a_dl_envelopes_window(setup):
+    store, agenda = setup
+    with store.session() as session:
+        person = session.get(Person, agenda.person_id)
+        person.address, person.postcode, person.city = "12, rue de l'Église", "38000", "Grenoble"
+    content, text = letter_text(store, agenda, agenda.at(date(2026, 3, 16), 9))
+    lines = {"Madame Marie DUPONT", "12 RUE DE L EGLISE", "38000 GRENOBLE"}
+    placed = {t: (x, y) for t, x, y in placed_text(content) if t in lines}
+    assert set(placed) == lines  # La Poste's format: no punctuation, capitals
+    left, top = letter.WINDOW_LEFT / mm, letter.WINDOW_TOP / mm
+    for line, (x, y) in placed.items():
+        assert left < x < left + letter.WINDOW_WIDTH / mm - 70, line  # 38 characters fit
+        assert top + 3 < y < top + letter.WINDOW_HEIGHT / mm, line
+    assert "Caisse" not in text.split("Madame Marie DUPONT")[1][:200]
+    assert "Grenoble, le 1er mars 2026" in text  # the place and the date
+    assert "Guichet" not in text  # nothing of the application
+
+
+def test_no_letter_for_an_appointment_already_past(setup):
+    store, agenda = setup
+    with store.unit(agenda.adviser) as unit:
+        appointment_id = booking.book_appointment(
+            unit, agenda.request(agenda.at(date(2026, 3, 16), 8, 30)), now=NOW)
+        with pytest.raises(ValidationError, match="déjà commencé ou est passé"):
+            confirmation_letter.confirmation_letter(unit, appointment_id,
+                                                    now=agenda.at(date(2026, 3, 16), 8, 55))
+
+
+def test_the_address_block_keeps_to_six_lines_of_38_characters():
+    block = letter.address_block("Monsieur Jean-Baptiste DE LA TOUR D'AUVERGNE-LAURAGUAIS",
+                                 ("Résidence « Les Tilleuls », bâtiment B", "", "3, allée "
+                                  "des Peupliers", "Lieu-dit Champ-Rond", "BP 12", "CS 5"),
+                                 "38250", "Villard-de-Lans")
+    assert len(block) == 6 and all(len(line) <= 38 for line in block)
+    assert block[1] == "RESIDENCE LES TILLEULS BATIMENT B"
+    assert block[-1] == "38250 VILLARD DE LANS"

@@ -110,7 +110,8 @@ def test_a_request_taken_through_the_form_appears_in_the_queue_with_its_due_time
 
     assert cells(page) == {
         "Échéance": "16/03/2026 15:00", "État": "À rappeler dans 3 j", "Personne": "Mme Roux",
-        "Téléphone": "04 76 12 34 56", "Motif": "IJ", "Lieu": "Agence de Grenoble",
+        "Téléphone": "04\u00a076\u00a012\u00a034\u00a056", "Motif": "IJ",
+        "Lieu": "Agence de Grenoble",
         "Prise par": "Camille Conseiller01", "Demande": "Question sur un remboursement"}
     assert page.count.text() == "1 demande en attente"
     assert page.table.currentIndex().row() == 0  # the new request is selected
@@ -142,7 +143,7 @@ def test_a_person_picked_from_the_registry_needs_no_name(qtbot, setup, open_page
     qtbot.keyClick(picker.field, Qt.Key.Key_Down)
     with qtbot.waitSignal(picker.chosen, timeout=5000):
         qtbot.keyClick(picker.table, Qt.Key.Key_Return)
-    assert picker.summary.text() == "DUPONT Marie — 06 12 34 56 78"
+    assert picker.summary.text() == "DUPONT Marie — 06\u00a012\u00a034\u00a056\u00a078"
     assert not dialog.form.is_shown("contact_name")
     save(qtbot, dialog)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)

@@ -164,7 +164,7 @@ def test_a_case_from_intake_to_closure(qtbot, open_page, sqlite_store, gui_actor
     follow_up = TODAY + timedelta(days=10)
     take(qtbot, monkeypatch, view, StepInput(Step.WAIT, waiting_on=WaitingOn.REQUESTER,
                                              follow_up_on=follow_up), CaseStatus.WAITING)
-    assert titles(view)[0].startswith("Mise en attente de le demandeur")
+    assert titles(view)[0].startswith("Mise en attente du demandeur")
     assert offered(view) == [Step.RESUME, Step.CLOSE]
     assert Step.ISSUE_RECOMMENDATION not in view.step_buttons  # never offered while waiting
     assert view.follow_up_button.isVisibleTo(view)
@@ -185,7 +185,7 @@ def test_a_case_from_intake_to_closure(qtbot, open_page, sqlite_store, gui_actor
     assert "issue : favorable" in view.status.text()
     assert titles(view)[:4] == ["Dossier clôturé — issue : favorable", "Recommandation émise",
                                 "Instruction reprise",
-                                f"Mise en attente de le demandeur — relance le "
+                                f"Mise en attente du demandeur — relance le "
                                 f"{follow_up:%d/%m/%Y}"]
     texts = [item.text for item in view.timeline.items()]
     assert "Versement des IJ recommandé." in texts

@@ -3,10 +3,10 @@ conclusive call that cancels the visit and frees its slot, the PDFs."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 
 from db.agenda import booking, slots
@@ -21,6 +21,8 @@ from desktop.preparation.form import PreparationDialog
 from desktop.preparation.page import COLUMNS, RATE_MONTHS, PreparationPage
 from tests.db.agenda_setup import make_agenda
 from tests.desktop.test_mediation_pdf import read
+from tests.gui.test_agenda import working_day
+from widgets.banner import Banner
 from widgets.form import error_color
 
 BOOKED_AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -167,18 +169,32 @@ def test_the_appointment_dialog_prints_the_letter_and_opens_the_preparation(
     with sqlite_store.session() as session:
         appointment_id = session.query(Appointment.id).filter_by(
             starts_at=agenda.at(TUESDAY, 10)).scalar()
+    coming = working_day(date.today() + timedelta(days=14))
+    with sqlite_store.unit(agenda.adviser) as unit:
+        coming_id = booking.book_appointment(unit, agenda.request(agenda.at(coming, 10)))
+    letter_dialog = AppointmentDialog(make_context(Role.ADVISER), coming_id)
+    qtbot.addWidget(letter_dialog)
+    letter_dialog.show()
+    qtbot.waitUntil(lambda: letter_dialog.detail is not None, timeout=5000)
+    target = tmp_path / "lettre.pdf"
+    monkeypatch.setattr(PdfPrompt, "save_path", classmethod(
+        lambda cls, parent, title, suggested: str(target)))
+    qtbot.mouseClick(letter_dialog.letter_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: letter_dialog.banner.isVisible(), timeout=5000)
+    text = " ".join(read(target.read_bytes()).pages[0].extract_text().split())
+    assert "Confirmation de votre rendez-vous" in text and f"{coming:%d/%m/%Y}" in text
+    opened = []
+    monkeypatch.setattr(Banner, "open_url", classmethod(lambda _cls, url: opened.append(url)))
+    assert ">Ouvrir</a>" in letter_dialog.banner.text()
+    letter_dialog.banner.linkActivated.emit(QUrl.fromLocalFile(str(target)).toString())
+    assert [url.toLocalFile() for url in opened] == [str(target)]  # the system's viewer
+
     dialog = AppointmentDialog(make_context(Role.ADVISER), appointment_id)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.detail is not None, timeout=5000)
-    assert dialog.letter_button.isVisible() and dialog.preparation_button.isVisible()
-    target = tmp_path / "lettre.pdf"
-    monkeypatch.setattr(PdfPrompt, "save_path", classmethod(
-        lambda cls, parent, title, suggested: str(target)))
-    qtbot.mouseClick(dialog.letter_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.banner.isVisible(), timeout=5000)
-    text = " ".join(read(target.read_bytes()).pages[0].extract_text().split())
-    assert "Confirmation de votre rendez-vous" in text and "mardi 17/03/2026" in text
+    assert not dialog.letter_button.isVisible()  # already past: no letter
+    assert dialog.preparation_button.isVisible()
     qtbot.mouseClick(dialog.preparation_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any(isinstance(w, PreparationDialog) and w.record is not None
                                 for w in dialog.findChildren(PreparationDialog)),

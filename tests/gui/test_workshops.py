@@ -135,7 +135,7 @@ def test_a_manager_cancels_the_whole_session_and_sees_whom_to_warn(
     assert questions[-1].endswith("Ses 2 inscrits et personnes en attente perdront leur place.")
     assert dialog.banner.text() == (
         "Session annulée. Prévenez ces personnes :\n"
-        "• DUPONT Marie — 06 12 34 56 78 — marie.dupont@exemple.fr\n"
+        "• DUPONT Marie — 06\u00a012\u00a034\u00a056\u00a078 — marie.dupont@exemple.fr\n"
         "• MARTIN Luc (liste d'attente)")
     assert "Session annulée" in dialog.summary.text() and lines(dialog) == []
     assert not dialog.cancel_session_button.isVisible()

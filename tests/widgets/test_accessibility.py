@@ -108,7 +108,7 @@ def test_the_calendar_and_its_toolbar_name_every_control(qtbot, mode):
 THEMES = [("Window", "#eef1f5", "#23272e"), ("WindowText", "#1b1f24", "#e6e9ee"),
           ("Base", "#ffffff", "#1a1d22"), ("AlternateBase", "#f5f7fa", "#262a31"),
           ("Text", "#1b1f24", "#e6e9ee"), ("Button", "#e4e8ee", "#2f343c"),
-          ("ButtonText", "#1b1f24", "#e6e9ee"), ("Highlight", "#1f5fa8", "#3d7fd0"),
+          ("ButtonText", "#1b1f24", "#e6e9ee"), ("Highlight", "#1f5fa8", "#3370c4"),
           ("HighlightedText", "#ffffff", "#ffffff"), ("PlaceholderText", "#5f6b7a", "#9aa4b2"),
           ("ToolTipBase", "#ffffe1", "#2f343c"), ("ToolTipText", "#1b1f24", "#e6e9ee"),
           ("Link", "#1a5296", "#8cbcf5"), ("LinkVisited", "#5b3a94", "#c3a6f0")]

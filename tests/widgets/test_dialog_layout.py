@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QScr
 
 from widgets.banner import Banner
 from widgets.dialog_layout import (
+    DiscardQuestion,
+    GuardedDialog,
     SizeMemory,
     content_size,
     lay_out_dialog,
@@ -89,3 +91,24 @@ def test_the_first_faulty_field_is_scrolled_into_view(qtbot):
     qtbot.waitUntil(whole_field_visible)
     assert scroll.verticalScrollBar().value() > 0
     assert isinstance(field.label, QLabel) and field.error.isVisible()
+
+
+def test_a_guarded_dialog_asks_only_when_something_changed(qtbot, monkeypatch):
+    asked: list[object] = []
+    monkeypatch.setattr(DiscardQuestion, "ask",
+                        classmethod(lambda _cls, parent: asked.append(parent) or False))
+    dialog = GuardedDialog()
+    qtbot.addWidget(dialog)
+    form, notes = Form(dialog), QLineEdit(dialog)
+    form.add("name", "&Nom", QLineEdit())
+    dialog.guard(form, notes)  # a form, and a plain editor followed by a tracker
+    dialog.mark_clean()
+    dialog.show()
+    assert not dialog.has_changes()
+    notes.setText("à rappeler")
+    assert dialog.has_changes()
+    dialog.reject()
+    assert asked == [dialog] and dialog.isVisible()  # « Continuer la saisie »
+    dialog.mark_clean()
+    dialog.reject()
+    assert len(asked) == 1 and not dialog.isVisible()

@@ -248,3 +248,15 @@ def test_thousands_of_slots_stay_instant(qtbot, picker):
         next(iter(advisers)))) for _ in range(3)) < 0.1
     assert statistics.median(seconds(lambda day=day: picker.set_current_day(
         MONDAY + timedelta(days=day))) for day in (1, 2, 3)) < 0.1
+
+
+def test_the_day_shown_stays_when_the_range_grows(qtbot):
+    # An empty offer of one day (no motive chosen yet), then the whole range: the day shown
+    # is still the current row of the list, not a row lost in the model's reset.
+    widget = SlotPicker()
+    qtbot.addWidget(widget)
+    widget.set_slots([], [SlotDay(MONDAY)])
+    widget.set_slots(SLOTS, week())
+    assert widget.current_day() == MONDAY
+    assert widget.day_list.currentIndex().row() == 0
+    assert texts(widget) == ["09:00", "11:30", "14:00"]

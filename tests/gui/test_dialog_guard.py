@@ -1,0 +1,112 @@
+"""Editing dialogs ask « Abandonner les modifications ? » before throwing typed data away,
+and open no larger than the screen, at the size the user last left them."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDialog
+
+from desktop.main_window import MainWindow
+from desktop.settings import APP_NAME
+from tests.gui.test_people import type_text
+from widgets.dialog_layout import DiscardQuestion
+
+WAIT = 10_000
+
+
+@pytest.fixture
+def window(qtbot, demo_context):
+    def open_(login: str, area: str) -> tuple[MainWindow, object]:
+        ctx = demo_context(login)
+        shown = MainWindow(ctx)
+        qtbot.addWidget(shown)
+        shown.show()
+        qtbot.waitExposed(shown)
+        page = shown.show_area(area)
+        qtbot.waitUntil(ctx.tasks.idle, timeout=WAIT)
+        return shown, page
+
+    return open_
+
+
+def person_dialog(qtbot, window):
+    _shown, page = window("conseiller01", "people")
+    page.new_person()
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=WAIT)
+    return page.dialog, page.dialog.editors["last_name"]
+
+
+def callback_dialog(qtbot, window):
+    _shown, page = window("conseiller01", "callbacks")
+    page.new_request()
+    return page.dialog, page.dialog.reason
+
+
+def intake_dialog(qtbot, window):
+    _shown, page = window("mediateur01", "mediation")
+    page.new_case()
+    return page.intake, page.intake.contested_decision
+
+
+def booking_dialog(qtbot, window):
+    _shown, page = window("conseiller01", "agenda")
+    dialog = page.book()
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=WAIT)
+    return dialog, dialog.note
+
+
+def plan_dialog(qtbot, window):
+    _shown, page = window("conseiller01", "agenda")
+    dialog = page.plan_session()
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=WAIT)
+    dialog.capacity.setFocus()
+    return dialog, dialog.capacity
+
+
+OPENERS = [person_dialog, callback_dialog, intake_dialog, booking_dialog, plan_dialog]
+
+
+@pytest.mark.parametrize("opener", OPENERS, ids=lambda opener: opener.__name__)
+def test_closing_with_typed_data_asks_first(qtbot, window, opener, discard_questions,
+                                             monkeypatch):
+    dialog, field = opener(qtbot, window)
+    dialog.reject()  # nothing typed: closes without a question
+    assert not dialog.isVisible() and discard_questions == []
+
+    dialog, field = opener(qtbot, window)
+    field.setFocus()
+    type_text(qtbot, field, "12")
+    monkeypatch.setattr(DiscardQuestion, "ask", classmethod(lambda _cls, _parent: False))
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible()  # « Continuer la saisie »: still there, with what was typed
+    dialog.close()
+    assert dialog.isVisible()
+    monkeypatch.setattr(DiscardQuestion, "ask", classmethod(lambda _cls, _parent: True))
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+@pytest.mark.parametrize("opener", OPENERS, ids=lambda opener: opener.__name__)
+def test_a_dialog_opens_within_the_screen(qtbot, window, opener):
+    dialog, _field = opener(qtbot, window)
+    qtbot.waitExposed(dialog)
+    room = dialog.screen().availableGeometry()
+    frame = dialog.frameGeometry()
+    assert frame.width() <= room.width() and frame.height() <= room.height()
+
+
+def test_a_dialog_reopens_at_the_size_it_was_left_at(qtbot, window):
+    dialog, _field = person_dialog(qtbot, window)
+    dialog.resize(640, 520)
+    dialog.reject()
+    assert QSettings(APP_NAME, APP_NAME).value("dialogs/person") == "640x520"
+    again, _field = person_dialog(qtbot, window)
+    assert (again.width(), again.height()) == (640, 520)
+
+
+def test_the_question_keeps_typing_by_default():
+    box, discard = DiscardQuestion.box(None)
+    assert box.text() == "Abandonner les modifications ?"
+    assert box.defaultButton() is not discard and box.escapeButton() is not discard
+    assert isinstance(box, QDialog) and QApplication.instance() is not None
