@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from db import validation
+from db.errors import GuichetError
 from db.wording import thousands
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
@@ -26,6 +27,19 @@ class LineError:
 
     def __str__(self) -> str:
         return f"Ligne {self.line} : {self.message}"
+
+
+class FileRefused(GuichetError):
+    """A file refused whole: nothing written. ``errors`` lists every faulty line."""
+
+    nothing_written = "rien n'a été enregistré."
+
+    def __init__(self, errors: list[LineError]):
+        self.errors = errors
+        lines = len({e.line for e in errors})
+        head = (f"le fichier contient {lines} ligne{'s' if lines > 1 else ''} en erreur ; "
+                f"{self.nothing_written}")
+        super().__init__("\n".join([head, *(str(e) for e in errors)]))
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from db import french_csv
-from db.errors import GuichetError, ValidationError
+from db.errors import ValidationError
 from db.french_csv import LineError
 from db.org import account_admin
 from db.org.access import ROLE_LABELS, Permission
@@ -32,15 +32,10 @@ _ROLES = {**{role.value: role for role in Role},
           **{french_csv.header_key(label): role for role, label in ROLE_LABELS.items()}}
 
 
-class AccountsRefused(GuichetError):
-    """The file was refused: nothing written. ``errors`` lists every faulty line."""
+class AccountsRefused(french_csv.FileRefused):
+    """The file was refused: no account created."""
 
-    def __init__(self, errors: list[LineError]):
-        self.errors = errors
-        lines = len({e.line for e in errors})
-        head = (f"le fichier contient {lines} ligne{'s' if lines > 1 else ''} en erreur ; "
-                "aucun compte n'a été créé.")
-        super().__init__("\n".join([head, *(str(e) for e in errors)]))
+    nothing_written = "aucun compte n'a été créé."
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from db import french_csv, validation
 from db.base import utcnow
-from db.errors import ConflictError, GuichetError
+from db.errors import ConflictError
 from db.french_csv import LineError
 from db.org.access import Permission
 from db.pathways.kinds import kind_by_code
@@ -64,15 +64,8 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _CHUNK = 5000  # rows per query or insert: well under every engine's parameter limit
 
 
-class ImportRefused(GuichetError):
-    """The file was refused: nothing written. ``errors`` lists every faulty line."""
-
-    def __init__(self, errors: list[LineError]):
-        self.errors = errors
-        lines = len({e.line for e in errors})
-        head = (f"le fichier contient {lines} ligne{'s' if lines > 1 else ''} en erreur ; "
-                "rien n'a été enregistré.")
-        super().__init__("\n".join([head, *(str(e) for e in errors)]))
+class ImportRefused(french_csv.FileRefused):
+    """The extract was refused: nothing written."""
 
 
 @dataclass(frozen=True)
