@@ -23,9 +23,13 @@ class Area:
     description: str
     page: str  # "module:Class", imported on first visit; built as Class(ctx, parent)
 
-    def build(self, ctx: AppContext, parent: QWidget | None = None) -> QWidget:
+    def prepare(self) -> type[QWidget]:
+        """The page's class, its module imported."""
         module, name = self.page.split(":")
-        return getattr(importlib.import_module(module), name)(ctx, parent)
+        return getattr(importlib.import_module(module), name)
+
+    def build(self, ctx: AppContext, parent: QWidget | None = None) -> QWidget:
+        return self.prepare()(ctx, parent)
 
 
 AREAS: tuple[Area, ...] = (

@@ -436,8 +436,25 @@ COMMANDS: dict[tuple[str, str | None], Callable] = {
 }
 
 
+def _gui_request(argv: list[str]) -> tuple[bool, str | None]:
+    """Whether ``argv`` starts the GUI (nothing but ``--db``), and its database: read
+    without building every command's parser, which the cold start would pay for."""
+    parser = _Parser(prog="guichet", add_help=False)
+    parser.add_argument("--db")
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except UsageError:
+        return False, None
+    return not rest, args.db
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    gui, database = _gui_request(argv)
+    if gui:
+        from desktop.app import run_gui
+
+        return run_gui(db_override=database)
     try:
         args = build_parser().parse_args(argv)
     except UsageError as error:
@@ -448,7 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"Guichet {version('guichet')}")
         return EXIT_OK
-    if args.command is None:
+    if args.command is None:  # the GUI, once ``--db`` had a mistake the parser reports
         from desktop.app import run_gui
 
         return run_gui(db_override=args.db)

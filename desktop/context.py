@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -11,8 +12,10 @@ from db.errors import ConflictError, GuichetError, ValidationError
 from db.org.access import Actor
 from db.store import Store
 from desktop.operations import TaskManager
-from widgets.banner import Banner
-from widgets.form import Form
+
+if TYPE_CHECKING:  # the first screen shows neither (cold start)
+    from widgets.banner import Banner
+    from widgets.form import Form
 
 
 class AppContext(QObject):

@@ -10,12 +10,15 @@ d'utilisateur » ends the session.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from db.org.access import Actor
-from desktop.login import SignInDialog
+
+if TYPE_CHECKING:  # the dialog with the first lock: not on the cold-start path
+    from desktop.login import SignInDialog
 
 # What counts as someone using the workstation.
 _ACTIVITY = frozenset({
@@ -92,6 +95,8 @@ class IdleLock(QObject):
     def lock(self) -> None:
         if self.is_locked:
             return
+        from desktop.login import SignInDialog
+
         self.timer.stop()
         self._covers = [_Cover(window) for window in QApplication.topLevelWidgets()
                         if window.isVisible() and window.windowType() != Qt.WindowType.ToolTip]

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from db.org.passwords import DEMO_PASSWORD
 from desktop import operations as ops
 from desktop import theme
-from widgets.form import error_color
+from widgets.colours import error_color
 from widgets.heading import Heading
 
 # The demo's accounts worth trying first, one per role (README lists them all).

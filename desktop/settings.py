@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from PySide6.QtCore import QSettings
 from sqlalchemy.engine import URL
 
 from db.store import normalise_url
-from widgets.dialog_layout import SizeMemory, size_dialog
+
+if TYPE_CHECKING:
+    from widgets.dialog_layout import SizeMemory
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,8 @@ class Settings:
 
 def size_memory(settings: Settings | None = None) -> SizeMemory:
     """Where dialogs remember their size: this user's settings."""
+    from widgets.dialog_layout import SizeMemory  # with the first dialog (cold start)
+
     settings = settings or Settings()
     return SizeMemory(settings.dialog_size, settings.save_dialog_size)
 
@@ -89,6 +94,8 @@ def size_memory(settings: Settings | None = None) -> SizeMemory:
 def fit_dialog(dialog, key: str) -> None:
     """Size ``dialog`` to its content, or to the size the user last left it at, never
     beyond the screen; remember its size under ``key`` when it closes."""
+    from widgets.dialog_layout import size_dialog
+
     size_dialog(dialog, key=key, memory=size_memory())
 
 

@@ -34,7 +34,7 @@ from db.org import sites
 from desktop import credentials, theme
 from desktop import operations as ops
 from desktop.settings import THEMES, Settings, server_account
-from widgets.form import error_color
+from widgets.colours import error_color
 
 DEFAULT_PORT = 5432
 

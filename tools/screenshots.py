@@ -213,8 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.xvfb:
         return on_screens_of_their_size(sys.argv[1:], sizes)
     scenes = [s for s in SCENES if not args.only or any(o in s.name for o in args.only)]
+    from desktop import theme
+
     QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or theme.application(sys.argv[:1])
     app.setApplicationName("Guichet")
     app.setOrganizationName("Guichet")
     args.out.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QWidget
 
-from widgets.form import error_color
+from widgets.colours import error_color
 
 
 class Banner(QLabel):

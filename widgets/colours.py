@@ -12,6 +12,14 @@ from PySide6.QtGui import QColor, QPalette
 
 TEXT_CONTRAST = 4.5
 GRAPHIC_CONTRAST = 3.0
+# Readable on light and on dark windows (contrast ≥ 4.5:1 on either).
+_ERROR_ON_LIGHT, _ERROR_ON_DARK = "#b3261e", "#ff8a80"
+
+
+def error_color(palette: QPalette) -> QColor:
+    """The red of error messages, readable on the palette's window background."""
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    return QColor(_ERROR_ON_DARK if dark else _ERROR_ON_LIGHT)
 
 
 def _luminance(colour: QColor) -> float:

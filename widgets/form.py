@@ -6,19 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from widgets.colours import error_color
 from widgets.dirty import DirtyTracker
-
-# Readable on light and on dark windows (contrast ≥ 4.5:1 on either).
-_ERROR_ON_LIGHT, _ERROR_ON_DARK = "#b3261e", "#ff8a80"
-
-
-def error_color(palette: QPalette) -> QColor:
-    """The red of error messages, readable on the palette's window background."""
-    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    return QColor(_ERROR_ON_DARK if dark else _ERROR_ON_LIGHT)
 
 
 class FieldLabel(QLabel):

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from widgets.form import error_color
+from widgets.colours import error_color
 from widgets.table_model import HeadedTableModel, Index
 
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from widgets.form import error_color
+from widgets.colours import error_color
 from widgets.id_list_model import fix_row_height
 
 Index = QModelIndex | QPersistentModelIndex

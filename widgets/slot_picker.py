@@ -43,9 +43,8 @@ from PySide6.QtWidgets import (
 
 from widgets.calendar_text import NBSP, capitalised, clock_time, counted, day_header, long_day
 from widgets.choice_box import ChoiceBox
-from widgets.colours import muted_text
+from widgets.colours import error_color, muted_text
 from widgets.date_field import DateField
-from widgets.form import error_color
 from widgets.slot_grid import SlotGrid
 from widgets.slot_offer import DayPart, Filters, FreeSlot, SlotChoice, SlotDay, SlotOffer
 

@@ -30,7 +30,7 @@ from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.list_export import ExportButton
 from widgets.choice_box import ChoiceBox
-from widgets.form import error_color
+from widgets.colours import error_color
 from widgets.id_list_model import IdListModel, enter_list, read_only_rows, size_columns
 from widgets.search_field import SearchField
 

@@ -49,8 +49,8 @@ from desktop.mediation.dialogs import (
     acknowledge_explanation,
     requests_of,
 )
+from widgets.colours import error_color
 from widgets.dialog_layout import scrolling
-from widgets.form import error_color
 from widgets.record_header import RecordHeader
 from widgets.timeline import TimelineItem, TimelineView
 

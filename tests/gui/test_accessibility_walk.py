@@ -12,8 +12,7 @@ from desktop import theme
 from desktop.main_window import MainWindow
 from tests.gui.test_dialog_guard import OPENERS, window  # noqa: F401
 from tests.widgets.accessibility import unnamed_focusable, weak_contrasts
-from widgets.colours import TEXT_CONTRAST, contrast
-from widgets.form import error_color
+from widgets.colours import TEXT_CONTRAST, contrast, error_color
 
 WAIT = 10_000
 

@@ -19,7 +19,7 @@ from desktop.admin.page import AdminPage
 from desktop.admin.sites import upcoming_holidays
 from tests.db.agenda_setup import make_agenda
 from tests.gui.test_people import type_text
-from widgets.form import error_color
+from widgets.colours import error_color
 
 MONDAY = date(2026, 3, 16)
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

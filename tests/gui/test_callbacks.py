@@ -21,7 +21,7 @@ from desktop.callbacks.page import COLUMNS, CallbacksPage
 from desktop.callbacks.wording import delay_text, duration_text
 from tests.db.agenda_setup import make_agenda
 from tests.gui.test_people import type_text
-from widgets.form import error_color
+from widgets.colours import error_color
 
 FRIDAY = date(2026, 3, 13)
 MONDAY = date(2026, 3, 16)

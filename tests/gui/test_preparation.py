@@ -23,7 +23,7 @@ from tests.db.agenda_setup import make_agenda
 from tests.desktop.test_mediation_pdf import read
 from tests.gui.test_agenda import working_day
 from widgets.banner import Banner
-from widgets.form import error_color
+from widgets.colours import error_color
 
 BOOKED_AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 FRIDAY = datetime(2026, 3, 13, 9, 0, tzinfo=UTC)  # Monday's visits were due on Thursday
