@@ -347,7 +347,8 @@ def automatic_backup(store: Store, today: date | None = None) -> Path | None:
         return None
     today = today or date.today()
     folder = automatic_folder(store)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for level in (path.parent / AUTOMATIC_FOLDER, folder):  # a replica's is one level down
+        level.mkdir(mode=0o700, exist_ok=True)
     target = folder / f"{AUTOMATIC_PREFIX}{today:%Y-%m-%d}.sqlite3"
     made = None
     if not target.exists():

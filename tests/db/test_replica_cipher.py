@@ -274,7 +274,8 @@ def test_a_replicas_automatic_copies_are_its_own_encrypted_and_wiped(replica, sq
     assert beside.sqlite_path.parent == replica.sqlite_path.parent
     made = backup.automatic_backup(replica)
     assert made is not None and made.parent == backup.automatic_folder(replica)
-    assert made.parent.name == "permanence" and is_encrypted(made)
+    assert made.parent.name == "permanence" and is_encrypted(made) and mode(made) == 0o600
+    assert mode(made.parent) == mode(made.parent.parent) == 0o700
     assert backup.automatic_backup(beside) is not None  # the office's copy of the day too
     assert backup.wipe_automatic_backups(replica) == [made]
     assert not made.parent.exists()
