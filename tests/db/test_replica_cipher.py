@@ -306,6 +306,12 @@ def test_wipe_refuses_a_clear_database(sqlite_store):
     assert sqlite_store.sqlite_path.exists()
 
 
-def test_a_replica_made_by_the_orm_reads_like_any_database(replica):
+def test_a_replica_is_a_guichet_file_in_wal_mode_read_through_the_orm(replica):
+    with replica.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA application_id").scalar() \
+            == schema.SQLITE_APPLICATION_ID
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA cipher_version").scalar().startswith("4.")
     with replica.session() as session:
         assert session.scalar(text("SELECT count(*) FROM staff")) == 6
