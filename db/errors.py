@@ -37,3 +37,8 @@ class DatabaseRefused(GuichetError):
 
 class AuthenticationFailed(GuichetError):
     """The server refused the login or password (or asked for a password none gave)."""
+
+
+class ReplicaLocked(DatabaseRefused):
+    """An encrypted file (an offline laptop's replica) opened without its key or passphrase,
+    or with one that does not open it; nothing was read or written."""

@@ -1,7 +1,9 @@
 """The store: one engine and its units of work, on SQLite (embedded default) or PostgreSQL.
 
 Opening a database checks that it is a Guichet database of a known schema revision;
-migrating copies a non-empty SQLite file aside first. Writes go through ``unit(actor)``
+migrating copies a non-empty SQLite file aside first. An offline laptop's replica is an SQLite
+file encrypted by SQLCipher: its store is given the file's ``ReplicaCipher``
+(``db.replica.cipher``), and only then is ``sqlcipher3`` imported. Writes go through ``unit(actor)``
 (``db.unit``); ``session()`` is for reading. The ORM (``sqlalchemy.orm``) is imported when
 the first unit or session is asked for: the schema check, signing in and the first screen
 use Core connections only (cold-start budget).
@@ -24,14 +26,14 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 
 from db import schema
-from db.errors import AuthenticationFailed, DatabaseBusy, DatabaseRefused
+from db.errors import AuthenticationFailed, DatabaseBusy, DatabaseRefused, ReplicaLocked
+from db.replica.cipher import SQLITE_HEADER, ReplicaCipher, is_encrypted
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from db.unit.unit import Actor, Unit
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 # How long a write waits for another computer's write to the same SQLite file to finish.
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # The server's « who are you? » refusals, and libpq's own when the server asked for a
@@ -79,22 +81,39 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
 class Store:
     """Owns the engine; hands out sessions. Thread-safe: one session per unit of work."""
 
-    def __init__(self, url: str | Path | URL):
+    def __init__(self, url: str | Path | URL, cipher: ReplicaCipher | None = None):
+        """``cipher``: the key or passphrase of an encrypted SQLite file (a replica)."""
         self.url = normalise_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.cipher = cipher
         # hide_parameters: an error's message never carries the values of a statement (a
         # NIR, a name) into a log or a report.
         if self.is_sqlite:
-            self.engine: Engine = create_engine(
-                self.url, connect_args={"check_same_thread": False}, hide_parameters=True
-            )
+            options: dict = {"connect_args": {"check_same_thread": False}}
+            if cipher is not None:
+                path = self.sqlite_path
+                if path is None:
+                    raise ValueError("only a database file can be encrypted")
+                # Each connection is keyed (its first statement) and checked before the
+                # pragmas below run; the dialect takes sqlcipher3's errors as DB-API errors.
+                options = {"module": cipher.dbapi(), "creator": lambda: cipher.connect(path)}
+            self.engine: Engine = create_engine(self.url, hide_parameters=True, **options)
             event.listen(self.engine, "connect", _sqlite_on_connect)
         else:
+            if cipher is not None:
+                raise ValueError("only a database file can be encrypted")
             self.engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
 
     def for_account(self, login: str, password: str | None) -> Store:
         """The same server, connected as the account ``login`` (a login role)."""
         return Store(self.url.set(username=login, password=password or None))
+
+    @property
+    def needs_key(self) -> bool:
+        """An encrypted file (a replica) opened without its key or passphrase: make the store
+        again with its ``ReplicaCipher``."""
+        return self.cipher is None and self.sqlite_path is not None \
+            and is_encrypted(self.sqlite_path)
 
     @property
     def server_login(self) -> str | None:
@@ -111,7 +130,8 @@ class Store:
     def describe(self) -> str:
         """French, password-free description for the status bar."""
         if self.is_sqlite:
-            return f"Fichier local : {self.sqlite_path or 'en mémoire'}"
+            encrypted = " chiffré" if self.cipher is not None else ""
+            return f"Fichier local{encrypted} : {self.sqlite_path or 'en mémoire'}"
         host = self.url.host or "localhost"
         port = f":{self.url.port}" if self.url.port else ""
         return f"Serveur : {host}{port}/{self.url.database}"
@@ -196,11 +216,21 @@ class Store:
         if path is None or not path.exists() or path.stat().st_size == 0:
             return
         with path.open("rb") as handle:
-            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                raise DatabaseRefused(
-                    f"Le fichier « {path} » n'est pas une base de données Guichet. "
-                    "Il n'a pas été modifié."
-                )
+            clear = handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+        if clear and self.cipher is not None:
+            raise DatabaseRefused(
+                f"Le fichier « {path} » n'est pas chiffré : ce n'est pas une permanence hors "
+                "ligne. Il n'a pas été modifié.")
+        if not clear and self.cipher is None:
+            if is_encrypted(path):
+                raise ReplicaLocked(
+                    f"Le fichier « {path} » est chiffré (une permanence hors ligne) : il ne "
+                    "s'ouvre qu'avec sa clé ou sa phrase de passe. Il n'a pas été modifié.")
+            raise DatabaseRefused(
+                f"Le fichier « {path} » n'est pas une base de données Guichet. "
+                "Il n'a pas été modifié."
+            )
+        # With a cipher, each connection checks that it opens the file (ReplicaLocked).
 
     def schema_state(self) -> SchemaState:
         """Tell whether the database is empty, to migrate or current; refuse foreign ones."""
@@ -243,12 +273,16 @@ class Store:
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def backup_sqlite(self) -> Path | None:
-        """Copy a non-empty SQLite file aside (consistent even in WAL mode)."""
+        """Copy a non-empty SQLite file aside (consistent even in WAL mode); an encrypted one
+        stays encrypted, with the same key or passphrase."""
         path = self.sqlite_path
         if path is None or not path.exists() or path.stat().st_size == 0:
             return None
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = path.with_name(f"{path.stem}.avant-migration-{stamp}{path.suffix}")
+        if self.cipher is not None:
+            self.cipher.copy(path, target)
+            return target
         source = sqlite3.connect(path)
         try:
             destination = sqlite3.connect(target)
@@ -282,9 +316,10 @@ def is_authentication_failure(error: BaseException) -> bool:
     return _AUTHENTICATION_REFUSED.search(str(getattr(error, "orig", error))) is not None
 
 
-def open_store(url: str | Path | URL) -> Store:
-    """Open a database, creating or migrating its schema; refuse foreign or newer ones."""
-    store = Store(url)
+def open_store(url: str | Path | URL, cipher: ReplicaCipher | None = None) -> Store:
+    """Open a database, creating or migrating its schema; refuse foreign or newer ones.
+    ``cipher``: an encrypted file's key or passphrase (created encrypted if new)."""
+    store = Store(url, cipher)
     try:
         store.upgrade()
     except BaseException:

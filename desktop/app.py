@@ -14,6 +14,12 @@ Environment (used by the benchmark and the tests, like libpq's PGPASSWORD):
   GUICHET_PASSWORD=secret    …once its password is checked (GUICHET_LOGIN alone is refused)
   GUICHET_QUIT_WHEN_READY=1  once the main window is shown, painted and idle (before the
                              warm-up), print « ready » on stdout and quit with status 0
+  GUICHET_REPLICA_PASSPHRASE the passphrase of an encrypted replica whose key is not in the
+                             keyring (desktop.replica_keys), instead of asking it
+
+An encrypted file (an offline laptop's replica) is opened with its key from the keyring, looked
+up on the worker thread (keyring is slow to import, and only such a file imports it), else with
+its passphrase, asked in « Phrase de passe de la permanence hors ligne ».
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from db.errors import AuthenticationFailed, GuichetError
 from db.org import accounts, signin
 from db.org.access import Actor
 from db.org.accounts import SignedIn, SignInRefused
+from db.replica.cipher import ReplicaCipher
 from db.store import SchemaState, Store
 
 # isort: split
@@ -86,6 +93,7 @@ class Startup(QObject):
         self.db_override = db_override
         self.settings = Settings()
         self.store: Store | None = None
+        self.cipher: ReplicaCipher | None = None  # an encrypted file's, once found
         self.boot: StartupContext | None = None
         self.window = None
         self.login_dialog = None
@@ -98,14 +106,50 @@ class Startup(QObject):
     # -- database ------------------------------------------------------------------------
     @_startup_step
     def start(self) -> None:
-        self.store = Store(database_url(self.settings, self.db_override))
+        self.store = Store(database_url(self.settings, self.db_override), self.cipher)
         if self.store.sqlite_path is not None:  # first start: the data directory is new
             self.store.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         self.boot = StartupContext(self.store, self)
+        if self.store.needs_key:
+            self._unlock()
+            return
         log.info("opening %s", self.store.describe())
         ops.task(self.boot, lambda _none: self.store.schema_state()) \
             .on_success(self._opened).on_failure(self._not_opened) \
             .with_progress("Ouverture de la base de données…").run()
+
+    def _unlock(self) -> None:
+        """An encrypted replica: its key from the keyring, else its passphrase."""
+        path = self.store.sqlite_path
+        log.info("opening an encrypted file: looking for its key")
+        ops.task(self.boot, lambda _none: _saved_cipher(path)) \
+            .on_success(self._cipher_found).on_failure(self._failed).run()
+
+    @_startup_step
+    def _cipher_found(self, found: tuple[ReplicaCipher | None, str]) -> None:
+        from desktop import replica_keys  # imported by the worker already
+
+        cipher, trouble = found
+        if cipher is not None:
+            self._reopen(cipher)
+            return
+        path = self.store.sqlite_path
+        if not self.interactive:
+            self._refuse(str(replica_keys.not_unlocked(path, trouble)))
+            return
+        from desktop.replica_dialog import PassphraseDialog
+
+        dialog = PassphraseDialog(
+            self.boot, lambda passphrase: replica_keys.try_passphrase(path, passphrase),
+            where=self.store.describe(), trouble=trouble)
+        dialog.unlocked.connect(self._reopen)
+        self._show_start_dialog(dialog)
+
+    @_startup_step
+    def _reopen(self, cipher: ReplicaCipher) -> None:
+        self.cipher = cipher
+        self.close_store()
+        self.start()
 
     def _not_opened(self, error: BaseException) -> None:
         if isinstance(error, AuthenticationFailed):  # the server wants a password: ask it
@@ -431,6 +475,7 @@ class Startup(QObject):
         if SettingsDialog(self.settings).exec() == QDialog.DialogCode.Accepted \
                 and self.db_override is None and not os.environ.get("GUICHET_DB"):
             self.close_store()
+            self.cipher = None  # the file's, if it was an encrypted one
             self.start()  # the database settings changed before anything was opened
         else:
             self.quit(EXIT_FAILURE)
@@ -459,6 +504,14 @@ class Startup(QObject):
         if self.store is not None:
             self.store.dispose()
         self.store = self.boot = None
+
+
+def _saved_cipher(path):
+    """On the worker thread: the key of an encrypted file from the keyring (importing keyring
+    takes ~0.3 s), else the passphrase of the environment (``desktop.replica_keys``)."""
+    from desktop import replica_keys
+
+    return replica_keys.saved_cipher(path)
 
 
 def _load_orm_and_people_service(_unit) -> None:

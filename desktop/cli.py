@@ -212,10 +212,9 @@ def _output(args, command: str) -> Path:
 
 
 def cmd_db_upgrade(args) -> int:
-    from db.store import SchemaState, Store
-    from desktop.settings import Settings, database_url
+    from db.store import SchemaState
 
-    store = Store(database_url(Settings(), args.db))
+    store = open_store(args, create=False)
     try:
         state = store.upgrade()
     finally:

@@ -5,6 +5,10 @@ A command given ``--login LOGIN`` signs in as that account: with the password re
 asks for one (Kerberos, ``.pgpass``) — and runs with that account's permissions. Without
 ``--login`` a command is a system job, audited as « système »; the services let only the
 system jobs through (``unit.require(..., system=True)``), so no command skips the checks.
+
+An encrypted file (an offline laptop's replica) is opened with its key from the keyring, else
+with the passphrase of ``GUICHET_REPLICA_PASSPHRASE``, else one typed on the terminal; with
+none, the command is refused (exit 3).
 """
 
 from __future__ import annotations
@@ -51,11 +55,27 @@ def passwords(args) -> Passwords:
 
 
 def open_store(args, create: bool = True):
+    """The command's store; ``create``: with its schema created or migrated first."""
     from db.store import Store, open_store
     from desktop.settings import Settings, database_url
 
     url = database_url(Settings(), args.db)
-    return open_store(url) if create else Store(url)
+    store = Store(url)
+    if store.needs_key:  # an encrypted replica: only then is the keyring imported
+        from desktop import replica_keys
+
+        store = Store(url, replica_keys.unlock(store.sqlite_path, _typed_passphrase))
+    if not create:
+        return store
+    store.dispose()
+    return open_store(url, store.cipher)
+
+
+def _typed_passphrase() -> str | None:
+    """The replica's passphrase typed on the terminal (None: no terminal to ask on)."""
+    if not sys.stdin.isatty():
+        return None
+    return getpass.getpass("Phrase de passe de la permanence hors ligne : ")
 
 
 def sign_in(store, login: str, source: Passwords):

@@ -14,26 +14,28 @@ class CredentialsUnavailable(GuichetError):
     pass
 
 
-def _call(function, *args):
+def keyring_call(function, *args, what: str = "Le mot de passe du serveur"):
+    """``function(*args)`` of ``keyring``; a keyring that fails is said in French (``what``
+    cannot be read or saved)."""
     try:
         return function(*args)
     except KeyringError as error:
         raise CredentialsUnavailable(
             "Le trousseau de mots de passe du système n'est pas accessible "
-            f"({error.__class__.__name__}). Le mot de passe du serveur ne peut pas être lu "
+            f"({error.__class__.__name__}). {what} ne peut pas être lu "
             "ni enregistré."
         ) from error
 
 
 def server_password(account: str) -> str | None:
     """``account`` is the server address without password, e.g. ``guichet@srv/guichet``."""
-    return _call(keyring.get_password, SERVICE, account)
+    return keyring_call(keyring.get_password, SERVICE, account)
 
 
 def store_server_password(account: str, password: str) -> None:
-    _call(keyring.set_password, SERVICE, account, password)
+    keyring_call(keyring.set_password, SERVICE, account, password)
 
 
 def forget_server_password(account: str) -> None:
     if server_password(account) is not None:
-        _call(keyring.delete_password, SERVICE, account)
+        keyring_call(keyring.delete_password, SERVICE, account)

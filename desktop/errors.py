@@ -53,11 +53,13 @@ def guichet_version() -> str:
 
 
 def _is_database_error(error: BaseException) -> bool:
-    # Only look at SQLAlchemy if it is loaded; and DBAPI errors (sqlite3, psycopg) echo values.
+    # Only look at SQLAlchemy if it is loaded; and DBAPI errors (sqlite3, SQLCipher's,
+    # psycopg) echo values.
     sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
     if sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.SQLAlchemyError):
         return True
-    return type(error).__module__.split(".")[0] in ("sqlite3", "psycopg", "psycopg2")
+    return type(error).__module__.split(".")[0] in ("sqlite3", "sqlcipher3", "psycopg",
+                                                    "psycopg2")
 
 
 def describe_exception(error: BaseException) -> str:

@@ -6,7 +6,9 @@ named here: the packages are walked (``collect_submodules``), so modules moved o
 
 - Hidden imports: every module of the three packages. The areas' pages and models, the
   booking module and the migrations are imported by name (``importlib.import_module``), which
-  PyInstaller cannot follow.
+  PyInstaller cannot follow. And the third-party modules imported only inside a function on
+  a path few take (``THIRD_PARTY``): PyInstaller follows those imports too, but a bundle
+  without them would fail only on that path (an offline laptop's encrypted replica).
 - Data: the migrations as source files (Alembic runs ``env.py`` and the ``versions/`` scripts
   from the folder), ``resources/`` (icons, PDF fonts, licence texts), the French catalogues
   of ``holidays`` (read by gettext from its folder), and the installed
@@ -49,11 +51,16 @@ EXCLUDES = [
 ]
 
 
+# SQLCipher's DB-API module (its wheel bundles SQLCipher and OpenSSL in one extension).
+THIRD_PARTY = ["sqlcipher3.dbapi2"]
+
+
 def hidden_imports() -> list[str]:
-    """Every module of db, desktop and widgets; one that fails to import fails the build."""
+    """Every module of db, desktop and widgets, and ``THIRD_PARTY``; one that fails to import
+    fails the build."""
     from PyInstaller.utils.hooks import collect_submodules
 
-    found: set[str] = set()
+    found: set[str] = set(THIRD_PARTY)
     for package in PACKAGES:
         found.update(collect_submodules(package, on_error="raise"))
     return sorted(found)

@@ -187,6 +187,44 @@ def actors(store) -> dict[Role, Actor]:
     return add_staff(store)
 
 
+# -- an offline laptop's encrypted replica (tests/db/replica_setup.py) --------------------
+
+@pytest.fixture(scope="session")
+def replica_key() -> bytes:
+    from db.replica.cipher import new_key
+
+    return new_key()
+
+
+@pytest.fixture(scope="session")
+def replica_template(tmp_path_factory, replica_key) -> Path:
+    """One filled replica (migrating is slow), copied for each test: its key is
+    ``replica_key``."""
+    from db.replica.cipher import ReplicaCipher
+    from tests.db.replica_setup import make_replica
+
+    path = tmp_path_factory.mktemp("replica") / "permanence.sqlite3"
+    make_replica(path, ReplicaCipher.from_key(replica_key)).dispose()
+    return path
+
+
+@pytest.fixture
+def replica_path(tmp_path, replica_template) -> Path:
+    path = tmp_path / "permanence.sqlite3"
+    shutil.copy(replica_template, path)  # the mode too: 0600
+    return path
+
+
+@pytest.fixture
+def replica(replica_path, replica_key) -> Store:
+    """A store on a fresh copy of the filled replica, opened with its key."""
+    from db.replica.cipher import ReplicaCipher
+
+    store = Store(replica_path, ReplicaCipher.from_key(replica_key))
+    yield store
+    store.dispose()
+
+
 # -- after the whole suite ---------------------------------------------------------------
 
 # A NIR as it may be written: 13 digits (Corsica's 2A/2B) and the key, spaced or not.

@@ -152,8 +152,17 @@ def test_every_module_is_a_hidden_import_of_the_bundle(bundle_lists):
     """PyInstaller follows imports, not ``importlib.import_module``: every module must be a
     hidden import. A sub-package without ``__init__.py`` or a module that fails to import is
     left out by ``collect_submodules`` and shows here."""
-    missing = tree_modules() - set(bundle_lists["hidden"])
+    missing = (tree_modules() | set(contents.THIRD_PARTY)) - set(bundle_lists["hidden"])
     assert sorted(missing) == []
+
+
+def test_the_third_party_modules_imported_on_a_rare_path_are_dependencies():
+    """SQLCipher is imported only to open an encrypted replica: named for the bundle, and a
+    dependency the wheel installs."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    for name in contents.THIRD_PARTY:
+        assert importlib.util.find_spec(name) is not None, name
+        assert f'"{name.split(".")[0]}>=' in text, name
 
 
 def test_the_modules_named_in_the_code_are_in_the_bundle(bundle_lists):

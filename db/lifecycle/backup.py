@@ -7,10 +7,16 @@ A restore checks the file first — a Guichet database, a schema this version kn
 integrity — and replaces nothing otherwise; the current database is kept aside, and an older
 backup is migrated. The embedded database is also backed up automatically each day at the
 first start, keeping 7 daily and 4 weekly copies.
+
+An offline laptop's replica is encrypted (``db.replica.cipher``): its copies are encrypted with
+the same key or passphrase (SQLite's backup API into a keyed file: no clear page is written),
+and it is restored only from such a copy, never from a clear file. Its automatic copies have
+a folder of their own, which « Rendre la permanence » wipes with it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -22,7 +28,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from db import schema
-from db.errors import DatabaseRefused, GuichetError
+from db.errors import DatabaseRefused, GuichetError, ReplicaLocked
+from db.replica.cipher import ReplicaCipher, is_encrypted, wipe
 from db.store import SQLITE_BUSY_TIMEOUT_MS, SQLITE_HEADER, Store
 
 PG_DUMP_HEADER = b"PGDMP"
@@ -52,7 +59,8 @@ def backup(store: Store, target: Path) -> Path:
         raise BackupRefused("Il n'y a pas de base de données à sauvegarder.")
     store.schema_state()  # a Guichet database, or a French refusal
     if store.is_sqlite:
-        _atomically(target, lambda temporary: _sqlite_copy(store.sqlite_path, temporary))
+        _atomically(target, lambda temporary: _sqlite_copy(store.sqlite_path, temporary,
+                                                           store.cipher))
     else:
         _atomically(target, lambda temporary: _pg_dump(store, temporary))
     return target
@@ -72,7 +80,17 @@ def _atomically(target: Path, write) -> None:
         raise
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
+def _database_errors(cipher: ReplicaCipher | None) -> tuple[type[Exception], ...]:
+    if cipher is None:
+        return (sqlite3.DatabaseError,)
+    return (sqlite3.DatabaseError, cipher.dbapi().DatabaseError, ReplicaLocked)
+
+
+def _sqlite_copy(source: Path, target: Path, cipher: ReplicaCipher | None = None) -> None:
+    if cipher is not None:
+        cipher.copy(source, target)
+        check_sqlite_backup(target, cipher)
+        return
     origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         copy = sqlite3.connect(target)
@@ -121,14 +139,11 @@ def _pg_dump(store: Store, target: Path) -> None:
 
 # -- checking a backup -------------------------------------------------------------------------
 
-def check_sqlite_backup(path: Path) -> str:
-    """The schema revision of a sound Guichet SQLite file; refuse anything else."""
+def check_sqlite_backup(path: Path, cipher: ReplicaCipher | None = None) -> str:
+    """The schema revision of a sound Guichet SQLite file; refuse anything else. With
+    ``cipher`` (a replica's), the file must be encrypted and open with it."""
     path = Path(path)
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        raise DatabaseRefused(f"« {path.name} » n'est pas une sauvegarde de Guichet.")
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection = _open_backup(path, cipher)
     try:
         if connection.execute("PRAGMA application_id").fetchone()[0] \
                 != schema.SQLITE_APPLICATION_ID:
@@ -138,12 +153,39 @@ def check_sqlite_backup(path: Path) -> str:
             raise DatabaseRefused(f"La sauvegarde « {path.name} » est abîmée ; rien n'a été "
                                   "remplacé.")
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError:
+    except _database_errors(cipher):
         raise DatabaseRefused(f"La sauvegarde « {path.name} » est abîmée ou n'est pas une "
                               "base de Guichet ; rien n'a été remplacé.") from None
     finally:
         connection.close()
     return _known(revision[0] if revision else None, path)
+
+
+def _open_backup(path: Path, cipher: ReplicaCipher | None):
+    """A read-only connection to the backup ``path``, refused in French if it cannot be
+    opened the way the database it would replace is (clear, or with the replica's key)."""
+    with path.open("rb") as handle:
+        clear = handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    if cipher is None:
+        if clear:
+            return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        if is_encrypted(path):
+            raise DatabaseRefused(
+                f"La sauvegarde « {path.name} » est chiffrée : c'est celle d'une permanence "
+                "hors ligne, qui ne se restaure que dans cette permanence. Rien n'a été "
+                "remplacé.")
+        raise DatabaseRefused(f"« {path.name} » n'est pas une sauvegarde de Guichet.")
+    if clear:
+        raise DatabaseRefused(
+            f"La sauvegarde « {path.name} » n'est pas chiffrée : elle ne peut pas remplacer "
+            "une permanence hors ligne, qui l'est. Rien n'a été remplacé.")
+    try:
+        return cipher.connect(path, read_only=True)
+    except ReplicaLocked:
+        raise DatabaseRefused(
+            f"La sauvegarde « {path.name} » ne s'ouvre pas avec la clé de cette permanence "
+            "hors ligne : c'est celle d'une autre permanence, ou elle est abîmée. Rien n'a été "
+            "remplacé.") from None
 
 
 def _known(revision: str | None, path: Path) -> str:
@@ -183,22 +225,25 @@ def restore(store: Store, source: Path, *, now: datetime | None = None) -> Resto
 
 
 def _restore_sqlite(store: Store, source: Path, stamp: str) -> Restored:
-    revision = check_sqlite_backup(source)
+    cipher = store.cipher
+    revision = check_sqlite_backup(source, cipher)
     target = store.sqlite_path
     target.parent.mkdir(parents=True, exist_ok=True)
     store.dispose()
-    aside = _keep_aside(target, stamp)
+    aside = _keep_aside(target, stamp, cipher)
     try:
-        _copy_into(source, target)
-    except sqlite3.DatabaseError:  # the current file is no database at all: replaced whole
+        _copy_into(source, target, cipher)
+    except _database_errors(cipher):  # the current file is no database at all: replaced whole
         staged = target.with_name(f".{target.name}.restauration")
         shutil.copyfile(source, staged)
+        if cipher is not None:
+            os.chmod(staged, PRIVATE)
         for suffix in ("-wal", "-shm"):  # they would be replayed on the new file
             target.with_name(target.name + suffix).unlink(missing_ok=True)
         os.replace(staged, target)
     migrated = revision != schema.HEAD
     if migrated:
-        restored = Store(target)
+        restored = Store(target, cipher)
         try:
             restored.upgrade()
         finally:
@@ -206,10 +251,13 @@ def _restore_sqlite(store: Store, source: Path, stamp: str) -> Restored:
     return Restored(revision, migrated, aside)
 
 
-def _copy_into(source: Path, target: Path) -> None:
+def _copy_into(source: Path, target: Path, cipher: ReplicaCipher | None) -> None:
     """The backup's pages written into the database file in place, under SQLite's locks: a
     Guichet still open on it (another window, a colleague's computer) reads the restored
     database from its next transaction, instead of writing on into a file no longer there."""
+    if cipher is not None:
+        cipher.copy_into(source, target, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+        return
     origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         live = sqlite3.connect(target, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
@@ -221,14 +269,15 @@ def _copy_into(source: Path, target: Path) -> None:
         origin.close()
 
 
-def _keep_aside(target: Path, stamp: str) -> Path | None:
-    """The database about to be replaced, kept beside it (None: there was none)."""
+def _keep_aside(target: Path, stamp: str, cipher: ReplicaCipher | None) -> Path | None:
+    """The database about to be replaced, kept beside it (None: there was none); a replica's
+    stays encrypted."""
     if not target.exists() or not target.stat().st_size:
         return None
     aside = target.with_name(f"{target.stem}.avant-restauration-{stamp}{target.suffix}")
     try:
-        _sqlite_copy(target, aside)  # with what its WAL holds, as one file
-    except (DatabaseRefused, sqlite3.DatabaseError):  # damaged: kept as it is
+        _sqlite_copy(target, aside, cipher)  # with what its WAL holds, as one file
+    except (DatabaseRefused, *_database_errors(cipher)):  # damaged: kept as it is
         aside.unlink(missing_ok=True)
         shutil.copyfile(target, aside)
     os.chmod(aside, PRIVATE)
@@ -266,6 +315,30 @@ def to_keep(days: Iterable[date], today: date) -> set[date]:
     return kept
 
 
+def automatic_folder(store: Store) -> Path:
+    """Where the daily copies of the store's file go: ``sauvegardes`` beside it; a replica's
+    in a folder of its own under it (a replica is often beside the office's database, and the
+    two must neither share the day's copy nor remove each other's)."""
+    path = store.sqlite_path
+    folder = path.parent / AUTOMATIC_FOLDER
+    return folder / path.stem if store.cipher is not None else folder
+
+
+def wipe_automatic_backups(store: Store) -> list[Path]:
+    """A replica's automatic copies wiped (``db.replica.cipher.wipe``), with their folder;
+    returns the files deleted. For « Rendre la permanence », with the replica itself."""
+    if store.cipher is None:
+        raise BackupRefused("Seules les copies d'une permanence hors ligne sont effacées ainsi.")
+    folder = automatic_folder(store)
+    if not folder.is_dir():
+        return []
+    removed = [gone for copy in sorted(folder.glob(f"{AUTOMATIC_PREFIX}*.sqlite3"))
+               for gone in wipe(copy)]
+    with contextlib.suppress(OSError):  # something else in it: the folder stays
+        folder.rmdir()
+    return removed
+
+
 def automatic_backup(store: Store, today: date | None = None) -> Path | None:
     """Today's copy of the embedded database, once a day (None: already done, or nothing to
     copy), then the copies no longer kept are removed."""
@@ -273,8 +346,9 @@ def automatic_backup(store: Store, today: date | None = None) -> Path | None:
     if path is None or not path.exists() or path.stat().st_size == 0:
         return None
     today = today or date.today()
-    folder = path.parent / AUTOMATIC_FOLDER
-    folder.mkdir(mode=0o700, exist_ok=True)
+    folder = automatic_folder(store)
+    for level in (path.parent / AUTOMATIC_FOLDER, folder):  # a replica's is one level down
+        level.mkdir(mode=0o700, exist_ok=True)
     target = folder / f"{AUTOMATIC_PREFIX}{today:%Y-%m-%d}.sqlite3"
     made = None
     if not target.exists():
