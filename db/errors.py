@@ -42,3 +42,7 @@ class AuthenticationFailed(GuichetError):
 class ReplicaLocked(DatabaseRefused):
     """An encrypted file (an offline laptop's replica) opened without its key or passphrase,
     or with one that does not open it; nothing was read or written."""
+
+
+class OfficeOnly(PermissionDenied):
+    """What an offline laptop's replica cannot do: imports, purges, new numbers."""

@@ -109,6 +109,11 @@ class Store:
         return Store(self.url.set(username=login, password=password or None))
 
     @property
+    def is_replica(self) -> bool:
+        """An offline laptop's replica (its file is encrypted): every write is journaled."""
+        return self.cipher is not None
+
+    @property
     def needs_key(self) -> bool:
         """An encrypted file (a replica) opened without its key or passphrase: make the store
         again with its ``ReplicaCipher``."""
@@ -142,7 +147,7 @@ class Store:
         """Made with the first unit or session: the ORM is imported then."""
         from db.unit.unit import make_sessions
 
-        return make_sessions(self.engine)
+        return make_sessions(self.engine, journaled=self.is_replica)
 
     @contextmanager
     def unit(self, actor: Actor | None) -> Iterator[Unit]:

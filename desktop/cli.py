@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from db.errors import GuichetError
-from desktop import cli_lifecycle, cli_staff
+from desktop import cli_lifecycle, cli_replica, cli_staff
 from desktop.cli_session import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -199,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_lifecycle.add_export_parsers(exports, _Parser, _day)
     cli_lifecycle.add_parsers(commands, _Parser)
     cli_staff.add_parsers(commands, _Parser)
+    cli_replica.add_parsers(commands, _Parser)
     reminder_commands.add_commands(commands, _day, _Parser)
     return parser
 
@@ -430,6 +431,10 @@ COMMANDS: dict[tuple[str, str | None], Callable] = {
     ("staff", "disable"): cli_staff.cmd_staff,
     ("staff", "passwd"): cli_staff.cmd_staff,
     ("staff", "import"): cli_staff.cmd_staff,
+    ("replica", "create"): cli_replica.cmd_create,
+    ("replica", "status"): cli_replica.cmd_status,
+    ("replica", "close"): cli_replica.cmd_close,
+    ("sync", None): cli_replica.cmd_sync,
     ("reminders", "send"): lambda args: reminder_commands.cmd_send(args, open_store),
     ("reminders", "sms"): lambda args: reminder_commands.cmd_sms(args, in_unit, _output),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
@@ -120,14 +121,26 @@ def _validate(session: Session, data: PersonInput, person_id: uuid.UUID | None) 
     errors = text.problems(Person, {k: v for k, v in values.items() if k not in errors}) | errors
     if errors:
         raise ValidationError(errors)
-    values["civility"] = (
-        validation.nir_sex(values["nir"]) if values["nir"] else None
-    )
-    values["phone_digits"] = validation.phone_digits(values["phone"])
-    values["sort_key"] = validation.fold(
-        f"{values['last_name'] or values['organisation_name']} {values['first_name']}"
-    ).strip()
-    return values
+    return values | derived_values(values)
+
+
+# Columns computed from the others, never typed: a laptop's sync recomputes them where an
+# edit is applied instead of merging them (db.replica).
+DERIVED_COLUMNS = frozenset({"civility", "phone_digits", "sort_key"})
+
+
+def derived_values(values: Mapping[str, object]) -> dict[str, object]:
+    """The derived columns that ``values`` (a person's columns, all or some) determine."""
+    derived: dict[str, object] = {}
+    if "nir" in values:
+        derived["civility"] = validation.nir_sex(values["nir"]) if values["nir"] else None
+    if "phone" in values:
+        derived["phone_digits"] = validation.phone_digits(values["phone"])
+    if {"last_name", "organisation_name", "first_name"} <= values.keys():
+        derived["sort_key"] = validation.fold(
+            f"{values['last_name'] or values['organisation_name']} {values['first_name']}"
+        ).strip()
+    return derived
 
 
 # What a partner may change: how to reach the person, and how they want to be reminded.
@@ -167,8 +180,7 @@ def _contact_values(person: Person, data: PersonInput) -> dict:
     errors = text.problems(Person, {k: v for k, v in values.items() if k not in errors}) | errors
     if errors:
         raise ValidationError(errors)
-    values["phone_digits"] = validation.phone_digits(values["phone"])
-    return values
+    return values | derived_values(values)
 
 
 def create_person(unit: Unit, data: PersonInput) -> uuid.UUID:

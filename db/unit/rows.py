@@ -20,7 +20,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.base import Entity, utcnow
-from db.errors import NotFound
+from db.errors import NotFound, OfficeOnly
+from db.replica import journal
 from db.unit import text
 from db.unit.audit import AuditEvent, record
 from db.unit.unit import Unit, race_refusal, stale
@@ -175,11 +176,20 @@ def create_or_update(unit: Unit, model: type[Row], values: dict, row_id: uuid.UU
 
 # -- many rows at once ----------------------------------------------------------------------
 
+def _at_the_office(unit: Unit) -> None:
+    """Bulk writes and new numbers are the server's: a laptop's journal holds row by row
+    edits only, and two laptops must never give out the same number."""
+    if journal.is_journaled(unit.session):
+        raise OfficeOnly("Cette opération n'est pas possible sur une permanence hors ligne : "
+                         "faites-la au bureau, connecté au serveur.")
+
+
 def insert_many(unit: Unit, model: type, rows: list[dict], *,
                 action: str | None = "create", **details: object) -> None:
     """Insert ``rows`` (complete column values, ids included) in bulk, each audited as
     ``action`` in bulk too: an import of 10,000 lines in a second, not one ORM object each.
     The change is recorded by kind only (the screens reload the kind)."""
+    _at_the_office(unit)
     for row in rows:
         text.check_values(model, row)
     for start in range(0, len(rows), CHUNK):
@@ -193,6 +203,7 @@ def update_many(unit: Unit, model: type[Entity], values: Mapping[uuid.UUID, dict
                 action: str | None = "update", **details: object) -> None:
     """Set different ``values`` on many rows (id → column values), each version rising,
     each audited with the fields it changed."""
+    _at_the_office(unit)
     if not values:
         return
     for changes in values.values():
@@ -213,6 +224,7 @@ def purge_where(unit: Unit, model: type, condition) -> int:
     """Delete for good the rows of ``model`` meeting ``condition``: the retention purge,
     where a soft delete would keep what must go. Audited by the caller, in counts (never
     one event per row, never content). Returns how many went."""
+    _at_the_office(unit)
     result = unit.session.execute(delete(model.__table__).where(condition))
     unit.changes.add(_kind(model))
     return result.rowcount
@@ -249,6 +261,7 @@ def take(unit: Unit, row: Entity, counter: str, limit: str | None = None, step: 
     ).rowcount == 1
     unit.session.expire(row)
     if moved:
+        journal.record_take(unit.session, _kind(row), row.id, counter, limit, step)
         unit.changes.add(_kind(row), row.id)
     return moved
 
@@ -257,6 +270,7 @@ def next_number(unit: Unit, model: type, key: dict, counter: str) -> int:
     """The next value of a counter row (created at 1), in one ``INSERT … ON CONFLICT DO
     UPDATE … RETURNING``: it takes the row's lock, so that two writers on the server never
     get the same number — the second waits for the first to commit."""
+    _at_the_office(unit)
     table = model.__table__
     dialect = postgresql if unit.session.bind.dialect.name == "postgresql" else sqlite
     statement = (

@@ -41,6 +41,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.base import Base, Entity, SectorScoped
 from db.errors import ConflictError, PermissionDenied
+from db.replica import journal
 from db.unit import events, text
 
 INCLUDE_DELETED = "include_deleted"
@@ -104,6 +105,7 @@ class Unit:
         self.actor = actor
         if session is not None:  # the session reads as its latest unit's actor may
             session.info[_SECTOR] = actor.sector_scope if actor is not None else None
+            session.info[journal.ACTOR_ID] = actor.id if actor is not None else None
         self.changes = Changes()
         self.events: list[object] = []
         # What a race lost in this unit means to the person (« Ce créneau vient d'être
@@ -145,9 +147,14 @@ class Unit:
 
 # -- sessions -------------------------------------------------------------------------------
 
-def make_sessions(engine: Engine) -> sessionmaker[Session]:
-    """The store's session factory, with the two rules of the module docstring."""
-    sessions = sessionmaker(engine, expire_on_commit=False)
+def make_sessions(engine: Engine, *, journaled: bool = False) -> sessionmaker[Session]:
+    """The store's session factory, with the rules of the module docstring; ``journaled``
+    for an offline laptop's replica, whose every write is journaled for the next push
+    (``db.replica.journal``)."""
+    sessions = sessionmaker(engine, expire_on_commit=False,
+                            info={journal.JOURNALED: True} if journaled else None)
+    if journaled:
+        journal.watch(sessions)
     event.listen(sessions, "do_orm_execute", _live_rows_only)
     event.listen(sessions, "do_orm_execute", _sector_rows_only)
     event.listen(sessions, "before_flush", _refuse_undeclared)

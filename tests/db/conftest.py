@@ -7,6 +7,9 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+# A demo office on a server, for the modules that need one (each module its own).
+from tests.db.office_setup import office  # noqa: F401
+
 
 @pytest.fixture
 def server_logins(store):

@@ -1,0 +1,110 @@
+"""Rows from the server into the replica: the rows a permanence keeps, with every row they
+refer to, written parents first, without journaling (they are the server's already)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from sqlalchemy import Connection, Table, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from db import validation
+from db.sync import server
+from db.sync.tables import synced_tables, table
+
+Rows = dict[str, dict[uuid.UUID, dict]]  # table → id → column values
+
+
+def add(batch: Rows, name: str, rows: list[dict]) -> None:
+    batch.setdefault(name, {}).update((row["id"], row) for row in rows)
+
+
+def complete(remote: Connection, local: Connection, batch: Rows) -> None:
+    """Fetch every row the batch refers to that neither it nor the replica holds (a
+    person, the appointment one was moved from), and theirs, until nothing is missing."""
+    while True:
+        missing: dict[str, set[uuid.UUID]] = {}
+        for name, rows in batch.items():
+            for key in table(name).foreign_keys:
+                parent = key.column.table.name
+                if parent not in {t.name for t in synced_tables()}:
+                    continue
+                wanted = {row[key.parent.name] for row in rows.values()
+                          if row.get(key.parent.name) is not None}
+                wanted -= batch.get(parent, {}).keys()
+                if wanted:
+                    missing.setdefault(parent, set()).update(wanted)
+        missing = {name: ids - _local_ids(local, name, ids) for name, ids in missing.items()}
+        missing = {name: ids for name, ids in missing.items() if ids}
+        if not missing:
+            return
+        found = False
+        for name, ids in missing.items():
+            rows = server.fetch_ids(remote, name, ids)
+            found = found or bool(rows)
+            add(batch, name, rows)
+        if not found:  # what the role cannot see stays out; its reference is cut below
+            return
+
+
+def _local_ids(local: Connection, name: str, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    source = table(name)
+    found: set[uuid.UUID] = set()
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        found.update(local.execute(select(source.c.id).where(
+            source.c.id.in_(ordered[start:start + 500]))).scalars())
+    return found
+
+
+def write(local: Connection, batch: Rows, skip: set[uuid.UUID] = frozenset(),
+          progress: Callable[[str], None] | None = None) -> int:
+    """Insert or replace the batch's rows in the replica, parents first; rows in ``skip``
+    (edited on the laptop and not yet pushed) are left as the laptop has them. Returns how
+    many were written."""
+    written = 0
+    for target in synced_tables():
+        rows = [row for row_id, row in batch.get(target.name, {}).items()
+                if row_id not in skip]
+        if not rows:
+            continue
+        if progress is not None:
+            progress(target.name)
+        _cut_unseen_references(local, target, rows, batch)
+        if target.name == "person":
+            _withhold_unread_nirs(rows)
+        for start in range(0, len(rows), 500):
+            chunk = rows[start:start + 500]
+            for columns in {tuple(sorted(row)) for row in chunk}:
+                same = [row for row in chunk if tuple(sorted(row)) == columns]
+                statement = sqlite_insert(target)
+                statement = statement.on_conflict_do_update(
+                    index_elements=[target.c.id],
+                    set_={name: statement.excluded[name] for name in columns if name != "id"})
+                local.execute(statement, same)
+        written += len(rows)
+    return written
+
+
+def _cut_unseen_references(local: Connection, target: Table, rows: list[dict],
+                           batch: Rows) -> None:
+    """A reference to a row the role may not read (a mediator's case behind an
+    appointment…) is left empty on the laptop rather than refused by its foreign key."""
+    for key in target.foreign_keys:
+        parent = key.column.table.name
+        if not key.parent.nullable:
+            continue
+        wanted = {row[key.parent.name] for row in rows if row.get(key.parent.name)}
+        known = set(batch.get(parent, {})) | _local_ids(local, parent, wanted)
+        for row in rows:
+            if row.get(key.parent.name) and row[key.parent.name] not in known:
+                row[key.parent.name] = None
+
+
+def _withhold_unread_nirs(rows: list[dict]) -> None:
+    """A NIR the role may not read (a partner's) is kept as an anonymised one: the row
+    keeps its shape (a beneficiary has a NIR) and the laptop holds none."""
+    for row in rows:
+        if "nir" not in row:
+            row["nir"] = validation.anonymised_nir()
