@@ -14,10 +14,11 @@ from db.errors import ValidationError
 from db.org.models import Site
 from db.people.models import Person
 from db.unit import Unit
-from desktop.documents import confirmation_letter, letter
+from desktop.documents import confirmation_letter, letter, pdf
 from tests.conftest import add_staff
 from tests.db.agenda_setup import make_agenda
 from tests.desktop.test_mediation_pdf import fonts_of, read
+from tests.images import emblem
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -123,6 +124,34 @@ def test_the_address_block_sits_in_a_dl_envelopes_window(setup):
     assert "Caisse" not in text.split("Madame Marie DUPONT")[1][:200]
     assert "Grenoble, le 1er mars 2026" in text  # the place and the date
     assert "Guichet" not in text  # nothing of the application
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG"])
+def test_the_office_s_logo_heads_the_letter_above_its_name(setup, kind):
+    """The logo at the top left; the letterhead's text below it, left of the window."""
+    store, agenda = setup
+    with store.session() as session:
+        session.get(Site, agenda.site_id).letterhead_logo = emblem(kind=kind)
+    content, text = letter_text(store, agenda, agenda.at(date(2026, 3, 16), 9))
+    images = read(content).pages[0].images
+    assert len(images) == 1
+    assert images[0].image.size == (400, 240)
+    placed = placed_text(content)
+    name_y = next(y for t, _x, y in placed if t.startswith("Assurance Maladie"))
+    top = pdf.MARGIN / mm
+    assert name_y > top + letter.LOGO_HEIGHT / mm  # below the logo
+    head_lines = [(t, x, y) for t, x, y in placed if top <= y < 90 and "DUPONT" not in t
+                  and "GRENOBLE" not in t and "ALLIES" not in t]
+    window = letter.WINDOW_TOP / mm
+    for line, x, y in head_lines:
+        assert y < window or x < letter.WINDOW_LEFT / mm, line  # never in the window
+    assert len(read(content).pages) == 1 and "Madame Dupont," in text
+
+
+def test_without_a_logo_the_letter_has_no_image(setup):
+    store, agenda = setup
+    content, _text = letter_text(store, agenda, agenda.at(date(2026, 3, 16), 9))
+    assert len(read(content).pages[0].images) == 0
 
 
 def test_no_letter_for_an_appointment_already_past(setup):
