@@ -9,9 +9,12 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit
 
+from db.mediation.models import LetterKind
+from db.mediation.rules import Step
 from db.pathways.extract_import import parse_extract
 from desktop.agenda.export import ExportPeriodDialog
 from desktop.main_window import MainWindow
+from desktop.mediation.dialogs import LetterDialog, StepDialog
 from desktop.pathways.import_dialog import Extract, ImportDialog
 from desktop.preparation.dialogs import DaySheetDialog
 from desktop.preparation.dialogs import SettingsDialog as PreparationSettingsDialog
@@ -116,9 +119,36 @@ def settings_dialog(qtbot, window):
     return shown(qtbot, dialog), dialog.path_edit
 
 
+def opened_case(qtbot, window):
+    """The mediation page with the first case of its list open."""
+    _shown, page = window("mediateur01", "mediation")
+    model = page.cases.search.model
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=WAIT)
+    case_id = model.key_at(model.index(0, 0))
+    page.open_case(case_id)
+    qtbot.waitUntil(lambda: page.case_view.record is not None
+                    and page.case_view.record.id == case_id, timeout=WAIT)
+    return page, page.case_view.record
+
+
+def step_dialog(qtbot, window):
+    """The step with the most to fill: waiting for someone."""
+    page, record = opened_case(qtbot, window)
+    dialog = StepDialog(Step.WAIT, record, page)
+    dialog.prepare()
+    return shown(qtbot, dialog), dialog.comment
+
+
+def letter_dialog(qtbot, window):
+    page, record = opened_case(qtbot, window)
+    dialog = LetterDialog(page._ctx, record.id, [LetterKind.ACKNOWLEDGEMENT], page)
+    dialog.prepare()
+    return shown(qtbot, dialog), dialog.text
+
+
 OPENERS = [person_dialog, callback_dialog, intake_dialog, booking_dialog, plan_dialog,
            day_sheet_dialog, preparation_settings_dialog, export_dialog, import_dialog,
-           settings_dialog]
+           settings_dialog, step_dialog, letter_dialog]
 
 
 def change(qtbot, field) -> None:
