@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication, QStyle
 
 from desktop.main_window import MainWindow
+from desktop.mediation.case_list import COLUMNS
 
 LAPTOP_WIDTH = 1280
 
@@ -46,3 +49,49 @@ def test_the_case_list_needs_no_sideways_bar_on_a_laptop(qtbot, demo_context):
     qtbot.waitUntil(lambda: table.model().rowCount() > 0, timeout=5000)
     QApplication.processEvents()
     assert not table.horizontalScrollBar().isVisible()
+
+
+def unelided(table, column: int) -> list[str]:
+    """The texts of ``column`` (its header's and its cells') cut short in their width: the
+    text and the margins the style draws it within must fit."""
+    style, width = table.style(), table.columnWidth(column)
+    cell_margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
+                                         table) + 1)
+    header_margin = 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, table)
+    model, cut = table.model(), []
+    header = model.headerData(column, Qt.Orientation.Horizontal)
+    if table.horizontalHeader().fontMetrics().horizontalAdvance(header) + header_margin > width:
+        cut.append(header)
+    for row in range(model.rowCount()):
+        index = model.index(row, column)
+        font = index.data(Qt.ItemDataRole.FontRole) or QFont(table.font())
+        text = index.data() or ""
+        if QFontMetrics(font).horizontalAdvance(text) + cell_margin > width:
+            cut.append(text)
+    return cut
+
+
+def test_the_case_list_shows_the_next_deadline_whole_on_a_laptop(qtbot, demo_context):
+    """« Prochaine échéance » and « 16/11/2026 (accusé de réception) » whole at 1280 pixels,
+    the alert too — with a vertical bar (every case listed) and without."""
+    ctx = demo_context("mediateur01")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(LAPTOP_WIDTH, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_area("mediation")
+    table = page.cases.table
+    model = table.model()
+    for status in (0, 1):  # « Dossiers ouverts », then « Tous les états »
+        page.cases.status.setCurrentIndex(status)
+        qtbot.waitUntil(ctx.tasks.idle, timeout=5000)
+        qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=5000)
+        QApplication.processEvents()
+        deadline = COLUMNS.index("Prochaine échéance")
+        assert any(model.index(row, deadline).data() for row in range(model.rowCount()))
+        assert unelided(table, deadline) == []
+        assert unelided(table, COLUMNS.index("Alerte")) == []
+        assert unelided(table, COLUMNS.index("Référence")) == []
+        assert not table.horizontalScrollBar().isVisible()
+    assert table.verticalScrollBar().isVisible()  # the second time: the bar took its room
