@@ -95,3 +95,19 @@ def test_the_case_list_shows_the_next_deadline_whole_on_a_laptop(qtbot, demo_con
         assert unelided(table, COLUMNS.index("Référence")) == []
         assert not table.horizontalScrollBar().isVisible()
     assert table.verticalScrollBar().isVisible()  # the second time: the bar took its room
+
+
+def test_administration_lists_every_site_s_name_whole_on_a_laptop(qtbot, demo_context):
+    """« France Services de Monestier-de-Clermont » without a sideways bar."""
+    ctx = demo_context("admin")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(LAPTOP_WIDTH, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_area("admin")
+    records = page.sites.records
+    qtbot.waitUntil(lambda: records.count() > 0, timeout=5000)
+    QApplication.processEvents()
+    assert not records.horizontalScrollBar().isVisible()
+    assert window.minimumSizeHint().width() <= LAPTOP_WIDTH
