@@ -13,16 +13,22 @@ from desktop.mediation.case_list import COLUMNS
 LAPTOP_WIDTH = 1280
 
 
-@pytest.mark.parametrize("login", ["conseiller01", "mediateur01", "partenaire01", "admin",
-                                   "responsable01"])
-def test_every_page_fits_a_laptop_screen_with_the_sidebar_open(qtbot, demo_context, login):
-    """On the demo's sites and names (« France Services de Monestier-de-Clermont »)."""
+def laptop_window(qtbot, demo_context, login: str) -> tuple[MainWindow, object]:
+    """The main window of ``login`` on the small demo, 1280 × 800, and its context."""
     ctx = demo_context(login)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.resize(LAPTOP_WIDTH, 800)
     window.show()
     qtbot.waitExposed(window)
+    return window, ctx
+
+
+@pytest.mark.parametrize("login", ["conseiller01", "mediateur01", "partenaire01", "admin",
+                                   "responsable01"])
+def test_every_page_fits_a_laptop_screen_with_the_sidebar_open(qtbot, demo_context, login):
+    """On the demo's sites and names (« France Services de Monestier-de-Clermont »)."""
+    window, ctx = laptop_window(qtbot, demo_context, login)
     too_wide = {}
     for key in window.sidebar.visible_keys():
         window.show_area(key)
@@ -35,23 +41,7 @@ def test_every_page_fits_a_laptop_screen_with_the_sidebar_open(qtbot, demo_conte
     assert not too_wide, f"wider than {LAPTOP_WIDTH} pixels: {too_wide}"
 
 
-def test_the_case_list_needs_no_sideways_bar_on_a_laptop(qtbot, demo_context):
-    """The mediator's list shows every column, « Prochaine échéance » included, at 1280."""
-    ctx = demo_context("mediateur01")
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.resize(LAPTOP_WIDTH, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    page = window.show_area("mediation")
-    qtbot.waitUntil(ctx.tasks.idle, timeout=5000)
-    table = page.cases.table
-    qtbot.waitUntil(lambda: table.model().rowCount() > 0, timeout=5000)
-    QApplication.processEvents()
-    assert not table.horizontalScrollBar().isVisible()
-
-
-def unelided(table, column: int) -> list[str]:
+def cut_short(table, column: int) -> list[str]:
     """The texts of ``column`` (its header's and its cells') cut short in their width: the
     text and the margins the style draws it within must fit."""
     style, width = table.style(), table.columnWidth(column)
@@ -72,14 +62,10 @@ def unelided(table, column: int) -> list[str]:
 
 
 def test_the_case_list_shows_the_next_deadline_whole_on_a_laptop(qtbot, demo_context):
-    """« Prochaine échéance » and « 16/11/2026 (accusé de réception) » whole at 1280 pixels,
-    the alert too — with a vertical bar (every case listed) and without."""
-    ctx = demo_context("mediateur01")
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.resize(LAPTOP_WIDTH, 800)
-    window.show()
-    qtbot.waitExposed(window)
+    """Every column without a sideways bar at 1280 pixels, « Prochaine échéance » and
+    « 16/11/2026 (accusé de réception) » whole, the alert too — with a vertical bar (every
+    case listed) and without."""
+    window, ctx = laptop_window(qtbot, demo_context, "mediateur01")
     page = window.show_area("mediation")
     table = page.cases.table
     model = table.model()
@@ -90,21 +76,16 @@ def test_the_case_list_shows_the_next_deadline_whole_on_a_laptop(qtbot, demo_con
         QApplication.processEvents()
         deadline = COLUMNS.index("Prochaine échéance")
         assert any(model.index(row, deadline).data() for row in range(model.rowCount()))
-        assert unelided(table, deadline) == []
-        assert unelided(table, COLUMNS.index("Alerte")) == []
-        assert unelided(table, COLUMNS.index("Référence")) == []
+        assert cut_short(table, deadline) == []
+        assert cut_short(table, COLUMNS.index("Alerte")) == []
+        assert cut_short(table, COLUMNS.index("Référence")) == []
         assert not table.horizontalScrollBar().isVisible()
     assert table.verticalScrollBar().isVisible()  # the second time: the bar took its room
 
 
 def test_administration_lists_every_site_s_name_whole_on_a_laptop(qtbot, demo_context):
     """« France Services de Monestier-de-Clermont » without a sideways bar."""
-    ctx = demo_context("admin")
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.resize(LAPTOP_WIDTH, 800)
-    window.show()
-    qtbot.waitExposed(window)
+    window, _ctx = laptop_window(qtbot, demo_context, "admin")
     page = window.show_area("admin")
     records = page.sites.records
     qtbot.waitUntil(lambda: records.count() > 0, timeout=5000)
