@@ -160,19 +160,20 @@ def read_only_rows(view: QTableView, *, alternating: bool = True,
 
 
 def size_columns(view: QTableView, samples: Sequence[str], *, bold: Collection[int] = (),
-                 stretch: int | None = None, room: int = 24) -> None:
+                 stretch: Collection[int] = (), room: int = 24) -> None:
     """Columns as wide as their sample text (in bold for the ``bold`` ones) and ``room``, the
-    last one — or ``stretch`` — taking what is left; the user may still resize the others.
-    A ``stretch`` column keeps the ones after it whole when the window narrows."""
+    last one — or the ``stretch`` ones, in equal shares — taking what is left; the user may
+    still resize the others. ``stretch`` columns keep the ones after them whole when the
+    window narrows."""
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(stretch is None)
-    if stretch is not None:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(not stretch)
+    for column in stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     heavy = QFont(view.font())
     heavy.setBold(True)
     for column, sample in enumerate(samples):
-        if column != stretch:
+        if column not in stretch:
             metrics = QFontMetrics(heavy) if column in bold else view.fontMetrics()
             view.setColumnWidth(column, metrics.horizontalAdvance(sample) + room)
 

@@ -36,15 +36,15 @@ from widgets.search_field import SearchField
 
 COLUMNS = ("Référence", "Alerte", "Reçue le", "Demandeur", "Motif", "État", "Médiateur",
            "Âge (j)", "Prochaine échéance")
-ALERT_COLUMN, PERSON_COLUMN, AGE_COLUMN = 1, 3, 7
-# A typical long value of each column but the person's, which takes what is left: sets its
-# width. Sized for a 1280-pixel laptop with the sidebar open: the alert and the next
-# deadline stay whole (« 16/11/2026 (accusé de réception) »), a vertical bar included,
-# without a sideways one; longer names, motives and states elide, whole in their tooltip
-# and in the case.
-_COLUMN_SAMPLES = ("MED-2026-00000", "⚠ Délai CRA · Urgent", "00/00/0000", "",
-                   "IJ non versées", "En instruction", "Camille Martin", "Âge (j)",
-                   "00/00/0000 (accusé de réception)")
+ALERT_COLUMN, AGE_COLUMN = 1, 7
+# The requester, the motive, the state and the mediator share what the others leave (a
+# wider window shows them whole); a typical long value of each other column sets its width.
+# Sized for a 1280-pixel laptop with the sidebar open: the alert and the next deadline stay
+# whole (« 16/11/2026 (accusé de réception) »), a vertical bar included, without a sideways
+# one; there, longer names, motives and states elide, whole in their tooltip and the case.
+_SHARING = (3, 4, 5, 6)
+_COLUMN_SAMPLES = ("MED-2026-00000", "⚠ Délai CRA · Urgent", "00/00/0000", "", "", "", "",
+                   "Âge (j)", "00/00/0000 (accusé de réception)")
 _BOLD_COLUMNS = (0, ALERT_COLUMN)  # overdue and urgent cases
 _ROOM = 16  # pixels around a cell's text: its margins and the header's
 
@@ -209,7 +209,7 @@ class CaseList(QWidget):
         self.table.setModel(self.search.model)
         self.table.setAccessibleName("Dossiers de médiation")
         read_only_rows(self.table)
-        size_columns(self.table, _COLUMN_SAMPLES, bold=_BOLD_COLUMNS, stretch=PERSON_COLUMN,
+        size_columns(self.table, _COLUMN_SAMPLES, bold=_BOLD_COLUMNS, stretch=_SHARING,
                      room=_ROOM)
         self.table.activated.connect(
             lambda index: self.open_requested.emit(self.search.model.key_at(index)))
