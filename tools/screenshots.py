@@ -217,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--theme", action="append", default=[], choices=THEMES)
     parser.add_argument("--scale", type=int, choices=(1, 2),
                         help="2: at 200 %% (QT_SCALE_FACTOR=2, a screen twice the size), the "
-                             "main scenes only unless --only; default: 1, and with --xvfb "
-                             "the 200 %% ones too")
+                             "scenes of SCALED_SCENES only (those --only names); default: 1, "
+                             "and with --xvfb the 200 %% ones too")
     parser.add_argument("--xvfb", action="store_true",
                         help="each size on its own X server of that size (xvfb-run)")
     args = parser.parse_args(argv)
@@ -230,8 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.scale is None and not args.size:
             runs.append((SCALED_SIZE, 2))
         return on_screens_of_their_size(sys.argv[1:], runs)
-    scenes = [s for s in SCENES if (any(o in s.name for o in args.only) if args.only
-                                    else not scaled or s.name in SCALED_SCENES)]
+    scenes = [s for s in SCENES if (not args.only or any(o in s.name for o in args.only))
+              and (not scaled or s.name in SCALED_SCENES)]
     themes = args.theme or ([SCALED_THEME] if scaled else list(THEMES))
     if scaled and os.environ.get("QT_SCALE_FACTOR") != "2":
         os.environ["QT_SCALE_FACTOR"] = "2"  # before the application: Qt reads it once
