@@ -16,6 +16,7 @@ from io import BytesIO
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
 
@@ -29,9 +30,10 @@ _BLOCK_LEFT, _BLOCK_TOP = WINDOW_LEFT + 8 * mm, WINDOW_TOP + 8 * mm
 # The text of the first page starts below the fold's upper third.
 _FIRST_TEXT_TOP = 100 * mm
 LINE_LIMIT, LINES_LIMIT = 38, 6
-# The logo's box at the top left, the letterhead's text below it: the text stays left of
-# the window whatever its length, and above the letter's text with seven lines of hours.
+# The logo's box at the top left, the letterhead's text below it, above the letter's text
+# with seven lines of hours; a line of the letterhead as low as the window stops short of it.
 LOGO_WIDTH, LOGO_HEIGHT, LOGO_GAP = 45 * mm, 16 * mm, 5 * mm
+_WINDOW_GAP = 4 * mm
 
 
 @dataclass(frozen=True)
@@ -73,25 +75,34 @@ def _draw_logo(canvas: Canvas, logo: bytes, left: float, top: float) -> float:
     return height
 
 
+def _head_line(canvas: Canvas, text: str, font: str, size: float, y: float) -> None:
+    """One line of the letterhead at ``y``, cut with « … » where it would reach the page's
+    margin or, as low as the window, the window."""
+    canvas.setFont(font, size)
+    low = y < pdf.PAGE_HEIGHT - WINDOW_TOP + size  # its capitals in the window's height
+    room = (WINDOW_LEFT - _WINDOW_GAP if low else pdf.PAGE_WIDTH - pdf.MARGIN) - pdf.MARGIN
+    if stringWidth(text, font, size) > room:
+        while text and stringWidth(text + "…", font, size) > room:
+            text = text[:-1]
+        text = text.rstrip() + "…"
+    canvas.drawString(pdf.MARGIN, y, text)
+
+
 def _draw_first_page(head: Letterhead, recipient: list[str]):
     def draw(canvas: Canvas, _document) -> None:
         canvas.saveState()
         top = pdf.PAGE_HEIGHT - pdf.MARGIN
-        left = pdf.MARGIN
         if head.logo:
             # From where the name's capitals would start; the name goes below.
-            top -= _draw_logo(canvas, head.logo, left, top + 9) + LOGO_GAP
+            top -= _draw_logo(canvas, head.logo, pdf.MARGIN, top + 9) + LOGO_GAP
         canvas.setFillColor(pdf.ACCENT)
-        canvas.setFont(pdf.FONT_BOLD, 12)
-        canvas.drawString(left, top, head.organisation)
-        canvas.setFont(pdf.FONT_BOLD, 9)
+        _head_line(canvas, head.organisation, pdf.FONT_BOLD, 12, top)
         canvas.setFillColor(pdf.INK)
-        canvas.drawString(left, top - 6 * mm, head.site_name)
-        canvas.setFont(pdf.FONT, 8.5)
+        _head_line(canvas, head.site_name, pdf.FONT_BOLD, 9, top - 6 * mm)
         canvas.setFillColor(pdf.MUTED)
         y = top - 10.5 * mm
         for line in (*head.site_lines, *head.hours):
-            canvas.drawString(left, y, line)
+            _head_line(canvas, line, pdf.FONT, 8.5, y)
             y -= 4 * mm
         canvas.setFillColor(pdf.INK)
         canvas.setFont(pdf.FONT, 10)
