@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -35,11 +34,12 @@ from desktop import credentials, theme
 from desktop import operations as ops
 from desktop.settings import THEMES, Settings, server_account
 from widgets.colours import error_color
+from widgets.dialog_layout import GuardedDialog
 
 DEFAULT_PORT = 5432
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(GuardedDialog):
     """``ctx`` (optional) lets the dialog list the sites of the database in use."""
 
     def __init__(self, settings: Settings | None = None, ctx=None,
@@ -69,6 +69,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
 
         self._load()
+        self.guard(self)  # every field of both boxes
+        self.mark_clean()
         self._load_sites(ctx)
 
     # -- layout --------------------------------------------------------------------------
@@ -188,11 +190,14 @@ class SettingsDialog(QDialog):
         ops.query(ctx, sites.list_sites).on_success(self.set_sites).owned_by(self).run()
 
     def set_sites(self, summaries: list[sites.SiteSummary]) -> None:
+        untouched = not self.has_changes()
         for site in summaries:
             self.site_combo.addItem(f"{site.name} ({site.kind_label})", str(site.id))
         chosen = self.site_combo.findData(self.settings.default_site_id)
         self.site_combo.setCurrentIndex(max(0, chosen))
         self.site_combo.setEnabled(True)
+        if untouched:  # the saved site, shown once the list came: no change of the user's
+            self.mark_clean()
 
     def _mode_changed(self) -> None:
         local = self.local_radio.isChecked()

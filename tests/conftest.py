@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-# Before anything imports Qt or reads a user directory.
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# Before anything imports Qt or reads a user directory. Offscreen, with the options a caller
+# gave it (a screen of another size: tests/gui/test_scaling.py).
+if not os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
 _HOME = Path(tempfile.mkdtemp(prefix="guichet-tests-"))
 for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
     os.environ[_name] = str(_HOME / _name.lower())

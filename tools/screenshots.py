@@ -1,9 +1,11 @@
 """Screenshots of Guichet's main screens on the small demo, for the README and for looking at
 what was built: every scene at 1280×800 (a laptop) and 1600×1000, in the light and the dark
-theme, into ``docs/screenshots/``.
+theme, and the main ones at 200 % (a 1280×800 screen to the application, 2560×1600 pixels,
+named ``…-1280x800@2x-light.png``), into ``docs/screenshots/``.
 
     .venv/bin/python tools/screenshots.py --xvfb      # each size on an X server that size
     .venv/bin/python tools/screenshots.py --xvfb --only agenda --size 1280x800 --theme light
+    .venv/bin/python tools/screenshots.py --xvfb --scale 2    # only the 200 % ones
 
 Under Xvfb the fonts and the window frames are those of a real X server; with
 ``QT_QPA_PLATFORM=offscreen`` it runs too. The settings and data go to a temporary home, so
@@ -34,6 +36,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QScrollArea, QWidget  # noq
 
 SIZES = ((1280, 800), (1600, 1000))
 THEMES = ("light", "dark")
+# At 200 %: the screens an adviser and a mediator use all day, the laptop's size, light.
+SCALED_SCENES = ("agenda-semaine", "rendez-vous-nouveau", "mediation", "administration")
+SCALED_SIZE, SCALED_THEME = (1280, 800), "light"
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,7 @@ def demo_store(folder: Path):
 
 
 def shoot(app: QApplication, store, scene: Scene, size: tuple[int, int], theme_name: str,
-          out: Path) -> Path:
+          out: Path, scale: int = 1) -> Path:
     from db.org import accounts
     from desktop import theme
     from desktop.context import AppContext
@@ -171,7 +176,8 @@ def shoot(app: QApplication, store, scene: Scene, size: tuple[int, int], theme_n
     settle(app, ctx)
     shown = scene.show(app, window)
     settle(app, ctx)
-    path = out / f"{scene.name}-{size[0]}x{size[1]}-{theme_name}.png"
+    at = f"@{scale}x" if scale != 1 else ""
+    path = out / f"{scene.name}-{size[0]}x{size[1]}{at}-{theme_name}.png"
     shown.grab().save(str(path))
     if isinstance(shown, QDialog):
         shown.done(QDialog.DialogCode.Rejected)  # no « Abandonner les modifications ? »
@@ -183,17 +189,20 @@ def shoot(app: QApplication, store, scene: Scene, size: tuple[int, int], theme_n
     return path
 
 
-def on_screens_of_their_size(argv: list[str], sizes: list[tuple[int, int]]) -> int:
-    """Run again for each size under an X server whose screen is that size: a dialog is
-    sized to the screen, as on the laptop the shot stands for."""
+def on_screens_of_their_size(argv: list[str], runs: list[tuple[tuple[int, int], int]]) -> int:
+    """Run again for each (size, scale) under an X server whose screen is that size times the
+    scale: a dialog is sized to the screen, as on the laptop the shot stands for; at 200 %
+    Qt scales by ``QT_SCALE_FACTOR``."""
     rest = [a for a in argv if a != "--xvfb"]
     for index, arg in enumerate(list(rest)):
-        if arg == "--size":
+        if arg in ("--size", "--scale"):
             rest[index:index + 2] = [None, None]
     rest = [a for a in rest if a is not None]
-    for width, height in sizes:
-        done = subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {width}x{height}x24",
-                               sys.executable, __file__, "--size", f"{width}x{height}", *rest])
+    for (width, height), scale in runs:
+        screen = f"-screen 0 {width * scale}x{height * scale}x24"
+        done = subprocess.run(["xvfb-run", "-a", "-s", screen, sys.executable, __file__,
+                               "--size", f"{width}x{height}", "--scale", str(scale), *rest],
+                              env={**os.environ, "QT_SCALE_FACTOR": str(scale)})
         if done.returncode:
             return done.returncode
     return 0
@@ -206,13 +215,26 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the scenes whose name contains this text (repeatable)")
     parser.add_argument("--size", action="append", default=[], help="e.g. 1280x800")
     parser.add_argument("--theme", action="append", default=[], choices=THEMES)
+    parser.add_argument("--scale", type=int, choices=(1, 2),
+                        help="2: at 200 %% (QT_SCALE_FACTOR=2, a screen twice the size), the "
+                             "scenes of SCALED_SCENES only (those --only names); default: 1, "
+                             "and with --xvfb the 200 %% ones too")
     parser.add_argument("--xvfb", action="store_true",
                         help="each size on its own X server of that size (xvfb-run)")
     args = parser.parse_args(argv)
-    sizes = [tuple(int(n) for n in s.split("x")) for s in args.size] or list(SIZES)
+    scaled = args.scale == 2
+    sizes = ([tuple(int(n) for n in s.split("x")) for s in args.size]
+             or ([SCALED_SIZE] if scaled else list(SIZES)))
     if args.xvfb:
-        return on_screens_of_their_size(sys.argv[1:], sizes)
-    scenes = [s for s in SCENES if not args.only or any(o in s.name for o in args.only)]
+        runs = [(size, args.scale or 1) for size in sizes]
+        if args.scale is None and not args.size:
+            runs.append((SCALED_SIZE, 2))
+        return on_screens_of_their_size(sys.argv[1:], runs)
+    scenes = [s for s in SCENES if (not args.only or any(o in s.name for o in args.only))
+              and (not scaled or s.name in SCALED_SCENES)]
+    themes = args.theme or ([SCALED_THEME] if scaled else list(THEMES))
+    if scaled and os.environ.get("QT_SCALE_FACTOR") != "2":
+        os.environ["QT_SCALE_FACTOR"] = "2"  # before the application: Qt reads it once
     from desktop import theme
 
     QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
@@ -223,8 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     store = demo_store(HOME)
     for scene in scenes:
         for size in sizes:
-            for theme_name in args.theme or THEMES:
-                print(shoot(app, store, scene, size, theme_name, args.out))
+            for theme_name in themes:
+                print(shoot(app, store, scene, size, theme_name, args.out, 2 if scaled else 1))
     store.dispose()
     shutil.rmtree(HOME, ignore_errors=True)
     return 0

@@ -82,6 +82,10 @@ class SizeMemory:
 def content_size(dialog: QWidget) -> QSize:
     """The size the dialog needs to show its content whole: its size hint, with the whole
     content of its scroll areas rather than the part Qt's hint allows them."""
+    # A layout keeps the size its widgets had when they joined it: a form its dialog laid
+    # out, then filled (a step of a case), would be measured empty until shown.
+    for widget in dialog.findChildren(QWidget):
+        widget.updateGeometry()
     wanted = QSize(dialog.sizeHint())
     for scroll in dialog.findChildren(QScrollArea):
         content = scroll.widget()

@@ -9,11 +9,11 @@ asks for rows it does not paint, and a list of 200,000 keys stays instant.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -159,15 +159,23 @@ def read_only_rows(view: QTableView, *, alternating: bool = True,
     fix_row_height(view)
 
 
-def size_columns(view: QTableView, samples: Sequence[str]) -> None:
-    """Columns as wide as their sample text, the last one taking what is left; the user may
-    still resize them."""
+def size_columns(view: QTableView, samples: Sequence[str], *, bold: Collection[int] = (),
+                 stretch: Collection[int] = (), room: int = 24) -> None:
+    """Columns as wide as their sample text (in bold for the ``bold`` ones) and ``room``, the
+    last one — or the ``stretch`` ones, in equal shares — taking what is left; the user may
+    still resize the others. ``stretch`` columns keep the ones after them whole when the
+    window narrows."""
     header = view.horizontalHeader()
-    header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    metrics = view.fontMetrics()
+    header.setStretchLastSection(not stretch)
+    for column in stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    heavy = QFont(view.font())
+    heavy.setBold(True)
     for column, sample in enumerate(samples):
-        view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+        if column not in stretch:
+            metrics = QFontMetrics(heavy) if column in bold else view.fontMetrics()
+            view.setColumnWidth(column, metrics.horizontalAdvance(sample) + room)
 
 
 def late_row_look(column: int, role: int, bold_column: int) -> Any:

@@ -23,7 +23,10 @@ from db.unit import INCLUDE_DELETED, Unit
 from db.unit.audit import AuditEvent
 from db.wording import clock, day
 
-_PERSON_ACTIONS = {"create": "fiche créée", "update": "fiche modifiée"}
+# What was done to the record; who read it (« read_nir », a NIR handed over in clear) is the
+# journal's business, not the record's history.
+_PERSON_ACTIONS = {"create": "fiche créée", "update": "fiche modifiée",
+                   "anonymise": "fiche anonymisée"}
 _APPOINTMENT_ACTIONS = {"book": "pris", "reschedule": "déplacé", "cancel": "annulé",
                         "resolve_at_preparation": "réglé lors de la préparation"}
 
@@ -84,8 +87,8 @@ def _event_line(event: AuditEvent, appointments: dict, zones: dict,
                 names: dict) -> HistoryLine | None:
     who = names.get(event.actor_id, "")
     if event.entity_type == "person":
-        return HistoryLine(event.occurred_at, _PERSON_ACTIONS.get(event.action, event.action),
-                           who)
+        what = _PERSON_ACTIONS.get(event.action)
+        return HistoryLine(event.occurred_at, what, who) if what else None
     appointment = appointments[event.entity_id]
     if event.action == "outcome":
         status = AppointmentStatus(event.details.get("status", appointment.status.value))

@@ -141,6 +141,7 @@ FIELD_LABELS = {
     "inadmissible_reason": "motif d'irrecevabilité", "kind": "type", "kinds": "types",
     "label": "libellé", "last_attempt_at": "dernière tentative", "last_name": "nom",
     "last_sign_in_at": "dernière connexion", "lead_working_days": "délai de préparation",
+    "letterhead": "en-tête des courriers", "letterhead_logo": "logo des courriers",
     "lock_after_minutes": "verrouillage après inactivité", "locked_until": "bloqué jusqu'au",
     "login": "identifiant", "max_attempts": "nombre de tentatives",
     "max_horizon_days": "horizon de réservation", "mediator_id": "médiateur",

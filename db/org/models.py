@@ -6,7 +6,15 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, false
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Entity, UTCDateTime, enum_column
@@ -42,6 +50,9 @@ class Site(Entity):
     # The organisation's name heading this site's letters (« Caisse primaire d'assurance
     # maladie de l'Isère »); "" for « Assurance Maladie ».
     letterhead: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    # The office's logo beside it (PNG or JPEG, checked by db.org.logo); None: no logo.
+    # Deferred: the lists of sites never load it.
+    letterhead_logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     __table_args__ = (CheckConstraint("break_minutes BETWEEN 0 AND 60", name="break"),)
 

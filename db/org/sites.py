@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from db import validation
 from db.errors import PermissionDenied, ValidationError
+from db.org import logo
 from db.org.access import Permission
 from db.org.models import Site, SiteKind
 from db.unit import Unit, rows
@@ -37,11 +38,12 @@ class SiteSummary:
     kind_label: str
     city: str
     time_zone: str = "Europe/Paris"  # its lists' dates and times are read in it
+    department: str = ""  # its public holidays
 
 
 def list_sites(unit: Unit) -> list[SiteSummary]:
     return [
-        SiteSummary(s.id, s.name, SITE_KIND_LABELS[s.kind], s.city, s.time_zone)
+        SiteSummary(s.id, s.name, SITE_KIND_LABELS[s.kind], s.city, s.time_zone, s.department)
         for s in unit.session.scalars(select(Site).order_by(Site.kind, Site.name))
     ]
 
@@ -60,6 +62,7 @@ class SiteInput:
     email: str = ""  # organiser of the invitations people receive
     break_minutes: int = 0  # kept free after each appointment here
     letterhead: str = ""  # the organisation's name on letters from here
+    letterhead_logo: bytes | None = None  # its logo beside it (db.org.logo), or none
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def get_site(unit: Unit, site_id: uuid.UUID) -> SiteDetail:
         address=site.address, postcode=site.postcode, city=site.city,
         phone=validation.format_phone(site.phone or None), sector=site.sector,
         email=site.email or "", break_minutes=site.break_minutes,
-        letterhead=site.letterhead))
+        letterhead=site.letterhead, letterhead_logo=site.letterhead_logo))
 
 
 def _site_values(session: Session, data: SiteInput, site_id: uuid.UUID | None) -> dict:
@@ -88,6 +91,7 @@ def _site_values(session: Session, data: SiteInput, site_id: uuid.UUID | None) -
         address=" ".join(data.address.split()), postcode=data.postcode.strip(),
         city=" ".join(data.city.split()), sector=" ".join(data.sector.split()),
         break_minutes=data.break_minutes, letterhead=" ".join(data.letterhead.split()),
+        letterhead_logo=data.letterhead_logo or None,
     )
     if not name:
         errors["name"] = "Le nom du lieu d'accueil est obligatoire."
@@ -112,6 +116,11 @@ def _site_values(session: Session, data: SiteInput, site_id: uuid.UUID | None) -
         errors["email"] = str(error)
     if len(values["letterhead"]) > 160:
         errors["letterhead"] = "L'en-tête des courriers tient en 160 caractères."
+    if values["letterhead_logo"] is not None:
+        try:
+            logo.check_logo(values["letterhead_logo"])
+        except ValidationError as error:
+            errors.update(error.field_errors)
     if not 0 <= data.break_minutes <= MAX_BREAK_MINUTES:
         errors["break_minutes"] = (
             f"La pause entre deux rendez-vous va de 0 à {MAX_BREAK_MINUTES} minutes.")

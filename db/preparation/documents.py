@@ -146,6 +146,7 @@ class Confirmation:
     adviser_name: str
     # The letter's head and address block (La Poste's format is the document's business).
     letterhead: str = "Assurance Maladie"
+    letterhead_logo: bytes | None = None  # PNG or JPEG (db.org.logo), or no logo
     site_city: str = ""
     site_hours: tuple[str, ...] = ()
     addressee: str = ""  # « Madame Marie DUPONT »
@@ -181,7 +182,8 @@ def confirmation(unit: Unit, appointment_id: uuid.UUID, *,
         format_phone(site.phone or None),
         format_phone(person.phone), person.email or "", motive.label,
         tuple(motive.documents), adviser.display_name,
-        letterhead=site.letterhead or "Assurance Maladie", site_city=site.city,
+        letterhead=site.letterhead or "Assurance Maladie",
+        letterhead_logo=site.letterhead_logo, site_city=site.city,
         site_hours=hours_lines(opening_hours(unit, site.id)), addressee=addressee(person),
         street=person.address, postcode=person.postcode, city=person.city,
         reference=f"RDV-{appointment.id.hex[:8].upper()}")

@@ -1,5 +1,5 @@
 """The server's side of a laptop's sync, always under the laptop's account's own role: what
-changed (the change log of migration 0014), the rows it may read, and the operations pushed.
+changed (the change log of migration 0016), the rows it may read, and the operations pushed.
 
 **Pull, bounded.** A transaction's changes are logged with its id; a pull takes those of the
 transactions below ``pg_snapshot_xmin(pg_current_snapshot())`` — all ended — and above the

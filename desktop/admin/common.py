@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -271,6 +272,9 @@ class LatestChoice:
         return show_if_latest
 
 
+LIST_WIDTH_LIMIT = 420  # pixels: a third of a 1280-pixel laptop's page
+
+
 class RecordsTab(QSplitter):
     """A list of records on the left with its « new » button (administrators only), the
     chosen record's sections on the right, scrolling at their natural height.
@@ -324,8 +328,17 @@ class RecordsTab(QSplitter):
             self.records.addItem(item)
             ids.append(record_id)
         self.records.blockSignals(False)
+        self._fit_list()
         if ids:
             self.records.setCurrentRow(ids.index(chosen) if chosen in ids else 0)
+
+    def _fit_list(self) -> None:
+        """The list as wide as its longest name (« France Services de Monestier-de-Clermont »),
+        up to a third of the laptop's width: no name cut, no sideways bar."""
+        records = self.records
+        bar = records.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        wanted = records.sizeHintForColumn(0) + 2 * records.frameWidth() + bar + 8
+        records.setMinimumWidth(min(wanted, LIST_WIDTH_LIMIT))
 
     def current_id(self) -> uuid.UUID | None:
         item = self.records.currentItem()

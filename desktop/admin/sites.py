@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFileDialog,
     QLabel,
     QLineEdit,
     QWidget,
@@ -14,17 +15,19 @@ from PySide6.QtWidgets import (
 
 from db.agenda import setup as agenda_setup
 from db.agenda.models import ClosedDay
-from db.org import sites
+from db.errors import ValidationError
+from db.org import logo, sites
 from db.org.access import Permission
 from db.org.models import Site, SiteKind
 from db.org.sites import MAX_BREAK_MINUTES, SITE_KIND_LABELS, SITE_TIME_ZONES, SiteDetail, SiteInput
-from db.wording import WEEKDAYS, weekday_day
+from db.wording import NBSP, WEEKDAYS, weekday_day
 from db.workdays import WorkingCalendar
 from desktop.admin.common import EntriesSection, RecordsTab, Section, WeekSection, spin_box
 from desktop.context import AppContext
 from desktop.limits import limit_to_columns
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
+from widgets.image_field import ImageField
 from widgets.rows_editor import Column, RowsEditor
 
 WEEKDAY_CHOICES = tuple((day, name.capitalize()) for day, name in enumerate(WEEKDAYS))
@@ -45,6 +48,16 @@ def upcoming_holidays(department: str, since: date, count: int = HOLIDAYS_SHOWN
             found.append((day, name))
         day += timedelta(days=1)
     return found
+
+
+class LogoPrompt:
+    @classmethod
+    def choose(cls, parent: QWidget) -> str:
+        """The image file to head the letters with, or "" when the user gives up (tests
+        replace it)."""
+        path, _filter = QFileDialog.getOpenFileName(
+            parent, "Logo des courriers", "", "Images PNG ou JPEG (*.png *.jpg *.jpeg)")
+        return path
 
 
 class SiteSection(Section):
@@ -68,6 +81,14 @@ class SiteSection(Section):
         for name, label in _TEXT_FIELDS[1:]:
             self.editors[name] = QLineEdit()
             self.form.add(name, label, self.editors[name])
+        self.logo = ImageField("C&hoisir un fichier…", "Retirer le logo",
+                               f"Aucun logo{NBSP}: les courriers n'en ont pas.")
+        self.logo.choose_button.setToolTip(
+            f"Une image PNG ou JPEG de {logo.size_text(logo.MAX_BYTES)} au plus, en haut à "
+            "gauche des courriers, au-dessus de l'en-tête.")
+        self.logo.choose_button.setAccessibleName("Choisir le fichier du logo")
+        self.logo.browse_requested.connect(self.choose_logo)
+        self.form.add(logo.FIELD, "Lo&go des courriers", self.logo)
         self.form.add("time_zone", "&Fuseau horaire", self.time_zone)
         limit_to_columns(self.form, Site, [name for name, _label in _TEXT_FIELDS
                                            if name not in ("phone", "department")])
@@ -91,6 +112,7 @@ class SiteSection(Section):
         self.kind.set_value(data.kind)
         self.time_zone.set_value(data.time_zone)
         self.break_minutes.setValue(data.break_minutes)
+        self.logo.set_image(data.letterhead_logo)
         self.form.clear_errors()
         self.say("")
 
@@ -102,6 +124,7 @@ class SiteSection(Section):
     def save(self) -> None:
         data = SiteInput(kind=self.kind.value(), time_zone=self.time_zone.value(),
                          break_minutes=self.break_minutes.value(),
+                         letterhead_logo=self.logo.image(),
                          **{name: editor.text() for name, editor in self.editors.items()})
         detail = self.detail
         site_id = detail.id if detail else None
@@ -115,6 +138,20 @@ class SiteSection(Section):
         self.kind.setEnabled(editable)
         self.time_zone.setEnabled(editable)
         self.break_minutes.setReadOnly(not editable)
+        self.logo.set_editable(editable)
+
+    def choose_logo(self) -> None:
+        """Ask for the logo's file; show it, or say beside the field why it will not do."""
+        path = LogoPrompt.choose(self)
+        if not path:
+            return
+        try:
+            data = logo.read_logo(path)
+        except ValidationError as error:
+            self.form.show_errors(error.field_errors)
+            return
+        self.form.clear_errors()
+        self.logo.set_image(data)
 
 
 class HolidaysSection(Section):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from db.agenda import appointments
 from desktop.documents import ical, write_atomically
 from widgets.date_field import DateField
+from widgets.dialog_layout import GuardedDialog
 from widgets.form import Form
 
 
@@ -29,7 +30,7 @@ def export_agenda(unit, login: str, name: str, first_day: date, last_day: date,
     return len(entries)
 
 
-class ExportPeriodDialog(QDialog):
+class ExportPeriodDialog(GuardedDialog):
     """The period to export: the days shown, or chosen dates."""
 
     def __init__(self, shown: tuple[date, date], parent: QWidget | None = None):
@@ -63,6 +64,8 @@ class ExportPeriodDialog(QDialog):
         layout.addWidget(self.chosen_days)
         layout.addWidget(self.form)
         layout.addWidget(buttons)
+        self.guard(self)  # the choice of days and the dates
+        self.mark_clean()
 
     def period(self) -> tuple[date, date] | None:
         """The chosen days, or None (with the reason beside the field) when unreadable."""

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QSpinBox,
     QTimeEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,10 +22,11 @@ from db.agenda.views import AgendaChoices
 from db.errors import ValidationError
 from desktop import operations as ops
 from desktop.context import AppContext
+from desktop.settings import fit_dialog
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
-from widgets.dialog_layout import GuardedDialog
+from widgets.dialog_layout import GuardedDialog, lay_out_dialog
 from widgets.form import Form
 
 DEFAULT_CAPACITY = 8  # an atelier flash ameli welcomes 6 to 8 people
@@ -77,11 +77,9 @@ class PlanSessionDialog(GuardedDialog):
         buttons.addButton("A&nnuler", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.form)
-        layout.addWidget(buttons)
+        lay_out_dialog(self, self.banner, self.form, buttons)
         self.guard(self.form)
+        fit_dialog(self, "workshop-session")
 
         ops.query(ctx, lambda unit: agenda_setup.list_motives(
             unit, kind=AppointmentKind.WORKSHOP)).on_success(self._show_motives) \

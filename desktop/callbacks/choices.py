@@ -30,11 +30,8 @@ class CallbackChoices:
 
 
 def load_choices(unit) -> CallbackChoices:
-    found = []
-    for summary in sites.list_sites(unit):
-        detail = sites.get_site(unit, summary.id)
-        found.append(SiteInfo(summary.id, summary.name, detail.data.time_zone,
-                              detail.data.department))
+    found = [SiteInfo(summary.id, summary.name, summary.time_zone, summary.department)
+             for summary in sites.list_sites(unit)]
     return CallbackChoices(sorted(found, key=lambda s: s.name),
                            agenda_setup.list_motives(unit, on=date.today()))
 

@@ -26,6 +26,7 @@ from desktop.callbacks.wording import due_line
 from desktop.context import AppContext
 from desktop.limits import limit_to_columns
 from desktop.people.picker import FIRST_NAME, NAME, PHONE, PersonPicker
+from desktop.settings import fit_dialog
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
 from widgets.dialog_layout import GuardedDialog, lay_out_dialog, save_and_cancel
@@ -51,6 +52,7 @@ class TakeCallbackDialog(GuardedDialog):
         self._show_due()
         self.guard(self.form)
         self.mark_clean()
+        fit_dialog(self, "callback")
 
     def _build(self) -> None:
         self.banner = Banner(self, framed=True)
@@ -98,11 +100,10 @@ class TakeCallbackDialog(GuardedDialog):
         column.addWidget(self.form)
         column.addWidget(self.due)
         column.addStretch()
-        self._content = content
 
         self.buttons, self.save_button = save_and_cancel(self, "En&registrer la demande",
                                                          self.save)
-        self._scroll = lay_out_dialog(self, self.banner, content, self.buttons)
+        lay_out_dialog(self, self.banner, content, self.buttons)
 
     def _person_changed(self, person: PersonRow | None) -> None:
         self.form.set_visible("contact_name", person is None)
@@ -148,17 +149,7 @@ class TakeCallbackDialog(GuardedDialog):
             self.save_button.hide()
         self._ctx.show_refusal(error, self.form, self.banner.say, self, unsaved=(
             "La demande n'a pas été enregistrée : corrigez les champs signalés."))
-        self._fit()  # the messages may need more room
-
-    def _fit(self) -> None:
-        """Grow to show the whole form with its messages, unless the screen is smaller: the
-        scroll area would otherwise squeeze the fields rather than scroll."""
-        available = self.screen().availableGeometry().height() if self.screen() else 800
-        self._scroll.setMinimumHeight(min(self._content.sizeHint().height(),
-                                          int(available * 0.7)))
-        self.adjustSize()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self._fit()
         self.picker.setFocus(Qt.FocusReason.OtherFocusReason)

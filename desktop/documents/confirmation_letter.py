@@ -52,7 +52,7 @@ def _how_to_cancel(letter: Confirmation) -> str:
 def letterhead(letter: Confirmation) -> Letterhead:
     phone = (f"Tél.{NBSP}{letter.site_phone}",) if letter.site_phone else ()
     return Letterhead(letter.letterhead, letter.site_name, (*letter.site_address, *phone),
-                      letter.site_hours)
+                      letter.site_hours, letter.letterhead_logo)
 
 
 # A name stored before the length rule (issue 14) could fill pages: a letter names the

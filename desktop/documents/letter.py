@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
 
@@ -28,6 +30,10 @@ _BLOCK_LEFT, _BLOCK_TOP = WINDOW_LEFT + 8 * mm, WINDOW_TOP + 8 * mm
 # The text of the first page starts below the fold's upper third.
 _FIRST_TEXT_TOP = 100 * mm
 LINE_LIMIT, LINES_LIMIT = 38, 6
+# The logo's box at the top left, the letterhead's text below it, above the letter's text
+# with seven lines of hours; a line of the letterhead as low as the window stops short of it.
+LOGO_WIDTH, LOGO_HEIGHT, LOGO_GAP = 45 * mm, 16 * mm, 5 * mm
+_WINDOW_GAP = 4 * mm
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class Letterhead:
     site_name: str
     site_lines: tuple[str, ...]  # address, then « Tél. … »
     hours: tuple[str, ...]  # « Du lundi au vendredi : 08:30–12:00, 13:30–16:30 »
+    logo: bytes | None = None  # PNG or JPEG, checked when it was set (db.org.logo)
 
 
 def _plain_capitals(value: str) -> str:
@@ -57,21 +64,45 @@ def address_block(name: str, street_lines: tuple[str, ...], postcode: str,
     return lines
 
 
+def _draw_logo(canvas: Canvas, logo: bytes, left: float, top: float) -> float:
+    """The logo in its box from (``left``, ``top``), its proportions kept; returns the
+    height it took."""
+    image = ImageReader(BytesIO(logo))
+    width, height = image.getSize()
+    scale = min(LOGO_WIDTH / width, LOGO_HEIGHT / height)
+    width, height = width * scale, height * scale
+    canvas.drawImage(image, left, top - height, width, height, mask="auto")
+    return height
+
+
+def _head_line(canvas: Canvas, text: str, font: str, size: float, y: float) -> None:
+    """One line of the letterhead at ``y``, cut with « … » where it would reach the page's
+    margin or, as low as the window, the window."""
+    canvas.setFont(font, size)
+    low = y < pdf.PAGE_HEIGHT - WINDOW_TOP + size  # its capitals in the window's height
+    room = (WINDOW_LEFT - _WINDOW_GAP if low else pdf.PAGE_WIDTH - pdf.MARGIN) - pdf.MARGIN
+    if stringWidth(text, font, size) > room:
+        while text and stringWidth(text + "…", font, size) > room:
+            text = text[:-1]
+        text = text.rstrip() + "…"
+    canvas.drawString(pdf.MARGIN, y, text)
+
+
 def _draw_first_page(head: Letterhead, recipient: list[str]):
     def draw(canvas: Canvas, _document) -> None:
         canvas.saveState()
         top = pdf.PAGE_HEIGHT - pdf.MARGIN
+        if head.logo:
+            # From where the name's capitals would start; the name goes below.
+            top -= _draw_logo(canvas, head.logo, pdf.MARGIN, top + 9) + LOGO_GAP
         canvas.setFillColor(pdf.ACCENT)
-        canvas.setFont(pdf.FONT_BOLD, 12)
-        canvas.drawString(pdf.MARGIN, top, head.organisation)
-        canvas.setFont(pdf.FONT_BOLD, 9)
+        _head_line(canvas, head.organisation, pdf.FONT_BOLD, 12, top)
         canvas.setFillColor(pdf.INK)
-        canvas.drawString(pdf.MARGIN, top - 6 * mm, head.site_name)
-        canvas.setFont(pdf.FONT, 8.5)
+        _head_line(canvas, head.site_name, pdf.FONT_BOLD, 9, top - 6 * mm)
         canvas.setFillColor(pdf.MUTED)
         y = top - 10.5 * mm
         for line in (*head.site_lines, *head.hours):
-            canvas.drawString(pdf.MARGIN, y, line)
+            _head_line(canvas, line, pdf.FONT, 8.5, y)
             y -= 4 * mm
         canvas.setFillColor(pdf.INK)
         canvas.setFont(pdf.FONT, 10)

@@ -37,12 +37,16 @@ from widgets.search_field import SearchField
 COLUMNS = ("Référence", "Alerte", "Reçue le", "Demandeur", "Motif", "État", "Médiateur",
            "Âge (j)", "Prochaine échéance")
 ALERT_COLUMN, AGE_COLUMN = 1, 7
-# A typical long value of each column but the last (which stretches): sets its width.
-# Sized for a 1280-pixel laptop with the sidebar open: the next deadline stays in view
-# without a sideways bar (longer names elide; the case shows them whole).
-_COLUMN_SAMPLES = ("MED-2026-00000", "⚠ En retard · Urgent", "00/00/0000",
-                   "DUPONT Marie-Anne", "IJ non versées",
-                   "Recommandation émise", "Camille Martin", "Âge (j)")
+# The requester, the motive, the state and the mediator share what the others leave (a
+# wider window shows them whole); a typical long value of each other column sets its width.
+# Sized for a 1280-pixel laptop with the sidebar open: the alert and the next deadline stay
+# whole (« 16/11/2026 (accusé de réception) »), a vertical bar included, without a sideways
+# one; there, longer names, motives and states elide, whole in their tooltip and the case.
+_SHARING = (3, 4, 5, 6)
+_COLUMN_SAMPLES = ("MED-2026-00000", "⚠ Délai CRA · Urgent", "00/00/0000", "", "", "", "",
+                   "Âge (j)", "00/00/0000 (accusé de réception)")
+_BOLD_COLUMNS = (0, ALERT_COLUMN)  # overdue and urgent cases
+_ROOM = 16  # pixels around a cell's text: its margins and the header's
 
 
 def alert_detail(row: CaseRow) -> str | None:
@@ -76,10 +80,13 @@ def case_cell(row: CaseRow, column: int) -> str:
 
 
 def case_style(row: CaseRow, column: int, role: int):
-    """Overdue in the error colour and bold; urgent bold; ages aligned right."""
+    """Overdue in the error colour and bold; urgent bold; ages aligned right; a cell's
+    whole text in its tooltip (a name or a motive may elide), what is late for the alert."""
     if role == Qt.ItemDataRole.TextAlignmentRole and column == AGE_COLUMN:
         return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    if column not in (0, ALERT_COLUMN):
+    if role == Qt.ItemDataRole.ToolTipRole and column != ALERT_COLUMN:
+        return case_cell(row, column) or None
+    if column not in _BOLD_COLUMNS:
         return None
     if role == Qt.ItemDataRole.ForegroundRole and row.overdue:
         return error_color(QGuiApplication.palette())
@@ -202,7 +209,8 @@ class CaseList(QWidget):
         self.table.setModel(self.search.model)
         self.table.setAccessibleName("Dossiers de médiation")
         read_only_rows(self.table)
-        size_columns(self.table, _COLUMN_SAMPLES)
+        size_columns(self.table, _COLUMN_SAMPLES, bold=_BOLD_COLUMNS, stretch=_SHARING,
+                     room=_ROOM)
         self.table.activated.connect(
             lambda index: self.open_requested.emit(self.search.model.key_at(index)))
 

@@ -39,9 +39,10 @@ from db.wording import day
 from desktop import operations as ops
 from desktop.context import AppContext
 from desktop.limits import limit_to_columns
+from desktop.settings import fit_dialog
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
-from widgets.dialog_layout import GuardedDialog
+from widgets.dialog_layout import GuardedDialog, scrolling
 from widgets.form import Form
 
 
@@ -64,16 +65,19 @@ def comment_editor(lines: int = 4) -> QPlainTextEdit:
 
 
 class FormDialog(GuardedDialog):
-    """A form, an « OK »-style button and « Annuler »; ``value()`` is what ``ask`` returns."""
+    """A form, an « OK »-style button and « Annuler »; ``value()`` is what ``ask`` returns.
+    Its size is remembered under ``size_key``: by kind of dialog, each step its own."""
 
     def __init__(self, title: str, accept_label: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
-        self.intro = QLabel(self)
+        self.size_key = f"case-{type(self).__name__}"
+        content = QWidget(self)  # what scrolls: all but the buttons
+        self.intro = QLabel(content)
         self.intro.setWordWrap(True)
         self.intro.hide()
-        self.form = Form(self)
+        self.form = Form(content)
         self.buttons = QDialogButtonBox(self)
         self.accept_button = self.buttons.addButton(accept_label,
                                                     QDialogButtonBox.ButtonRole.AcceptRole)
@@ -81,11 +85,14 @@ class FormDialog(GuardedDialog):
         self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self._try_accept)
         self.buttons.rejected.connect(self.reject)
-        self.body = QVBoxLayout(self)
+        self.body = QVBoxLayout(content)
+        self.body.setContentsMargins(0, 0, 0, 0)
         self.body.addWidget(self.intro)
         self.body.addWidget(self.form)
         self.body.addStretch()
-        self.body.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scrolling(content, self, wrap=True), 1)
+        layout.addWidget(self.buttons)
 
     def say(self, text: str) -> None:
         self.intro.setText(text)
@@ -104,9 +111,15 @@ class FormDialog(GuardedDialog):
         if not errors:
             self.accept()
 
-    def run(self):
+    def prepare(self) -> None:
+        """Once the subclass has filled the form: what it holds is no change, and the
+        dialog takes the size of its content (or the one it was left at)."""
         self.guard(self.form)
         self.mark_clean()  # what the dialog was filled with
+        fit_dialog(self, self.size_key)
+
+    def run(self):
+        self.prepare()
         return self.value() if self.exec() == QDialog.DialogCode.Accepted else None
 
 
@@ -124,6 +137,7 @@ class StepDialog(FormDialog):
     def __init__(self, step: Step, record: CaseRecord, parent: QWidget | None = None):
         super().__init__(f"{STEP_LABELS[step]} — {record.reference}", STEP_LABELS[step], parent)
         self.step = step
+        self.size_key = f"case-step-{step.value}"
         self.on = DateField()
         self.on.setToolTip("Laissez vide pour aujourd'hui.")
         self.on.setPlaceholderText("jj/mm/aaaa (vide : aujourd'hui)")

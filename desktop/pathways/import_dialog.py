@@ -16,7 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QGroupBox,
@@ -36,7 +35,7 @@ from desktop.context import AppContext
 from desktop.pathways.common import fill_rows, month_choices, rows_table
 from widgets.banner import Banner
 from widgets.choice_box import ChoiceBox
-from widgets.dialog_layout import lay_out_dialog
+from widgets.dialog_layout import GuardedDialog, lay_out_dialog
 from widgets.form import Form
 
 PREVIEW_ROWS = 20
@@ -99,7 +98,7 @@ def summary_text(extract: Extract) -> str:
     return "\n".join(lines)
 
 
-class ImportDialog(QDialog):
+class ImportDialog(GuardedDialog):
     """``imported(kind_code, month)`` once the extract is written; the dialog then shows the
     service's report (``report``)."""
 
@@ -114,6 +113,8 @@ class ImportDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
         self._build(kinds, kind_code)
         self.show_errors(extract.parsed.errors)
+        self.guard(self.form)  # the pathway and the month chosen
+        self.mark_clean()
 
     @classmethod
     def start(cls, ctx: AppContext, kinds: list[KindView], kind_code: str | None,
@@ -223,6 +224,7 @@ class ImportDialog(QDialog):
         self.import_button.hide()
         self.kind.setEnabled(False)
         self.month.setEnabled(False)
+        self.mark_clean()  # imported: nothing left to lose
         self.close_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.imported.emit(kind_code, report.month)
 

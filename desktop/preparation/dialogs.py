@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from widgets.choice_box import ChoiceBox
 from widgets.date_field import DateField
+from widgets.dialog_layout import GuardedDialog
 from widgets.form import Form
 
 
@@ -39,7 +40,7 @@ def _buttons(dialog: QDialog, accept_text: str, accept) -> QDialogButtonBox:
     return buttons
 
 
-class DaySheetDialog(QDialog):
+class DaySheetDialog(GuardedDialog):
     """The day, and for a manager the adviser, of the day sheet."""
 
     def __init__(self, today: date, advisers: list[tuple[str, str]], login: str,
@@ -61,6 +62,8 @@ class DaySheetDialog(QDialog):
                                 "préparation et les pièces à apporter (PDF à imprimer)."))
         layout.addWidget(self.form)
         layout.addWidget(_buttons(self, "&Enregistrer…", self._accept))
+        self.guard(self.form)
+        self.mark_clean()
 
     def chosen(self) -> tuple[date, str] | None:
         """The day and the adviser's login, or None (with the reason beside the field)."""
@@ -86,7 +89,7 @@ class DaySheetDialog(QDialog):
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(GuardedDialog):
     """How long before a visit it is prepared, and how many calls are tried."""
 
     def __init__(self, lead_working_days: int, max_attempts: int,
@@ -109,6 +112,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(QLabel("Les échéances des préparations en cours suivent le "
                                 "changement."))
         layout.addWidget(_buttons(self, "&Enregistrer", self.accept))
+        self.guard(self.form)
+        self.mark_clean()
 
     @classmethod
     def ask(cls, parent: QWidget | None, lead_working_days: int,

@@ -6,10 +6,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
+from sqlalchemy import func, select
+
 from db.agenda import booking
 from db.agenda.history import person_history
 from db.agenda.models import Appointment, AppointmentStatus, CancelledBy
+from db.people import records as people_records
 from db.unit import rows
+from db.unit.audit import AuditEvent
 from tests.db.agenda_setup import make_agenda
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -65,3 +69,16 @@ def test_an_appointment_written_in_bulk_is_told_by_its_row(store, actors):
                  for line in person_history(unit, setup.person_id)]
     assert "Rendez-vous du 30/03/2026 à 09:00 : absent" in texts
     assert "Rendez-vous du 30/03/2026 à 09:00 pris par C. Conseiller01" in texts
+
+
+def test_who_read_the_nir_is_not_the_record_s_history(store, actors):
+    """Opening the record as a role that sees the NIR is audited (« read_nir »): the
+    journal tells it, the record's history does not — nor any bare code."""
+    setup = make_agenda(store, actors)
+    with store.unit(setup.adviser) as unit:
+        people_records.get_person(unit, setup.person_id)
+        texts = [line.text() for line in person_history(unit, setup.person_id)]
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == people_records.READ_NIR)) == 1
+    assert texts and all("read_nir" not in text.lower() for text in texts)

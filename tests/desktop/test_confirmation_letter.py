@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from db.agenda import booking
 from db.agenda.models import AppointmentKind, CancelledBy
@@ -14,10 +15,11 @@ from db.errors import ValidationError
 from db.org.models import Site
 from db.people.models import Person
 from db.unit import Unit
-from desktop.documents import confirmation_letter, letter
+from desktop.documents import confirmation_letter, letter, pdf
 from tests.conftest import add_staff
 from tests.db.agenda_setup import make_agenda
 from tests.desktop.test_mediation_pdf import fonts_of, read
+from tests.images import emblem
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -123,6 +125,58 @@ def test_the_address_block_sits_in_a_dl_envelopes_window(setup):
     assert "Caisse" not in text.split("Madame Marie DUPONT")[1][:200]
     assert "Grenoble, le 1er mars 2026" in text  # the place and the date
     assert "Guichet" not in text  # nothing of the application
+
+
+def head_lines(content: bytes) -> list[tuple[str, float, float, float]]:
+    """The letterhead's lines (above the letter's text, but the address block) of the first
+    page: text, left and baseline from the page's top-left corner, and right end, in mm."""
+    page = read(content).pages[0]
+    height = float(page.mediabox.height)
+    found = []
+
+    def visit(text, _cm, tm, font, size):
+        name = str(font.get("/BaseFont", "")) if font else ""
+        face = pdf.FONT_BOLD if "Bold" in name else pdf.FONT
+        if text.strip() and (height - tm[5]) / mm < 90 and tm[4] / mm < 100:
+            found.append((text.strip(), tm[4] / mm, (height - tm[5]) / mm,
+                          (tm[4] + stringWidth(text.strip(), face, size)) / mm))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG"])
+def test_the_office_s_logo_heads_the_letter_above_its_name(setup, kind):
+    """The logo at the top left; the letterhead's text below it, never in the window nor
+    past the margin, however long the names."""
+    store, agenda = setup
+    organisation = ("Caisse primaire d'assurance maladie de l'Isère — Direction de l'accueil "
+                    "et de la relation avec les publics")
+    with store.session() as session:
+        site = session.get(Site, agenda.site_id)
+        site.letterhead_logo = emblem(kind=kind)
+        site.letterhead = organisation
+        site.name = "France Services de Monestier-de-Clermont, maison des services du Trièves"
+    content, text = letter_text(store, agenda, agenda.at(date(2026, 3, 16), 9))
+    images = read(content).pages[0].images
+    assert len(images) == 1
+    assert images[0].image.size == (400, 240)
+    lines = head_lines(content)
+    name_y = next(y for t, _x, y, _end in lines if t.startswith("Caisse primaire"))
+    assert name_y > pdf.MARGIN / mm + letter.LOGO_HEIGHT / mm  # below the logo
+    window_top, window_left = letter.WINDOW_TOP / mm, letter.WINDOW_LEFT / mm
+    right_margin = (pdf.PAGE_WIDTH - pdf.MARGIN) / mm
+    for line, _x, y, end in lines:
+        assert end <= right_margin + 0.5, line
+        assert y < window_top or end < window_left, line  # never in the window
+    assert any(t.endswith("…") for t, *_rest in lines)  # the long site name, cut
+    assert len(read(content).pages) == 1 and "Madame Dupont," in text
+
+
+def test_without_a_logo_the_letter_has_no_image(setup):
+    store, agenda = setup
+    content, _text = letter_text(store, agenda, agenda.at(date(2026, 3, 16), 9))
+    assert len(read(content).pages[0].images) == 0
 
 
 def test_no_letter_for_an_appointment_already_past(setup):

@@ -25,6 +25,17 @@ def every_tab(root) -> None:
             QApplication.processEvents()
 
 
+def every_page(qtbot, main: MainWindow):
+    """Each page of the main window's sidebar, (key, page), once every tab of it was shown
+    and its data came."""
+    for key in main.sidebar.visible_keys():
+        page = main.show_area(key)
+        qtbot.waitUntil(main.ctx.tasks.idle, timeout=WAIT)
+        every_tab(page)
+        qtbot.waitUntil(main.ctx.tasks.idle, timeout=WAIT)
+        yield key, page
+
+
 @pytest.mark.parametrize("login", ["conseiller01", "mediateur01", "partenaire01",
                                    "responsable01", "admin"])
 def test_every_control_of_every_page_has_a_name(qtbot, demo_context, login):
@@ -34,11 +45,7 @@ def test_every_control_of_every_page_has_a_name(qtbot, demo_context, login):
     main.show()
     qtbot.waitExposed(main)
     unnamed = {}
-    for key in main.sidebar.visible_keys():
-        page = main.show_area(key)
-        qtbot.waitUntil(ctx.tasks.idle, timeout=WAIT)
-        every_tab(page)
-        qtbot.waitUntil(ctx.tasks.idle, timeout=WAIT)
+    for key, page in every_page(qtbot, main):
         found = unnamed_focusable(page)
         if found:
             unnamed[key] = found

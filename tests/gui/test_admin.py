@@ -16,9 +16,10 @@ from db.org.models import Site
 from db.roles import Role
 from desktop.admin.motives import MotiveSection
 from desktop.admin.page import AdminPage
-from desktop.admin.sites import upcoming_holidays
+from desktop.admin.sites import LogoPrompt, upcoming_holidays
 from tests.db.agenda_setup import make_agenda
 from tests.gui.test_people import type_text
+from tests.images import emblem
 from widgets.colours import error_color
 
 MONDAY = date(2026, 3, 16)
@@ -221,6 +222,55 @@ def test_a_sites_break_and_invitation_address_are_set_in_its_description(
         assert (site.break_minutes, site.email) == (10, "accueil.voiron@cpam-isere.exemple.fr")
     # 30-minute appointments now come every 40 minutes.
     assert monday_times(sqlite_store, setup)[:3] == ["08:30", "09:10", "09:50"]
+
+
+def test_the_letterhead_s_logo_is_chosen_beside_its_name_and_a_bad_file_refused(
+        qtbot, setup, open_page, sqlite_store, tmp_path, monkeypatch):
+    page = open_page()
+    description = page.sites.description
+    qtbot.waitUntil(lambda: description.detail is not None, timeout=5000)
+    field = description.form.field("letterhead_logo")
+    assert description.logo.image() is None
+    assert description.logo.preview.text() == "Aucun logo\u00a0: les courriers n'en ont pas."
+    assert not description.logo.remove_button.isEnabled()
+    names = description.form.names()
+    assert names.index("letterhead_logo") == names.index("letterhead") + 1  # beside it
+
+    chosen = tmp_path / "logo.gif"
+    chosen.write_bytes(emblem(kind="GIF"))
+    monkeypatch.setattr(LogoPrompt, "choose", classmethod(lambda _cls, _parent: str(chosen)))
+    qtbot.mouseClick(description.logo.choose_button, Qt.MouseButton.LeftButton)
+    assert field.error_text().startswith("Ce fichier n'est pas une image PNG ou JPEG")
+    assert description.logo.image() is None
+
+    chosen = tmp_path / "logo.png"
+    chosen.write_bytes(emblem())
+    qtbot.mouseClick(description.logo.choose_button, Qt.MouseButton.LeftButton)
+    assert field.error_text() == ""
+    assert description.logo.image() == emblem()
+    assert not description.logo.preview.pixmap().isNull()
+    assert description.form.is_dirty()
+    version = description.detail.version
+    qtbot.mouseClick(description.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: description.detail.version == version + 1, timeout=5000)
+    with sqlite_store.session() as session:
+        assert session.get(Site, setup.site_id).letterhead_logo == emblem()
+    assert description.logo.image() == emblem()  # read back with the site
+
+    qtbot.mouseClick(description.logo.remove_button, Qt.MouseButton.LeftButton)
+    assert description.logo.image() is None
+    qtbot.mouseClick(description.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: description.detail.version == version + 2, timeout=5000)
+    with sqlite_store.session() as session:
+        assert session.get(Site, setup.site_id).letterhead_logo is None
+
+
+def test_a_manager_sees_the_logo_but_cannot_change_it(qtbot, setup, open_page):
+    page = open_page(Role.MANAGER)
+    description = page.sites.description
+    qtbot.waitUntil(lambda: description.detail is not None, timeout=5000)
+    assert not description.logo.choose_button.isEnabled()
+    assert not description.logo.remove_button.isEnabled()
 
 
 def test_upcoming_holidays_follow_the_subdivision():

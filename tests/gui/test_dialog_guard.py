@@ -3,12 +3,24 @@ and open no larger than the screen, at the size the user last left them."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit
 
+from db.mediation.models import LetterKind
+from db.mediation.rules import Step
+from db.pathways.extract_import import parse_extract
+from desktop.agenda.export import ExportPeriodDialog
 from desktop.main_window import MainWindow
-from desktop.settings import APP_NAME
+from desktop.mediation.dialogs import LetterDialog, StepDialog
+from desktop.pathways.import_dialog import Extract, ImportDialog
+from desktop.preparation.dialogs import DaySheetDialog
+from desktop.preparation.dialogs import SettingsDialog as PreparationSettingsDialog
+from desktop.settings import APP_NAME, Settings
+from desktop.settings_dialog import SettingsDialog
+from tests.db.test_pathway_import import PEOPLE, extract
 from tests.gui.test_people import type_text
 from widgets.dialog_layout import DiscardQuestion
 
@@ -64,7 +76,91 @@ def plan_dialog(qtbot, window):
     return dialog, dialog.capacity
 
 
-OPENERS = [person_dialog, callback_dialog, intake_dialog, booking_dialog, plan_dialog]
+def shown(qtbot, dialog):
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def day_sheet_dialog(qtbot, window):
+    _shown, page = window("responsable01", "preparation")
+    dialog = DaySheetDialog(date.today(), [("conseiller01", "Conseiller 01")], "conseiller01",
+                            page)
+    return shown(qtbot, dialog), dialog.day
+
+
+def preparation_settings_dialog(qtbot, window):
+    _shown, page = window("admin", "preparation")
+    dialog = PreparationSettingsDialog(2, 3, page)
+    dialog.attempts.setFocus()
+    return shown(qtbot, dialog), dialog.attempts
+
+
+def export_dialog(qtbot, window):
+    _shown, page = window("conseiller01", "agenda")
+    first = date.today()
+    dialog = ExportPeriodDialog((first, first + timedelta(days=6)), page)
+    return shown(qtbot, dialog), dialog.first_day
+
+
+def import_dialog(qtbot, window):
+    _shown, page = window("conseiller01", "pathways")
+    qtbot.waitUntil(lambda: bool(page.kinds), timeout=WAIT)
+    data = extract(PEOPLE)
+    dialog = ImportDialog(page._ctx, Extract("ald.csv", data, parse_extract(data)),
+                          page.kinds, parent=page)
+    return shown(qtbot, dialog), dialog.month
+
+
+def settings_dialog(qtbot, window):
+    shown_window, _page = window("admin", "people")
+    dialog = SettingsDialog(Settings(), shown_window.ctx, shown_window)
+    qtbot.waitUntil(dialog.site_combo.isEnabled, timeout=WAIT)  # its sites listed
+    return shown(qtbot, dialog), dialog.path_edit
+
+
+def opened_case(qtbot, window):
+    """The mediation page with the first case of its list open."""
+    _shown, page = window("mediateur01", "mediation")
+    model = page.cases.search.model
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=WAIT)
+    case_id = model.key_at(model.index(0, 0))
+    page.open_case(case_id)
+    qtbot.waitUntil(lambda: page.case_view.record is not None
+                    and page.case_view.record.id == case_id, timeout=WAIT)
+    return page, page.case_view.record
+
+
+def step_dialog(qtbot, window):
+    """The step with the most to fill: waiting for someone."""
+    page, record = opened_case(qtbot, window)
+    dialog = StepDialog(Step.WAIT, record, page)
+    dialog.prepare()
+    return shown(qtbot, dialog), dialog.comment
+
+
+def letter_dialog(qtbot, window):
+    page, record = opened_case(qtbot, window)
+    dialog = LetterDialog(page._ctx, record.id, [LetterKind.ACKNOWLEDGEMENT], page)
+    dialog.prepare()
+    return shown(qtbot, dialog), dialog.text
+
+
+OPENERS = [person_dialog, callback_dialog, intake_dialog, booking_dialog, plan_dialog,
+           day_sheet_dialog, preparation_settings_dialog, export_dialog, import_dialog,
+           settings_dialog, step_dialog, letter_dialog]
+
+
+def change(qtbot, field) -> None:
+    """What a user does to a field: types in it (over what a line holds: a date field is
+    full), or takes the next choice of a list."""
+    field.setFocus()
+    if isinstance(field, QComboBox):
+        qtbot.keyClick(field, Qt.Key.Key_Down)
+        return
+    if isinstance(field, QLineEdit):
+        field.selectAll()
+    type_text(qtbot, field, "12")
 
 
 @pytest.mark.parametrize("opener", OPENERS, ids=lambda opener: opener.__name__)
@@ -75,13 +171,14 @@ def test_closing_with_typed_data_asks_first(qtbot, window, opener, discard_quest
     assert not dialog.isVisible() and discard_questions == []
 
     dialog, field = opener(qtbot, window)
-    field.setFocus()
-    type_text(qtbot, field, "12")
+    change(qtbot, field)
+    assert dialog.has_changes()
     monkeypatch.setattr(DiscardQuestion, "ask", classmethod(lambda _cls, _parent: False))
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.isVisible()  # « Continuer la saisie »: still there, with what was typed
+    assert dialog.has_changes()
     dialog.close()
-    assert dialog.isVisible()
+    assert dialog.isVisible() and dialog.has_changes()
     monkeypatch.setattr(DiscardQuestion, "ask", classmethod(lambda _cls, _parent: True))
     dialog.reject()
     assert not dialog.isVisible()

@@ -96,6 +96,18 @@ def october_file(tmp_path) -> Path:
     return path
 
 
+def test_an_extract_imported_into_another_month_closes_without_a_question(
+        qtbot, open_page, monkeypatch, october_file, discard_questions):
+    page = open_page()
+    dialog = import_through_the_dialog(qtbot, page, monkeypatch, october_file)
+    dialog.month.setCurrentIndex(dialog.month.currentIndex() + 1)
+    assert dialog.has_changes()
+    with qtbot.waitSignal(dialog.imported, timeout=WAIT):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    dialog.close()  # imported: nothing typed is lost
+    assert not dialog.isVisible() and discard_questions == []
+
+
 def test_from_an_imported_extract_to_a_booked_phone_appointment_in_the_funnel(
         qtbot, open_page, setup, sqlite_store, monkeypatch, october_file, qtmodeltester):
     page = open_page()

@@ -110,6 +110,21 @@ def test_default_site_is_chosen_among_the_sites(qtbot, make_context, settings):
     assert settings.default_site_id == dialog.site_combo.itemData(1)
 
 
+def test_the_saved_site_shown_once_listed_is_no_change_but_a_choice_is(
+        qtbot, make_context, settings, discard_questions):
+    dialog = SettingsDialog(settings, make_context(Role.ADMIN))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.site_combo.isEnabled)
+    settings.save(default_site_id=dialog.site_combo.itemData(1))
+    again = SettingsDialog(settings, make_context(Role.ADMIN))
+    qtbot.addWidget(again)
+    qtbot.waitUntil(again.site_combo.isEnabled)
+    assert again.site_combo.currentIndex() == 1 and not again.has_changes()
+    again.theme_combo.setCurrentIndex(again.theme_combo.currentIndex() + 1)
+    again.reject()
+    assert discard_questions == [again]
+
+
 def test_says_when_a_database_change_takes_effect(dialog):
     from PySide6.QtWidgets import QLabel
 

@@ -4,7 +4,15 @@ field scrolled into view."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QScrollArea
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from widgets.banner import Banner
 from widgets.dialog_layout import (
@@ -39,6 +47,25 @@ def test_a_dialog_shows_its_whole_content_when_the_screen_allows(qtbot):
     dialog.show()
     qtbot.waitExposed(dialog)
     assert scroll.verticalScrollBar().maximum() == 0  # nothing hidden below
+    assert scroll.horizontalScrollBar().maximum() == 0
+
+
+def test_a_form_filled_after_its_dialog_was_laid_out_is_measured_whole(qtbot):
+    """A base class lays out an empty form, its subclass fills it: the fields count, though
+    no event has let the layouts see them yet."""
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    content, form = QWidget(), Form()
+    QVBoxLayout(content).addWidget(form)
+    scroll = lay_out_dialog(dialog, Banner(dialog), content,
+                            QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, dialog))
+    for number in range(6):
+        form.add(f"f{number}", f"Champ ajouté ensuite {number}", QLineEdit())
+    size = size_dialog(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert size.width() >= form.sizeHint().width()
+    assert scroll.verticalScrollBar().maximum() == 0
     assert scroll.horizontalScrollBar().maximum() == 0
 
 

@@ -1,7 +1,7 @@
 """the server's change log for offline laptops: a change sequence and the operations applied
 
-Revision ID: 0014_sync
-Revises: 0011_site_letterhead
+Revision ID: 0016_sync
+Revises: 0015_message_retention
 
 On PostgreSQL only (an embedded file has no laptops pulling from it):
 
@@ -20,8 +20,8 @@ read under the reader's own role, so row-level security decides what reaches a l
 
 from alembic import op
 
-revision = "0014_sync"
-down_revision = "0011_site_letterhead"
+revision = "0016_sync"
+down_revision = "0015_message_retention"
 branch_labels = None
 depends_on = None
 
