@@ -79,6 +79,7 @@ ENTITY_LABELS = {
     "person": "Personne",
     "message": "Message à une personne",
     "retention_settings": "Durées de conservation",
+    "retention": "Conservation des données",  # the purge's audit events
     "archived_month": "Mois archivé du tableau de bord",
     "message_settings": "Réglages des messages",
     "message_template": "Modèle de message",

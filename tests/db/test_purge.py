@@ -17,6 +17,8 @@ from db.callbacks.models import CallbackRequest
 from db.dashboard import archive
 from db.dashboard import figures as dashboard_figures
 from db.errors import PermissionDenied, ValidationError
+from db.journal import trail
+from db.journal.trail import JournalFilter
 from db.lifecycle import purge, retention
 from db.mediation.models import MediationCase, MediationEvent
 from db.messages.models import Message, MessageKind, MessageStatus
@@ -240,6 +242,15 @@ def test_the_message_queue_goes_after_three_months_and_reminders_still_count(sto
         event = session.scalar(select(AuditEvent).where(AuditEvent.action == "purge"))
     assert event.details["messages"] == 5 and event.details["reminded_appointments"] == 1
     assert event.details["before"]["messages"] == "2028-07-13"
+    with store.unit(actors[Role.ADMIN]) as unit:  # as the journal says it
+        (line,) = [e for e in trail.read_page(unit, JournalFilter.last_days(
+            datetime.now(UTC).date())).entries if e.action == "purge"]
+    assert (line.action_label, line.entity_label) == ("Purge des données échues",
+                                                     "Conservation des données")
+    for said in ("Messages aux personnes\u00a0: 5", "Rendez-vous\u00a0: 1",
+                 "Rendez-vous marqués comme rappelés\u00a0: 1",
+                 "messages aux personnes 13/07/2028"):
+        assert said in line.summary, line.summary
 
     with store.unit(None) as unit:  # once more: nothing left to go
         assert purge.purge(unit, now=PURGE_NOW).total == 0
