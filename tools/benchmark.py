@@ -367,9 +367,22 @@ def _last_month() -> date:
     return (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
+REMINDER_TABLE = "Absences avec et sans rappel"
+
+
 def dashboard_refresh(bench: Bench, index: int) -> object:
+    """The month's dashboard as a manager opens it, the no-shows with and without a reminder
+    included (checked on the untimed run: live figures, reminders sent among them)."""
     with bench.store.unit(_manager(bench)) as unit:
-        return dashboard_figures.dashboard(unit, _last_month())
+        board = dashboard_figures.dashboard(unit, _last_month())
+    if index < 0:
+        tables = {table.title: table for table in board.section("appointments").tables}
+        if REMINDER_TABLE not in tables:
+            raise OperationFailed(f"pas de tableau « {REMINDER_TABLE} » (mois archivé ?)")
+        (_with, cells), _without = tables[REMINDER_TABLE].rows
+        if cells[0].count == 0:
+            raise OperationFailed("aucun rendez-vous du mois n'a eu de rappel envoyé")
+    return board
 
 
 def month_report(bench: Bench, index: int) -> bytes:

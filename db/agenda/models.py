@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -226,6 +228,10 @@ class Appointment(SectorScoped, Entity):
     # SEQUENCE rises on every change, so a person's calendar updates the event it already has.
     ical_uid: Mapped[str] = mapped_column(String(80))
     ical_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # A reminder went to the person, and its row has since left the message queue (the
+    # retention purge keeps the queue 3 months, the appointment 2 years): the dashboard's
+    # « avec un rappel envoyé » stays right. Set by the purge only, never by the sender.
+    reminded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         CheckConstraint("starts_at < ends_at", name="interval"),
@@ -238,7 +244,12 @@ class Appointment(SectorScoped, Entity):
         ),
         Index("ix_appointment_adviser_start", "adviser_id", "starts_at"),
         Index("ix_appointment_site_start", "site_id", "starts_at"),
-        Index("ix_appointment_status_start", "status", "starts_at"),
+        # The dashboard's month counted from indexes alone: by kind, channel, status and
+        # site; the appointments honoured or missed, and whether each was reminded.
+        Index("ix_appointment_status_start", "status", "starts_at", "deleted_at", "reminded",
+              "id"),
+        Index("ix_appointment_month", "starts_at", "status", "kind", "channel", "site_id",
+              "deleted_at"),
         Index("ix_appointment_person", "person_id"),
         Index("ix_appointment_session", "workshop_session_id"),
         Index("ix_appointment_ical_uid", "ical_uid"),

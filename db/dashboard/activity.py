@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select, true
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select, true
 from sqlalchemy.orm import Session
 
 from db.agenda.labels import CHANNEL_LABELS, KIND_LABELS
@@ -118,10 +118,12 @@ def _appointment_condition(name: str, value: str) -> ColumnElement[bool]:
 
 _SETTLED = (AppointmentStatus.HONOURED, AppointmentStatus.NO_SHOW)
 _REMINDER_CONDITIONS = {
-    # A reminder went to the person: e-mailed, or written to the SMS platform's file.
-    "reminded": lambda: exists().where(
+    # A reminder went to the person: e-mailed, or written to the SMS platform's file — its
+    # row still in the queue, or marked on the appointment when the purge took the row.
+    # ``SELECT 1``: answered from the message index alone.
+    "reminded": lambda: or_(Appointment.reminded, select(literal_column("1")).where(
         Message.appointment_id == Appointment.id, Message.kind == MessageKind.REMINDER,
-        Message.status == MessageStatus.SENT),
+        Message.status == MessageStatus.SENT).exists()),
     "settled": lambda: Appointment.status.in_(_SETTLED),
 }
 

@@ -27,7 +27,7 @@ from db.pathways.labels import RESULT_LABELS
 from db.pathways.labels import STATUS_LABELS as PATHWAY_STATUSES
 from db.people.labels import KIND_LABELS as PERSON_KINDS
 from db.preparation.labels import OUTCOME_LABELS as PREPARATION_OUTCOMES
-from db.wording import NBSP, month_label, thousands
+from db.wording import NBSP, day, month_label, thousands
 
 # Keys naming another record, and its kind; ``motive_id`` is the mediation's own on a case.
 REFERENCES = {
@@ -84,6 +84,11 @@ KEY_LABELS = {
     "mediation_cases": "Dossiers de médiation", "pathway_entries": "Lignes de parcours",
     "preparations": "Préparations", "sites": "Lieux", "staff": "Comptes",
     "advisers": "Conseillers", "workshop_sessions": "Sessions d'atelier",
+    # The retention purge's counts, by kind (``db.lifecycle.purge``).
+    "pathways": "Lignes de parcours", "cases": "Dossiers de médiation",
+    "audit": "Journal d'audit", "messages": "Messages aux personnes",
+    "kept_months": "Tableaux de bord mensuels gardés",
+    "reminded_appointments": "Rendez-vous marqués comme rappelés", "before": "Avant le",
 }
 # Codes of free values: said in words, or left as they are.
 _WORDS = {"source": {"pathway_import": "import de parcours"},
@@ -146,6 +151,9 @@ def _value(names: Names, entity_type: str, key: str, value: object) -> str:
         return names.of(kind, record_id) if record_id else ""  # unnamed: left out
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if key == "before":  # the purge's dates, by kind: « rendez-vous 13/10/2026 »
+        return ", ".join(f"{KEY_LABELS.get(kind, kind).lower()} {_day(on)}"
+                         for kind, on in value.items())
     if isinstance(value, int):
         return str(value) if key in _NOT_COUNTS else thousands(value)
     if key == "month":
@@ -156,6 +164,13 @@ def _value(names: Names, entity_type: str, key: str, value: object) -> str:
     if key in _WORDS:
         return _WORDS[key].get(str(value), str(value))
     return _code(entity_type, key, value)
+
+
+def _day(value: object) -> str:
+    try:
+        return day(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def _code(entity_type: str, key: str, value: object) -> str:

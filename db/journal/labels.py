@@ -3,7 +3,9 @@
 Every action string the code writes has its label here (``tests/db/test_journal_labels.py``
 reads the code for ``record(…)`` and ``action="…"`` and checks), and so has every table: an
 action or a kind of record the journal does not know shows as its code, which a test keeps
-from happening.
+from happening. An action that means something else on another kind of record has its own
+label for that kind (``ENTITY_ACTION_LABELS``): « withdraw » takes a person off a waiting list,
+but a message out of the queue.
 """
 
 from __future__ import annotations
@@ -67,11 +69,17 @@ ACTION_LABELS = {
     "generate": "Génération",
 }
 
+# (kind of record, action) whose words differ from the action's own, above.
+ENTITY_ACTION_LABELS = {
+    ("message", "withdraw"): "Message retiré de la file d'envoi",
+}
+
 # Every table, by the name the audit trail gives it, and what the trail writes besides.
 ENTITY_LABELS = {
     "person": "Personne",
     "message": "Message à une personne",
     "retention_settings": "Durées de conservation",
+    "retention": "Conservation des données",  # the purge's audit events
     "archived_month": "Mois archivé du tableau de bord",
     "message_settings": "Réglages des messages",
     "message_template": "Modèle de message",
@@ -174,8 +182,9 @@ DERIVED_FIELDS = frozenset({
 })
 
 
-def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+def action_label(action: str, entity_type: str = "") -> str:
+    """What ``action`` on a record of ``entity_type`` is called."""
+    return ENTITY_ACTION_LABELS.get((entity_type, action)) or ACTION_LABELS.get(action, action)
 
 
 def entity_label(entity_type: str) -> str:

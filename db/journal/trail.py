@@ -247,7 +247,8 @@ def _entry(event: AuditEvent, names: Names, zone: ZoneInfo) -> JournalEntry:
     return JournalEntry(
         id=event.id, occurred_at=event.occurred_at, when=f"{day(local.date())} {clock(local)}",
         actor_id=event.actor_id, actor_name=actor, action=event.action,
-        action_label=action_label(event.action), entity_type=event.entity_type,
+        action_label=action_label(event.action, event.entity_type),
+        entity_type=event.entity_type,
         entity_label=entity_label(event.entity_type), entity_id=event.entity_id,
         subject=subject,
         summary=journal_details.summary(names, event.entity_type, event.details or {},

@@ -13,6 +13,7 @@ DEFAULT_MONTHS = {
     "callbacks_months": 12,  # its personal history after 1 year
     "pathways_months": 24,  # as appointments: a pathway line leads to one
     "audit_months": 12,  # CNIL 2021 recommendation on logs: 6 months to 1 year
+    "messages_months": 3,  # the message queue, once sent, failed or withdrawn (issue 18)
 }
 
 
@@ -29,6 +30,7 @@ class RetentionSettings(Entity):
     pathways_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     mediation_months: Mapped[int | None] = mapped_column(Integer)
     audit_months: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
+    messages_months: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
     __table_args__ = (
         CheckConstraint("appointments_months BETWEEN 1 AND 240", name="appointments"),
@@ -37,4 +39,5 @@ class RetentionSettings(Entity):
         CheckConstraint("mediation_months IS NULL OR mediation_months BETWEEN 1 AND 240",
                         name="mediation"),
         CheckConstraint("audit_months BETWEEN 1 AND 240", name="audit"),
+        CheckConstraint("messages_months BETWEEN 1 AND 240", name="messages"),
     )

@@ -8,7 +8,11 @@
   the offers made during them;
 - closed mediation files, once the administrator has set a duration, with their steps,
   waits and documents;
-- the audit trail older than its duration.
+- the audit trail older than its duration;
+- the message queue: messages sent, failed or withdrawn longer ago than theirs (after the
+  time they were due), and every message of an appointment that goes. A reminder sent
+  counts in the dashboard for as long as its appointment is kept: before its row goes,
+  the appointment is marked ``reminded``, so that no month has to be archived for it.
 
 ``plan`` says what would go, by kind, with counts; ``purge`` does it in the same unit of
 work: first the dashboard of every month it takes rows from is kept as it was
@@ -40,6 +44,7 @@ from db.mediation.models import (
     MediationEvent,
     MediationWait,
 )
+from db.messages.models import Message, MessageKind, MessageStatus
 from db.org.access import Actor, Permission
 from db.org.models import Site
 from db.pathways.models import PathwayAttempt, PathwayEntry, PersonOffer
@@ -47,6 +52,7 @@ from db.preparation.models import PreparationAttempt, PreparationTask
 from db.roles import Role
 from db.unit import INCLUDE_DELETED, Unit, audit, rows
 from db.unit.audit import AuditEvent
+from db.wording import NBSP
 
 # The dashboard as kept: every section as an administrator sees them (mediation: counts
 # only), computed in no one's name.
@@ -106,6 +112,7 @@ class _Cutoffs:
     pathways: datetime
     mediation: date | None
     audit: datetime
+    messages: datetime
     days: dict[str, date | None]
 
 
@@ -117,10 +124,11 @@ def _cutoffs(retention: Retention, today: date) -> _Cutoffs:
         "mediation": (months_before(today, retention.mediation_months)
                       if retention.mediation_months else None),
         "audit": months_before(today, retention.audit_months),
+        "messages": months_before(today, retention.messages_months),
     }
     return _Cutoffs(_instant(days["appointments"]), _instant(days["callbacks"]),
                     _instant(days["pathways"]), days["mediation"], _instant(days["audit"]),
-                    days)
+                    _instant(days["messages"]), days)
 
 
 def _old_appointments(cut: _Cutoffs):
@@ -148,6 +156,17 @@ def _old_cases(cut: _Cutoffs):
 
 def _old_audit(cut: _Cutoffs):
     return AuditEvent.occurred_at < cut.audit
+
+
+# A message whose sending is over: delivered, given up, or no longer to send. One still
+# waiting or in a sender's hands stays (it goes with its appointment).
+_SETTLED_MESSAGES = (MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.UNCERTAIN,
+                     MessageStatus.WITHDRAWN)
+
+
+def _old_messages(cut: _Cutoffs):
+    return or_(and_(Message.status.in_(_SETTLED_MESSAGES), Message.scheduled_at < cut.messages),
+               Message.appointment_id.in_(_ids(Appointment, _old_appointments(cut))))
 
 
 def _ids(model, condition):
@@ -188,6 +207,11 @@ def _kinds(unit: Unit, retention: Retention, cut: _Cutoffs) -> tuple[PurgeKind, 
                   _count(unit, MediationCase, _old_cases(cut))),
         PurgeKind("audit", "Journal d'audit", _months(retention.audit_months),
                   cut.days["audit"], _count(unit, AuditEvent, _old_audit(cut))),
+        # With them, the messages of the appointments that go, whatever their state.
+        PurgeKind("messages", "File des messages aux personnes",
+                  f"envoyés, en échec ou retirés{NBSP}: {_months(retention.messages_months)} "
+                  "après leur date d'envoi", cut.days["messages"],
+                  _count(unit, Message, _old_messages(cut))),
     )
 
 
@@ -216,6 +240,7 @@ def purge(unit: Unit, *, now: datetime | None = None) -> PurgePlan:
     if unit.session.bind.dialect.name == "sqlite":
         unit.session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
     kept = _keep_dashboards(unit, cut, now)
+    reminded = _purge_messages(unit, cut)
     _purge_appointments(unit, cut)
     rows.purge_where(unit, CallbackRequest, _old_callbacks(cut))
     _purge_pathways(unit, cut)
@@ -224,7 +249,8 @@ def purge(unit: Unit, *, now: datetime | None = None) -> PurgePlan:
     audit.record(unit, "purge", "retention", PURGE_ENTITY,
                  **{kind.key: kind.count for kind in done.kinds},
                  before={kind.key: kind.before.isoformat() for kind in done.kinds
-                         if kind.before is not None}, kept_months=kept)
+                         if kind.before is not None}, kept_months=kept,
+                 reminded_appointments=reminded)
     return PurgePlan(today, done.kinds, kept)
 
 
@@ -233,6 +259,19 @@ def _detach(unit: Unit, model, column, condition) -> None:
     ids = list(unit.session.scalars(_ids(model, condition)))
     rows.update_many(unit, model, {row_id: {column.key: None} for row_id in ids},
                      action="detach")
+
+
+def _purge_messages(unit: Unit, cut: _Cutoffs) -> int:
+    """The queue's old rows, after marking the kept appointments their sent reminders
+    counted for (``Appointment.reminded``): how many were marked."""
+    reminders = select(Message.appointment_id).where(
+        _old_messages(cut), Message.kind == MessageKind.REMINDER,
+        Message.status == MessageStatus.SENT)
+    marked = rows.update_where(unit, Appointment, and_(
+        Appointment.id.in_(reminders), Appointment.reminded.is_(False),
+        ~_old_appointments(cut)), {"reminded": True})
+    rows.purge_where(unit, Message, _old_messages(cut))
+    return marked
 
 
 def _purge_appointments(unit: Unit, cut: _Cutoffs) -> None:

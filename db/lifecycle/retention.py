@@ -23,6 +23,7 @@ class Retention:
     pathways_months: int = 24
     mediation_months: int | None = None
     audit_months: int = 12
+    messages_months: int = 3
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class RetentionRecord:
 _LABELS = {
     "appointments_months": "Rendez-vous", "callbacks_months": "Demandes de rappel",
     "pathways_months": "Lignes de parcours", "mediation_months": "Dossiers de médiation",
-    "audit_months": "Journal d'audit",
+    "audit_months": "Journal d'audit", "messages_months": "Messages aux personnes",
 }
 
 

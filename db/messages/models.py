@@ -78,7 +78,9 @@ class Message(Entity):
         CheckConstraint("attempts >= 0", name="attempts"),
         Index("ix_message_status_next", "status", "next_attempt_at"),
         Index("ix_message_channel_due", "channel", "due_on"),
-        Index("ix_message_appointment", "appointment_id"),
+        # An appointment's messages; « was a reminder sent? » (the dashboard) from the index
+        # alone.
+        Index("ix_message_appointment", "appointment_id", "kind", "status", "deleted_at"),
     )
 
 

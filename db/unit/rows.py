@@ -220,6 +220,18 @@ def update_many(unit: Unit, model: type[Entity], values: Mapping[uuid.UUID, dict
             record(unit, action, _kind(model), row_id, fields=sorted(changes), **details)
 
 
+def update_where(unit: Unit, model: type[Entity], condition, values: dict) -> int:
+    """Set the same ``values`` on every row of ``model`` meeting ``condition``, each version
+    rising: what a job keeps on rows in bulk (the purge marking the appointments whose
+    reminder leaves the queue). Audited by the caller, in counts. Returns how many changed."""
+    text.check_values(model, values)
+    table = model.__table__
+    result = unit.session.execute(update(table).where(condition).values(
+        **values, version=table.c.version + 1, updated_at=utcnow()))
+    unit.changes.add(_kind(model))
+    return result.rowcount
+
+
 def purge_where(unit: Unit, model: type, condition) -> int:
     """Delete for good the rows of ``model`` meeting ``condition``: the retention purge,
     where a soft delete would keep what must go. Audited by the caller, in counts (never

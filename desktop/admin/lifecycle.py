@@ -31,9 +31,10 @@ from widgets.date_field import DateField
 from widgets.id_list_model import IdListModel, read_only_rows, size_columns
 
 SOURCES = ("Durées par défaut : rendez-vous 2 ans et historique personnel 1 an (purge de RDV "
-           "Service Public), journaux 6 mois à 1 an (CNIL, recommandation de 2021). Aucun "
-           "texte ne fixe la durée des dossiers de médiation : l'accueil la décide et l'écrit "
-           "ici.")
+           "Service Public), journaux 6 mois à 1 an (CNIL, recommandation de 2021), file des "
+           "messages envoyés, en échec ou retirés 3 mois (un rappel envoyé reste compté au "
+           "tableau de bord tant que son rendez-vous est gardé). Aucun texte ne fixe la durée "
+           "des dossiers de médiation : l'accueil la décide et l'écrit ici.")
 
 
 class PurgePrompt:
@@ -57,7 +58,8 @@ class RetentionSection(Section):
               ("callbacks_months", "Demandes de rappel, après leur &clôture"),
               ("pathways_months", "Lignes de &parcours, après leur issue"),
               ("mediation_months", "Dossiers de &médiation, après leur clôture"),
-              ("audit_months", "&Journal d'audit"))
+              ("audit_months", "&Journal d'audit"),
+              ("messages_months", "Messages aux personnes, après leur &envoi"))
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, "Durées de conservation", Permission.ADMINISTER,

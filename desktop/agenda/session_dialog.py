@@ -1,5 +1,10 @@
 """One workshop session: capacity, registrations, waiting list (the service moves it up when
-a seat is freed), attendance, and cancelling the whole session."""
+a seat is freed), attendance, and cancelling the whole session.
+
+« Prévenir la personne » goes with the writes that message the person concerned: a
+registration (its confirmation), an unregistration and a whole session cancelled (their
+cancellations). The person a freed seat goes to is told whatever the box says
+(``db.messages.queue``)."""
 
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ from db.wording import moment as french_moment
 from desktop import operations as ops
 from desktop.agenda.common import Prompts
 from desktop.context import AppContext
+from desktop.messages.notice import notice_box, told
 from desktop.people.picker import PersonPicker
 from widgets.banner import Banner
 from widgets.form import Form
@@ -98,6 +104,8 @@ class SessionDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Requis pour annuler une inscription ou la session")
         self.form.add("reason", "&Motif de l'annulation", self.reason)
+        self.notify = notice_box()
+        self.form.add("notify", "Message à la personne", self.notify)
         self.picker = PersonPicker(self._ctx, self)
         self.picker.chosen.connect(lambda person: person and self.register(person.id))
         self.picker.hide()
@@ -197,7 +205,7 @@ class SessionDialog(QDialog):
         def work(unit) -> workshops.Registration:
             return workshops.register(unit, session_id, person_id, channel)
 
-        self._write(work)
+        self._write(told(work, self.notify))
 
     def withdraw(self) -> None:
         participant = self.selected()
@@ -207,9 +215,9 @@ class SessionDialog(QDialog):
     def unregister(self) -> None:
         participant = self.selected()
         reason = self.reason.text()
-        self._write(lambda unit: booking.cancel_appointment(
+        self._write(told(lambda unit: booking.cancel_appointment(
             unit, participant.appointment_id, participant.version,
-            CancelledBy.PERSON, reason),
+            CancelledBy.PERSON, reason), self.notify),
             done="Inscription annulée ; la place revient à la première personne en attente, "
                  "s'il y en a une.")
 
@@ -233,8 +241,8 @@ class SessionDialog(QDialog):
                        "Personne n'y est inscrit."))
         if not Prompts.confirm(self, question):
             return
-        self._write(lambda unit: workshops.cancel_session(
-            unit, row.id, row.version, reason), done=self._whom_to_warn)
+        self._write(told(lambda unit: workshops.cancel_session(
+            unit, row.id, row.version, reason), self.notify), done=self._whom_to_warn)
 
     @staticmethod
     def _whom_to_warn(notified: list[ToNotify]) -> str:

@@ -22,9 +22,11 @@ from db.journal import trail
 from db.journal.trail import SYSTEM, JournalFilter
 from db.mediation import reading as mediation_reading
 from db.people import records as people_records
+from db.people.models import MessageChannel
 from db.roles import Role
 from db.unit.audit import AuditEvent
 from tests.db.agenda_setup import make_agenda
+from tests.db.messages_setup import consent
 from tests.db.test_mediation import case_maker
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -241,3 +243,16 @@ def test_the_export_is_a_french_csv_of_the_filtered_entries(store, actors, agend
     assert rows[2][5].startswith("Type\u00a0: Physique · Canal\u00a0: Accueil")
     with pytest.raises(ValidationError, match="Plus de 3 entrées"), store.unit(admin) as unit:
         journal_export.export_csv(unit, filters, limit=3)
+
+
+def test_a_message_withdrawn_from_the_queue_reads_as_such(store, actors, agenda):
+    """« withdraw » on a message is not the waiting list's « Retrait de la liste d'attente »."""
+    consent(store, agenda.adviser, agenda.person_id, MessageChannel.EMAIL)
+    appointment_id = book(store, agenda)  # its confirmation waits in the queue
+    with store.unit(agenda.adviser) as unit:
+        booking.cancel_appointment(unit, appointment_id, 1, CancelledBy.PERSON,
+                                   "Empêchement", now=NOW)
+    found = [(e.action, e.action_label, e.entity_label)
+             for e in page(store, actors[Role.ADMIN]).entries if e.entity_type == "message"]
+    assert found == [("withdraw", "Message retiré de la file d'envoi", "Message à une personne"),
+                     ("queue", "Message mis en file", "Message à une personne")]

@@ -7,7 +7,12 @@ import ast
 import re
 from pathlib import Path
 
-from db.journal.labels import ACTION_LABELS, ENTITY_LABELS
+from db.journal.labels import (
+    ACTION_LABELS,
+    ENTITY_ACTION_LABELS,
+    ENTITY_LABELS,
+    action_label,
+)
 from db.metadata import load_all
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,3 +68,15 @@ def test_every_action_written_has_a_french_label():
 
 def test_every_table_has_a_french_name():
     assert {table.name for table in load_all().sorted_tables} - set(ENTITY_LABELS) == set()
+
+
+def test_an_action_reads_after_the_kind_of_record_it_was_done_to():
+    assert action_label("withdraw", "message") == "Message retiré de la file d'envoi"
+    assert action_label("withdraw", "workshop_session") == "Retrait de la liste d'attente"
+    assert action_label("withdraw") == "Retrait de la liste d'attente"
+    assert action_label("cancel", "appointment") == "Annulation"
+    assert action_label("unknown_action", "message") == "unknown_action"
+    # Each pair names a table and an action the code writes: none is a dead label.
+    actions = written_actions()
+    for entity_type, action in ENTITY_ACTION_LABELS:
+        assert entity_type in ENTITY_LABELS and action in actions, (entity_type, action)

@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 from psycopg import errors
+from sqlalchemy import text
 
 from db.base import Base
 from db.org.passwords import DEMO_PASSWORD
@@ -245,3 +246,32 @@ def test_each_role_s_screens_read_under_its_own_rights(office, login):
     assert rows
     if login == "partenaire01":
         assert {row.masked_nir for row in rows} == {""} and record.nir_display == ""
+
+
+class _RolledBack(Exception):
+    """Raised to leave a unit of work without committing it."""
+
+
+def test_the_nightly_purge_takes_the_message_queue_and_no_account_deletes_a_message(office):
+    """``guichet purge`` runs as the owner (migration 0013): the queue's settled messages go
+    through row-level security, their appointments marked reminded; an account holds no
+    DELETE on the queue (migration 0012), and 0015 grants none."""
+    from datetime import UTC, datetime, timedelta
+
+    from db.lifecycle import purge
+
+    store = Store(office)
+    try:
+        with pytest.raises(_RolledBack), store.unit(None) as unit:
+            done = purge.purge(unit, now=datetime.now(UTC) + timedelta(days=120))
+            session = unit.session
+            assert done.count("messages") > 0
+            assert session.scalar(text("SELECT count(*) FROM message "
+                                       "WHERE status = 'sent'")) == 0
+            assert session.scalar(text("SELECT count(*) FROM appointment WHERE reminded")) > 0
+            raise _RolledBack
+    finally:
+        store.dispose()
+    for login in ("admin", "conseiller01"):
+        with connect(office, login) as connection, pytest.raises(errors.InsufficientPrivilege):
+            connection.execute("DELETE FROM message")

@@ -23,6 +23,8 @@ def test_dry_run_then_purge(sqlite_store, capsys, monkeypatch):
     assert "Purge à blanc du " in said
     assert "Rendez-vous passés et ateliers (plus de 24 mois après leur date, avant le " in said
     assert "Dossiers de médiation clos (jamais, tant qu'aucune durée n'est fixée" in said
+    assert "File des messages aux personnes (envoyés, en échec ou retirés\u00a0: plus de 3 " \
+        "mois après leur date d'envoi, avant le " in said
     assert "Rien n'a été supprimé" in said
     count = appointments(sqlite_store)
     assert main(["--db", database, "purge"]) == 0  # today: October 2026 is not 2 years old

@@ -50,6 +50,7 @@ def test_durations_then_the_purge_shown_then_done(qtbot, sqlite_store, gui_actor
     before = appointment_count(sqlite_store)
     section = data_tab.retention
     assert section.never.isChecked()  # mediation files: no duration until one is written
+    assert section.spins["messages_months"].value() == 3  # the message queue
     section.spins["appointments_months"].setValue(1)
     qtbot.mouseClick(section.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: section.banner.text() == "Enregistré.", timeout=5000)
@@ -61,6 +62,8 @@ def test_durations_then_the_purge_shown_then_done(qtbot, sqlite_store, gui_actor
     qtbot.waitUntil(lambda: purge.plan is not None, timeout=5000)
     assert "Rendez-vous passés et ateliers (plus de 1 mois après leur date" in \
         purge.summary.text()
+    assert "File des messages aux personnes (envoyés, en échec ou retirés\u00a0: plus de 3 " \
+        "mois après leur date d'envoi, avant le " in purge.summary.text()
     assert purge.plan.count("appointments") == before and purge.purge_button.isEnabled()
     assert appointment_count(sqlite_store) == before  # looking writes nothing
     asked = []

@@ -13,12 +13,15 @@ from db.agenda import setup as agenda_setup
 from db.agenda import workshops
 from db.agenda.models import Appointment, AppointmentKind, AppointmentStatus, Channel
 from db.agenda.setup import MotiveInput
+from db.messages.models import MessageKind, MessageStatus
+from db.people.models import MessageChannel
 from db.roles import Role
 from db.unit import Unit
 from desktop.agenda.common import Prompts
 from desktop.agenda.page import AgendaPage
 from desktop.agenda.session_dialog import SessionDialog
 from tests.db.agenda_setup import make_agenda
+from tests.db.messages_setup import consent, messages
 from tests.gui.test_agenda import WAIT, working_day
 from tests.gui.test_people import type_text
 
@@ -189,3 +192,29 @@ def test_an_adviser_has_no_planning_button(qtbot, setup, make_context):
     with qtbot.waitSignal(page.period_shown, timeout=WAIT):
         page.show()
     assert not page.plan_button.isVisible()
+
+
+@pytest.mark.parametrize("told", [True, False])
+def test_prevenir_la_personne_goes_with_a_registration_and_its_cancellation(
+        qtbot, setup, sqlite_store, open_dialog, told):
+    """Ticked, the registration queues its confirmation and the unregistration its
+    cancellation; unticked, neither (the reminder before the session still goes)."""
+    consent(sqlite_store, setup.adviser, setup.person_id, MessageChannel.EMAIL)
+    day = working_day(datetime.now(UTC).date() + timedelta(days=7))
+    session_id = plan(sqlite_store, setup, setup.at(day, 14), capacity=4)
+    dialog = open_dialog(session_id)
+    assert dialog.notify.isChecked()  # told unless the adviser unticks it
+    dialog.notify.setChecked(told)
+    register_through_search(qtbot, dialog, "dupont")
+    assert lines(dialog) == ["DUPONT Marie — Réservé"]
+    waiting = MessageStatus.PENDING
+    assert [(m.kind, m.status) for m in messages(sqlite_store)] == (
+        [(MessageKind.WORKSHOP, waiting)] if told else []) + [(MessageKind.REMINDER, waiting)]
+
+    dialog.people.setCurrentRow(0)
+    type_text(qtbot, dialog.reason, "Empêchement")
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        qtbot.mouseClick(dialog.unregister_button, Qt.MouseButton.LeftButton)
+    after = [(m.kind, m.status) for m in messages(sqlite_store)]
+    assert ((MessageKind.CANCELLATION, waiting) in after) is told
+    assert (MessageKind.REMINDER, MessageStatus.WITHDRAWN) in after  # nothing to remind of
