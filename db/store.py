@@ -303,16 +303,19 @@ class Store:
         if self.sqlite_path is not None:
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         state = self.schema_state()
-        if state is SchemaState.CURRENT:
-            return state
-        if state is SchemaState.OUTDATED:
-            self.backup_sqlite()
-        from db.migrate import upgrade_to_head  # Alembic only when needed
+        if state is not SchemaState.CURRENT:
+            if state is SchemaState.OUTDATED:
+                self.backup_sqlite()
+            from db.migrate import upgrade_to_head  # Alembic only when needed
 
-        upgrade_to_head(self.engine)
-        if self.is_sqlite:
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA journal_mode = WAL")
+            upgrade_to_head(self.engine)
+            if self.is_sqlite:
+                with self.engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA journal_mode = WAL")
+        if self.is_replica:  # its journal and conflicts, the laptop's own tables
+            from db.replica.models import REPLICA_METADATA
+
+            REPLICA_METADATA.create_all(self.engine)
         return state
 
 

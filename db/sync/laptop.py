@@ -22,7 +22,7 @@ from sqlalchemy import Connection, func, select, update
 from db.base import utcnow
 from db.errors import ValidationError
 from db.org import passwords
-from db.replica.models import REPLICA_METADATA, replica_conflict, replica_op, replica_state
+from db.replica.models import replica_conflict, replica_op, replica_state
 from db.store import Store, open_store
 from db.sync import copy, server
 from db.sync.tables import CHILDREN, PUSH_ONLY, REFERENCE, ROOTS, Scope, root_condition, table
@@ -61,7 +61,8 @@ def build(office: Store, login: str, password: str, path: Path, cipher, *,
                                          "un autre, rien n'a été écrit."})
     with office.engine.connect() as remote:
         remote.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        bound = server.watermark(remote)  # before reading: what is read is at least as new
+        # In the snapshot of the reads: what changes after them has an id at or above it.
+        bound = server.watermark(remote)
         adviser_id = _account(remote, login)
         sites = _sites(remote, site_names, sector)
         scope = Scope(frozenset(sites), today, today + timedelta(weeks=weeks) - timedelta(1),
@@ -75,7 +76,6 @@ def build(office: Store, login: str, password: str, path: Path, cipher, *,
                 scope.person_ids.update(_people(batch))
         replica = open_store(path, cipher)
         try:
-            REPLICA_METADATA.create_all(replica.engine)
             with replica.engine.begin() as local:
                 copy.complete(remote, local, batch)
                 progress(len(steps), len(steps) + 1, "Écriture de la permanence")
@@ -84,12 +84,19 @@ def build(office: Store, login: str, password: str, path: Path, cipher, *,
                               .values(password_hash=passwords.hash_password(password),
                                       failed_sign_ins=0, locked_until=None))
                 _save_state(local, server=_address(office), login=login, watermark=bound,
+                            seen=_seen_since(remote, bound),
                             scope=scope.as_state(), built_at=utcnow().isoformat())
         except BaseException:
             replica.dispose()
             raise
     progress(1, 1, "Permanence prête")
     return replica
+
+
+def _seen_since(remote: Connection, bound: int) -> list[int]:
+    """The transactions above ``bound`` whose rows the build's snapshot read already."""
+    _changed, _bound, seen = server.changed_ids(remote, bound, [])
+    return seen
 
 
 def _account(remote: Connection, login: str) -> uuid.UUID:
@@ -220,8 +227,8 @@ def pull(replica: Store, office: Store, progress: Progress = _quiet) -> int:
     scope = Scope.from_state(known["scope"])
     with office.engine.connect() as remote, replica.engine.begin() as local:
         remote.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        bound = server.watermark(remote)
-        changed = server.changed_ids(remote, known["watermark"], bound)
+        changed, bound, seen = server.changed_ids(remote, known["watermark"],
+                                                  known.get("seen", []))
         scope.person_ids.update(_local(local, "person"))
         batch: copy.Rows = {}
         names = [name for name in (*REFERENCE, "person", *ROOTS, *CHILDREN) if name in changed]
@@ -243,7 +250,7 @@ def pull(replica: Store, office: Store, progress: Progress = _quiet) -> int:
         pending = set(local.execute(select(replica_op.c.row_id).where(
             replica_op.c.pushed_at.is_(None))).scalars())
         received = copy.write(local, batch, skip=pending)
-        _save_state(local, watermark=bound, pulled_at=utcnow().isoformat())
+        _save_state(local, watermark=bound, seen=seen, pulled_at=utcnow().isoformat())
     progress(1, 1, "Réception terminée")
     return received
 

@@ -1,11 +1,14 @@
 """The server's side of a laptop's sync, always under the laptop's account's own role: what
 changed (the change log of migration 0016), the rows it may read, and the operations pushed.
 
-**Pull, bounded.** A transaction's changes are logged with its id; a pull takes those of the
-transactions below ``pg_snapshot_xmin(pg_current_snapshot())`` — all ended — and above the
-previous pull's bound. A transaction that began before a pull and commits after it has an id
-at or over that pull's bound, so the next pull takes it: none is skipped, whatever the
-commit order. The rows are then read as they are now, through row-level security.
+**Pull, bounded.** A transaction's changes are logged with its id. A pull reads, in one
+snapshot, the changes of the transactions at or above the previous pull's bound — the
+``pg_snapshot_xmin`` of its snapshot, below which every transaction had ended — but those
+the previous pull took already (committed above that bound: it keeps their ids). A
+transaction still running at a pull has an id at or above that pull's bound and is not in
+its list, so the next pull takes it: none is skipped, whatever the commit order, and a long
+transaction elsewhere (a backup's) delays nothing. The rows are then read as they are in
+that snapshot, through row-level security.
 
 **Push, once.** Each operation is applied in a savepoint and recorded by id with its outcome
 (``sync_applied_op``) in the same transaction: a push retried after a cut finds the outcome
@@ -53,20 +56,28 @@ _APPLIED = Table("sync_applied_op", MetaData(), Column("op_id", Uuid), Column("o
 
 
 def watermark(connection: Connection) -> int:
-    """The id below which every transaction has ended."""
+    """The id below which every transaction has ended, in this transaction's snapshot."""
     return connection.execute(
         text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")).scalar_one()
 
 
-def changed_ids(connection: Connection, low: int, high: int) -> dict[str, set[uuid.UUID]]:
-    """The rows written by the transactions that ended between two bounds, by table."""
+def changed_ids(connection: Connection, low: int, seen: list[int]
+                ) -> tuple[dict[str, set[uuid.UUID]], int, list[int]]:
+    """The rows written by the transactions this snapshot sees that the last pull did not:
+    those at or above its bound ``low``, but the ones it took already (``seen``). Returns
+    them by table, with the new bound and the transactions above it taken now. Run it in a
+    REPEATABLE READ transaction, with the reads of the rows: one snapshot for all."""
+    high = watermark(connection)
     changed: dict[str, set[uuid.UUID]] = {}
-    for name, row_id in connection.execute(text(
-            "SELECT DISTINCT table_name, row_id FROM sync_change "
-            "WHERE xid >= (:low)::text::xid8 AND xid < (:high)::text::xid8"),
-            {"low": low, "high": high}):
+    taken: set[int] = set()
+    for name, row_id, xid in connection.execute(text(
+            "SELECT table_name, row_id, xid FROM sync_change "
+            "WHERE xid >= :low AND NOT (xid = ANY(CAST(:seen AS bigint[])))"),
+            {"low": low, "seen": seen}):
         changed.setdefault(name, set()).add(row_id)
-    return changed
+        if xid >= high:
+            taken.add(xid)
+    return changed, high, sorted(taken)
 
 
 def readable_columns(connection: Connection, name: str) -> list[str]:

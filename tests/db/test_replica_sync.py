@@ -205,6 +205,34 @@ def test_a_transaction_committing_after_a_pull_is_pulled_the_next_time(office, p
             person.c.id == person_id)).scalar_one() == "Grenoble-Tardif"
 
 
+def test_a_long_transaction_elsewhere_delays_nothing(office, permanence):
+    """A backup's snapshot, or any transaction left open, holds the server's xmin back: the
+    pull still takes what committed meanwhile, and later what that transaction writes."""
+    replica, server = permanence
+    person_id = one_person(replica)
+    long = connect(office)
+    long.autocommit = False
+    long.execute("SELECT pg_current_xact_id()")  # an id taken, nothing committed
+    with connect(office, "conseiller02") as colleague:
+        colleague.execute("UPDATE person SET city = 'Saint-Marcellin', version = version + 1 "
+                          "WHERE id = %s", (person_id,))
+    person = table("person")
+    try:
+        laptop.pull(replica, server)
+        with replica.engine.connect() as connection:
+            assert connection.execute(select(person.c.city).where(
+                person.c.id == person_id)).scalar_one() == "Saint-Marcellin"
+        long.execute("UPDATE person SET city = 'Vinay', version = version + 1 "
+                     "WHERE id = %s", (person_id,))
+        long.commit()
+    finally:
+        long.close()
+    assert laptop.pull(replica, server) >= 1  # pulled once, not twice over the same rows
+    with replica.engine.connect() as connection:
+        assert connection.execute(select(person.c.city).where(
+            person.c.id == person_id)).scalar_one() == "Vinay"
+
+
 def test_a_password_changed_at_the_office_is_the_laptop_s_after_the_next_sync(permanence):
     replica, _server = permanence
     laptop.remember_password(replica, "conseiller01", "un tout nouveau mot de passe")

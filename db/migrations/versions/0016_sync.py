@@ -51,7 +51,7 @@ def upgrade() -> None:
             seq bigserial PRIMARY KEY,
             table_name text NOT NULL,
             row_id uuid NOT NULL,
-            xid xid8 NOT NULL DEFAULT pg_current_xact_id())""")
+            xid bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint)""")
     op.execute("CREATE INDEX ix_sync_change_xid ON sync_change (xid)")
     op.execute("""
         CREATE TABLE sync_applied_op (
