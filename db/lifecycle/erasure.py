@@ -29,6 +29,7 @@ from db.base import utcnow
 from db.callbacks.models import CallbackRequest
 from db.errors import ConflictError
 from db.mediation.models import MediationCase, MediationDocument, MediationEvent
+from db.messages.models import Message, MessageStatus
 from db.org.access import Permission
 from db.people.labels import display_name
 from db.people.models import Person, PersonKind
@@ -196,6 +197,14 @@ def anonymise(unit: Unit, person_id: uuid.UUID, expected_version: int, *,
     rows.update_many(unit, CallbackRequest, {
         i: {"contact_name": "", "contact_phone": None, "contact_email": None}
         for i in callbacks}, action="anonymise")
+    # The queue keeps where each message went: the address goes, and what still waits is
+    # withdrawn (nobody is to be written to under a name that no longer exists).
+    rows.update_many(unit, Message, {
+        message_id: {"recipient": "", **({"status": MessageStatus.WITHDRAWN,
+                                          "note": "personne anonymisée"}
+                                         if status is MessageStatus.PENDING else {})}
+        for message_id, status in session.execute(select(Message.id, Message.status).where(
+            Message.person_id == person_id))}, action="anonymise")
     if sqlite:
         _scrub_mediation(unit, person_id, patterns)
     else:

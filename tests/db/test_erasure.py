@@ -18,6 +18,7 @@ from db.lifecycle import erasure, purge, retention
 from db.mediation import intake as mediation_intake
 from db.mediation.models import CaseOutcome, MediationCase
 from db.mediation.rules import Step
+from db.messages.models import Message, MessageStatus
 from db.people.models import Person
 from db.roles import Role
 from db.validation import is_anonymised_nir, mask_nir
@@ -48,6 +49,9 @@ def eloise_with_history(store, actors):
             outcome=CaseOutcome.WITHDRAWN)
     person_id = person_of(store, case.id)
     adviser = setup.adviser
+    with store.connection() as connection:  # she accepted e-mails: her messages are queued
+        connection.execute(Person.__table__.update().where(Person.__table__.c.id == person_id)
+                           .values(email="eloise.lefevre@exemple.fr", message_channel="email"))
     with store.unit(adviser) as unit:
         first = booking.book_appointment(unit, setup.request(paris(12, 9), person_id=person_id),
                                          now=BOOKED_ON)
@@ -103,6 +107,9 @@ def test_no_trace_of_the_person_is_left(store, actors):
     else:
         assert traces_in_text_columns(store) == []
     with store.session() as session:  # the history stays, for the figures
+        messages = list(session.scalars(select(Message).where(Message.person_id == person_id)))
+        assert messages and all(m.recipient == "" for m in messages)
+        assert all(m.status is not MessageStatus.PENDING for m in messages)
         person = session.get(Person, person_id)
         assert person.last_name == erasure.ANONYMOUS and is_anonymised_nir(person.nir)
         assert mask_nir(person.nir) == "" and person.birth_date is None
