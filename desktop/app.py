@@ -349,8 +349,6 @@ class Startup(QObject):
         self.window.change_password_requested.connect(lambda: self._new_password(ctx))
         self.window.closed.connect(self._window_closed)
         self.window.show()
-        ops.core_query(ctx, accounts.office_facts) \
-            .on_success(lambda facts: self._watch_idle(ctx, facts.lock_after_minutes)).run()
         # A zero timer fires once the events queued by show() (layout, paint) are processed,
         # as in the benchmark's floor.
         QTimer.singleShot(0, lambda: self._painted(ctx))
@@ -391,7 +389,10 @@ class Startup(QObject):
                 return
             print("ready", flush=True)  # the benchmark's mark: shown and usable
             QTimer.singleShot(0, lambda: self.quit(EXIT_OK))
-        # Once the window is up: writing the settings syncs them to disk (tens of ms).
+        # Once the window is up: the idle lock (nobody is idle yet), and the settings,
+        # whose writing syncs them to disk (tens of ms).
+        ops.core_query(ctx, accounts.office_facts) \
+            .on_success(lambda facts: self._watch_idle(ctx, facts.lock_after_minutes)).run()
         if ctx.actor.login != self.settings.last_login:
             self.settings.save(last_login=ctx.actor.login)
         warm_up(ctx)
