@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection, func, select, update
@@ -24,8 +24,10 @@ from db.errors import ValidationError
 from db.org import passwords
 from db.replica.models import REPLICA_METADATA, replica_conflict, replica_op, replica_state
 from db.store import Store, open_store
+from db.sync import conflicts as conflict_rows
 from db.sync import copy, server
 from db.sync.tables import CHILDREN, PUSH_ONLY, REFERENCE, ROOTS, Scope, root_condition, table
+from db.wording import count
 
 Progress = Callable[[int, int, str], None]
 PUSH_BATCH = 200
@@ -155,8 +157,9 @@ def state(replica: Store) -> dict:
 # -- pushing --------------------------------------------------------------------------------
 
 def push(replica: Store, office: Store, progress: Progress = _quiet) -> tuple[int, int]:
-    """Send the journal, batch by batch; returns (operations sent, conflicts found)."""
-    sent = conflicts = 0
+    """Send the journal, batch by batch; returns (edits sent, conflicts found): the audit
+    rows sent with them are not counted."""
+    sent = conflicts = done = 0
     with replica.engine.connect() as local:
         total = local.execute(select(func.count()).where(replica_op.c.pushed_at.is_(None))
                               ).scalar_one()
@@ -172,8 +175,10 @@ def push(replica: Store, office: Store, progress: Progress = _quiet) -> tuple[in
         with replica.engine.begin() as local:
             for operation, outcome in zip(batch, outcomes, strict=True):
                 conflicts += _settle(local, operation, outcome)
-        sent += len(batch)
-        progress(sent, total, f"Envoi : {sent} sur {total}")
+        # The audit trail's rows go with the edits, but they are not edits of their own.
+        sent += sum(operation["table_name"] not in PUSH_ONLY for operation in batch)
+        done += len(batch)
+        progress(done, total, f"Envoi : {done} sur {total}")
 
 
 def _settle(local: Connection, operation: dict, outcome: dict) -> int:
@@ -267,10 +272,19 @@ def pending_operations(replica: Store) -> int:
                              ).scalar_one()
 
 
-def open_conflicts(replica: Store) -> int:
+def pending_changes(replica: Store) -> int:
+    """Edits still to send (the audit rows that go with them not counted)."""
     with replica.engine.connect() as local:
         return local.execute(select(func.count()).where(
-            replica_conflict.c.resolved_at.is_(None))).scalar_one()
+            replica_op.c.pushed_at.is_(None), replica_op.c.table_name.not_in(PUSH_ONLY))
+        ).scalar_one()
+
+
+def open_conflicts(replica: Store) -> int:
+    """Conflicts to resolve; what came with a refused booking (its preparation, its
+    messages) is resolved with it and not counted apart (``db.sync.conflicts``)."""
+    with replica.engine.connect() as local:
+        return conflict_rows.count_open(local)
 
 
 def conflicts(replica: Store) -> list[dict]:
@@ -278,6 +292,41 @@ def conflicts(replica: Store) -> list[dict]:
         return [dict(row) for row in local.execute(
             select(replica_conflict).where(replica_conflict.c.resolved_at.is_(None))
             .order_by(replica_conflict.c.detected_at)).mappings()]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the permanence stands: its sites, its period, what is still to send and to
+    resolve, the last time it heard from the server."""
+
+    login: str
+    server: str
+    sites: tuple[str, ...]
+    first_day: date
+    last_day: date
+    pending: int
+    conflicts: int
+    last_sync: datetime
+
+    @property
+    def status(self) -> str:
+        """The status bar's line: « Hors ligne — permanence de Mens — 3 modifications à
+        envoyer · 1 conflit »."""
+        line = (f"Hors ligne — permanence de {', '.join(self.sites)} — "
+                f"{count(self.pending, 'modification')} à envoyer")
+        return line + (f" · {count(self.conflicts, 'conflit')}" if self.conflicts else "")
+
+
+def standing(replica: Store) -> Standing:
+    known = state(replica)
+    scope = Scope.from_state(known["scope"])
+    site = table("site")
+    with replica.engine.connect() as local:
+        names = sorted(local.execute(select(site.c.name).where(
+            site.c.id.in_(sorted(scope.site_ids)))).scalars())
+    last = datetime.fromisoformat(known.get("pulled_at") or known["built_at"])
+    return Standing(known["login"], known["server"], tuple(names), scope.first_day,
+                    scope.last_day, pending_changes(replica), open_conflicts(replica), last)
 
 
 def remember_password(replica: Store, login: str, password: str) -> None:
@@ -294,24 +343,15 @@ def remember_password(replica: Store, login: str, password: str) -> None:
 
 def describe(replica: Store) -> str:
     """Where the permanence stands, in French (``guichet replica status``)."""
-    from datetime import datetime
-
     from db.sync.tables import PARIS
 
-    known = state(replica)
-    scope = Scope.from_state(known["scope"])
-    site = table("site")
-    with replica.engine.connect() as local:
-        names = sorted(local.execute(select(site.c.name).where(
-            site.c.id.in_(sorted(scope.site_ids)))).scalars())
-    pending, open_ = pending_operations(replica), open_conflicts(replica)
-    last = known.get("pulled_at") or known["built_at"]
-    when = datetime.fromisoformat(last).astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+    now = standing(replica)
+    when = now.last_sync.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
     return "\n".join([
-        f"Permanence hors ligne de {known['login']} — serveur {known['server']}",
-        f"Lieux : {', '.join(names)}",
-        f"Période : du {scope.first_day:%d/%m/%Y} au {scope.last_day:%d/%m/%Y}",
-        f"{pending} modification{'s' * (pending > 1)} à envoyer · "
-        f"{open_} conflit{'s' * (open_ > 1)} à résoudre",
+        f"Permanence hors ligne de {now.login} — serveur {now.server}",
+        f"Lieux : {', '.join(now.sites)}",
+        f"Période : du {now.first_day:%d/%m/%Y} au {now.last_day:%d/%m/%Y}",
+        f"{count(now.pending, 'modification')} à envoyer · "
+        f"{count(now.conflicts, 'conflit')} à résoudre",
         f"Dernière synchronisation : {when}",
     ])
