@@ -136,8 +136,9 @@ def _people(batch: copy.Rows) -> set[uuid.UUID]:
 
 
 def _address(store: Store) -> str:
-    """The server's address without the account or its password."""
-    return store.url.set(username=None, password=None).render_as_string(hide_password=True)
+    """The server's address without the account, its password or how long to wait for it."""
+    return store.url.set(username=None, password=None).difference_update_query(
+        ["connect_timeout"]).render_as_string(hide_password=True)
 
 
 def _save_state(local: Connection, **values) -> None:
