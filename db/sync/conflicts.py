@@ -221,15 +221,17 @@ def _rebooking(session: Session, names: Names, row: dict, zone: str) -> Rebookin
 
 def _shown_fields(row: dict) -> list[tuple[str, dict]]:
     """The fields a person reads, in the table's order: none of the bookkeeping, and of a
-    refused new record only those it had a value for."""
+    refused new record only those a form shows that it had a value for."""
     fields = row["fields"]
     if not all(isinstance(versions, dict) for versions in fields.values()):
         return []
     columns = table(row["table_name"]).c
     order = {column.name: index for index, column in enumerate(columns)}
+    refused = row["kind"] == "refused"
     shown = [(name, versions) for name, versions in fields.items()
              if name in columns and name not in _UNSHOWN
-             and (row["kind"] != "refused" or versions.get("laptop") not in (None, ""))]
+             and (not refused or (versions.get("laptop") not in (None, "")
+                                  and name in FIELD_LABELS))]
     return sorted(shown, key=lambda item: order[item[0]])
 
 

@@ -18,9 +18,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection, func, select, update
+from sqlalchemy.engine import URL
 
 from db.base import utcnow
 from db.errors import ValidationError
+from db.journal.labels import entity_label
 from db.org import passwords
 from db.replica.models import REPLICA_METADATA, replica_conflict, replica_op, replica_state
 from db.store import Store, open_store
@@ -71,7 +73,7 @@ def build(office: Store, login: str, password: str, path: Path, cipher, *,
         batch: copy.Rows = {}
         steps = [*REFERENCE, *ROOTS, *CHILDREN]
         for done, name in enumerate(steps):
-            progress(done, len(steps) + 1, f"Lecture du serveur : {name}")
+            progress(done, len(steps) + 1, f"Lecture du serveur : {entity_label(name)}")
             copy.add(batch, name, server.fetch(remote, name, _keep(name, scope, batch)))
             if name == "pathway_entry":  # the people known so far open their cases
                 scope.person_ids.update(_people(batch))
@@ -136,9 +138,11 @@ def _people(batch: copy.Rows) -> set[uuid.UUID]:
 
 
 def _address(store: Store) -> str:
-    """The server's address without the account, its password or how long to wait for it."""
-    return store.url.set(username=None, password=None).difference_update_query(
-        ["connect_timeout"]).render_as_string(hide_password=True)
+    """The server's address without the account, its password or how long to wait for it
+    (``URL.set`` takes None for « unchanged »: the address is made again without them)."""
+    url = store.url.difference_update_query(["connect_timeout"])
+    return URL.create(url.drivername, host=url.host, port=url.port, database=url.database,
+                      query=url.query).render_as_string(hide_password=False)
 
 
 def _save_state(local: Connection, **values) -> None:
@@ -179,7 +183,7 @@ def push(replica: Store, office: Store, progress: Progress = _quiet) -> tuple[in
         # The audit trail's rows go with the edits, but they are not edits of their own.
         sent += sum(operation["table_name"] not in PUSH_ONLY for operation in batch)
         done += len(batch)
-        progress(done, total, f"Envoi : {done} sur {total}")
+        progress(done, total, "Envoi des modifications au serveur")
 
 
 def _settle(local: Connection, operation: dict, outcome: dict) -> int:
@@ -232,7 +236,7 @@ def pull(replica: Store, office: Store, progress: Progress = _quiet) -> int:
         batch: copy.Rows = {}
         names = [name for name in (*REFERENCE, "person", *ROOTS, *CHILDREN) if name in changed]
         for done, name in enumerate(names):
-            progress(done, len(names) + 1, f"Réception : {name}")
+            progress(done, len(names) + 1, f"Réception : {entity_label(name)}")
             ids = sorted(changed[name])
             keep = table(name).c.id.in_(ids)
             if name == "person":
@@ -313,7 +317,9 @@ class Standing:
     def status(self) -> str:
         """The status bar's line: « Hors ligne — permanence de Mens — 3 modifications à
         envoyer · 1 conflit »."""
-        line = (f"Hors ligne — permanence de {', '.join(self.sites)} — "
+        sites = ", ".join(self.sites)
+        of = "d'" if sites[:1].lower() in "aeiouyéèêâîôh" else "de "
+        line = (f"Hors ligne — permanence {of}{sites} — "
                 f"{count(self.pending, 'modification')} à envoyer")
         return line + (f" · {count(self.conflicts, 'conflit')}" if self.conflicts else "")
 

@@ -73,6 +73,23 @@ def office(server: str, login: str, password: str, *, unreachable: str = UNREACH
     return connected
 
 
+def describe_server(address: str) -> str:
+    """« 127.0.0.1:5432/guichet »: where a permanence syncs, for a person to read."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(address)
+    port = f":{url.port}" if url.port else ""
+    return f"{url.host or 'localhost'}{port}/{url.database}"
+
+
+def address_without_account(url) -> str:
+    """A server's address (a SQLAlchemy URL) without the account and its password."""
+    from sqlalchemy.engine import URL
+
+    return URL.create(url.drivername, host=url.host, port=url.port, database=url.database,
+                      query=url.query).render_as_string(hide_password=False)
+
+
 # -- building ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -105,6 +122,7 @@ def build(permanence: Permanence, passphrase: str | None = None,
     from desktop import replica_keys
 
     path = permanence.path.expanduser().resolve()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if replica_keys.keyring_usable():
         key = new_key()
         cipher = ReplicaCipher.from_key(key)
@@ -116,6 +134,7 @@ def build(permanence: Permanence, passphrase: str | None = None,
             "phrase de passe pour chiffrer la permanence.")
     remote = office(permanence.server, permanence.login, permanence.password,
                     unreachable=UNREACHABLE_BUILD)
+    existed = path.exists()
     try:
         with reaching_server(UNREACHABLE_BUILD):
             replica = laptop.build(remote, permanence.login, permanence.password, path, cipher,
@@ -125,9 +144,22 @@ def build(permanence: Permanence, passphrase: str | None = None,
         replica.dispose()
         if key is not None:
             replica_keys.save_key(path, key)
+    except BaseException:
+        if not existed:  # a permanence half written (the network cut) is not left behind
+            _wipe_quietly(path)
+        raise
     finally:
         remote.dispose()
     return path
+
+
+def _wipe_quietly(path: Path) -> None:
+    import contextlib
+
+    from db.replica.cipher import wipe
+
+    with contextlib.suppress(OSError, GuichetError):
+        wipe(path)
 
 
 def default_path(folder: Path | None = None, today: date | None = None) -> Path:
