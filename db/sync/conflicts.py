@@ -37,7 +37,7 @@ from db.preparation.labels import OUTCOME_LABELS as PREPARATION_OUTCOMES
 from db.replica.models import replica_conflict, replica_op
 from db.replica.values import decode
 from db.sync.tables import PARIS, table
-from db.wording import local_moment, short_moment
+from db.wording import short_moment
 
 # Columns no person typed: the save path's, the calendar's, the derived ones.
 _UNSHOWN = frozenset({"id", "created_at", "updated_at", "version", "ical_uid",
@@ -88,7 +88,7 @@ class ConflictView:
     what: str  # « Personne — DUPONT Marie »
     reason: str
     who: str
-    when: str  # when the edit was made, on this computer's clock
+    when: str  # when the edit was made, on the clock of the record's site (else Paris)
     fields: tuple[FieldVersions, ...]
     with_it: tuple[str, ...]  # what came with it (« Préparation »…), resolved with it
     laptop_refused: str  # why « Reprendre ma version » cannot be done ("": it can)
@@ -178,7 +178,7 @@ def _view(session: Session, names: Names, people: dict, row: dict,
     return ConflictView(
         row["id"], row["kind"], f"{entity_label(name)} — {named}" if named
         else entity_label(name), row["reason"] or "", people.get(row["actor_id"], ""),
-        local_moment(made), fields, with_it, laptop_refusal(session.connection(), row),
+        short_moment(made, zone), fields, with_it, laptop_refusal(session.connection(), row),
         _rebooking(session, names, row, zone))
 
 
