@@ -14,6 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import update
+from sqlalchemy.engine import make_url
 
 from db.lifecycle.backup import automatic_folder
 from db.org.passwords import DEMO_PASSWORD
@@ -136,6 +137,75 @@ def test_the_server_out_of_reach_is_said_in_french_and_nothing_is_lost(
     dialog = sync_with(qtbot, window)
     assert dialog.message.text() == UNREACHABLE_SYNC
     assert prompts == [] and laptop.pending_changes(window.ctx.store) == 1
+
+
+@pytest.fixture
+def own_account(office):  # noqa: F811
+    """An adviser's account of the test's own (its login role is the whole cluster's: the
+    demo's are shared with the other tests), dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from db.org import account_admin
+    from db.roles import Role
+    from db.store import Store
+    from tests.conftest import POSTGRES_URL
+
+    login = f"portable{uuid.uuid4().hex[:8]}"
+    owner = Store(office)
+    with owner.unit(None) as unit:
+        account_admin.create_account(unit, account_admin.AccountInput(
+            login, "Lucie", "Portable", Role.ADVISER), FIRST_PASSWORD)
+    yield login, owner
+    owner.dispose()
+    admin = create_engine(make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+    admin.dispose()
+
+
+FIRST_PASSWORD = "la permanence de Mens ouvre le mardi"
+NEW_PASSWORD = "le car de 7 h 10 passe par Clelles"
+
+
+def test_a_password_changed_at_the_office_is_taken_by_the_next_sync(
+        qtbot, office, own_account, prompts, tmp_path):  # noqa: F811
+    from db.org import account_admin, accounts
+    from db.replica.cipher import ReplicaCipher
+    from db.roles import Role
+    from db.store import Store
+    from desktop.context import AppContext
+    from desktop.laptop import steps
+    from desktop.main_window import MainWindow
+    from tests.db.test_replica_sync import busiest_site
+    from tests.gui.laptop_setup import address
+
+    login, owner = own_account
+    path = steps.build(steps.Permanence(address(office), login, FIRST_PASSWORD,
+                                        tmp_path / "portable.guichet", (busiest_site(office),)))
+    replica = Store(path, ReplicaCipher.from_key(replica_keys.load_key(path)))
+    with owner.unit(None) as unit:  # an administrator gives a new password at the office
+        account_admin.set_server_login(unit, login, Role.ADVISER, True, NEW_PASSWORD)
+    ctx = AppContext(replica, accounts.sign_in(replica, login, FIRST_PASSWORD).actor)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        dialog = sync_with(qtbot, window, FIRST_PASSWORD)  # the laptop's: the server's no more
+        assert "refusé par le serveur" in dialog.message.text() and prompts == []
+        dialog.password_edit.setText(NEW_PASSWORD)
+        dialog.submit()
+        qtbot.waitUntil(lambda: prompts != [], timeout=WAIT)
+        assert prompts[0][0] == "summary"
+        assert accounts.sign_in(replica, login, NEW_PASSWORD).actor.login == login
+        with pytest.raises(accounts.SignInRefused):
+            accounts.sign_in(replica, login, FIRST_PASSWORD)
+    finally:
+        qtbot.waitUntil(ctx.tasks.idle, timeout=WAIT)
+        ctx.tasks.wait()
+        replica.dispose()
 
 
 def test_giving_back_is_refused_while_conflicts_remain(
