@@ -20,9 +20,11 @@ from db.sync import laptop
 from desktop import app as app_module
 from desktop import replica_keys
 from desktop.app import EXIT_OK, run_gui
+from desktop.context import AppContext
 from desktop.laptop import steps
 from desktop.laptop.prepare_dialog import MISMATCH, PrepareDialog
 from desktop.main_window import MainWindow
+from tests.db.office_setup import connect as office_connection
 from tests.db.office_setup import office  # noqa: F401
 from tests.db.test_replica_sync import busiest_site
 from tests.gui.laptop_setup import WAIT, address, prompts, server_window  # noqa: F401
@@ -81,6 +83,41 @@ def test_a_permanence_is_prepared_on_the_worker_thread_then_offered_to_open(
         assert (standing.last_day - standing.first_day).days == 13
     finally:
         replica.dispose()
+
+
+def test_a_partner_prepares_the_permanence_of_their_whole_sector(
+        qtbot, office, prompts, tmp_path):  # noqa: F811
+    from db.org import accounts
+
+    store = Store(office.set(username="partenaire01", password=DEMO_PASSWORD))
+    with store.engine.connect() as connection:
+        ctx = AppContext(store, accounts.server_sign_in(connection).actor)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    try:
+        dialog = open_prepare(qtbot, window)
+        qtbot.addWidget(dialog)
+        sector = ctx.actor.sector
+        assert dialog.site_list is None and unnamed_focusable(dialog) == []
+        assert f"« {sector} »" in dialog.form.field("site").editor.text()
+        dialog.path_edit.setText(str(tmp_path / "secteur.guichet"))
+        dialog.password_edit.setText(DEMO_PASSWORD)
+        with qtbot.waitSignal(dialog.prepared, timeout=WAIT) as prepared:
+            dialog.submit()
+        path = prepared.args[0]
+        replica = Store(path, ReplicaCipher.from_key(replica_keys.load_key(path)))
+        try:
+            with office_connection(office) as owner:
+                in_sector = {name for (name,) in owner.execute(
+                    "SELECT name FROM site WHERE sector = %s AND deleted_at IS NULL",
+                    (sector,)).fetchall()}
+            assert set(laptop.standing(replica).sites) == in_sector
+        finally:
+            replica.dispose()
+    finally:
+        qtbot.waitUntil(ctx.tasks.idle, timeout=WAIT)
+        ctx.tasks.wait()
+        store.dispose()
 
 
 def test_a_wrong_password_is_refused_in_the_dialog_and_nothing_is_written(
