@@ -255,7 +255,7 @@ class ConflictsDialog(QDialog):
                             "bureau à la prochaine synchronisation.")
         else:
             self.banner.say(f"La version du bureau est gardée : {view.what}.")
-        self.load()
+        # The list reloads with every screen: the write told them (``_on_changes``).
 
     def _refused(self, error: BaseException) -> None:
         self._enable(True)

@@ -164,9 +164,8 @@ class LaptopActions(QObject):
             self.show_conflicts()
 
     def _refresh_everything(self) -> None:
+        """Every screen reloads (the status line with them: it follows ``changes``)."""
         self.ctx.changes.emit(every_kind())
-        if self.status is not None:
-            self.status.refresh()
 
     def show_conflicts(self) -> None:
         from desktop.laptop.conflicts_dialog import ConflictsDialog
