@@ -45,7 +45,7 @@ from db.replica.cipher import ReplicaCipher
 from db.store import SchemaState, Store
 
 # isort: split
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtCore import QLocale, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import operations as ops
@@ -99,6 +99,7 @@ class Startup(QObject):
         self.login_dialog = None
         self.lock = None
         self._switching = False
+        self._after_window: Callable[[], None] | None = None  # instead of quitting
         self.quit_when_ready = os.environ.get("GUICHET_QUIT_WHEN_READY") == "1"
         # Quitting when ready means nobody is watching: no dialog may wait for an answer.
         self.interactive = not self.quit_when_ready
@@ -122,7 +123,9 @@ class Startup(QObject):
         """An encrypted replica: its key from the keyring, else its passphrase."""
         path = self.store.sqlite_path
         log.info("opening an encrypted file: looking for its key")
-        ops.task(self.boot, lambda _none: _saved_cipher(path)) \
+        # keyring takes ~0.3 s to import: on the worker thread (desktop.replica_keys)
+        ops.task(self.boot, lambda _none: importlib.import_module(
+            "desktop.replica_keys").saved_cipher(path)) \
             .on_success(self._cipher_found).on_failure(self._failed).run()
 
     @_startup_step
@@ -347,6 +350,8 @@ class Startup(QObject):
         self.window.switch_user_requested.connect(self.switch_user)
         self.window.lock_requested.connect(lambda: self.lock and self.lock.lock())
         self.window.change_password_requested.connect(lambda: self._new_password(ctx))
+        self.window.reopen_requested.connect(lambda path: self._then(self._open_other, path))
+        self.window.given_back.connect(lambda text: self._then(self._wipe_and_quit, text))
         self.window.closed.connect(self._window_closed)
         self.window.show()
         # A zero timer fires once the events queued by show() (layout, paint) are processed,
@@ -416,8 +421,37 @@ class Startup(QObject):
             self._switching = False
             self.settings.save(last_login="")  # the next person types their own
             self.show_sign_in()
+        elif self._after_window is not None:
+            after, self._after_window = self._after_window, None
+            after()
         else:
             self.quit(EXIT_OK)
+
+    def _then(self, step: Callable, *args) -> None:
+        """Close the window, then ``step(*args)`` once the session has let go of the
+        database, instead of quitting."""
+        self._after_window = lambda: step(*args)
+        self.window.close()
+
+    @_startup_step
+    def _open_other(self, database: str) -> None:
+        """Sign in again on another database (a permanence just prepared)."""
+        self.close_store()
+        self.db_override, self.cipher = database, None
+        self.start()
+
+    def _wipe_and_quit(self, farewell: str) -> None:
+        """« Rendre la permanence »: the window closed, wipe the replica, say so, quit."""
+        from desktop.laptop import steps
+
+        store = self.store
+        ops.task(self.boot, lambda _none: steps.give_back(store)) \
+            .on_success(lambda _path: self._farewell(farewell)).on_failure(self._failed) \
+            .with_progress("Effacement de la permanence…").run()
+
+    def _farewell(self, message: str) -> None:
+        QMessageBox.information(None, APP_NAME, message)  # asked from a menu: someone is there
+        self.quit(EXIT_OK)
 
     def _stop_watching(self) -> None:
         if self.lock is not None:
@@ -507,14 +541,6 @@ class Startup(QObject):
         self.store = self.boot = None
 
 
-def _saved_cipher(path):
-    """On the worker thread: the key of an encrypted file from the keyring (importing keyring
-    takes ~0.3 s), else the passphrase of the environment (``desktop.replica_keys``)."""
-    from desktop import replica_keys
-
-    return replica_keys.saved_cipher(path)
-
-
 def _load_orm_and_people_service(_unit) -> None:
     from sqlalchemy.orm import configure_mappers
 
@@ -551,16 +577,6 @@ def daily_backup(ctx: AppContext) -> None:
     ops.task(ctx, lambda _none: backup.automatic_backup(ctx.store)).on_failure(failed).run()
 
 
-def _install_french_translations(app: QApplication) -> None:
-    """Qt's own texts (standard buttons, context menus, file dialogs) in French."""
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(QLocale(QLocale.Language.French), "qtbase", "_", folder):
-        app.installTranslator(translator)
-    else:  # the bundle's smoke test looks for this line
-        log.warning("Qt's French translations not found in %s", folder)
-
-
 def run_gui(db_override: str | None = None) -> int:
     """The ``guichet-gui`` entry point, and ``guichet`` with no command."""
     from desktop.logs import setup_logging
@@ -574,7 +590,7 @@ def run_gui(db_override: str | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # switching user closes the window, not Guichet
     setup_logging()
     install_excepthook()
-    _install_french_translations(app)
+    theme.install_french_translations(app)
     startup = Startup(app, db_override)
     theme.apply_theme(app, startup.settings.theme)
     QTimer.singleShot(0, startup.start)

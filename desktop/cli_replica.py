@@ -74,40 +74,15 @@ def _progress(done: int, total: int, label: str) -> None:
 
 
 def cmd_create(args) -> int:
-    from db.replica.cipher import ReplicaCipher, new_key
-    from db.store import Store
-    from db.sync import laptop
-    from desktop import replica_keys
+    from desktop.laptop import steps
 
-    output = args.output.expanduser().resolve()
     password = passwords(args).read(f"Mot de passe de {args.login} sur le serveur : ")
-    office = _office(Store(args.server), args.login, password)
-    try:
-        if replica_keys.keyring_usable():
-            key = new_key()
-            cipher = ReplicaCipher.from_key(key)
-        else:
-            key, cipher = None, ReplicaCipher.from_passphrase(_new_passphrase())
-        replica = laptop.build(office, args.login, password, output, cipher,
-                               site_names=args.site, sector=args.sector, weeks=args.weeks,
-                               progress=_progress)
-        if key is not None:
-            replica_keys.save_key(output, key)
-        replica.dispose()
-    finally:
-        office.dispose()
+    passphrase = None if steps.keyring_usable() else _new_passphrase()
+    output = steps.build(steps.Permanence(args.server, args.login, password, args.output,
+                                          tuple(args.site or ()), args.sector, args.weeks),
+                         passphrase, _progress)
     print(f"Permanence hors ligne prête : {output}")
     return EXIT_OK
-
-
-def _office(store, login: str, password: str):
-    """The server as the account, its password checked by the server."""
-    from db.org import signin
-
-    connected, _signed = signin.sign_in(store, login, password)
-    if connected is not store:
-        store.dispose()
-    return connected
 
 
 def _new_passphrase() -> str:
@@ -128,20 +103,13 @@ def _new_passphrase() -> str:
 
 
 def _synced(args, replica):
-    """Push then pull, as the replica's account; its password, changed on the server, is
-    the laptop's from now on too."""
-    from db.store import Store
+    """Push then pull, as the replica's account (``desktop.laptop.steps.synced``)."""
     from db.sync import laptop
+    from desktop.laptop import steps
 
-    known = laptop.state(replica)
-    password = passwords(args).read(f"Mot de passe de {known['login']} sur le serveur : ")
-    office = _office(Store(known["server"]), known["login"], password)
-    try:
-        report = laptop.sync(replica, office, _progress)
-    finally:
-        office.dispose()
-    laptop.remember_password(replica, known["login"], password)
-    return report
+    login = laptop.state(replica)["login"]
+    password = passwords(args).read(f"Mot de passe de {login} sur le serveur : ")
+    return steps.synced(replica, password, _progress)
 
 
 def cmd_sync(args) -> int:
@@ -170,25 +138,18 @@ def cmd_status(args) -> int:
 
 
 def cmd_close(args) -> int:
-    from db.lifecycle.backup import wipe_automatic_backups
-    from db.replica.cipher import wipe
-    from desktop import replica_keys
+    from desktop.laptop import steps
 
     replica = _replica(args)
     try:
         report = _synced(args, replica)
-    except BaseException:
+    finally:
         replica.dispose()
-        raise
-    replica.dispose()
     if report.conflicts:
         print(f"Synchronisation : {report}. La permanence n'est pas effacée : résolvez "
               "d'abord ses conflits.", file=sys.stderr)
         return EXIT_REFUSED
-    path = replica.sqlite_path
-    wipe_automatic_backups(replica)
-    wipe(path)
-    replica_keys.forget_key(path)
+    steps.give_back(replica)
     print(f"Synchronisation : {report}. Permanence rendue : le fichier et sa clé sont "
           "effacés.")
     return EXIT_OK

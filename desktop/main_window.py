@@ -30,11 +30,16 @@ MESSAGES_AFTER_MS = 30_000  # the first batch of messages, well after the start
 class MainWindow(QMainWindow):
     """One signed-in session. ``switch_user_requested`` asks the application for a new login,
     ``lock_requested`` to lock the workstation now, ``change_password_requested`` for the
-    person's new password; ``closed`` tells it the window is gone (quit, or switch user)."""
+    person's new password; ``closed`` tells it the window is gone (quit, or switch user).
+    An offline laptop's permanence (``desktop.laptop``): ``reopen_requested(path)`` asks to
+    sign in again on the permanence just prepared, ``given_back(farewell)`` to wipe the
+    permanence once the window is closed, then quit saying ``farewell``."""
 
     switch_user_requested = Signal()
     lock_requested = Signal()
     change_password_requested = Signal()
+    reopen_requested = Signal(str)
+    given_back = Signal(str)
     closed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -72,6 +77,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(MESSAGES_AFTER_MS, self._start_messages)
 
     def _start_messages(self) -> None:
+        if self.ctx.store.is_replica:  # the office sends what a laptop queued, once pushed:
+            return  # sent from here too, a person would get it twice
         from desktop.messages.background import BackgroundSender
 
         self.messages = BackgroundSender(self.ctx, self)
@@ -154,6 +161,11 @@ class MainWindow(QMainWindow):
         self.new_person_action = self._action("&Nouvelle personne", self.new_person, "Ctrl+N",
                                               enabled=can_edit and "people" in self.areas)
         file_menu.addAction(self.new_person_action)
+        self.laptop = None
+        if not self.ctx.store.is_sqlite or self.ctx.store.is_replica:  # not the embedded file
+            from desktop.laptop.window import LaptopActions
+
+            self.laptop = LaptopActions(self, file_menu)
         if self.ctx.actor.can(Permission.ADMINISTER):
             file_menu.addSeparator()
             file_menu.addAction(self._action("&Sauvegarder…", self.back_up))
@@ -270,6 +282,9 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(f"{actor.display_name} — {actor.role_label}", self)
         self.user_label.setAccessibleName("Utilisateur connecté")
         self.statusBar().addWidget(self.database_label, 1)
+        if self.laptop is not None and self.laptop.status is not None:
+            self.database_label.hide()  # the permanence's line says where it is instead
+            self.statusBar().addWidget(self.laptop.status, 1)
         self.statusBar().addPermanentWidget(self.user_label)
 
     # -- theme ---------------------------------------------------------------------------

@@ -131,5 +131,8 @@ def database_url(settings: Settings, override: str | None = None) -> URL:
 
 
 def server_account(url: URL) -> str:
-    """The keyring account name of a server: its address without password."""
-    return url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    """The keyring account name of a server: its address without password (``URL.set``
+    takes None for « unchanged »: the address is made again without it)."""
+    return URL.create("postgresql", username=url.username, host=url.host, port=url.port,
+                      database=url.database, query=url.query
+                      ).render_as_string(hide_password=False)

@@ -7,6 +7,7 @@ because Fusion only gets a dark palette from platform themes that provide one.
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from importlib.resources import files
 
@@ -187,3 +188,15 @@ def icon(name: str, palette: QPalette | None = None) -> QIcon:
 
 def app_icon() -> QIcon:
     return QIcon(str(APP_ICON))
+
+
+def install_french_translations(app: QApplication) -> None:
+    """Qt's own texts (standard buttons, context menus, file dialogs) in French."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.French), "qtbase", "_", folder):
+        app.installTranslator(translator)
+    else:  # the bundle's smoke test looks for this line
+        logging.getLogger(__name__).warning("Qt's French translations not found in %s", folder)

@@ -64,6 +64,10 @@ def write(local: Connection, batch: Rows, skip: set[uuid.UUID] = frozenset(),
     (edited on the laptop and not yet pushed) are left as the laptop has them. Returns how
     many were written."""
     written = 0
+    # Parents come before their children table by table, but a table referring to itself
+    # (an appointment moved from another) may list a row before the one it refers to: the
+    # references are checked once the whole batch is in, at the transaction's end.
+    local.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     for target in synced_tables():
         rows = [row for row_id, row in batch.get(target.name, {}).items()
                 if row_id not in skip]

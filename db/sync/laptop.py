@@ -14,18 +14,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection, func, select, update
+from sqlalchemy.engine import URL
 
 from db.base import utcnow
 from db.errors import ValidationError
+from db.journal.labels import entity_label
 from db.org import passwords
 from db.replica.models import replica_conflict, replica_op, replica_state
 from db.store import Store, open_store
+from db.sync import conflicts as conflict_rows
 from db.sync import copy, server
 from db.sync.tables import CHILDREN, PUSH_ONLY, REFERENCE, ROOTS, Scope, root_condition, table
+from db.wording import count
 
 Progress = Callable[[int, int, str], None]
 PUSH_BATCH = 200
@@ -70,7 +74,7 @@ def build(office: Store, login: str, password: str, path: Path, cipher, *,
         batch: copy.Rows = {}
         steps = [*REFERENCE, *ROOTS, *CHILDREN]
         for done, name in enumerate(steps):
-            progress(done, len(steps) + 1, f"Lecture du serveur : {name}")
+            progress(done, len(steps) + 1, f"Lecture du serveur : {entity_label(name)}")
             copy.add(batch, name, server.fetch(remote, name, _keep(name, scope, batch)))
             if name == "pathway_entry":  # the people known so far open their cases
                 scope.person_ids.update(_people(batch))
@@ -141,8 +145,11 @@ def _people(batch: copy.Rows) -> set[uuid.UUID]:
 
 
 def _address(store: Store) -> str:
-    """The server's address without the account or its password."""
-    return store.url.set(username=None, password=None).render_as_string(hide_password=True)
+    """The server's address without the account, its password or how long to wait for it
+    (``URL.set`` takes None for « unchanged »: the address is made again without them)."""
+    url = store.url.difference_update_query(["connect_timeout"])
+    return URL.create(url.drivername, host=url.host, port=url.port, database=url.database,
+                      query=url.query).render_as_string(hide_password=False)
 
 
 def _save_state(local: Connection, **values) -> None:
@@ -162,8 +169,9 @@ def state(replica: Store) -> dict:
 # -- pushing --------------------------------------------------------------------------------
 
 def push(replica: Store, office: Store, progress: Progress = _quiet) -> tuple[int, int]:
-    """Send the journal, batch by batch; returns (operations sent, conflicts found)."""
-    sent = conflicts = 0
+    """Send the journal, batch by batch; returns (edits sent, conflicts found): the audit
+    rows sent with them are not counted."""
+    sent = conflicts = done = 0
     with replica.engine.connect() as local:
         total = local.execute(select(func.count()).where(replica_op.c.pushed_at.is_(None))
                               ).scalar_one()
@@ -179,8 +187,10 @@ def push(replica: Store, office: Store, progress: Progress = _quiet) -> tuple[in
         with replica.engine.begin() as local:
             for operation, outcome in zip(batch, outcomes, strict=True):
                 conflicts += _settle(local, operation, outcome)
-        sent += len(batch)
-        progress(sent, total, f"Envoi : {sent} sur {total}")
+        # The audit trail's rows go with the edits, but they are not edits of their own.
+        sent += sum(operation["table_name"] not in PUSH_ONLY for operation in batch)
+        done += len(batch)
+        progress(done, total, "Envoi des modifications au serveur")
 
 
 def _settle(local: Connection, operation: dict, outcome: dict) -> int:
@@ -233,7 +243,7 @@ def pull(replica: Store, office: Store, progress: Progress = _quiet) -> int:
         batch: copy.Rows = {}
         names = [name for name in (*REFERENCE, "person", *ROOTS, *CHILDREN) if name in changed]
         for done, name in enumerate(names):
-            progress(done, len(names) + 1, f"Réception : {name}")
+            progress(done, len(names) + 1, f"Réception : {entity_label(name)}")
             ids = sorted(changed[name])
             keep = table(name).c.id.in_(ids)
             if name == "person":
@@ -274,10 +284,19 @@ def pending_operations(replica: Store) -> int:
                              ).scalar_one()
 
 
-def open_conflicts(replica: Store) -> int:
+def pending_changes(replica: Store) -> int:
+    """Edits still to send (the audit rows that go with them not counted)."""
     with replica.engine.connect() as local:
         return local.execute(select(func.count()).where(
-            replica_conflict.c.resolved_at.is_(None))).scalar_one()
+            replica_op.c.pushed_at.is_(None), replica_op.c.table_name.not_in(PUSH_ONLY))
+        ).scalar_one()
+
+
+def open_conflicts(replica: Store) -> int:
+    """Conflicts to resolve; what came with a refused booking (its preparation, its
+    messages) is resolved with it and not counted apart (``db.sync.conflicts``)."""
+    with replica.engine.connect() as local:
+        return conflict_rows.count_open(local)
 
 
 def conflicts(replica: Store) -> list[dict]:
@@ -285,6 +304,43 @@ def conflicts(replica: Store) -> list[dict]:
         return [dict(row) for row in local.execute(
             select(replica_conflict).where(replica_conflict.c.resolved_at.is_(None))
             .order_by(replica_conflict.c.detected_at)).mappings()]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the permanence stands: its sites, its period, what is still to send and to
+    resolve, the last time it heard from the server."""
+
+    login: str
+    server: str
+    sites: tuple[str, ...]
+    first_day: date
+    last_day: date
+    pending: int
+    conflicts: int
+    last_sync: datetime
+
+    @property
+    def status(self) -> str:
+        """The status bar's line: « Hors ligne — permanence de Mens — 3 modifications à
+        envoyer · 1 conflit »."""
+        sites = ", ".join(self.sites)
+        of = "d'" if sites[:1].lower() in "aeiouyéèêâîôh" else "de "
+        line = (f"Hors ligne — permanence {of}{sites} — "
+                f"{count(self.pending, 'modification')} à envoyer")
+        return line + (f" · {count(self.conflicts, 'conflit')}" if self.conflicts else "")
+
+
+def standing(replica: Store) -> Standing:
+    known = state(replica)
+    scope = Scope.from_state(known["scope"])
+    site = table("site")
+    with replica.engine.connect() as local:
+        names = sorted(local.execute(select(site.c.name).where(
+            site.c.id.in_(sorted(scope.site_ids)))).scalars())
+    last = datetime.fromisoformat(known.get("pulled_at") or known["built_at"])
+    return Standing(known["login"], known["server"], tuple(names), scope.first_day,
+                    scope.last_day, pending_changes(replica), open_conflicts(replica), last)
 
 
 def remember_password(replica: Store, login: str, password: str) -> None:
@@ -301,24 +357,15 @@ def remember_password(replica: Store, login: str, password: str) -> None:
 
 def describe(replica: Store) -> str:
     """Where the permanence stands, in French (``guichet replica status``)."""
-    from datetime import datetime
-
     from db.sync.tables import PARIS
 
-    known = state(replica)
-    scope = Scope.from_state(known["scope"])
-    site = table("site")
-    with replica.engine.connect() as local:
-        names = sorted(local.execute(select(site.c.name).where(
-            site.c.id.in_(sorted(scope.site_ids)))).scalars())
-    pending, open_ = pending_operations(replica), open_conflicts(replica)
-    last = known.get("pulled_at") or known["built_at"]
-    when = datetime.fromisoformat(last).astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+    now = standing(replica)
+    when = now.last_sync.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
     return "\n".join([
-        f"Permanence hors ligne de {known['login']} — serveur {known['server']}",
-        f"Lieux : {', '.join(names)}",
-        f"Période : du {scope.first_day:%d/%m/%Y} au {scope.last_day:%d/%m/%Y}",
-        f"{pending} modification{'s' * (pending > 1)} à envoyer · "
-        f"{open_} conflit{'s' * (open_ > 1)} à résoudre",
+        f"Permanence hors ligne de {now.login} — serveur {now.server}",
+        f"Lieux : {', '.join(now.sites)}",
+        f"Période : du {now.first_day:%d/%m/%Y} au {now.last_day:%d/%m/%Y}",
+        f"{count(now.pending, 'modification')} à envoyer · "
+        f"{count(now.conflicts, 'conflit')} à résoudre",
         f"Dernière synchronisation : {when}",
     ])

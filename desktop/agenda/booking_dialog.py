@@ -3,7 +3,8 @@ note → Enregistrer.
 
 Reusable from anywhere that knows the person (their record, a call-back): open
 ``BookingDialog(ctx, person_id, channel=Channel.CALLBACK, motive_code="IJ")`` and connect
-``saved(appointment_id)``. The agenda passes the slot that was double-clicked. A caller that
+``saved(appointment_id)``. The agenda passes the slot that was double-clicked; a booking to
+make again (one an offline laptop's sync saw refused) its site and note. A caller that
 books on behalf of something (a call-back, a pathway worklist line) passes the service that
 books and records that in one unit of work (``write``), so a refusal writes nothing.
 """
@@ -77,6 +78,7 @@ class BookingDialog(GuardedDialog):
     def __init__(self, ctx: AppContext, person_id: uuid.UUID | None = None, *,
                  channel: Channel | None = None, motive_code: str | None = None,
                  kind: AppointmentKind | None = None, slot: Slot | None = None,
+                 site_id: uuid.UUID | None = None, note: str = "",
                  write: Callable[[Unit, BookingRequest], uuid.UUID] = booking.book_appointment,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -86,11 +88,13 @@ class BookingDialog(GuardedDialog):
         self._person_id = person_id
         self._motive_code = motive_code
         self._preset = slot
+        self._site_id = site_id
         self._motives: list[MotiveRow] = []
         self._sector_sites: dict[str, list[uuid.UUID]] = {}  # sectors of several sites
         self._slots_offered = False
         self.setWindowTitle("Nouveau rendez-vous")
         self._build(channel)
+        self.note.setPlainText(note)
         fit_dialog(self, "booking")
         self._load()
 
@@ -187,7 +191,7 @@ class BookingDialog(GuardedDialog):
                               + [(Sector(name), f"Tous les lieux du secteur « {name} »")
                                  for name in self._sector_sites])
         self.site.set_value((self._preset.site_id if self._preset else None)
-                            or default_site(self._ctx))  # else the first site
+                            or self._site_id or default_site(self._ctx))  # else the first
         self.site.blockSignals(False)
         self.motive.blockSignals(True)
         for motive in self._motives:

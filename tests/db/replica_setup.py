@@ -12,6 +12,7 @@ from db.people import records as people_records
 from db.people.models import PersonKind
 from db.people.records import PersonInput
 from db.replica.cipher import ReplicaCipher
+from db.replica.models import REPLICA_METADATA
 from db.roles import Role
 from db.store import Store, open_store
 from tests.conftest import add_staff
@@ -50,7 +51,10 @@ def fill(store: Store) -> dict:
 
 
 def make_replica(path: Path, cipher: ReplicaCipher) -> Store:
-    """A new encrypted replica at ``path``, migrated to the head and filled."""
+    """A new encrypted replica at ``path``, migrated to the head, with the replica's own
+    tables (its journal: every write of its units is journaled) as ``db.sync.laptop.build``
+    makes them, and filled."""
     store = open_store(path, cipher)
+    REPLICA_METADATA.create_all(store.engine)
     fill(store)
     return store

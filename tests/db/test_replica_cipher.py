@@ -124,9 +124,8 @@ def test_the_same_rows_in_a_clear_file_would_show(tmp_path, sqlite_template):
 
 def test_the_file_and_its_wal_and_shm_are_readable_by_their_owner_alone(tmp_path):
     path = tmp_path / "neuve.sqlite3"
-    store = open_store(path, ReplicaCipher.from_key(new_key()))
+    store = make_replica(path, ReplicaCipher.from_key(new_key()))
     try:
-        fill(store)
         with store.engine.connect():  # while open: the -wal and -shm exist
             present = [p for p in (path, *siblings(path)) if p.exists()]
             assert len(present) == 3
