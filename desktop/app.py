@@ -394,8 +394,7 @@ class Startup(QObject):
                 return
             print("ready", flush=True)  # the benchmark's mark: shown and usable
             QTimer.singleShot(0, lambda: self.quit(EXIT_OK))
-        # Once the window is up: the idle lock (nobody is idle yet), and the settings,
-        # whose writing syncs them to disk (tens of ms).
+        # Once the window is up: the idle lock, and the settings (syncing them takes ~10 ms).
         ops.core_query(ctx, accounts.office_facts) \
             .on_success(lambda facts: self._watch_idle(ctx, facts.lock_after_minutes)).run()
         if ctx.actor.login != self.settings.last_login:
