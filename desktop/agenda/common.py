@@ -141,7 +141,9 @@ class AppointmentTable(QTableView):
             case _:
                 return self._adviser_name(row.adviser_id)
 
-    def _role(self, row: AgendaRow, _column: int, role: int):
+    def _role(self, row: AgendaRow, column: int, role: int):
+        if role == Qt.ItemDataRole.ToolTipRole:  # a cell cut short (« Mickaël Eym… ») whole
+            return self._cell(row, column)
         if role == Qt.ItemDataRole.FontRole and row.status in (
                 AppointmentStatus.CANCELLED, AppointmentStatus.RESCHEDULED):
             font = QFont(self.font())

@@ -69,3 +69,20 @@ def test_other_roles_see_no_mediation_section(record, login):
     assert not hasattr(dialog, "cases")
     titles = [box.title() for box in dialog.findChildren(QGroupBox)]
     assert "Médiation" not in titles
+
+
+def test_an_appointment_s_cell_cut_short_is_whole_in_its_tooltip(record):
+    """The record is narrow: an adviser's long name may end in « … » in its column; the
+    tooltip (and a screen reader) has it whole."""
+    from PySide6.QtCore import Qt
+
+    from desktop.agenda.person_section import PersonAppointments
+
+    _window, dialog, _references = record("conseiller01")
+    table = dialog.findChild(PersonAppointments).table
+    model = table.model()
+    assert model.rowCount() > 0
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            assert model.data(index, Qt.ItemDataRole.ToolTipRole) == model.data(index)
