@@ -65,8 +65,8 @@ def write(local: Connection, batch: Rows, skip: set[uuid.UUID] = frozenset(),
     many were written."""
     written = 0
     for target in synced_tables():
-        rows = [row for row_id, row in batch.get(target.name, {}).items()
-                if row_id not in skip]
+        rows = _referred_first(target, [row for row_id, row in batch.get(target.name, {}).items()
+                                        if row_id not in skip])
         if not rows:
             continue
         if progress is not None:
@@ -85,6 +85,28 @@ def write(local: Connection, batch: Rows, skip: set[uuid.UUID] = frozenset(),
                 local.execute(statement, same)
         written += len(rows)
     return written
+
+
+def _referred_first(target: Table, rows: list[dict]) -> list[dict]:
+    """The rows in an order where each comes after the row of its own table it refers to
+    (an appointment moved after the one it was moved from, an answer after its message):
+    the server sends them in its own order, and the replica checks each foreign key as the
+    row is written."""
+    keys = [key.parent.name for key in target.foreign_keys if key.column.table is target]
+    if not keys:
+        return rows
+    waiting = {row["id"]: row for row in rows}
+    ordered: list[dict] = []
+    while waiting:
+        ready = [row for row in waiting.values()
+                 if not any(row.get(name) in waiting and row.get(name) != row["id"]
+                            for name in keys)]
+        if not ready:  # a cycle (two rows made to refer to each other): as they come
+            ready = list(waiting.values())
+        ordered += ready
+        for row in ready:
+            del waiting[row["id"]]
+    return ordered
 
 
 def _cut_unseen_references(local: Connection, target: Table, rows: list[dict],

@@ -292,3 +292,24 @@ def test_an_offline_booking_taken_at_the_office_meanwhile_becomes_a_conflict(
             appointment.c.starts_at == night, appointment.c.adviser_id == model["adviser_id"],
             appointment.c.deleted_at.is_(None))).scalar_one()
     assert live == 1
+
+
+def test_a_row_referring_to_one_further_on_in_its_table_is_written(permanence):
+    """The server sends a table's rows in its own order: an appointment moved may come
+    before the one it was moved from (the build of conseiller02's permanence at the Agence
+    de Grenoble failed on the replica's foreign key)."""
+    from db.sync import copy
+
+    replica, _server = permanence
+    appointment = table("appointment")
+    with replica.engine.connect() as connection:
+        model = dict(connection.execute(select(appointment).where(
+            appointment.c.workshop_session_id.is_(None))).mappings().first())
+    first, moved = uuid.uuid4(), uuid.uuid4()
+    rows = {moved: {**model, "id": moved, "status": "rescheduled", "rescheduled_from_id": first,
+                    "ical_uid": f"{first}@guichet"},
+            first: {**model, "id": first, "status": "rescheduled", "rescheduled_from_id": None,
+                    "ical_uid": f"{first}@guichet"}}
+    with replica.engine.begin() as local:
+        assert copy.write(local, {"appointment": rows}) == 2
+    assert count(replica, "appointment", appointment.c.id.in_([first, moved])) == 2
