@@ -63,6 +63,7 @@ def write(local: Connection, batch: Rows, skip: set[uuid.UUID] = frozenset(),
     """Insert or replace the batch's rows in the replica, parents first; rows in ``skip``
     (edited on the laptop and not yet pushed) are left as the laptop has them. Returns how
     many were written."""
+    _free_busy_time(local, batch, skip)
     written = 0
     for target in synced_tables():
         rows = _referred_first(target, [row for row_id, row in batch.get(target.name, {}).items()
@@ -85,6 +86,24 @@ def write(local: Connection, batch: Rows, skip: set[uuid.UUID] = frozenset(),
                 local.execute(statement, same)
         written += len(rows)
     return written
+
+
+# The tables whose live rows keep an adviser busy: the replica's triggers copy them into
+# adviser_busy, which refuses an overlap (migration 0007).
+_BUSY = ("appointment", "workshop_session")
+
+
+def _free_busy_time(local: Connection, batch: Rows, skip: set[uuid.UUID]) -> None:
+    """Free the time the batch's rows kept busy before writing any of them (each written
+    takes its time again): the server refused every overlap already, and the replica's
+    trigger, checking row by row, would refuse a booking written before the cancellation
+    that freed its time — in the same batch, or one of the workshop sessions written
+    first, their table being the appointments' parent."""
+    busy = table("adviser_busy")
+    owners = sorted(row_id for name in _BUSY for row_id in batch.get(name, {})
+                    if row_id not in skip)
+    for start in range(0, len(owners), 500):
+        local.execute(busy.delete().where(busy.c.owner_id.in_(owners[start:start + 500])))
 
 
 def _referred_first(target: Table, rows: list[dict]) -> list[dict]:

@@ -313,3 +313,27 @@ def test_a_row_referring_to_one_further_on_in_its_table_is_written(permanence):
     with replica.engine.begin() as local:
         assert copy.write(local, {"appointment": rows}) == 2
     assert count(replica, "appointment", appointment.c.id.in_([first, moved])) == 2
+
+
+def test_a_slot_freed_and_booked_again_at_the_office_is_pulled_in_any_order(permanence):
+    """The office cancelled an appointment and booked its slot again: whichever of the two
+    rows the pull writes first, the replica's overlap check does not refuse them (the
+    server refused every overlap already)."""
+    from db.sync import copy
+
+    replica, _server = permanence
+    appointment, busy = table("appointment"), table("adviser_busy")
+    with replica.engine.connect() as connection:
+        freed = dict(connection.execute(select(appointment).where(
+            appointment.c.status == "booked", appointment.c.deleted_at.is_(None),
+            appointment.c.workshop_session_id.is_(None))).mappings().first())
+    again = uuid.uuid4()
+    rows = {again: {**freed, "id": again, "ical_uid": f"{again}@guichet", "version": 1},
+            freed["id"]: {**freed, "status": "cancelled", "cancelled_by": "service",
+                          "cancel_reason": "Absence du conseiller.",
+                          "version": freed["version"] + 1}}
+    with replica.engine.begin() as local:
+        assert copy.write(local, {"appointment": rows}) == 2
+    with replica.engine.connect() as connection:
+        assert set(connection.execute(select(busy.c.owner_id).where(
+            busy.c.owner_id.in_([again, freed["id"]]))).scalars()) == {again}
