@@ -432,3 +432,22 @@ def test_a_registration_cancelled_on_both_sides_frees_its_seat_once(office, work
     laptop.sync(replica, server)
     _capacity, taken, live = _seats(office, session_id)
     assert taken == live
+
+
+def test_the_account_s_row_is_the_server_s_but_for_its_sign_in_columns(office, permanence):
+    """The laptop's own password hash (made when it was built, again when the password
+    changed) leaves the rest of the account's row as the server has it."""
+    from db.sync.tables import LOCAL_COLUMNS
+
+    replica, _server = permanence
+    laptop.remember_password(replica, "conseiller01", "un tout nouveau mot de passe")
+    staff = table("staff")
+    columns = [c for c in staff.c if c.name not in LOCAL_COLUMNS["staff"]]
+    statement = select(*columns).where(staff.c.login == "conseiller01")
+    server = Store(office)
+    try:
+        with replica.engine.connect() as local, server.engine.connect() as owner:
+            assert dict(local.execute(statement).mappings().one()) == \
+                dict(owner.execute(statement).mappings().one())
+    finally:
+        server.dispose()
