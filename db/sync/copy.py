@@ -66,8 +66,8 @@ def write(local: Connection, batch: Rows, skip: set[uuid.UUID] = frozenset(),
     _free_busy_time(local, batch, skip)
     written = 0
     for target in synced_tables():
-        rows = _referred_first(target, [row for row_id, row in batch.get(target.name, {}).items()
-                                        if row_id not in skip])
+        rows = _in_writing_order(local, target, [
+            row for row_id, row in batch.get(target.name, {}).items() if row_id not in skip])
         if not rows:
             continue
         if progress is not None:
@@ -75,17 +75,41 @@ def write(local: Connection, batch: Rows, skip: set[uuid.UUID] = frozenset(),
         _cut_unseen_references(local, target, rows, batch)
         if target.name == "person":
             _withhold_unread_nirs(rows)
-        for start in range(0, len(rows), 500):
-            chunk = rows[start:start + 500]
-            for columns in {tuple(sorted(row)) for row in chunk}:
-                same = [row for row in chunk if tuple(sorted(row)) == columns]
-                statement = sqlite_insert(target)
-                statement = statement.on_conflict_do_update(
-                    index_elements=[target.c.id],
-                    set_={name: statement.excluded[name] for name in columns if name != "id"})
-                local.execute(statement, same)
+        for columns, same in _runs(rows):
+            statement = sqlite_insert(target)
+            statement = statement.on_conflict_do_update(
+                index_elements=[target.c.id],
+                set_={name: statement.excluded[name] for name in columns if name != "id"})
+            local.execute(statement, same)
         written += len(rows)
     return written
+
+
+def _runs(rows: list[dict], size: int = 500):
+    """(columns, rows): consecutive rows with the same columns, ``size`` at most, in order."""
+    run: list[dict] = []
+    columns: tuple[str, ...] = ()
+    for row in rows:
+        key = tuple(sorted(row))
+        if run and (key != columns or len(run) == size):
+            yield columns, run
+            run = []
+        run.append(row)
+        columns = key
+    if run:
+        yield columns, run
+
+
+def _in_writing_order(local: Connection, target: Table, rows: list[dict]) -> list[dict]:
+    """The rows the replica holds already first, then the new ones: what the server changed
+    in one order arrives in another, and the replica checks each row as it is written — a
+    registration cancelled and the person registered again, a waiting-list place withdrawn
+    and taken again, would meet their partial unique indexes (one live seat, one place per
+    person and session) if the new row came first. Each after the row of its own table it
+    refers to."""
+    held = _local_ids(local, target.name, {row["id"] for row in rows})
+    return (_referred_first(target, [row for row in rows if row["id"] in held])
+            + _referred_first(target, [row for row in rows if row["id"] not in held]))
 
 
 # The tables whose live rows keep an adviser busy: the replica's triggers copy them into

@@ -451,3 +451,26 @@ def test_the_account_s_row_is_the_server_s_but_for_its_sign_in_columns(office, p
                 dict(owner.execute(statement).mappings().one())
     finally:
         server.dispose()
+
+
+def test_a_registration_cancelled_and_made_again_at_the_office_is_pulled_in_any_order(
+        permanence):
+    """The office cancelled a person's workshop registration and registered them again: the
+    replica's unique index (one live seat per person and session) meets the new row
+    before the cancellation unless the rows it holds are written first."""
+    from db.sync import copy
+
+    replica, _server = permanence
+    appointment = table("appointment")
+    with replica.engine.connect() as connection:
+        seat = dict(connection.execute(select(appointment).where(
+            appointment.c.status == "booked", appointment.c.deleted_at.is_(None),
+            appointment.c.workshop_session_id.is_not(None))).mappings().first())
+    again = uuid.uuid4()
+    rows = {again: {**seat, "id": again, "ical_uid": f"{again}@guichet", "version": 1},
+            seat["id"]: {**seat, "status": "cancelled", "cancelled_by": "person",
+                         "cancel_reason": "Inscrite par erreur.", "version": seat["version"] + 1}}
+    with replica.engine.begin() as local:
+        assert copy.write(local, {"appointment": rows}) == 2
+    assert count(replica, "appointment", appointment.c.workshop_session_id
+                 == seat["workshop_session_id"]) > 1
