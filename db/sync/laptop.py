@@ -33,6 +33,9 @@ from db.wording import count
 
 Progress = Callable[[int, int, str], None]
 PUSH_BATCH = 200
+# The account's sign-in columns are the laptop's own (LOCAL_COLUMNS): writing them leaves the
+# row as the server has it, its updated_at included (the column's onupdate would move it).
+_LOCAL_ONLY = {"updated_at": table("staff").c.updated_at}
 
 
 @dataclass(frozen=True)
@@ -84,9 +87,10 @@ def build(office: Store, login: str, password: str, path: Path, cipher, *,
                 copy.complete(remote, local, batch)
                 progress(len(steps), len(steps) + 1, "Écriture de la permanence")
                 copy.write(local, batch)
-                local.execute(update(table("staff")).where(table("staff").c.id == adviser_id)
-                              .values(password_hash=passwords.hash_password(password),
-                                      failed_sign_ins=0, locked_until=None))
+                staff = table("staff")
+                local.execute(update(staff).where(staff.c.id == adviser_id).values(
+                    password_hash=passwords.hash_password(password), failed_sign_ins=0,
+                    locked_until=None, **_LOCAL_ONLY))
                 _save_state(local, server=_address(office), login=login, watermark=bound,
                             seen=_seen_since(remote, bound),
                             scope=scope.as_state(), built_at=utcnow().isoformat())
@@ -352,7 +356,7 @@ def remember_password(replica: Store, login: str, password: str) -> None:
             staff.c.login == login)).scalar_one_or_none()
         if not passwords.verify(current, password):
             local.execute(update(staff).where(staff.c.login == login).values(
-                password_hash=passwords.hash_password(password)))
+                password_hash=passwords.hash_password(password), **_LOCAL_ONLY))
 
 
 def describe(replica: Store) -> str:

@@ -17,6 +17,13 @@ laptop started from: a field the server did not change takes the laptop's value;
 changed differently is a conflict, the server's value kept; the database's rules (the
 exclusion constraint against double booking, unique NIRs, row-level security) refuse what
 they refuse, in French.
+
+**Counters, counted.** A workshop's ``seats_taken`` is never a laptop's number, nor a laptop's
+« take » replayed: two laptops, or a laptop and the office, may have given the same last
+seat, and a cancellation made on both sides would free it twice. Where a laptop's
+registration (an appointment of a session) is inserted or changed, the server locks the
+session and counts its live registrations again; more than its capacity, or a session
+cancelled meanwhile, and the registration is refused — kept as a conflict on the laptop.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError
 
+from db.agenda.models import LIVE_WORKSHOP_SEAT
 from db.base import utcnow
 from db.people.records import derived_values
 from db.replica.values import decode, decode_row, encode
@@ -121,6 +129,8 @@ def apply_operation(connection: Connection, operation: dict) -> dict:
     try:
         with connection.begin_nested():
             outcome = _apply(connection, operation)
+    except _Refused as refusal:
+        outcome = {"status": "refused", "reason": refusal.reason}
     except DBAPIError as error:
         state = getattr(error.orig, "sqlstate", None) or ""
         outcome = {"status": "refused",
@@ -130,6 +140,12 @@ def apply_operation(connection: Connection, operation: dict) -> dict:
     return outcome
 
 
+class _Refused(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def _apply(connection: Connection, operation: dict) -> dict:
     target = table(operation["table_name"])
     kind = operation["kind"]
@@ -137,11 +153,26 @@ def _apply(connection: Connection, operation: dict) -> dict:
         values = decode_row(target, operation["fields"])
         if target.name == "person":
             values |= derived_values(values)
+        session_id = values.get("workshop_session_id") if target.name == "appointment" else None
+        if session_id is not None:
+            _lock_session(connection, session_id)  # before the registration, as the office
         connection.execute(insert(target).values(values))
+        if session_id is not None:
+            _count_seats(connection, session_id)
         return {"status": "applied"}
     if kind == "take":
         return _take(connection, target, operation)
     current = _locked_row(connection, target, operation["row_id"])
+    outcome = _merge(connection, target, operation, current)
+    if target.name == "appointment" and current is not None \
+            and current.get("workshop_session_id") is not None:
+        _count_seats(connection, current["workshop_session_id"])
+    return outcome
+
+
+def _merge(connection: Connection, target: Table, operation: dict, current: dict | None
+           ) -> dict:
+    kind = operation["kind"]
     if current is None:
         return {"status": "conflict", "kind": "deleted",
                 "reason": "Supprimé au bureau, ou hors de ce que votre rôle voit.",
@@ -187,8 +218,40 @@ def _locked_row(connection: Connection, target: Table, row_id) -> dict | None:
     return dict(row) if row is not None else None
 
 
+# The counters the server counts from its own rows (the module docstring).
+_COUNTED = {("workshop_session", "seats_taken")}
+
+
+def _lock_session(connection: Connection, session_id) -> tuple[int, int, bool]:
+    """(capacity, seats_taken, cancelled) of a workshop session, locked until the commit
+    (NO KEY UPDATE: a registration's foreign key, held by another push, does not block it;
+    the office's registration, which locks the session first, waits or is waited for)."""
+    row = connection.execute(text(
+        "SELECT capacity, seats_taken, cancelled_at IS NOT NULL OR deleted_at IS NOT NULL "
+        "FROM workshop_session WHERE id = :id FOR NO KEY UPDATE"), {"id": session_id}).one()
+    return tuple(row)
+
+
+def _count_seats(connection: Connection, session_id) -> None:
+    capacity, taken, cancelled = _lock_session(connection, session_id)
+    live = connection.execute(text(
+        f"SELECT count(*) FROM appointment WHERE workshop_session_id = :id "
+        f"AND {LIVE_WORKSHOP_SEAT}"), {"id": session_id}).scalar_one()
+    if live and cancelled:
+        raise _Refused("Cette session d'atelier a été annulée au bureau entre-temps : le "
+                       "serveur n'a pas enregistré l'inscription.")
+    if live > capacity:
+        raise _Refused("Plus de place : l'atelier s'est rempli au bureau entre-temps.")
+    if live != taken:
+        connection.execute(text(
+            "UPDATE workshop_session SET seats_taken = :live, version = version + 1, "
+            "updated_at = now() WHERE id = :id"), {"live": live, "id": session_id})
+
+
 def _take(connection: Connection, target: Table, operation: dict) -> dict:
     fields = operation["fields"]
+    if (target.name, fields["counter"]) in _COUNTED:  # counted where its rows are applied
+        return {"status": "applied", "counted": True}
     counter = target.c[fields["counter"]]
     statement = update(target).where(target.c.id == operation["row_id"])
     if fields["limit"]:

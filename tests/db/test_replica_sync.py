@@ -9,6 +9,7 @@ non-superuser, each account its own login role); each test builds its own replic
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -320,3 +321,184 @@ def test_an_offline_booking_taken_at_the_office_meanwhile_becomes_a_conflict(
             appointment.c.starts_at == night, appointment.c.adviser_id == model["adviser_id"],
             appointment.c.deleted_at.is_(None))).scalar_one()
     assert live == 1
+
+
+def test_a_row_referring_to_one_further_on_in_its_table_is_written(permanence):
+    """The server sends a table's rows in its own order: an appointment moved may come
+    before the one it was moved from (the build of conseiller02's permanence at the Agence
+    de Grenoble failed on the replica's foreign key)."""
+    from db.sync import copy
+
+    replica, _server = permanence
+    appointment = table("appointment")
+    with replica.engine.connect() as connection:
+        model = dict(connection.execute(select(appointment).where(
+            appointment.c.workshop_session_id.is_(None))).mappings().first())
+    first, moved = uuid.uuid4(), uuid.uuid4()
+    rows = {moved: {**model, "id": moved, "status": "rescheduled", "rescheduled_from_id": first,
+                    "ical_uid": f"{first}@guichet"},
+            first: {**model, "id": first, "status": "rescheduled", "rescheduled_from_id": None,
+                    "ical_uid": f"{first}@guichet"}}
+    with replica.engine.begin() as local:
+        assert copy.write(local, {"appointment": rows}) == 2
+    assert count(replica, "appointment", appointment.c.id.in_([first, moved])) == 2
+
+
+def test_a_slot_freed_and_booked_again_at_the_office_is_pulled_in_any_order(permanence):
+    """The office cancelled an appointment and booked its slot again: whichever of the two
+    rows the pull writes first, the replica's overlap check does not refuse them (the
+    server refused every overlap already)."""
+    from db.sync import copy
+
+    replica, _server = permanence
+    appointment, busy = table("appointment"), table("adviser_busy")
+    with replica.engine.connect() as connection:
+        freed = dict(connection.execute(select(appointment).where(
+            appointment.c.status == "booked", appointment.c.deleted_at.is_(None),
+            appointment.c.workshop_session_id.is_(None))).mappings().first())
+    again = uuid.uuid4()
+    rows = {again: {**freed, "id": again, "ical_uid": f"{again}@guichet", "version": 1},
+            freed["id"]: {**freed, "status": "cancelled", "cancelled_by": "service",
+                          "cancel_reason": "Absence du conseiller.",
+                          "version": freed["version"] + 1}}
+    with replica.engine.begin() as local:
+        assert copy.write(local, {"appointment": rows}) == 2
+    with replica.engine.connect() as connection:
+        assert set(connection.execute(select(busy.c.owner_id).where(
+            busy.c.owner_id.in_([again, freed["id"]]))).scalars()) == {again}
+
+
+@contextmanager
+def at_the_office_as(office, login: str):
+    """A unit of work on the server as ``login`` (its own role), through the services."""
+    from db.org import signin
+
+    store = office_as(office, login)
+    try:
+        with store.unit(signin.sign_in_as_connected(store).actor) as unit:
+            yield unit
+    finally:
+        store.dispose()
+
+
+def _seats(office, session_id) -> tuple[int, int, int]:
+    """(capacity, seats_taken, live registrations) of a session on the server."""
+    with connect(office) as owner:
+        return owner.execute(
+            "SELECT capacity, seats_taken, (SELECT count(*) FROM appointment a "
+            "WHERE a.workshop_session_id = w.id AND a.deleted_at IS NULL "
+            "AND a.status IN ('booked', 'honoured', 'no_show')) "
+            "FROM workshop_session w WHERE w.id = %s", (session_id,)).fetchone()
+
+
+@pytest.fixture
+def workshop(office, tmp_path):
+    """(replica, server as the adviser, a coming session of the site with one seat left,
+    people the laptop holds who are not registered to it)."""
+    site = busiest_site(office)
+    with connect(office) as owner:
+        session_id = owner.execute(
+            "SELECT w.id FROM workshop_session w JOIN site s ON s.id = w.site_id "
+            "WHERE s.name = %s AND w.cancelled_at IS NULL AND w.seats_taken > 0 "
+            "AND w.starts_at > now() + interval '1 day' "
+            "AND w.starts_at < now() + interval '3 weeks' ORDER BY w.starts_at LIMIT 1",
+            (site,)).fetchone()[0]
+        owner.execute("UPDATE workshop_session SET capacity = seats_taken + 1 WHERE id = %s",
+                      (session_id,))
+    server = office_as(office, "conseiller01")
+    replica = laptop.build(server, "conseiller01", DEMO_PASSWORD, tmp_path / "w.guichet",
+                           ReplicaCipher.from_key(new_key()), site_names=[site])
+    person, appointment = table("person"), table("appointment")
+    with replica.engine.connect() as connection:
+        people = list(connection.execute(select(person.c.id).where(
+            person.c.deleted_at.is_(None), person.c.kind == "beneficiary",
+            ~person.c.id.in_(select(appointment.c.person_id).where(
+                appointment.c.workshop_session_id == session_id)))
+            .order_by(person.c.id).limit(2)).scalars())
+    yield replica, server, session_id, people
+    replica.dispose()
+    server.dispose()
+
+
+def test_the_last_seat_taken_at_the_office_refuses_the_laptop_s_registration(
+        office, workshop):
+    """Both sides gave the last seat: the server counts its registrations, refuses the
+    laptop's (kept as a conflict), and its counter stays its live registrations."""
+    from db.agenda import workshops
+    from db.agenda.models import Channel
+
+    replica, server, session_id, (at_the_office, on_the_laptop) = workshop
+    with at_the_office_as(office, "conseiller02") as unit:
+        assert workshops.register(unit, session_id, at_the_office,
+                                  Channel.RECEPTION).appointment_id
+    with replica.unit(actor(replica)) as unit:
+        assert workshops.register(unit, session_id, on_the_laptop,
+                                  Channel.RECEPTION).appointment_id
+    report = laptop.sync(replica, server)
+    capacity, taken, live = _seats(office, session_id)
+    assert taken == live == capacity
+    assert report.conflicts >= 1
+    assert any("Plus de place" in c["reason"] for c in laptop.conflicts(replica))
+
+
+def test_a_registration_cancelled_on_both_sides_frees_its_seat_once(office, workshop):
+    from db.agenda import booking
+    from db.agenda.models import CancelledBy
+
+    replica, server, session_id, _people = workshop
+    appointment = table("appointment")
+    with replica.engine.connect() as connection:
+        registration, version = connection.execute(select(
+            appointment.c.id, appointment.c.version).where(
+            appointment.c.workshop_session_id == session_id,
+            appointment.c.status == "booked")).first()
+    reason = "Ne peut plus venir."
+    with at_the_office_as(office, "conseiller02") as unit:
+        booking.cancel_appointment(unit, registration, version, CancelledBy.PERSON, reason)
+    with replica.unit(actor(replica)) as unit:
+        booking.cancel_appointment(unit, registration, version, CancelledBy.PERSON, reason)
+    laptop.sync(replica, server)
+    _capacity, taken, live = _seats(office, session_id)
+    assert taken == live
+
+
+def test_the_account_s_row_is_the_server_s_but_for_its_sign_in_columns(office, permanence):
+    """The laptop's own password hash (made when it was built, again when the password
+    changed) leaves the rest of the account's row as the server has it."""
+    from db.sync.tables import LOCAL_COLUMNS
+
+    replica, _server = permanence
+    laptop.remember_password(replica, "conseiller01", "un tout nouveau mot de passe")
+    staff = table("staff")
+    columns = [c for c in staff.c if c.name not in LOCAL_COLUMNS["staff"]]
+    statement = select(*columns).where(staff.c.login == "conseiller01")
+    server = Store(office)
+    try:
+        with replica.engine.connect() as local, server.engine.connect() as owner:
+            assert dict(local.execute(statement).mappings().one()) == \
+                dict(owner.execute(statement).mappings().one())
+    finally:
+        server.dispose()
+
+
+def test_a_registration_cancelled_and_made_again_at_the_office_is_pulled_in_any_order(
+        permanence):
+    """The office cancelled a person's workshop registration and registered them again: the
+    replica's unique index (one live seat per person and session) meets the new row
+    before the cancellation unless the rows it holds are written first."""
+    from db.sync import copy
+
+    replica, _server = permanence
+    appointment = table("appointment")
+    with replica.engine.connect() as connection:
+        seat = dict(connection.execute(select(appointment).where(
+            appointment.c.status == "booked", appointment.c.deleted_at.is_(None),
+            appointment.c.workshop_session_id.is_not(None))).mappings().first())
+    again = uuid.uuid4()
+    rows = {again: {**seat, "id": again, "ical_uid": f"{again}@guichet", "version": 1},
+            seat["id"]: {**seat, "status": "cancelled", "cancelled_by": "person",
+                         "cancel_reason": "Inscrite par erreur.", "version": seat["version"] + 1}}
+    with replica.engine.begin() as local:
+        assert copy.write(local, {"appointment": rows}) == 2
+    assert count(replica, "appointment", appointment.c.workshop_session_id
+                 == seat["workshop_session_id"]) > 1
