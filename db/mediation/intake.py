@@ -7,8 +7,9 @@ on ``mediation_counter`` takes the counter row's lock, so two sessions on the se
 the same number: the second waits for the first to commit, then reads the incremented value.
 An offline replica (a France Services laptop) must not draw from its own copy of the counter:
 its cases get a *provisional* reference ``MED-YYYY-PXXXXXXXX`` (8 hex digits of the case's
-UUID, so two laptops never collide) and no final one; the sync, once the rows are on the server,
-calls ``assign_final_references`` which numbers them in order of creation. We preferred this
+UUID, so two laptops never collide) and no final one; the server gives the final one as the
+sync applies the case's creation (``db.sync.server``), in the order the cases arrive, and
+the next pull brings it back to the laptop; the provisional one stays searchable. We preferred this
 to a replica prefix in the reference because the published reference keeps one format and the
 yearly numbering stays dense, as the team and the requesters expect.
 """
@@ -18,9 +19,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db import validation
 from db.errors import ValidationError
 from db.mediation.common import add_event, refresh, search_text, today_in_office
 from db.mediation.labels import CHANNEL_LABELS
@@ -96,16 +97,24 @@ def _validate_intake(session: Session, data: CaseInput, today: date) -> dict:
     return values | {"_person": person, "_motive": motive}
 
 
-def _final_reference(unit: Unit, year: int) -> str:
-    """The next final reference of ``year``, safe under concurrency (see the module
-    docstring)."""
-    number = rows.next_number(unit, MediationCounter, {"year": year}, "last_number")
+def final_reference(year: int, number: int) -> str:
     return f"MED-{year}-{number:05d}"
 
 
-def create_case(unit: Unit, data: CaseInput, *,
-                offline_replica: bool = False, today: date | None = None) -> CaseCreated:
-    """Register a request. ``offline_replica``: this database is a laptop's local copy."""
+def searchable_with_final_reference(text: str, reference: str) -> str:
+    """The search text of a case numbered after its creation (a laptop's, at the sync)."""
+    return f"{validation.fold(reference.replace('-', ' '))} {text.strip()}"
+
+
+def _final_reference(unit: Unit, year: int) -> str:
+    """The next final reference of ``year``, safe under concurrency (see the module
+    docstring)."""
+    return final_reference(
+        year, rows.next_number(unit, MediationCounter, {"year": year}, "last_number"))
+
+
+def create_case(unit: Unit, data: CaseInput, *, today: date | None = None) -> CaseCreated:
+    """Register a request; on a laptop's replica, with a provisional reference."""
     unit.require(Permission.MEDIATION)
     today = today or today_in_office()
     values = _validate_intake(unit.session, data, today)
@@ -113,14 +122,15 @@ def create_case(unit: Unit, data: CaseInput, *,
     case = MediationCase(id=uuid.uuid4(), status=CaseStatus.RECEIVED,
                          site_id=values.pop("site_id") or unit.actor.site_id, **values)
     year = data.received_on.year
-    if offline_replica:
+    offline = rows.on_replica(unit)
+    if offline:
         case.provisional_reference = f"MED-{year}-P{case.id.hex[:8].upper()}"
     else:
         case.reference = _final_reference(unit, year)
     case.search_text = search_text(case, person, motive)
     refresh(unit, case, waits=[])
     rows.create(unit, case, motive_id=str(case.motive_id), person_id=str(case.person_id),
-                provisional=offline_replica)
+                provisional=offline)
     add_event(unit, case, CaseEventKind.STATUS, "Demande reçue",
               f"Canal : {CHANNEL_LABELS[case.channel]}", internal=False)
     return CaseCreated(case.id, case.display_reference)
@@ -143,22 +153,3 @@ def update_intake(unit: Unit, case_id: uuid.UUID, expected_version: int,
             case.search_text = search_text(case, person, motive)
             refresh(unit, case)
     return case.version
-
-
-def assign_final_references(unit: Unit) -> list[CaseCreated]:
-    """Number the cases that arrived from offline laptops (the sync calls this on the server).
-
-    A unit without an actor is the sync itself. Their provisional reference stays searchable.
-    """
-    unit.require(Permission.MEDIATION, system=True)
-    pending = unit.session.scalars(
-        select(MediationCase).where(MediationCase.reference.is_(None))
-        .order_by(MediationCase.created_at, MediationCase.id)
-    ).all()
-    done = []
-    for case in pending:
-        with rows.editing(unit, case, action="assign_reference"):
-            case.reference = _final_reference(unit, case.received_on.year)
-            case.search_text = search_text(case, case.person, case.motive)
-        done.append(CaseCreated(case.id, case.reference))
-    return done

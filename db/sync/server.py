@@ -48,9 +48,12 @@ from sqlalchemy.exc import DBAPIError
 
 from db.agenda.models import LIVE_WORKSHOP_SEAT
 from db.base import utcnow
+from db.mediation import intake
+from db.mediation.models import MediationCounter
 from db.people.records import derived_values
 from db.replica.values import decode, decode_row, encode
 from db.sync.tables import LOCAL_COLUMNS, table
+from db.unit import rows
 
 _REFUSALS = {
     "23P01": "Ce créneau a été pris au bureau entre-temps : le serveur ne l'a pas enregistré.",
@@ -59,7 +62,7 @@ _REFUSALS = {
     "23514": "Le serveur refuse ces valeurs (une règle de la base n'est pas respectée).",
     "42501": "Votre rôle ne permet pas cet enregistrement sur le serveur.",
 }
-# Migration 0014's table, as this module writes it.
+# Migration 0016's table, as this module writes it.
 _APPLIED = Table("sync_applied_op", MetaData(), Column("op_id", Uuid), Column("outcome", JSONB))
 
 
@@ -153,12 +156,16 @@ def _apply(connection: Connection, operation: dict) -> dict:
         values = decode_row(target, operation["fields"])
         if target.name == "person":
             values |= derived_values(values)
+        if target.name == "mediation_case" and values.get("reference") is None:
+            values |= _numbered(connection, values)
         session_id = values.get("workshop_session_id") if target.name == "appointment" else None
         if session_id is not None:
             _lock_session(connection, session_id)  # before the registration, as the office
         connection.execute(insert(target).values(values))
         if session_id is not None:
             _count_seats(connection, session_id)
+        if "reference" in values:
+            return {"status": "applied", "reference": values["reference"]}
         return {"status": "applied"}
     if kind == "take":
         return _take(connection, target, operation)
@@ -168,6 +175,18 @@ def _apply(connection: Connection, operation: dict) -> dict:
             and current.get("workshop_session_id") is not None:
         _count_seats(connection, current["workshop_session_id"])
     return outcome
+
+
+def _numbered(connection: Connection, case: dict) -> dict:
+    """A case created on a laptop (its reference provisional) gets its final reference as
+    its creation is applied: the server's counter, in the order the cases arrive; in the
+    operation's savepoint, so that a refused creation takes no number."""
+    year = case["received_on"].year
+    number = connection.execute(rows.next_number_statement(
+        "postgresql", MediationCounter, {"year": year}, "last_number")).scalar_one()
+    reference = intake.final_reference(year, number)
+    return {"reference": reference, "search_text": intake.searchable_with_final_reference(
+        case.get("search_text") or "", reference)}
 
 
 def _merge(connection: Connection, target: Table, operation: dict, current: dict | None

@@ -4,8 +4,8 @@
   the staff (without any secret), motives, settings, templates, offers.
 - **Roots** are chosen by the permanence: the sites' appointments and workshop sessions of
   the period, their open call-backs, the pathway lines assigned to the adviser, and — for the
-  mediation team only, the server's row-level security deciding — the cases of the people
-  on the laptop.
+  mediation team only, the server's row-level security deciding — the sites' open cases and
+  the cases of the people on the laptop.
 - **Children** follow their parent (a preparation follows its appointment, an attempt its
   line), and every row a kept row refers to (its person, the appointment it was moved from)
   is fetched with it.
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Table, and_, false, or_, true
+from sqlalchemy import ColumnElement, Table, and_, or_, true
 
 from db.metadata import load_all
 from db.replica.journal import NOT_JOURNALED
@@ -100,9 +100,10 @@ def root_condition(name: str, scope: Scope) -> ColumnElement[bool]:
         return and_(in_sites, or_(columns.outcome.is_(None), columns.due_at >= scope.start))
     if name == "pathway_entry":
         return columns.assigned_to_id == scope.adviser_id
-    if name == "mediation_case":
+    if name == "mediation_case":  # the sites' open cases, and those of the people here
+        open_here = and_(in_sites, columns.closed_on.is_(None))
         people = sorted(scope.person_ids)
-        return columns.person_id.in_(people) if people else false()
+        return or_(open_here, columns.person_id.in_(people)) if people else open_here
     raise KeyError(name)
 
 

@@ -176,10 +176,15 @@ def create_or_update(unit: Unit, model: type[Row], values: dict, row_id: uuid.UU
 
 # -- many rows at once ----------------------------------------------------------------------
 
+def on_replica(unit: Unit) -> bool:
+    """Whether ``unit`` writes on a laptop's replica (its writes are journaled)."""
+    return journal.is_journaled(unit.session)
+
+
 def _at_the_office(unit: Unit) -> None:
     """Bulk writes and new numbers are the server's: a laptop's journal holds row by row
     edits only, and two laptops must never give out the same number."""
-    if journal.is_journaled(unit.session):
+    if on_replica(unit):
         raise OfficeOnly("Cette opération n'est pas possible sur une permanence hors ligne : "
                          "faites-la au bureau, connecté au serveur.")
 
@@ -279,17 +284,23 @@ def take(unit: Unit, row: Entity, counter: str, limit: str | None = None, step: 
 
 
 def next_number(unit: Unit, model: type, key: dict, counter: str) -> int:
-    """The next value of a counter row (created at 1), in one ``INSERT … ON CONFLICT DO
-    UPDATE … RETURNING``: it takes the row's lock, so that two writers on the server never
-    get the same number — the second waits for the first to commit."""
+    """The next value of a counter row (created at 1); refused on a laptop."""
     _at_the_office(unit)
+    unit.changes.add(model.__table__.name)
+    return unit.session.execute(
+        next_number_statement(unit.session.bind.dialect.name, model, key, counter)
+    ).scalar_one()
+
+
+def next_number_statement(dialect_name: str, model: type, key: dict, counter: str):
+    """``INSERT … ON CONFLICT DO UPDATE … RETURNING`` the counter: it takes the row's lock,
+    so that two writers on the server never get the same number — the second waits for the
+    first to commit. The sync numbers what laptops created with it too."""
     table = model.__table__
-    dialect = postgresql if unit.session.bind.dialect.name == "postgresql" else sqlite
-    statement = (
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
         dialect.insert(table).values(**key, **{counter: 1})
         .on_conflict_do_update(index_elements=[table.c[name] for name in key],
                                set_={counter: table.c[counter] + 1})
         .returning(table.c[counter])
     )
-    unit.changes.add(table.name)
-    return unit.session.execute(statement).scalar_one()

@@ -33,7 +33,7 @@ from db.mediation.rules import Step
 from db.mediation.wording import cra_text
 from db.org.models import Site
 from db.people import records as people_records
-from db.people.models import PersonKind
+from db.people.models import Person, PersonKind
 from db.people.records import PersonInput
 from db.roles import Role
 from db.unit import Unit, rows
@@ -79,14 +79,14 @@ def case_maker(store, actors):
     person = add_person(store, actors[Role.ADVISER])
     default_motive = motive_id(store, mediator, "ij_unpaid")
 
-    def create(today=RECEIVED, offline=False, **overrides):
+    def create(today=RECEIVED, **overrides):
         overrides.setdefault("motive_id", default_motive)
         overrides.setdefault("person_id", person)
         with store.session() as session:
             return mediation_intake.create_case(
                 Unit(session, mediator), intake(overrides.pop("person_id"),
                                           overrides.pop("motive_id"), **overrides),
-                today=today, offline_replica=offline)
+                today=today)
 
     return create
 
@@ -140,22 +140,33 @@ def test_intake_refuses_bad_input_with_every_message(store, mediator, new_case):
         assert session.scalar(select(func.count()).select_from(MediationCase)) == 0
 
 
-def test_offline_cases_get_provisional_references_then_final_ones_at_sync(
-        store, mediator, new_case):
-    online = new_case()
-    first = new_case(offline=True)
-    second = new_case(offline=True)
+def test_a_case_created_on_a_laptop_gets_a_provisional_reference_and_no_number(replica):
+    """The final number is the server's, given at the sync (tests/db/test_replica_sync.py)."""
+    from db.org import accounts
+    from db.replica.models import replica_op
+    from tests.conftest import ROLE_LOGINS
+
+    with replica.unit(None) as unit:
+        mediator = accounts.load_actor(unit.session, ROLE_LOGINS[Role.MEDIATOR])
+        person = unit.session.scalars(select(Person.id)).first()
+    motive = motive_id(replica, mediator, "ij_unpaid")
+    created = []
+    for _ in range(2):
+        with replica.unit(mediator) as unit:
+            created.append(mediation_intake.create_case(
+                unit, intake(person, motive), today=RECEIVED))
+    first, second = created
     assert first.reference.startswith("MED-2026-P") and first.reference != second.reference
-    with store.session() as session:
-        assert mediation_reading.find_reference(Unit(session, mediator),
-                                                first.reference.lower()) == first.id
-        done = mediation_intake.assign_final_references(Unit(session, None))
-    assert [(c.id, c.reference) for c in done] == [
-        (first.id, "MED-2026-00002"), (second.id, "MED-2026-00003")]
-    assert online.reference == "MED-2026-00001"
-    with store.unit(mediator) as unit:
-        ids = mediation_reading.search_cases(unit, CaseFilter(text="MED-2026-00003"))
-        assert ids == [second.id]
+    with replica.unit(mediator) as unit:
+        assert mediation_reading.find_reference(unit, first.reference.lower()) == first.id
+        assert mediation_reading.search_cases(
+            unit, CaseFilter(text=second.reference)) == [second.id]
+        assert unit.session.get(MediationCase, first.id).reference is None
+        assert unit.session.scalar(select(func.count()).select_from(MediationCounter)) == 0
+        journaled = unit.session.execute(select(replica_op.c.fields).where(
+            replica_op.c.table_name == "mediation_case")).scalars().all()
+    assert [fields["provisional_reference"] for fields in journaled] == [
+        first.reference, second.reference]
 
 
 def test_unknown_and_malformed_references_are_refused_in_french(store, mediator):

@@ -502,3 +502,58 @@ def test_a_registration_cancelled_and_made_again_at_the_office_is_pulled_in_any_
         assert copy.write(local, {"appointment": rows}) == 2
     assert count(replica, "appointment", appointment.c.workshop_session_id
                  == seat["workshop_session_id"]) > 1
+
+
+def test_a_case_created_offline_takes_its_final_reference_from_the_server(office, tmp_path):
+    from db.mediation import intake, reading
+    from db.mediation.models import MediationChannel, MediationMotive
+    from db.mediation.records import CaseFilter, CaseInput
+
+    server = office_as(office, "mediateur01")
+    replica = laptop.build(server, "mediateur01", DEMO_PASSWORD, tmp_path / "m.guichet",
+                           ReplicaCipher.from_key(new_key()),
+                           site_names=[busiest_site(office)])
+    try:
+        mediator = actor(replica, "mediateur01")
+        today = datetime.now(UTC).date()
+        with replica.unit(mediator) as unit:
+            motive = unit.session.scalars(select(MediationMotive.id).where(
+                MediationMotive.valid_until.is_(None)).order_by(MediationMotive.code)).first()
+            created = intake.create_case(unit, CaseInput(
+                received_on=today, channel=MediationChannel.AMELI_ACCOUNT,
+                person_id=one_person(replica), motive_id=motive, prior_step_done=True,
+                court_action_pending=False, summary="Remboursement refusé à la permanence.",
+                contested_decision="Refus de remboursement", decision_notified_on=None))
+        provisional = created.reference
+        assert provisional.startswith(f"MED-{today.year}-P")
+        with connect(office) as owner:
+            before = owner.execute("SELECT coalesce(max(last_number), 0) FROM "
+                                   "mediation_counter WHERE year = %s",
+                                   (today.year,)).fetchone()[0]
+
+        assert laptop.sync(replica, server).conflicts == 0
+        final = f"MED-{today.year}-{before + 1:05d}"
+        with connect(office) as owner:
+            assert owner.execute("SELECT reference, provisional_reference FROM mediation_case "
+                                 "WHERE id = %s", (created.id,)).fetchone() == (
+                final, provisional)
+        with replica.unit(mediator) as unit:  # pulled back: the final one, the other kept
+            assert reading.find_reference(unit, final) == created.id
+            assert reading.find_reference(unit, provisional) == created.id
+        with server.unit(accounts_actor(server, "mediateur01")) as unit:
+            assert reading.search_cases(unit, CaseFilter(text=final)) == [created.id]
+
+        laptop.sync(replica, server)  # nothing numbered twice
+        with connect(office) as owner:
+            assert owner.execute("SELECT last_number FROM mediation_counter WHERE year = %s",
+                                 (today.year,)).fetchone()[0] == before + 1
+    finally:
+        replica.dispose()
+        server.dispose()
+
+
+def accounts_actor(store: Store, login: str):
+    from db.org import accounts
+
+    with store.unit(None) as unit:
+        return accounts.load_actor(unit.session, login)
