@@ -113,9 +113,15 @@ def shoot(app: QApplication, office, out: Path) -> None:
     from desktop import replica_keys
     from desktop.context import AppContext
     from desktop.laptop import steps
+    from desktop.laptop.conflicts_dialog import KEEP_COLUMN
     from desktop.laptop.window import LaptopPrompt
     from desktop.main_window import MainWindow
-    from tests.db.replica_conflicts_setup import colliding_booking, edit_phone, phone_conflict
+    from tests.db.replica_conflicts_setup import (
+        colliding_booking,
+        edit_phone,
+        note_conflict,
+        phone_and_city_conflict,
+    )
     from tests.db.test_replica_sync import busiest_site
 
     server_url = steps.address_without_account(office)
@@ -144,7 +150,8 @@ def shoot(app: QApplication, office, out: Path) -> None:
                                         (busiest_site(office),)))
     replica = Store(path, ReplicaCipher.from_key(replica_keys.load_key(path)))
     actor = accounts.sign_in(replica, "conseiller01", DEMO_PASSWORD).actor
-    phone_conflict(office, replica, server, actor)
+    phone_and_city_conflict(office, replica, server, actor)
+    note_conflict(office, replica, server, actor)
     colliding_booking(office, replica, server, actor)
     from sqlalchemy import select
 
@@ -187,6 +194,14 @@ def shoot(app: QApplication, office, out: Path) -> None:
     settle(app, ctx)
     save(conflicts, out, "conflits")
     rows = {view.kind: row for row, view in enumerate(conflicts.views)}
+    notes = [row for row, view in enumerate(conflicts.views)
+             if any(field.both_texts for field in view.fields)]
+    if notes:
+        conflicts.list.setCurrentRow(notes[0])
+        choice = conflicts.table.cellWidget(0, KEEP_COLUMN)
+        choice.setCurrentIndex(choice.findData("both"))
+        settle(app, ctx)
+        save(conflicts, out, "conflit-note")
     if "refused" in rows:
         conflicts.list.setCurrentRow(rows["refused"])
         settle(app, ctx)

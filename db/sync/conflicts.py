@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Text, select
 from sqlalchemy.orm import Session
 
 from db import validation
@@ -60,11 +60,14 @@ NOT_VISIBLE = ("Au bureau, cet enregistrement n'est plus visible de votre rôle 
 
 @dataclass(frozen=True)
 class FieldVersions:
-    """One field of a conflict: its label, this computer's value, the office's."""
+    """One field of a conflict: its label, this computer's value, the office's; ``name``
+    is the column's, ``both_texts`` whether « Combiner » may keep the two texts."""
 
+    name: str
     label: str
     laptop: str
     server: str
+    both_texts: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,10 +172,11 @@ def _view(session: Session, names: Names, people: dict, row: dict,
     name = row["table_name"]
     named = names.of(name, row["row_id"])
     zone = _zone(session, name, row)
-    fields = tuple(FieldVersions(_label(field),
+    fields = tuple(FieldVersions(field, _label(field),
                                  _text(names, name, field, versions.get("laptop"), zone),
                                  _text(names, name, field, versions.get("server"), zone)
-                                 if row["kind"] != "refused" else EMPTY)
+                                 if row["kind"] != "refused" else EMPTY,
+                                 row["kind"] == "field" and is_free_text(name, field))
                    for field, versions in _shown_fields(row))
     made = row["made_at"].replace(tzinfo=UTC)
     return ConflictView(
@@ -189,6 +193,11 @@ def laptop_refusal(connection: Connection, row: dict) -> str:
     if row["kind"] == "deleted" and not row["fields"]:
         return NOT_VISIBLE
     return ""
+
+
+def is_free_text(name: str, field: str) -> bool:
+    """A note or a summary: two people may each have added something worth keeping."""
+    return isinstance(table(name).c[field].type, Text) and field not in _UNSHOWN
 
 
 def is_booking(row: dict) -> bool:

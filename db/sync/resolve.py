@@ -9,6 +9,9 @@
   a new edit through the save path (``db.unit.rows``), so it is journaled and audited like
   any other, with the server's version as its base: the next sync finds the office's value
   unchanged since and takes it. A record deleted at the office comes back with it.
+- **« Combiner »** (``combine``): field by field, the office's value or the laptop's — or,
+  for a note or a summary both sides wrote, the two texts, the office's first —; the
+  office's are written as the office's, the others as a new edit, as above.
 - **A booking refused** (its slot taken at the office meanwhile) is booked again on a free
   slot with the booking service (``rebook``), never re-applied as it was.
 
@@ -19,6 +22,7 @@ resolved in the same transaction.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Literal
 
 from sqlalchemy import Table, select, update
@@ -30,11 +34,13 @@ from db.errors import NotFound, ValidationError
 from db.people.records import derived_values
 from db.replica.models import replica_conflict
 from db.replica.values import decode
-from db.sync.conflicts import followers, is_booking, laptop_refusal, open_rows
+from db.sync.conflicts import followers, is_booking, is_free_text, laptop_refusal, open_rows
 from db.sync.tables import table
 from db.unit import INCLUDE_DELETED, Unit, rows
 
 Keep = Literal["server", "laptop"]
+Choice = Literal["server", "laptop", "both"]
+TEXTS_JOINED = "\n\n"  # between the office's text and the laptop's, when both are kept
 GONE = "Ce conflit est déjà résolu (sur cet ordinateur, peut-être dans une autre fenêtre)."
 NOT_YET = ("La version du bureau n'est pas encore arrivée sur cet ordinateur : "
            "synchronisez d'abord, puis choisissez.")
@@ -52,6 +58,36 @@ def resolve(unit: Unit, conflict_id: uuid.UUID, keep: Keep) -> None:
         _show_the_office_s(unit, conflict)
     else:
         raise ValueError(keep)
+    _resolved(unit, conflict, going_with)
+
+
+def combine(unit: Unit, conflict_id: uuid.UUID, choices: Mapping[str, Choice]) -> None:
+    """Resolve the field conflict ``conflict_id`` field by field: ``choices`` gives, for each
+    field shown, the version to keep (``both``: a text with the two side by side); a field
+    not shown (the calendar's sequence…) keeps the office's."""
+    conflict, going_with = _open(unit, conflict_id)
+    if conflict["kind"] != "field":
+        raise ValidationError({"keep": "Seul un enregistrement modifié des deux côtés se "
+                                       "combine champ par champ."})
+    name, fields = conflict["table_name"], conflict["fields"]
+    unknown = sorted(set(choices) - set(fields))
+    wrong = sorted(field for field, choice in choices.items() if field in fields and (
+        choice not in ("server", "laptop", "both")
+        or (choice == "both" and not is_free_text(name, field))))
+    if unknown or wrong:
+        raise ValidationError({"keep": "Ce choix ne correspond pas à ce conflit : "
+                                       f"{', '.join(unknown + wrong)}."})
+    kept = {side: {field: versions for field, versions in fields.items()
+                   if (choices.get(field, "server") == "server") == (side == "server")}
+            for side in ("server", "laptop")}
+    _show_the_office_s(unit, {**conflict, "fields": kept["server"]})
+    if kept["laptop"]:
+        target = table(name)
+        both = {field: TEXTS_JOINED.join(
+            text for text in (decode(target.c[field], fields[field][side]) or ""
+                              for side in ("server", "laptop")) if text.strip())
+            for field in kept["laptop"] if choices[field] == "both"}
+        _take_again(unit, {**conflict, "fields": kept["laptop"]}, both)
     _resolved(unit, conflict, going_with)
 
 
@@ -142,7 +178,10 @@ def _model(name: str) -> type:
                 if mapper.local_table.name == name)
 
 
-def _take_again(unit: Unit, conflict: dict) -> None:
+def _take_again(unit: Unit, conflict: dict, instead: Mapping[str, object] | None = None
+                ) -> None:
+    """The laptop's values of ``conflict`` as a new edit — or, for a field in ``instead``,
+    that value (the two texts « Combiner » keeps)."""
     target = table(conflict["table_name"])
     current = _local(unit, target, conflict["row_id"])
     if current is None:
@@ -163,7 +202,7 @@ def _take_again(unit: Unit, conflict: dict) -> None:
                 office[name] = server
             elif current[name] != server:
                 continue  # edited again on this computer since: that edit goes as it is
-            wanted[name] = laptop[name]
+            wanted[name] = (instead or {}).get(name, laptop[name])
     _write_as_the_office(unit, target, conflict["row_id"], current, office)
     row = unit.session.scalar(select(_model(target.name)).where(
         target.c.id == conflict["row_id"]).execution_options(**{INCLUDE_DELETED: True}))

@@ -5,7 +5,9 @@ The list on the left names each conflict (the person, the appointment's date…)
 side says who made the edit and when, why the office did not take it, and each field with
 this computer's value and the office's. « Garder la version du bureau » and « Reprendre ma
 version » resolve it (``db.sync.resolve``, in the replica's unit of work: a version taken
-again is journaled, and the next sync sends it). A booking refused because its slot was
+again is journaled, and the next sync sends it); a record changed on both sides may also be
+combined field by field (« À garder », then « Combiner mes choix »), a note both wrote kept
+with both texts. A booking refused because its slot was
 taken at the office meanwhile names the person to call back, and « Reprendre le
 rendez-vous… » opens the booking dialog on the nearest free slots of the same site.
 """
@@ -17,6 +19,7 @@ import uuid
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -49,6 +52,9 @@ INTRO = ("Le bureau n'a pas pu prendre ces modifications telles quelles. Rien n'
          "le bureau garde sa version, cet ordinateur la vôtre, jusqu'à ce que vous choisissiez.")
 _WHY = {"field": "Modifié des deux côtés", "deleted": "Supprimé au bureau",
         "refused": "Refusé par le serveur"}
+_CHOICES = (("Ma version", "laptop"), ("Version du bureau", "server"))
+_BOTH_TEXTS = ("Les deux textes", "both")
+KEEP_COLUMN = 3
 
 
 class ConflictsDialog(QDialog):
@@ -103,10 +109,10 @@ class ConflictsDialog(QDialog):
         self.made.setWordWrap(True)
         self.reason = QLabel(detail)
         self.reason.setWordWrap(True)
-        self.table = QTableWidget(0, 3, detail)
+        self.table = QTableWidget(0, 4, detail)
         self.table.setAccessibleName("Les deux versions, champ par champ")
         self.table.setHorizontalHeaderLabels(["Champ", "Ma version (cet ordinateur)",
-                                              "Version du bureau"])
+                                              "Version du bureau", "À garder"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -115,6 +121,7 @@ class ConflictsDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(KEEP_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         self.with_it = QLabel(detail)
         self.with_it.setWordWrap(True)
         self.call_back = QLabel(detail)
@@ -126,11 +133,16 @@ class ConflictsDialog(QDialog):
         self.keep_server_button.clicked.connect(lambda: self.keep("server"))
         self.keep_laptop_button = QPushButton("&Reprendre ma version", detail)
         self.keep_laptop_button.clicked.connect(lambda: self.keep("laptop"))
+        self.combine_button = QPushButton("&Combiner mes choix", detail)
+        self.combine_button.setToolTip("Garde, champ par champ, la version choisie dans la "
+                                       "colonne « À garder ».")
+        self.combine_button.clicked.connect(self.combine)
         self.rebook_button = QPushButton("Reprendre le ren&dez-vous…", detail)
         self.rebook_button.clicked.connect(self.rebook)
         actions = QHBoxLayout()
         actions.addWidget(self.keep_server_button)
         actions.addWidget(self.keep_laptop_button)
+        actions.addWidget(self.combine_button)
         actions.addWidget(self.rebook_button)
         actions.addStretch()
         layout = QVBoxLayout(detail)
@@ -189,10 +201,16 @@ class ConflictsDialog(QDialog):
         self.table.setHorizontalHeaderItem(1, QTableWidgetItem(
             "Ce que cet ordinateur avait enregistré" if refused
             else "Ma version (cet ordinateur)"))
+        combinable = view.kind == "field" and (
+            len(view.fields) > 1 or any(field.both_texts for field in view.fields))
+        self.table.setColumnHidden(KEEP_COLUMN, not combinable)
         self.table.setRowCount(len(view.fields))
         for row, field in enumerate(view.fields):
             for column, text in enumerate((field.label, field.laptop, field.server)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+            self.table.setCellWidget(row, KEEP_COLUMN,
+                                     self._choice(field) if combinable else None)
+        self.combine_button.setVisible(combinable)
         self.table.resizeRowsToContents()
         self._fit_table()
         self.with_it.setText(f"Résolu avec : {', '.join(view.with_it)}." if view.with_it
@@ -206,6 +224,19 @@ class ConflictsDialog(QDialog):
         self.keep_laptop_button.setVisible(not view.laptop_refused)
         self.not_again.setText(view.laptop_refused if rebooking is None else "")
         self.not_again.setVisible(bool(self.not_again.text()))
+
+    def _choice(self, field) -> QComboBox:
+        choice = QComboBox(self.table)
+        choice.setAccessibleName(f"À garder : {field.label}")
+        for label, side in (*_CHOICES, *((_BOTH_TEXTS,) if field.both_texts else ())):
+            choice.addItem(label, side)
+        return choice
+
+    def choices(self) -> dict[str, str]:
+        """The version chosen to keep for each field shown (« À garder »)."""
+        view = self.current()
+        return {field.name: self.table.cellWidget(row, KEEP_COLUMN).currentData()
+                for row, field in enumerate(view.fields)} if view else {}
 
     def _fit_table(self) -> None:
         """As tall as its rows (a conflict has a few fields), the buttons right below."""
@@ -222,6 +253,16 @@ class ConflictsDialog(QDialog):
         self._enable(False)
         ops.write(self._ctx, lambda unit: resolve.resolve(unit, view.id, side)) \
             .on_success(lambda _none: self._resolved(view, side)) \
+            .on_failure(self._refused).owned_by(self).run()
+
+    def combine(self) -> None:
+        view = self.current()
+        if view is None:
+            return
+        chosen = self.choices()
+        self._enable(False)
+        ops.write(self._ctx, lambda unit: resolve.combine(unit, view.id, chosen)) \
+            .on_success(lambda _none: self._resolved(view, "combined")) \
             .on_failure(self._refused).owned_by(self).run()
 
     def rebook(self) -> None:
@@ -253,6 +294,9 @@ class ConflictsDialog(QDialog):
         if side == "laptop":
             self.banner.say(f"Votre version est reprise : {view.what}. Elle partira au "
                             "bureau à la prochaine synchronisation.")
+        elif side == "combined":
+            self.banner.say(f"Vos choix sont gardés : {view.what}. Ce qui vient de cet "
+                            "ordinateur partira au bureau à la prochaine synchronisation.")
         else:
             self.banner.say(f"La version du bureau est gardée : {view.what}.")
         # The list reloads with every screen: the write told them (``_on_changes``).
@@ -263,7 +307,8 @@ class ConflictsDialog(QDialog):
             self.load()
 
     def _enable(self, enabled: bool) -> None:
-        for button in (self.keep_server_button, self.keep_laptop_button, self.rebook_button):
+        for button in (self.keep_server_button, self.keep_laptop_button,
+                       self.combine_button, self.rebook_button):
             button.setEnabled(enabled)
 
     def conflict_ids(self) -> list[uuid.UUID]:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from db.agenda import booking, slots
 from db.agenda.booking import BookingRequest
-from db.agenda.models import AppointmentKind, Channel
+from db.agenda.models import Appointment, AppointmentKind, Channel
 from db.agenda.setup import list_motives
 from db.org import accounts
 from db.org.passwords import DEMO_PASSWORD
@@ -29,6 +29,7 @@ from db.people import records
 from db.store import Store
 from db.sync import laptop
 from db.sync.tables import Scope, table
+from db.unit import rows
 from tests.db.office_setup import connect
 
 
@@ -66,6 +67,47 @@ def phone_conflict(office, replica: Store, server: Store, who) -> tuple[uuid.UUI
     edit_phone(replica, who, person_id, laptop_phone)
     laptop.sync(replica, server)
     return person_id, office_phone, laptop_phone
+
+
+OFFICE_CITY, LAPTOP_CITY = "Voiron", "Vinay"
+
+
+def phone_and_city_conflict(office, replica: Store, server: Store, who
+                            ) -> tuple[uuid.UUID, str, str]:
+    """Both change a person's phone and city: one conflict of two fields, to combine."""
+    person_id = live_person(replica)
+    office_phone = f"+33476{random.randrange(10**6):06d}"
+    laptop_phone = f"+33611{random.randrange(10**6):06d}"
+    with connect(office, "conseiller02") as colleague:
+        colleague.execute("UPDATE person SET phone = %s, phone_digits = %s, city = %s, "
+                          "version = version + 1 WHERE id = %s",
+                          (office_phone, "0" + office_phone[3:], OFFICE_CITY, person_id))
+    with replica.unit(who) as unit:
+        shown = records.get_person(unit, person_id)
+        records.update_person(unit, person_id, shown.version,
+                              replace(shown.data, phone=laptop_phone, city=LAPTOP_CITY))
+    laptop.sync(replica, server)
+    return person_id, office_phone, laptop_phone
+
+
+OFFICE_NOTE, LAPTOP_NOTE = "Rappeler avant 10 h", "Vient avec sa fille"
+
+
+def note_conflict(office, replica: Store, server: Store, who) -> uuid.UUID:
+    """Both write an appointment's note: a text « Combiner » may keep whole from both."""
+    appointment = table("appointment")
+    with replica.engine.connect() as connection:
+        appointment_id = connection.execute(select(appointment.c.id).where(
+            appointment.c.deleted_at.is_(None), appointment.c.workshop_session_id.is_(None),
+            appointment.c.note != OFFICE_NOTE)
+            .order_by(appointment.c.id)).scalars().first()
+    with connect(office, "conseiller02") as colleague:
+        colleague.execute("UPDATE appointment SET note = %s, version = version + 1 "
+                          "WHERE id = %s", (OFFICE_NOTE, appointment_id))
+    with replica.unit(who) as unit:  # the save path, as the appointment's forms use it
+        rows.save(unit, unit.session.get(Appointment, appointment_id), {"note": LAPTOP_NOTE})
+    laptop.sync(replica, server)
+    return appointment_id
 
 
 def deletion_conflict(office, replica: Store, server: Store, who) -> uuid.UUID:

@@ -17,14 +17,19 @@ from db.agenda import slots
 from db.errors import NotFound, ValidationError
 from db.replica.models import replica_op
 from db.sync import conflicts, laptop
-from db.sync.resolve import rebook, resolve
+from db.sync.resolve import combine, rebook, resolve
 from db.sync.tables import table
 from tests.db.replica_conflicts_setup import (
+    LAPTOP_NOTE,
+    OFFICE_CITY,
+    OFFICE_NOTE,
     actor,
     colliding_booking,
     deletion_conflict,
     edit_phone,
+    note_conflict,
     office_value,
+    phone_and_city_conflict,
     phone_conflict,
     pull_until,
 )
@@ -190,3 +195,43 @@ def test_keeping_the_office_s_version_of_a_refused_booking_resolves_what_came_wi
     with replica.unit(who) as unit:
         resolve(unit, views(replica)[0].id, "server")
     assert laptop.conflicts(replica) == [] and laptop.pending_changes(replica) == 0
+
+
+def test_combining_keeps_the_office_s_value_of_one_field_and_the_laptop_s_of_another(
+        office, permanence):  # noqa: F811
+    replica, server = permanence
+    who = actor(replica)
+    person_id, office_phone, laptop_phone = phone_and_city_conflict(office, replica, server,
+                                                                    who)
+    [view] = views(replica)
+    assert {field.name: field.both_texts for field in view.fields} == {
+        "phone": False, "city": False}
+    with replica.unit(who) as unit, pytest.raises(ValidationError):
+        combine(unit, view.id, {"phone": "both", "city": "server"})  # no text to join
+    with replica.unit(who) as unit:
+        combine(unit, view.id, {"phone": "laptop", "city": "server"})
+    assert (local(replica, "person", person_id, "phone"),
+            local(replica, "person", person_id, "city")) == (laptop_phone, OFFICE_CITY)
+    [edit] = journaled(replica, "person")
+    assert edit["fields"]["phone"] == [office_phone, laptop_phone]
+    assert "city" not in edit["fields"]  # the office's: nothing to send
+    assert laptop.sync(replica, server).conflicts == 0
+    assert office_value(office, PHONE, person_id) == laptop_phone
+    assert office_value(office, "SELECT city FROM person WHERE id = %s",
+                        person_id) == OFFICE_CITY
+
+
+def test_combining_a_note_written_on_both_sides_keeps_both_texts(office, permanence):  # noqa: F811
+    replica, server = permanence
+    who = actor(replica)
+    appointment_id = note_conflict(office, replica, server, who)
+    [view] = views(replica)
+    [note] = view.fields
+    assert note.both_texts and (note.laptop, note.server) == (LAPTOP_NOTE, OFFICE_NOTE)
+    with replica.unit(who) as unit:
+        combine(unit, view.id, {"note": "both"})
+    both = f"{OFFICE_NOTE}\n\n{LAPTOP_NOTE}"
+    assert local(replica, "appointment", appointment_id, "note") == both
+    assert laptop.sync(replica, server).conflicts == 0
+    assert office_value(office, "SELECT note FROM appointment WHERE id = %s",
+                        appointment_id) == both

@@ -14,12 +14,14 @@ from db.replica.models import replica_op
 from db.sync import laptop
 from db.sync.tables import table
 from desktop.agenda.booking_dialog import BookingDialog
-from desktop.laptop.conflicts_dialog import NONE_LEFT, ConflictsDialog
+from desktop.laptop.conflicts_dialog import KEEP_COLUMN, NONE_LEFT, ConflictsDialog
 from tests.db.office_setup import office  # noqa: F401
 from tests.db.replica_conflicts_setup import (
+    OFFICE_CITY,
     actor,
     colliding_booking,
     office_value,
+    phone_and_city_conflict,
     phone_conflict,
 )
 from tests.gui.laptop_setup import (  # noqa: F401
@@ -83,6 +85,40 @@ def test_both_versions_side_by_side_and_the_laptop_s_taken_again(
     sync_with(qtbot, window)
     assert office_value(office, "SELECT phone FROM person WHERE id = %s",
                         person_id) == laptop_phone
+
+
+def test_a_record_changed_on_both_sides_is_combined_field_by_field(
+        qtbot, office, permanence, laptop_window):  # noqa: F811
+    replica, server = permanence
+    person_id, _office_phone, laptop_phone = phone_and_city_conflict(
+        office, replica, server, actor(replica))
+    dialog = open_conflicts(qtbot, laptop_window, 1)
+    keep = KEEP_COLUMN
+    assert dialog.isVisible()
+    assert not dialog.table.isColumnHidden(keep) and dialog.combine_button.isVisible()
+    assert dialog.table.horizontalHeaderItem(keep).text() == "À garder"
+    assert unnamed_focusable(dialog) == []
+    phone, city = (dialog.table.cellWidget(row, keep) for row in range(2))
+    assert [phone.itemText(i) for i in range(phone.count())] == ["Ma version",
+                                                                 "Version du bureau"]
+    city.setCurrentIndex(city.findData("server"))
+    assert dialog.choices() == {"phone": "laptop", "city": "server"}
+    dialog.combine_button.click()
+    qtbot.waitUntil(lambda: dialog.views == [], timeout=WAIT)
+    assert "Vos choix sont gardés" in dialog.banner.text()
+    person = table("person")
+    with replica.engine.connect() as connection:
+        assert connection.execute(select(person.c.phone, person.c.city).where(
+            person.c.id == person_id)).one() == (laptop_phone, OFFICE_CITY)
+    assert laptop.pending_changes(replica) == 1  # the phone, sent by the next sync
+
+
+def test_a_single_field_conflict_has_nothing_to_combine(
+        qtbot, office, permanence, laptop_window):  # noqa: F811
+    replica, server = permanence
+    phone_conflict(office, replica, server, actor(replica))
+    dialog = open_conflicts(qtbot, laptop_window, 1)
+    assert dialog.table.isColumnHidden(KEEP_COLUMN) and not dialog.combine_button.isVisible()
 
 
 def test_keeping_the_office_s_version_from_the_file_menu(
