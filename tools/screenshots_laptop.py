@@ -120,7 +120,7 @@ def shoot(app: QApplication, office, out: Path) -> None:
         colliding_booking,
         edit_phone,
         note_conflict,
-        phone_and_city_conflict,
+        phone_conflict,
     )
     from tests.db.test_replica_sync import busiest_site
 
@@ -150,7 +150,7 @@ def shoot(app: QApplication, office, out: Path) -> None:
                                         (busiest_site(office),)))
     replica = Store(path, ReplicaCipher.from_key(replica_keys.load_key(path)))
     actor = accounts.sign_in(replica, "conseiller01", DEMO_PASSWORD).actor
-    phone_and_city_conflict(office, replica, server, actor)
+    phone_conflict(office, replica, server, actor, with_city=True)
     note_conflict(office, replica, server, actor)
     colliding_booking(office, replica, server, actor)
     from sqlalchemy import select

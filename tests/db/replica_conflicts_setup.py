@@ -53,39 +53,27 @@ def edit_phone(store: Store, who, person_id: uuid.UUID, phone: str) -> None:
         records.update_person(unit, person_id, shown.version, replace(shown.data, phone=phone))
 
 
-def phone_conflict(office, replica: Store, server: Store, who) -> tuple[uuid.UUID, str, str]:
-    """The office and the laptop both change a person's phone: one « field » conflict.
-    Returns the person, the phone the office gave them and the laptop's (new ones each
-    time: the office is shared by a module's tests)."""
-    person_id = live_person(replica)
-    office_phone = f"+334760{random.randrange(10**5):05d}"
-    laptop_phone = f"+336110{random.randrange(10**5):05d}"
-    with connect(office, "conseiller02") as colleague:
-        colleague.execute("UPDATE person SET phone = %s, phone_digits = %s, "
-                          "version = version + 1 WHERE id = %s",
-                          (office_phone, "0" + office_phone[3:], person_id))
-    edit_phone(replica, who, person_id, laptop_phone)
-    laptop.sync(replica, server)
-    return person_id, office_phone, laptop_phone
-
-
 OFFICE_CITY, LAPTOP_CITY = "Voiron", "Vinay"
 
 
-def phone_and_city_conflict(office, replica: Store, server: Store, who
-                            ) -> tuple[uuid.UUID, str, str]:
-    """Both change a person's phone and city: one conflict of two fields, to combine."""
+def phone_conflict(office, replica: Store, server: Store, who, *, with_city: bool = False
+                   ) -> tuple[uuid.UUID, str, str]:
+    """The office and the laptop both change a person's phone (``with_city``: and their
+    town, one conflict of two fields, to combine). Returns the person, the phone the office
+    gave them and the laptop's (new ones each time: the office is shared by a module's
+    tests)."""
     person_id = live_person(replica)
-    office_phone = f"+33476{random.randrange(10**6):06d}"
-    laptop_phone = f"+33611{random.randrange(10**6):06d}"
+    office_phone = f"+334760{random.randrange(10**5):05d}"
+    laptop_phone = f"+336110{random.randrange(10**5):05d}"
+    city = {"city": OFFICE_CITY} if with_city else {}
     with connect(office, "conseiller02") as colleague:
-        colleague.execute("UPDATE person SET phone = %s, phone_digits = %s, city = %s, "
-                          "version = version + 1 WHERE id = %s",
-                          (office_phone, "0" + office_phone[3:], OFFICE_CITY, person_id))
-    with replica.unit(who) as unit:
+        colleague.execute("UPDATE person SET phone = %s, phone_digits = %s, city = "
+                          "coalesce(%s, city), version = version + 1 WHERE id = %s",
+                          (office_phone, "0" + office_phone[3:], city.get("city"), person_id))
+    with replica.unit(who) as unit:  # what the record's form does
         shown = records.get_person(unit, person_id)
-        records.update_person(unit, person_id, shown.version,
-                              replace(shown.data, phone=laptop_phone, city=LAPTOP_CITY))
+        records.update_person(unit, person_id, shown.version, replace(
+            shown.data, phone=laptop_phone, **({"city": LAPTOP_CITY} if with_city else {})))
     laptop.sync(replica, server)
     return person_id, office_phone, laptop_phone
 

@@ -29,7 +29,6 @@ from tests.db.replica_conflicts_setup import (
     edit_phone,
     note_conflict,
     office_value,
-    phone_and_city_conflict,
     phone_conflict,
     pull_until,
 )
@@ -201,8 +200,8 @@ def test_combining_keeps_the_office_s_value_of_one_field_and_the_laptop_s_of_ano
         office, permanence):  # noqa: F811
     replica, server = permanence
     who = actor(replica)
-    person_id, office_phone, laptop_phone = phone_and_city_conflict(office, replica, server,
-                                                                    who)
+    person_id, office_phone, laptop_phone = phone_conflict(office, replica, server, who,
+                                                           with_city=True)
     [view] = views(replica)
     assert {field.name: field.both_texts for field in view.fields} == {
         "phone": False, "city": False}

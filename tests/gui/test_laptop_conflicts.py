@@ -21,7 +21,6 @@ from tests.db.replica_conflicts_setup import (
     actor,
     colliding_booking,
     office_value,
-    phone_and_city_conflict,
     phone_conflict,
 )
 from tests.gui.laptop_setup import (  # noqa: F401
@@ -90,8 +89,8 @@ def test_both_versions_side_by_side_and_the_laptop_s_taken_again(
 def test_a_record_changed_on_both_sides_is_combined_field_by_field(
         qtbot, office, permanence, laptop_window):  # noqa: F811
     replica, server = permanence
-    person_id, _office_phone, laptop_phone = phone_and_city_conflict(
-        office, replica, server, actor(replica))
+    person_id, _office_phone, laptop_phone = phone_conflict(
+        office, replica, server, actor(replica), with_city=True)
     dialog = open_conflicts(qtbot, laptop_window, 1)
     keep = KEEP_COLUMN
     assert dialog.isVisible()
